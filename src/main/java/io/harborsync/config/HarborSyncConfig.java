@@ -1,0 +1,80 @@
+package io.harborsync.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything under {@code harbor-sync.*}. The property names are a contract (operators' files and
+ * the lab tooling use them): rename nothing. Checks that need more than one property, or the file
+ * system, live in {@link SiteResolver} so that a bad value yields one clear message.
+ */
+@ConfigMapping(prefix = "harbor-sync")
+public interface HarborSyncConfig {
+
+    /** Sites by free-form name (h1, h2, ...). None at all means demo mode. */
+    Map<String, SiteConfig> sites();
+
+    /** Bearer token guarding the admin API (/sync, /status, /proxy). */
+    @WithName("admin-token")
+    Optional<String> adminToken();
+
+    Store store();
+
+    Http http();
+
+    Demo demo();
+
+    interface SiteConfig {
+        /** Base URL of the Harbor, e.g. https://core.h1.harbor.domain (no /api/v2.0). */
+        Optional<String> url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** PEM bundle to trust for this site instead of the JVM's default trust store. */
+        @WithName("ca-file")
+        Optional<String> caFile();
+
+        /** What this site's webhook policies send in the Authorization header. */
+        @WithName("webhook-secret")
+        Optional<String> webhookSecret();
+    }
+
+    interface Store {
+        /** Directory of the embedded store. */
+        @WithDefault("./data")
+        String path();
+    }
+
+    interface Http {
+        @WithName("connect-timeout")
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        @WithName("read-timeout")
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** Items per page when listing (Harbor's maximum is 100). */
+        @WithName("page-size")
+        @WithDefault("100")
+        int pageSize();
+    }
+
+    interface Demo {
+        /** Ports of the two emulated Harbors started when no site is configured (0 = any free port). */
+        @WithName("h1-port")
+        @WithDefault("18081")
+        int h1Port();
+
+        @WithName("h2-port")
+        @WithDefault("18082")
+        int h2Port();
+    }
+}

@@ -1,0 +1,543 @@
+package io.harborsync.harbor;
+
+import io.harborsync.harbor.HarborModel.*;
+import jakarta.ws.rs.ProcessingException;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * What harbor-sync may ask of one Harbor site. Adds to the raw {@link HarborApi}: every page of a
+ * listing, Harbor's double encoding of repository names and {@code q}, typed errors that name the
+ * site and operation, and read-back checks for the writes that Harbor acknowledges without doing
+ * them (api-notes §4 metadata, §5 members).
+ *
+ * <p>Repository names passed here are without the project ("app/web" in project "team-a").
+ */
+public final class HarborClient {
+    private static final String BY_NAME = "true";
+    /** A listing whose total moves under us is retried this many times before we call it unknown. */
+    private static final int LISTING_ATTEMPTS = 3;
+
+    private final String site;
+    private final HarborApi api;
+    private final int pageSize;
+
+    HarborClient(String site, HarborApi api, int pageSize) {
+        this.site = site;
+        this.api = api;
+        this.pageSize = Math.max(1, Math.min(100, pageSize));
+    }
+
+    public String site() {
+        return site;
+    }
+
+    // ---------------------------------------------------------------- system
+
+    public OverallHealth health() {
+        return call("get health", api::health);
+    }
+
+    public SystemInfo systemInfo() {
+        return call("get systeminfo", api::systemInfo);
+    }
+
+    // ---------------------------------------------------------------- projects
+
+    public List<Project> listProjects() {
+        return all("list projects", page -> api.listProjects(page, pageSize, null, true));
+    }
+
+    /** HEAD /projects?project_name=: the only existence check that a robot account gets a 404 from. */
+    public boolean projectExists(String name) {
+        try {
+            call("check project " + name, () -> api.headProject(name));
+            return true;
+        } catch (HarborException.NotFound e) {
+            return false;
+        }
+    }
+
+    public Optional<Project> findProject(String name) {
+        try {
+            return Optional.of(call("get project " + name, () -> api.getProject(BY_NAME, name)));
+        } catch (HarborException.NotFound e) {
+            return Optional.empty();
+        } catch (HarborException.Forbidden e) {
+            // A robot is told 403 for a missing project; HEAD tells absent from forbidden.
+            if (!projectExists(name)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    public Project getProject(String name) {
+        return findProject(name).orElseThrow(() ->
+                HarborException.of(site, "get project " + name, 404, "NOT_FOUND", "project " + name + " not found"));
+    }
+
+    /**
+     * Creates a project. Harbor ignores cve_allowlist on create, so a non-empty one is applied with a
+     * PUT afterwards (api-notes §4).
+     */
+    public long createProject(ProjectReq req) {
+        String op = "create project " + req.projectName();
+        ProjectReq withoutAllowlist = new ProjectReq(req.projectName(), req.isPublic(), req.metadata(), null,
+                req.storageLimit(), req.registryId());
+        RestResponse<Void> r = call(op, () -> api.createProject(withoutAllowlist));
+        long id = idFromLocation(r, op);
+        if (req.cveAllowlist() != null && req.cveAllowlist().items() != null
+                && !req.cveAllowlist().items().isEmpty()) {
+            setCveAllowlist(req.projectName(), req.cveAllowlist());
+        }
+        return id;
+    }
+
+    /** PUT /projects/{name}: Harbor merges metadata (never removes a key) and ignores storage_limit. */
+    public void updateProject(String name, ProjectReq req) {
+        call("update project " + name, () -> {
+            api.updateProject(BY_NAME, name, req);
+            return null;
+        });
+    }
+
+    public void deleteProject(String name) {
+        call("delete project " + name, () -> {
+            api.deleteProject(BY_NAME, name);
+            return null;
+        });
+    }
+
+    public Map<String, String> metadata(String project) {
+        return call("get metadata of " + project, () -> api.getMetadata(BY_NAME, project));
+    }
+
+    /** Upserts metadata keys via the merging project PUT, then reads back: unknown keys are dropped silently. */
+    public void setMetadata(String project, Map<String, String> values) {
+        String op = "set metadata of " + project;
+        updateProject(project, new ProjectReq(null, null, values, null, null, null));
+        Map<String, String> now = metadata(project);
+        values.forEach((k, v) -> {
+            if (!Objects.equals(now.get(k), v)) {
+                throw new HarborException.WriteNotApplied(site, op, k + " reads back as " + now.get(k));
+            }
+        });
+    }
+
+    /** Removing a key needs its own DELETE: the project PUT never removes one. */
+    public void removeMetadata(String project, String key) {
+        String op = "remove metadata " + key + " of " + project;
+        call(op, () -> {
+            api.deleteMetadata(BY_NAME, project, key);
+            return null;
+        });
+        if (metadata(project).containsKey(key)) {
+            throw new HarborException.WriteNotApplied(site, op, key + " is still set");
+        }
+    }
+
+    /** Replaces the project's CVE allowlist; ids and timestamps of another site are stripped. */
+    public void setCveAllowlist(String project, CveAllowlist allowlist) {
+        String op = "set CVE allowlist of " + project;
+        CveAllowlist portable = CveAllowlist.portable(allowlist.expiresAt(), allowlist.items());
+        updateProject(project, new ProjectReq(null, null, null, portable, null, null));
+        CveAllowlist now = getProject(project).cveAllowlist();
+        List<CveItem> want = portable.items();
+        List<CveItem> got = now == null || now.items() == null ? List.of() : now.items();
+        if (!want.equals(got) || !Objects.equals(portable.expiresAt(), now == null ? null : now.expiresAt())) {
+            throw new HarborException.WriteNotApplied(site, op, "allowlist reads back as " + got);
+        }
+    }
+
+    public Optional<Quota> projectQuota(long projectId) {
+        List<Quota> quotas = call("get quota of project id " + projectId,
+                () -> api.listQuotas("project", Long.toString(projectId)));
+        return quotas.stream().findFirst();
+    }
+
+    /** Sets the project's storage limit in bytes (-1 = unlimited) and reads it back. */
+    public void setStorageLimit(String project, long bytes) {
+        String op = "set storage quota of " + project;
+        long projectId = getProject(project).projectId();
+        Quota quota = projectQuota(projectId).orElseThrow(() ->
+                HarborException.of(site, op, 404, "NOT_FOUND", "project " + project + " has no quota"));
+        call(op, () -> {
+            api.updateQuota(quota.id(), QuotaUpdateReq.storage(bytes));
+            return null;
+        });
+        Long now = projectQuota(projectId).map(Quota::hardStorage).orElse(null);
+        if (now == null || now != bytes) {
+            throw new HarborException.WriteNotApplied(site, op, "storage limit reads back as " + now);
+        }
+    }
+
+    // ---------------------------------------------------------------- members
+
+    public List<Member> listMembers(String project) {
+        return all("list members of " + project, page -> api.listMembers(BY_NAME, project, page, pageSize, null));
+    }
+
+    /** Members by exact entity name; users and groups may share a name, so the type decides. */
+    public Optional<Member> findMember(String project, String entityName, boolean group) {
+        List<Member> found = all("find member " + entityName + " of " + project,
+                page -> api.listMembers(BY_NAME, project, page, pageSize, entityName));
+        return found.stream()
+                .filter(m -> entityName.equals(m.entityName()) && m.isGroup() == group)
+                .findFirst();
+    }
+
+    /** Adds a user or group member; 404 means the peer does not know that user or group (yet). */
+    public long addMember(String project, MemberReq req) {
+        checkRole(req.roleId(), "add member to " + project);
+        String op = "add member to " + project;
+        return idFromLocation(call(op, () -> api.addMember(BY_NAME, project, req)), op);
+    }
+
+    /** Harbor stores any role id and answers 200 for an unknown member id, so check both ourselves. */
+    public void updateMemberRole(String project, long memberId, int roleId) {
+        String op = "update role of member " + memberId + " in " + project;
+        checkRole(roleId, op);
+        call(op, () -> {
+            api.updateMember(BY_NAME, project, memberId, new RoleRequest(roleId));
+            return null;
+        });
+        Member now = call(op, () -> api.getMember(BY_NAME, project, memberId));
+        if (!Objects.equals(now.roleId(), roleId)) {
+            throw new HarborException.WriteNotApplied(site, op, "role reads back as " + now.roleId());
+        }
+    }
+
+    /** DELETE answers 200 whether or not the member existed: read back to know. */
+    public void removeMember(String project, long memberId) {
+        String op = "remove member " + memberId + " from " + project;
+        call(op, () -> {
+            api.deleteMember(BY_NAME, project, memberId);
+            return null;
+        });
+        try {
+            call(op, () -> api.getMember(BY_NAME, project, memberId));
+        } catch (HarborException.NotFound gone) {
+            return;
+        }
+        throw new HarborException.WriteNotApplied(site, op, "member is still there");
+    }
+
+    private void checkRole(Integer roleId, String op) {
+        if (roleId == null || roleId < 1 || roleId > 5) {
+            throw HarborException.of(site, op, 400, "BAD_REQUEST", "role id must be 1..5, got " + roleId);
+        }
+    }
+
+    // ---------------------------------------------------------------- repositories, artifacts, tags
+
+    public List<Repository> listRepositories(String project) {
+        return all("list repositories of " + project, page -> api.listRepositories(project, page, pageSize));
+    }
+
+    public void deleteRepository(String project, String repo) {
+        call("delete repository " + project + "/" + repo, () -> {
+            api.deleteRepository(project, repoSegment(repo));
+            return null;
+        });
+    }
+
+    public List<Artifact> listArtifacts(String project, String repo) {
+        return all("list artifacts of " + project + "/" + repo,
+                page -> api.listArtifacts(project, repoSegment(repo), page, pageSize, true));
+    }
+
+    /** reference = digest or tag. */
+    public Optional<Artifact> findArtifact(String project, String repo, String reference) {
+        try {
+            return Optional.of(call("get artifact " + project + "/" + repo + "@" + reference,
+                    () -> api.getArtifact(project, repoSegment(repo), reference)));
+        } catch (HarborException.NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Deletes the whole artifact with every tag it has, whether reference is a digest or a tag. */
+    public void deleteArtifact(String project, String repo, String reference) {
+        call("delete artifact " + project + "/" + repo + "@" + reference, () -> {
+            api.deleteArtifact(project, repoSegment(repo), reference);
+            return null;
+        });
+    }
+
+    public List<Tag> listTags(String project, String repo, String reference) {
+        return all("list tags of " + project + "/" + repo + "@" + reference,
+                page -> api.listTags(project, repoSegment(repo), reference, page, pageSize));
+    }
+
+    public void addTag(String project, String repo, String reference, String tag) {
+        call("add tag " + tag + " to " + project + "/" + repo + "@" + reference, () ->
+                api.createTag(project, repoSegment(repo), reference, Tag.named(tag)));
+    }
+
+    public void deleteTag(String project, String repo, String reference, String tag) {
+        call("delete tag " + tag + " of " + project + "/" + repo, () -> {
+            api.deleteTag(project, repoSegment(repo), reference, tag);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- robots
+
+    public List<Robot> listSystemRobots() {
+        return all("list system robots", page -> api.listRobots(page, pageSize, null));
+    }
+
+    public List<Robot> listProjectRobots(long projectId) {
+        String q = query("Level=project,ProjectID=" + projectId);
+        return all("list robots of project id " + projectId, page -> api.listRobots(page, pageSize, q));
+    }
+
+    public RobotCreated createRobot(RobotCreate req) {
+        return call("create robot " + req.name(), () -> api.createRobot(req));
+    }
+
+    public Robot getRobot(long id) {
+        return call("get robot " + id, () -> api.getRobot(id));
+    }
+
+    /** Puts a known secret on a robot (8–128 chars with upper, lower and digit); needs a user, not a robot. */
+    public void setRobotSecret(long id, String secret) {
+        call("set secret of robot " + id, () -> api.refreshRobotSecret(id, new RobotSec(secret)));
+    }
+
+    public void deleteRobot(long id) {
+        call("delete robot " + id, () -> {
+            api.deleteRobot(id);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- registries, replication
+
+    public List<Registry> listRegistries() {
+        return all("list registries", page -> api.listRegistries(page, pageSize));
+    }
+
+    public long createRegistry(Registry req) {
+        String op = "create registry " + req.name();
+        return idFromLocation(call(op, () -> api.createRegistry(req)), op);
+    }
+
+    public Registry getRegistry(long id) {
+        return call("get registry " + id, () -> api.getRegistry(id));
+    }
+
+    public void deleteRegistry(long id) {
+        call("delete registry " + id, () -> {
+            api.deleteRegistry(id);
+            return null;
+        });
+    }
+
+    public List<ReplicationPolicy> listReplicationPolicies() {
+        return all("list replication policies", page -> api.listReplicationPolicies(page, pageSize));
+    }
+
+    public long createReplicationPolicy(ReplicationPolicy req) {
+        String op = "create replication policy " + req.name();
+        return idFromLocation(call(op, () -> api.createReplicationPolicy(req)), op);
+    }
+
+    public ReplicationPolicy getReplicationPolicy(long id) {
+        return call("get replication policy " + id, () -> api.getReplicationPolicy(id));
+    }
+
+    public void updateReplicationPolicy(long id, ReplicationPolicy req) {
+        call("update replication policy " + id, () -> {
+            api.updateReplicationPolicy(id, req);
+            return null;
+        });
+    }
+
+    public void deleteReplicationPolicy(long id) {
+        call("delete replication policy " + id, () -> {
+            api.deleteReplicationPolicy(id);
+            return null;
+        });
+    }
+
+    public long startReplication(long policyId) {
+        String op = "start replication of policy " + policyId;
+        return idFromLocation(call(op, () -> api.startReplication(new StartReplicationExecution(policyId))), op);
+    }
+
+    public List<ReplicationExecution> listReplicationExecutions(long policyId) {
+        return all("list executions of policy " + policyId,
+                page -> api.listReplicationExecutions(policyId, page, pageSize));
+    }
+
+    public ReplicationExecution getReplicationExecution(long id) {
+        return call("get replication execution " + id, () -> api.getReplicationExecution(id));
+    }
+
+    // ---------------------------------------------------------------- webhook policies
+
+    public List<WebhookPolicy> listWebhookPolicies(String project) {
+        return all("list webhook policies of " + project,
+                page -> api.listWebhookPolicies(BY_NAME, project, page, pageSize));
+    }
+
+    public long createWebhookPolicy(String project, WebhookPolicy policy) {
+        String op = "create webhook policy in " + project;
+        return idFromLocation(call(op, () -> api.createWebhookPolicy(BY_NAME, project, policy)), op);
+    }
+
+    public void updateWebhookPolicy(String project, long id, WebhookPolicy policy) {
+        call("update webhook policy " + id + " in " + project, () -> {
+            api.updateWebhookPolicy(BY_NAME, project, id, policy);
+            return null;
+        });
+    }
+
+    public void deleteWebhookPolicy(String project, long id) {
+        call("delete webhook policy " + id + " in " + project, () -> {
+            api.deleteWebhookPolicy(BY_NAME, project, id);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- audit log
+
+    /**
+     * Audit-log rows with an id of at least {@code fromId}, oldest first, at most {@code limit} rows
+     * (one page). Rows can become visible out of id order, so callers re-read a small overlap.
+     */
+    public List<AuditLogExt> auditLogSince(long fromId, int limit) {
+        String q = query("id=[" + fromId + "~]");
+        int size = Math.max(1, Math.min(100, limit));
+        return call("read audit log from id " + fromId, () -> api.listAuditLogs(q, "id", 1, size)).getEntity();
+    }
+
+    /** Which audit-log event types this Harbor records: newer releases add member and project updates. */
+    public List<String> auditLogEventTypes() {
+        return call("list audit log event types", api::listAuditLogEventTypes).stream()
+                .map(AuditLogEventType::eventType).toList();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** Follows every page. A listing whose total changes while paging is re-read; still moving = unknown. */
+    private <T> List<T> all(String op, IntFunction<RestResponse<List<T>>> fetchPage) {
+        for (int attempt = 1; ; attempt++) {
+            List<T> items = new ArrayList<>();
+            Long firstTotal = null;
+            boolean moved = false;
+            for (int page = 1; ; page++) {
+                int p = page;
+                RestResponse<List<T>> r = call(op, () -> fetchPage.apply(p));
+                List<T> batch = r.getEntity() == null ? List.of() : r.getEntity();
+                items.addAll(batch);
+                Long total = headerLong(r, "X-Total-Count");
+                if (firstTotal == null) {
+                    firstTotal = total;
+                } else if (total != null && !total.equals(firstTotal)) {
+                    moved = true;
+                }
+                if (!hasNext(r, batch, items.size(), total)) {
+                    break;
+                }
+                if (page > 100_000) {
+                    throw HarborException.of(site, op, 500, "PAGING", "more than 100000 pages");
+                }
+            }
+            if (!moved && (firstTotal == null || firstTotal == items.size())) {
+                return items;
+            }
+            if (attempt == LISTING_ATTEMPTS) {
+                throw HarborException.of(site, op, 503, "INCOMPLETE_LISTING",
+                        "the listing changed while it was read (" + items.size() + " of " + firstTotal + ")");
+            }
+        }
+    }
+
+    private boolean hasNext(RestResponse<?> r, List<?> batch, int seen, Long total) {
+        String link = r.getHeaderString("Link");
+        if (link != null) {
+            return link.contains("rel=\"next\"");
+        }
+        if (batch.isEmpty()) {
+            return false;
+        }
+        return total != null ? seen < total : batch.size() >= pageSize;
+    }
+
+    private static Long headerLong(RestResponse<?> r, String name) {
+        String v = r.getHeaderString(name);
+        try {
+            return v == null ? null : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private long idFromLocation(RestResponse<?> r, String op) {
+        URI location = r.getLocation();
+        String path = location == null ? null : location.getPath();
+        if (path == null || path.isEmpty()) {
+            throw HarborException.of(site, op, r.getStatus(), "NO_LOCATION", "Harbor sent no Location header");
+        }
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        try {
+            return Long.parseLong(last);
+        } catch (NumberFormatException e) {
+            throw HarborException.of(site, op, r.getStatus(), "BAD_LOCATION", "Location is not an id: " + path);
+        }
+    }
+
+    private <T> T call(String op, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (HarborHttpError e) {
+            throw HarborException.of(site, op, e.status, e.code, e.harborMessage);
+        } catch (ProcessingException e) {
+            throw new HarborException.Unreachable(site, op, e);
+        } catch (jakarta.ws.rs.WebApplicationException e) {
+            throw HarborException.of(site, op, e.getResponse().getStatus(), null, null);
+        }
+    }
+
+    /**
+     * Harbor unescapes repository names once more than the router does (api-notes §1), so the name
+     * goes out encoded twice: once here, once by the REST client. References and tags are unescaped
+     * only by the router: they are left to the REST client alone.
+     */
+    static String repoSegment(String repo) {
+        return segment(repo);
+    }
+
+    /** Percent-encodes everything but RFC 3986 unreserved characters, '/' included. */
+    static String segment(String value) {
+        StringBuilder b = new StringBuilder();
+        for (byte c : value.getBytes(StandardCharsets.UTF_8)) {
+            int u = c & 0xff;
+            if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
+                    || u == '-' || u == '.' || u == '_' || u == '~') {
+                b.append((char) u);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(u & 0xf, 16)));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Harbor URL-unescapes q a second time, so a '+' or '%' in a value must be encoded twice. */
+    static String query(String q) {
+        return segment(q);
+    }
+}
