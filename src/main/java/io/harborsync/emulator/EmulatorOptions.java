@@ -1,0 +1,35 @@
+package io.harborsync.emulator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one emulated Harbor site is set up.
+ *
+ * @param externalHost      what Harbor calls EXT_ENDPOINT without the scheme; used in webhook resource_url (api-notes 2.3)
+ * @param auditLogEnabled   false models SKIP_LOG_AUDIT_DATABASE=true: nothing is stored (api-notes 3)
+ * @param webhookRetryDelay pause between the 3 delivery attempts (real Harbor waits 16 s and more; tests want it short)
+ */
+public record EmulatorOptions(String name, int port, String adminUsername, String adminPassword, String externalHost,
+                              boolean auditLogEnabled, Duration webhookRetryDelay) {
+
+    public EmulatorOptions {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(adminUsername, "adminUsername");
+        Objects.requireNonNull(adminPassword, "adminPassword");
+        Objects.requireNonNull(externalHost, "externalHost");
+        Objects.requireNonNull(webhookRetryDelay, "webhookRetryDelay");
+    }
+
+    public static EmulatorOptions defaults(String name) {
+        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200));
+    }
+
+    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay); }
+    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay); }
+    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay); }
+    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay); }
+    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay); }
+    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay); }
+    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v); }
+}

@@ -1,0 +1,53 @@
+package io.harborsync.emulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/** The fault table of one emulator; thread-safe. The first matching fault wins and uses up one of its times. */
+public final class Faults {
+    private final List<Fault> faults = new ArrayList<>();
+    private final List<Integer> remaining = new ArrayList<>();
+    private volatile Duration latency = Duration.ZERO;
+
+    public synchronized Faults add(Fault fault) {
+        faults.add(fault);
+        remaining.add(fault.times);
+        return this;
+    }
+
+    /** Removes all faults and the global latency. */
+    public synchronized void clear() {
+        faults.clear();
+        remaining.clear();
+        latency = Duration.ZERO;
+    }
+
+    /** Added to every request (before faults and routing). */
+    public void latency(Duration d) { latency = d == null ? Duration.ZERO : d; }
+
+    public Duration latency() { return latency; }
+
+    public synchronized List<Fault> list() { return List.copyOf(faults); }
+
+    /** Finds and consumes the fault for this request, or null. */
+    synchronized Fault take(String method, String rawPath) {
+        Iterator<Fault> it = faults.iterator();
+        for (int i = 0; it.hasNext(); i++) {
+            Fault f = it.next();
+            if (!f.matches(method, rawPath)) continue;
+            int left = remaining.get(i);
+            if (left > 0) {
+                if (left == 1) {
+                    it.remove();
+                    remaining.remove(i);
+                } else {
+                    remaining.set(i, left - 1);
+                }
+            }
+            return f;
+        }
+        return null;
+    }
+}

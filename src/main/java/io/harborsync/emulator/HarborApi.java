@@ -1,0 +1,1510 @@
+package io.harborsync.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * The /api/v2.0 handlers. Every handler runs under the store lock. Section numbers refer to
+ * shared/harbor/api-notes.md (Harbor v2.15.2 behaviour).
+ */
+final class HarborApi {
+    static final String BASE = "/api/v2.0";
+    private static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
+    private static final Map<Long, String> ROLES = Map.of(1L, "projectAdmin", 2L, "developer", 3L, "guest",
+            4L, "maintainer", 5L, "limitedGuest");
+    static final List<String> EVENT_TYPES = List.of("PUSH_ARTIFACT", "PULL_ARTIFACT", "DELETE_ARTIFACT", "QUOTA_EXCEED",
+            "QUOTA_WARNING", "SCANNING_FAILED", "SCANNING_STOPPED", "SCANNING_COMPLETED", "REPLICATION", "TAG_RETENTION");
+    private static final List<String> BOOL_META = List.of("public", "enable_content_trust", "enable_content_trust_cosign",
+            "prevent_vul", "auto_scan", "auto_sbom_generation", "reuse_sys_cve_allowlist", "proxy_cache_local_on_not_found");
+    private static final List<String> META_KEYS = List.of("public", "enable_content_trust", "enable_content_trust_cosign",
+            "prevent_vul", "severity", "auto_scan", "auto_sbom_generation", "reuse_sys_cve_allowlist", "retention_id",
+            "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EmulatorOptions options;
+    final Store store = new Store();
+    final AuditLog audit;
+    final WebhookSender webhooks;
+    private final Router router = new Router();
+
+    HarborApi(EmulatorOptions options) {
+        this.options = options;
+        this.audit = new AuditLog(options.auditLogEnabled());
+        this.webhooks = new WebhookSender(options.name(), options.webhookRetryDelay());
+        Store.User admin = new Store.User();
+        admin.id = store.next("user");
+        admin.username = options.adminUsername();
+        admin.password = options.adminPassword();
+        admin.admin = true;
+        admin.created = Instant.now();
+        admin.realname = "system admin";
+        admin.comment = "admin user";
+        store.users.put(admin.id, admin);
+        routes();
+    }
+
+    // ------------------------------------------------------------------ dispatch, auth
+
+    Response handle(Request r) {
+        // CSRF (api-notes 1): only checked when a session cookie is present, as a cookie jar would send it.
+        if (Set.of("POST", "PUT", "PATCH", "DELETE").contains(r.method) && hasSidCookie(r)
+                && r.header("X-Harbor-CSRF-Token") == null) {
+            throw ApiError.forbidden("CSRF token invalid");
+        }
+        synchronized (store) {
+            r.principal = authenticate(r);
+            List<String> segs = r.segments.subList(2, r.segments.size());
+            boolean anonymousOk = r.method.equals("GET") && segs.size() == 1
+                    && Set.of("ping", "health", "systeminfo").contains(segs.get(0));
+            if (r.principal == null && !anonymousOk) throw ApiError.unauthorized();
+            if (r.method.equals("GET")) pageParams(r); // go-swagger binds and checks paging before the handler
+            return router.dispatch(r, segs);
+        }
+    }
+
+    private static boolean hasSidCookie(Request r) {
+        List<String> cookies = r.headers.get("cookie");
+        if (cookies == null) return false;
+        for (String c : cookies) {
+            for (String part : c.split(";")) {
+                if (part.trim().startsWith("sid=")) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Basic auth: robots by their prefixed name and secret, users by password (api-notes 9). Bad credentials = anonymous. */
+    Principal authenticate(Request r) {
+        String auth = r.header("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) return null;
+        String user = decoded.substring(0, colon), pass = decoded.substring(colon + 1);
+        if (user.startsWith("robot$")) {
+            Store.Robot robot = store.robotByName(user);
+            if (robot == null || !robot.secret.equals(pass) || robot.disable) return null;
+            if (robot.expiresAt > 0 && robot.expiresAt < Instant.now().getEpochSecond()) return null;
+            return new Principal(robot.name, false, 0, robot.id);
+        }
+        Store.User u = store.userByName(user);
+        if (u == null || u.password == null || !u.password.equals(pass)) return null;
+        return new Principal(u.username, u.admin, u.id, 0);
+    }
+
+    private void requireSysadminOrRobot(Request r) {
+        if (!r.principal.admin() && !r.principal.isRobot()) throw ApiError.forbidden("forbidden");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static long[] pageParams(Request r) {
+        Long page = r.longParam("page");
+        Long size = r.longParam("page_size");
+        if (size != null && size > 100) {
+            throw ApiError.unprocessable("page_size in query should be less than or equal to 100");
+        }
+        return new long[]{page == null || page < 1 ? 1 : page, size == null || size < 1 ? 10 : size};
+    }
+
+    /** Paged list with X-Total-Count and Link exactly as api-notes 1 (relative URL, sorted unescaped query, " , "). */
+    static <T> Response page(Request r, List<T> all, Function<T, JsonNode> f) {
+        long[] ps = pageParams(r);
+        long page = ps[0], size = ps[1], total = all.size();
+        ArrayNode arr = Json.arr();
+        long from = (page - 1) * size;
+        for (long i = from; i < Math.min(total, from + size); i++) arr.add(f.apply(all.get((int) i)));
+        Response resp = Response.ok(arr).header("X-Total-Count", String.valueOf(total));
+        List<String> links = new ArrayList<>();
+        if (page > 1 && (page - 1) * size < total) links.add("<" + linkUrl(r, page - 1, size) + ">; rel=\"prev\"");
+        if (size * page < total) links.add("<" + linkUrl(r, page + 1, size) + ">; rel=\"next\"");
+        if (!links.isEmpty()) resp.header("Link", String.join(" , ", links));
+        return resp;
+    }
+
+    private static String linkUrl(Request r, long page, long size) {
+        TreeMap<String, List<String>> q = new TreeMap<>(r.query); // url.Values.Encode sorts by key
+        q.put("page", List.of(String.valueOf(page)));
+        q.put("page_size", List.of(String.valueOf(size)));
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<String>> e : q.entrySet()) {
+            for (String v : e.getValue()) sb.append(sb.length() == 0 ? "" : "&").append(e.getKey()).append('=').append(v);
+        }
+        String path = r.path;
+        try {
+            path = Request.pathUnescape(path); // Harbor unescapes the path once more (repository names)
+        } catch (ApiError ignored) {
+            // keep it as it is
+        }
+        return path + "?" + sb;
+    }
+
+    private static boolean isLong(String s) {
+        try {
+            Long.parseLong(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static String secret() {
+        String chars = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+        StringBuilder sb = new StringBuilder("A1a");
+        for (int i = 0; i < 29; i++) sb.append(chars.charAt(RANDOM.nextInt(chars.length())));
+        return sb.toString();
+    }
+
+    static String randomDigest() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        StringBuilder sb = new StringBuilder("sha256:");
+        for (byte x : b) sb.append(String.format("%02x", x));
+        return sb.toString();
+    }
+
+    /**
+     * {project_name_or_id}: an id when numeric unless X-Is-Resource-Name: true. A missing project is 404 for a sysadmin
+     * and 403 for robots and other users (api-notes 1).
+     */
+    private Store.Project project(Request r, String nameOrId) {
+        Store.Project p = !r.isResourceNameHeader() && isLong(nameOrId)
+                ? store.projects.get(Long.parseLong(nameOrId)) : store.projectByName(nameOrId);
+        return checkAccess(r, p, nameOrId);
+    }
+
+    /** {project_name} routes (repositories, artifacts) take the name only. */
+    private Store.Project projectByName(Request r, String name) {
+        return checkAccess(r, store.projectByName(name), name);
+    }
+
+    private Store.Project checkAccess(Request r, Store.Project p, String asGiven) {
+        Principal who = r.principal;
+        if (who.admin()) {
+            if (p == null) throw ApiError.notFound("project " + asGiven + " not found");
+            return p;
+        }
+        if (p == null || !canAccess(who, p)) throw ApiError.forbidden("forbidden");
+        return p;
+    }
+
+    private boolean canAccess(Principal who, Store.Project p) {
+        if (who.isRobot()) {
+            Store.Robot robot = store.robots.get(who.robotId());
+            if (robot.level.equals("project")) return robot.projectId == p.id;
+            for (JsonNode perm : robot.permissions) {
+                String ns = perm.path("namespace").asText();
+                if (perm.path("kind").asText().equals("project") && (ns.equals("*") || ns.equals(p.name))) return true;
+            }
+            return false;
+        }
+        for (Store.Member m : store.members.values()) {
+            if (m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId()) return true;
+        }
+        return false;
+    }
+
+    /** Owner of projects created by robots: the lowest-id sysadmin (api-notes 4). */
+    private Store.User ownerFor(Principal who) {
+        if (!who.isRobot()) return store.users.get(who.userId());
+        return store.users.values().stream().filter(u -> u.admin).findFirst().orElseThrow();
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    private void routes() {
+        router.add("GET", "ping", (r, p) -> Response.text(200, "Pong"));
+        router.add("GET", "health", (r, p) -> health());
+        router.add("GET", "systeminfo", (r, p) -> systemInfo(r));
+
+        router.add("GET", "projects", (r, p) -> listProjects(r));
+        router.add("HEAD", "projects", (r, p) -> headProject(r));
+        router.add("POST", "projects", (r, p) -> createProject(r));
+        router.add("GET", "projects/{p}", (r, p) -> Response.ok(projectJson(project(r, p.get("p")), true)));
+        router.add("PUT", "projects/{p}", (r, p) -> updateProject(r, project(r, p.get("p"))));
+        router.add("DELETE", "projects/{p}", (r, p) -> deleteProject(r, project(r, p.get("p"))));
+        router.add("GET", "projects/{p}/_deletable", (r, p) -> deletable(project(r, p.get("p"))));
+        router.add("GET", "projects/{p}/metadatas/", (r, p) -> Response.ok(metaJson(project(r, p.get("p")).metadata)));
+        router.add("POST", "projects/{p}/metadatas/", (r, p) -> addMetadata(r, project(r, p.get("p"))));
+        router.add("GET", "projects/{p}/metadatas/{m}", (r, p) -> getMetadata(project(r, p.get("p")), p.get("m")));
+        router.add("PUT", "projects/{p}/metadatas/{m}", (r, p) -> updateMetadata(r, project(r, p.get("p")), p.get("m")));
+        router.add("DELETE", "projects/{p}/metadatas/{m}", (r, p) -> {
+            project(r, p.get("p")).metadata.remove(p.get("m")); // idempotent (api-notes 4)
+            return Response.empty();
+        });
+
+        router.add("GET", "quotas", (r, p) -> listQuotas(r));
+        router.add("GET", "quotas/{id}", (r, p) -> Response.ok(quotaJson(quota(p.get("id")))));
+        router.add("PUT", "quotas/{id}", (r, p) -> updateQuota(r, quota(p.get("id"))));
+
+        router.add("GET", "projects/{p}/members", (r, p) -> listMembers(r, project(r, p.get("p"))));
+        router.add("POST", "projects/{p}/members", (r, p) -> addMember(r, project(r, p.get("p")), p.get("p")));
+        router.add("GET", "projects/{p}/members/{mid}", (r, p) -> getMember(project(r, p.get("p")), p.get("mid")));
+        router.add("PUT", "projects/{p}/members/{mid}", (r, p) -> updateMember(r, project(r, p.get("p")), p.get("mid")));
+        router.add("DELETE", "projects/{p}/members/{mid}", (r, p) -> deleteMember(project(r, p.get("p")), p.get("mid")));
+
+        router.add("GET", "projects/{p}/repositories", (r, p) -> listRepositories(r, projectByName(r, p.get("p"))));
+        router.add("GET", "projects/{p}/repositories/{r}", (r, p) -> Response.ok(repoJson(repo(r, p))));
+        router.add("DELETE", "projects/{p}/repositories/{r}", (r, p) -> deleteRepository(r, repo(r, p)));
+        router.add("GET", "projects/{p}/repositories/{r}/artifacts", (r, p) -> listArtifacts(r, repo(r, p)));
+        router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> {
+            Store.Repository repo = repo(r, p);
+            return Response.ok(artifactJson(artifact(repo, p.get("ref")), repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))));
+        });
+        router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> deleteArtifact(r, p));
+        router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> {
+            Store.Repository repo = repo(r, p);
+            Store.Artifact a = artifact(repo, p.get("ref"));
+            return page(r, a.tags, t -> tagJson(t, a, repo));
+        });
+        router.add("POST", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> createTag(r, p));
+        router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}/tags/{tag}", (r, p) -> deleteTag(r, p));
+
+        router.add("GET", "robots", (r, p) -> listRobots(r));
+        router.add("POST", "robots", (r, p) -> createRobot(r));
+        router.add("GET", "robots/{id}", (r, p) -> Response.ok(robotJson(robot(p.get("id")))));
+        router.add("PUT", "robots/{id}", (r, p) -> updateRobot(r, robot(p.get("id"))));
+        router.add("PATCH", "robots/{id}", (r, p) -> refreshSecret(r, robot(p.get("id"))));
+        router.add("DELETE", "robots/{id}", (r, p) -> deleteRobot(r, robot(p.get("id"))));
+
+        router.add("GET", "registries", (r, p) -> listDocs(r, store.registries, this::registryJson));
+        router.add("POST", "registries", (r, p) -> createRegistry(r));
+        router.add("GET", "registries/{id}", (r, p) -> Response.ok(registryJson(doc(store.registries, p.get("id"), "registry"))));
+        router.add("PUT", "registries/{id}", (r, p) -> updateRegistry(r, doc(store.registries, p.get("id"), "registry")));
+        router.add("DELETE", "registries/{id}", (r, p) -> deleteDoc(r, store.registries, p.get("id"), "registry"));
+        router.add("GET", "replication/policies", (r, p) -> listDocs(r, store.replicationPolicies, this::policyJson));
+        router.add("POST", "replication/policies", (r, p) -> createPolicy(r));
+        router.add("GET", "replication/policies/{id}", (r, p) -> Response.ok(policyJson(doc(store.replicationPolicies, p.get("id"), "policy"))));
+        router.add("PUT", "replication/policies/{id}", (r, p) -> updatePolicy(r, doc(store.replicationPolicies, p.get("id"), "policy")));
+        router.add("DELETE", "replication/policies/{id}", (r, p) -> deleteDoc(r, store.replicationPolicies, p.get("id"), "policy"));
+        router.add("GET", "replication/executions", (r, p) -> listExecutions(r));
+        router.add("POST", "replication/executions", (r, p) -> startExecution(r));
+        router.add("GET", "replication/executions/{id}", (r, p) -> Response.ok(doc(store.executions, p.get("id"), "execution").json));
+
+        router.add("GET", "projects/{p}/webhook/policies", (r, p) -> listWebhookPolicies(r, project(r, p.get("p"))));
+        router.add("POST", "projects/{p}/webhook/policies", (r, p) -> createWebhookPolicy(r, project(r, p.get("p")), p.get("p")));
+        router.add("GET", "projects/{p}/webhook/policies/{id}", (r, p) -> Response.ok(webhookJson(webhookPolicy(project(r, p.get("p")), p.get("id")))));
+        router.add("PUT", "projects/{p}/webhook/policies/{id}", (r, p) -> updateWebhookPolicy(r, project(r, p.get("p")), p.get("id")));
+        router.add("DELETE", "projects/{p}/webhook/policies/{id}", (r, p) -> {
+            Store.WebhookPolicy w = webhookPolicy(project(r, p.get("p")), p.get("id"));
+            store.webhookPolicies.remove(w.id);
+            return Response.empty();
+        });
+        router.add("GET", "projects/{p}/webhook/events", (r, p) -> webhookEvents(project(r, p.get("p"))));
+
+        router.add("GET", "auditlog-exts", (r, p) -> listAudit(r));
+        router.add("GET", "auditlog-exts/events", (r, p) -> auditEvents());
+
+        router.add("GET", "users", (r, p) -> listUsers(r));
+        router.add("POST", "users", (r, p) -> createUser(r));
+    }
+
+    // ------------------------------------------------------------------ system
+
+    private Response health() {
+        ObjectNode root = Json.obj().put("status", "healthy");
+        ArrayNode comps = root.putArray("components");
+        for (String c : List.of("core", "database", "jobservice", "portal", "redis", "registry", "registryctl")) {
+            comps.addObject().put("name", c).put("status", "healthy");
+        }
+        return Response.ok(root);
+    }
+
+    private Response systemInfo(Request r) {
+        ObjectNode o = Json.obj().put("auth_mode", "db_auth").put("primary_auth_mode", false)
+                .put("self_registration", false).put("banner_message", "").put("oidc_provider_name", "");
+        if (r.principal != null) {
+            o.put("harbor_version", "v2.15.2-emulator").put("external_url", "https://" + options.externalHost())
+                    .put("registry_url", options.externalHost()).put("current_time", Json.time(Instant.now()))
+                    .put("read_only", false).put("notification_enable", true)
+                    .put("project_creation_restriction", "everyone").put("has_ca_root", false)
+                    .put("registry_storage_provider_name", "filesystem");
+        }
+        return Response.ok(o);
+    }
+
+    // ------------------------------------------------------------------ projects (api-notes 4)
+
+    ObjectNode projectJson(Store.Project p, boolean detail) {
+        ObjectNode o = Json.obj().put("project_id", p.id).put("owner_id", p.ownerId).put("name", p.name)
+                .put("registry_id", 0).put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
+                .put("deleted", false).put("togglable", true).put("repo_count", store.repositoriesOf(p.id).size());
+        if (detail) {
+            o.put("owner_name", p.ownerName);
+            o.set("metadata", metaJson(p.metadata));
+            Store.Allowlist a = p.allowlist;
+            ObjectNode al = o.putObject("cve_allowlist").put("id", a.id).put("project_id", p.id);
+            ArrayNode items = al.putArray("items");
+            a.items.forEach(cve -> items.addObject().put("cve_id", cve));
+            if (a.expiresAt != null) al.put("expires_at", a.expiresAt);
+            al.put("creation_time", Json.time(a.created)).put("update_time", Json.time(a.updated));
+        }
+        return o;
+    }
+
+    private static ObjectNode metaJson(Map<String, String> meta) {
+        ObjectNode o = Json.obj();
+        meta.forEach(o::put);
+        return o;
+    }
+
+    private Response listProjects(Request r) {
+        String name = r.param("name");
+        Boolean pub = r.boolParam("public");
+        String owner = r.param("owner");
+        boolean detail = !Boolean.FALSE.equals(r.boolParam("with_detail"));
+        Predicate<Store.Project> filter = p -> (name == null || p.name.contains(name))
+                && (pub == null || pub.toString().equals(p.metadata.get("public")))
+                && (owner == null || owner.equals(p.ownerName))
+                && (r.principal.admin() || canAccess(r.principal, p) || "true".equals(p.metadata.get("public")));
+        String q = r.q();
+        if (q != null) {
+            for (String kv : q.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq < 0) continue;
+                String k = kv.substring(0, eq), v = kv.substring(eq + 1);
+                if (!k.equals("name")) continue; // other keys: not modelled, ignored like unknown keys
+                filter = filter.and(v.startsWith("~") ? p -> p.name.contains(v.substring(1)) : p -> p.name.equals(v));
+            }
+        }
+        List<Store.Project> list = store.projects.values().stream().filter(filter)
+                .sorted(Comparator.comparing(p -> p.name)).toList();
+        return page(r, list, p -> projectJson(p, detail));
+    }
+
+    private Response headProject(Request r) {
+        String name = r.param("project_name");
+        if (name == null || name.isEmpty()) throw ApiError.unprocessable("project_name in query is required");
+        return store.projectByName(name) != null ? Response.status(200) : Response.status(404);
+    }
+
+    private Response createProject(Request r) {
+        ObjectNode body = Json.requireObject(r.json(), "project");
+        String name = Json.str(body, "project", "project_name");
+        Boolean pub = Json.bool(body, "project", "public");
+        Map<String, String> meta = metadataFromBody(body, "project");
+        Long storageLimit = Json.lng(body, "project", "storage_limit");
+        Json.object(body, "project", "cve_allowlist"); // type-checked, then ignored on create (api-notes 4)
+        if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
+            throw ApiError.badRequest("project name is not in lower case or contains illegal characters!");
+        }
+        if (r.principal.isRobot() && store.robots.get(r.principal.robotId()).level.equals("project")) {
+            throw ApiError.forbidden("Only system level robot can create project");
+        }
+        if (store.projectByName(name) != null) throw ApiError.conflict("The project named " + name + " already exists");
+        if (pub != null && !meta.containsKey("public")) meta.put("public", String.valueOf(pub));
+        meta.putIfAbsent("public", "false");
+        validatePublic(meta.get("public"));
+        if (meta.containsKey("retention_id") && !meta.get("retention_id").isEmpty()) {
+            throw ApiError.badRequest("retention_id is not allowed when creating project");
+        }
+        Instant now = Instant.now();
+        Store.User owner = ownerFor(r.principal);
+        Store.Project p = new Store.Project();
+        p.id = store.next("project");
+        p.name = name;
+        p.ownerId = owner.id;
+        p.ownerName = owner.username;
+        p.created = p.updated = now;
+        p.metadata.putAll(meta);
+        p.allowlist = new Store.Allowlist();
+        p.allowlist.id = store.next("allowlist");
+        p.allowlist.created = p.allowlist.updated = now;
+        store.projects.put(p.id, p);
+        Store.Quota q = new Store.Quota();
+        q.id = store.next("quota");
+        q.projectId = p.id;
+        q.hardStorage = storageLimit == null || storageLimit == 0 ? -1 : storageLimit;
+        q.created = q.updated = now;
+        store.quotas.put(q.id, q);
+        // The project DAO inserts the owner as projectAdmin member (project_member ids are one global sequence).
+        addMemberRow(p.id, "u", owner.id, owner.username, 1);
+        audit.record(r.username(), "project", "create", name, p.id);
+        boolean nameInLocation = "true".equalsIgnoreCase(r.header("X-Resource-Name-In-Location"));
+        return Response.created(BASE + "/projects/" + (nameInLocation ? name : String.valueOf(p.id)));
+    }
+
+    private Map<String, String> metadataFromBody(ObjectNode body, String param) {
+        ObjectNode m = Json.object(body, param, "metadata");
+        Map<String, String> meta = new TreeMap<>();
+        if (m == null) return meta;
+        Iterator<Map.Entry<String, JsonNode>> it = m.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isNull()) continue;
+            if (!e.getValue().isTextual()) {
+                throw ApiError.unprocessable(param + ".metadata." + e.getKey() + " in body must be of type string: \""
+                        + e.getValue().getNodeType().name().toLowerCase() + "\"");
+            }
+            if (!e.getValue().asText().isEmpty()) meta.put(e.getKey(), e.getValue().asText()); // empty = omitempty
+        }
+        return meta;
+    }
+
+    private static void validatePublic(String v) {
+        if (v != null && parseGoBool(v) == null) throw ApiError.badRequest("invalid value of public: " + v);
+    }
+
+    private static Boolean parseGoBool(String v) {
+        return switch (v) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> null;
+        };
+    }
+
+    private Response updateProject(Request r, Store.Project p) {
+        ObjectNode body = Json.requireObject(r.json(), "project");
+        Json.str(body, "project", "project_name");
+        Json.bool(body, "project", "public");          // ignored on update
+        Json.lng(body, "project", "storage_limit");     // ignored on update
+        Map<String, String> meta = metadataFromBody(body, "project");
+        ObjectNode allow = Json.object(body, "project", "cve_allowlist");
+        if (meta.containsKey("public")) validatePublic(meta.get("public"));
+        if (meta.containsKey("retention_id") && !meta.get("retention_id").equals(p.metadata.getOrDefault("retention_id", ""))) {
+            throw ApiError.badRequest("retention_id cannot be changed");
+        }
+        if (allow != null) {
+            Long pid = Json.lng(allow, "project.cve_allowlist", "project_id");
+            if (pid != null && pid != 0 && pid != p.id) throw ApiError.badRequest("project_id in cve_allowlist does not match the project");
+            List<String> items = new ArrayList<>();
+            ArrayNode arr = Json.array(allow, "project.cve_allowlist", "items");
+            if (arr != null) for (JsonNode i : arr) items.add(Json.str(i, "project.cve_allowlist.items", "cve_id"));
+            p.allowlist.items = items;
+            p.allowlist.expiresAt = Json.lng(allow, "project.cve_allowlist", "expires_at");
+            p.allowlist.updated = Instant.now();
+        }
+        p.metadata.putAll(meta); // merge: keys never removed (api-notes 4); no audit row in v2.15.2
+        p.updated = Instant.now();
+        return Response.empty();
+    }
+
+    private Response deleteProject(Request r, Store.Project p) {
+        if (!store.repositoriesOf(p.id).isEmpty()) {
+            throw ApiError.precondition("the project contains repositories, can not be deleted");
+        }
+        store.projects.remove(p.id);
+        store.quotas.values().removeIf(q -> q.projectId == p.id);
+        store.members.values().removeIf(m -> m.projectId == p.id);
+        store.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
+        store.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
+        audit.record(r.username(), "project", "delete", p.name, p.id);
+        return Response.empty();
+    }
+
+    private Response deletable(Store.Project p) {
+        boolean ok = store.repositoriesOf(p.id).isEmpty();
+        ObjectNode o = Json.obj().put("deletable", ok);
+        if (!ok) o.put("message", "the project contains repositories, can not be deleted");
+        return Response.ok(o);
+    }
+
+    /** /metadatas endpoints validate and normalize values (api-notes 4). */
+    private static Map<String, String> validateMetadata(JsonNode body) {
+        Map<String, String> out = new TreeMap<>();
+        if (body == null || !body.isObject()) return out;
+        Iterator<Map.Entry<String, JsonNode>> it = body.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = e.getKey();
+            if (!e.getValue().isTextual()) {
+                throw ApiError.unprocessable("metadata." + k + " in body must be of type string");
+            }
+            String v = e.getValue().asText();
+            if (!META_KEYS.contains(k)) throw ApiError.badRequest("invalid key: " + k);
+            if (BOOL_META.contains(k)) {
+                Boolean b = parseGoBool(v);
+                if (b == null) throw ApiError.badRequest("invalid value of " + k + ": " + v);
+                v = b.toString();
+            } else if (k.equals("severity")) {
+                v = v.toLowerCase();
+                if (!Set.of("none", "low", "medium", "high", "critical").contains(v)) {
+                    throw ApiError.badRequest("invalid severity " + e.getValue().asText());
+                }
+            } else if (k.equals("proxy_speed_kb") || k.equals("max_upstream_conn")) {
+                try {
+                    Integer.parseInt(v);
+                } catch (NumberFormatException ex) {
+                    throw ApiError.badRequest("invalid value of " + k + ": " + v);
+                }
+            }
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private Response addMetadata(Request r, Store.Project p) {
+        Map<String, String> m = validateMetadata(r.json());
+        if (m.size() != 1) throw ApiError.badRequest("only allow one key/value pair");
+        Map.Entry<String, String> e = m.entrySet().iterator().next();
+        if (p.metadata.containsKey(e.getKey())) throw ApiError.conflict("metadata " + e.getKey() + " already exists");
+        p.metadata.put(e.getKey(), e.getValue());
+        return Response.empty();
+    }
+
+    private Response getMetadata(Store.Project p, String key) {
+        String v = p.metadata.get(key);
+        if (v == null) throw ApiError.notFound("metadata " + key + " not found");
+        return Response.ok(Json.obj().put(key, v));
+    }
+
+    private Response updateMetadata(Request r, Store.Project p, String key) {
+        Map<String, String> m = validateMetadata(r.json());
+        if (m.size() != 1 || !m.containsKey(key)) throw ApiError.badRequest("the metadata name in path and body do not match");
+        if (p.metadata.containsKey(key)) p.metadata.put(key, m.get(key)); // missing key: SQL UPDATE hits no row, 200
+        return Response.empty();
+    }
+
+    // ------------------------------------------------------------------ quotas
+
+    private ObjectNode quotaJson(Store.Quota q) {
+        Store.Project p = store.projects.get(q.projectId);
+        ObjectNode o = Json.obj().put("id", q.id);
+        o.putObject("ref").put("id", q.projectId).put("name", p == null ? "" : p.name).put("owner_name", p == null ? "" : p.ownerName);
+        o.putObject("hard").put("storage", q.hardStorage);
+        o.putObject("used").put("storage", 0);
+        o.put("creation_time", Json.time(q.created)).put("update_time", Json.time(q.updated));
+        return o;
+    }
+
+    private Store.Quota quota(String id) {
+        Store.Quota q = isLong(id) ? store.quotas.get(Long.parseLong(id)) : null;
+        if (q == null) throw ApiError.notFound("quota " + id + " not found");
+        return q;
+    }
+
+    private Response listQuotas(Request r) {
+        String ref = r.param("reference"), refId = r.param("reference_id");
+        List<Store.Quota> list = store.quotas.values().stream()
+                .filter(q -> ref == null || ref.equals("project"))
+                .filter(q -> refId == null || String.valueOf(q.projectId).equals(refId)).toList();
+        return page(r, list, this::quotaJson);
+    }
+
+    private Response updateQuota(Request r, Store.Quota q) {
+        ObjectNode body = Json.requireObject(r.json(), "hard");
+        ObjectNode hard = Json.object(body, "hard", "hard");
+        Long storage = hard == null ? null : Json.lng(hard, "hard.hard", "storage");
+        if (storage == null) throw ApiError.badRequest("hard.storage is required");
+        if (storage != -1 && storage <= 0) throw ApiError.badRequest("invalid storage limit " + storage);
+        q.hardStorage = storage;
+        q.updated = Instant.now();
+        return Response.empty();
+    }
+
+    // ------------------------------------------------------------------ members (api-notes 5; never audited in v2.15.2)
+
+    private Store.Member addMemberRow(long projectId, String type, long entityId, String entityName, long role) {
+        Store.Member m = new Store.Member();
+        m.id = store.next("member");
+        m.projectId = projectId;
+        m.entityType = type;
+        m.entityId = entityId;
+        m.entityName = entityName;
+        m.role = role;
+        store.members.put(m.id, m);
+        return m;
+    }
+
+    private ObjectNode memberJson(Store.Member m) {
+        return Json.obj().put("id", m.id).put("project_id", m.projectId).put("entity_name", m.entityName)
+                .put("role_name", ROLES.get(m.role)).put("role_id", m.role).put("entity_id", m.entityId)
+                .put("entity_type", m.entityType);
+    }
+
+    private Response listMembers(Request r, Store.Project p) {
+        String entity = r.param("entityname");
+        List<Store.Member> list = store.members.values().stream()
+                .filter(m -> m.projectId == p.id && ROLES.containsKey(m.role)) // list joins on role
+                .filter(m -> entity == null || entity.isEmpty() || m.entityName.equals(entity)).toList();
+        return page(r, list, this::memberJson);
+    }
+
+    private Response addMember(Request r, Store.Project p, String asGiven) {
+        ObjectNode body = Json.requireObject(r.json(), "projectMember");
+        Long role = Json.lng(body, "projectMember", "role_id");
+        ObjectNode mu = Json.object(body, "projectMember", "member_user");
+        ObjectNode mg = Json.object(body, "projectMember", "member_group");
+        Long userId = Json.lng(mu, "projectMember.member_user", "user_id");
+        String username = Json.str(mu, "projectMember.member_user", "username");
+        Long groupId = Json.lng(mg, "projectMember.member_group", "id");
+        String groupName = Json.str(mg, "projectMember.member_group", "group_name");
+        Long groupType = Json.lng(mg, "projectMember.member_group", "group_type");
+        String dn = Json.str(mg, "projectMember.member_group", "ldap_group_dn");
+        if (role == null || !ROLES.containsKey(role)) throw ApiError.badRequest("role is not in 1,2,3");
+        String type;
+        long entityId;
+        String entityName;
+        if (userId != null && userId > 0) {
+            Store.User u = store.users.get(userId);
+            if (u == null) throw ApiError.badRequest("user " + userId + " is not found");
+            type = "u"; entityId = u.id; entityName = u.username;
+        } else if (groupId != null && groupId > 0) {
+            Store.Group g = store.groups.get(groupId);
+            if (g == null) throw ApiError.badRequest("group " + groupId + " is not found");
+            type = "g"; entityId = g.id; entityName = g.name;
+        } else if (username != null && !username.isEmpty()) {
+            Store.User u = store.userByName(username); // db_auth: no onboarding
+            if (u == null) throw ApiError.notFound("user " + username + " is not found");
+            type = "u"; entityId = u.id; entityName = u.username;
+        } else if (dn != null && !dn.isEmpty()) {
+            Store.Group g = store.groups.values().stream().filter(x -> x.type == 1 && dn.equals(x.ldapDn)).findFirst()
+                    .orElseThrow(() -> ApiError.notFound("LDAP group " + dn + " is not found"));
+            type = "g"; entityId = g.id; entityName = g.name;
+        } else if (groupName != null && !groupName.isEmpty()) {
+            int gt = groupType == null ? 0 : groupType.intValue();
+            Store.Group g = store.groups.values().stream().filter(x -> x.name.equals(groupName) && (gt == 0 || x.type == gt))
+                    .findFirst().orElse(null);
+            if (g == null && gt == 3) g = addGroupRow(groupName, 3, null); // OIDC groups are auto-created
+            if (g == null) throw ApiError.notFound("group " + groupName + " is not found");
+            type = "g"; entityId = g.id; entityName = g.name;
+        } else {
+            throw ApiError.badRequest("either member_user or member_group is required");
+        }
+        for (Store.Member m : store.members.values()) {
+            if (m.projectId == p.id && m.entityType.equals(type) && m.entityId == entityId) {
+                throw ApiError.conflict("The project member specified already exist");
+            }
+        }
+        Store.Member m = addMemberRow(p.id, type, entityId, entityName, role);
+        return Response.created(BASE + "/projects/" + asGiven + "/members/" + m.id);
+    }
+
+    Store.Group addGroupRow(String name, int type, String dn) {
+        Store.Group g = new Store.Group();
+        g.id = store.next("group");
+        g.name = name;
+        g.type = type;
+        g.ldapDn = dn;
+        store.groups.put(g.id, g);
+        return g;
+    }
+
+    private Store.Member member(Store.Project p, String mid) {
+        if (!isLong(mid)) throw ApiError.unprocessable("mid in path must be of type int64: \"" + mid + "\"");
+        Store.Member m = store.members.get(Long.parseLong(mid));
+        return m != null && m.projectId == p.id ? m : null;
+    }
+
+    private Response getMember(Store.Project p, String mid) {
+        Store.Member m = member(p, mid);
+        if (m == null || !ROLES.containsKey(m.role)) throw ApiError.notFound("member " + mid + " not found");
+        return Response.ok(memberJson(m));
+    }
+
+    private Response updateMember(Request r, Store.Project p, String mid) {
+        Store.Member m = member(p, mid);
+        JsonNode body = r.json();
+        Long role = body == null ? null : Json.lng(body, "role", "role_id");
+        if (m != null && role != null) m.role = role; // no validation, no existence check (api-notes 5)
+        return Response.empty();
+    }
+
+    private Response deleteMember(Store.Project p, String mid) {
+        Store.Member m = member(p, mid);
+        if (m != null) store.members.remove(m.id);
+        return Response.empty();
+    }
+
+    // ------------------------------------------------------------------ repositories, artifacts, tags (api-notes 6)
+
+    /** The repository segment was decoded once with the path; Harbor unescapes it once more. */
+    private Store.Repository repo(Request r, Map<String, String> params) {
+        Store.Project p = projectByName(r, params.get("p"));
+        String name = Request.pathUnescape(params.get("r"));
+        Store.Repository repo = store.repository(p.id, p.name + "/" + name);
+        if (repo == null) throw ApiError.notFound("repository " + p.name + "/" + name + " not found");
+        return repo;
+    }
+
+    private ObjectNode repoJson(Store.Repository repo) {
+        return Json.obj().put("id", repo.id).put("project_id", repo.projectId).put("name", repo.name)
+                .put("description", "").put("artifact_count", store.artifactsOf(repo.id).size()).put("pull_count", 0)
+                .put("creation_time", Json.time(repo.created)).put("update_time", Json.time(repo.updated));
+    }
+
+    private Response listRepositories(Request r, Store.Project p) {
+        String q = r.q();
+        Predicate<Store.Repository> filter = x -> true;
+        if (q != null) {
+            for (String kv : q.split(",")) {
+                if (!kv.startsWith("name=")) continue;
+                String v = kv.substring(5);
+                filter = filter.and(v.startsWith("~") ? x -> x.name.contains(v.substring(1)) : x -> x.name.equals(v));
+            }
+        }
+        return page(r, store.repositoriesOf(p.id).stream().filter(filter).toList(), this::repoJson);
+    }
+
+    private Store.Artifact artifact(Store.Repository repo, String ref) {
+        Store.Artifact a = store.artifact(repo.id, ref);
+        if (a == null) throw ApiError.notFound("artifact " + repo.name + (ref.contains(":") ? "@" : ":") + ref + " not found");
+        return a;
+    }
+
+    private ObjectNode tagJson(Store.Tag t, Store.Artifact a, Store.Repository repo) {
+        return Json.obj().put("id", t.id).put("repository_id", repo.id).put("artifact_id", a.id).put("name", t.name)
+                .put("push_time", Json.time(t.pushTime)).put("pull_time", "0001-01-01T00:00:00.000Z").put("immutable", false);
+    }
+
+    private ObjectNode artifactJson(Store.Artifact a, Store.Repository repo, boolean withTag) {
+        ObjectNode o = Json.obj().put("id", a.id).put("type", "IMAGE")
+                .put("media_type", "application/vnd.oci.image.config.v1+json")
+                .put("manifest_media_type", "application/vnd.oci.image.manifest.v1+json")
+                .put("project_id", repo.projectId).put("repository_id", repo.id).put("repository_name", repo.name)
+                .put("digest", a.digest).put("size", 0).put("icon", "sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06")
+                .put("push_time", Json.time(a.pushTime)).put("pull_time", "0001-01-01T00:00:00.000Z");
+        o.putArray("references");
+        if (withTag && !a.tags.isEmpty()) {
+            ArrayNode tags = o.putArray("tags");
+            a.tags.forEach(t -> tags.add(tagJson(t, a, repo)));
+        }
+        return o;
+    }
+
+    private Response listArtifacts(Request r, Store.Repository repo) {
+        boolean withTag = !Boolean.FALSE.equals(r.boolParam("with_tag"));
+        return page(r, store.artifactsOf(repo.id), a -> artifactJson(a, repo, withTag));
+    }
+
+    private Response deleteArtifact(Request r, Map<String, String> params) {
+        Store.Repository repo = repo(r, params);
+        Store.Artifact a = artifact(repo, params.get("ref"));
+        removeArtifact(r.username(), r.requestId, repo, a, true);
+        return Response.empty();
+    }
+
+    /** Deletes the whole artifact with its tags: one DELETE_ARTIFACT (first tag) and one artifact/delete row. */
+    private void removeArtifact(String operator, String requestId, Store.Repository repo, Store.Artifact a, boolean repoStays) {
+        store.artifacts.remove(a.id);
+        audit.record(operator, "artifact", "delete", repo.name + "@" + a.digest, repo.projectId);
+        String tag = a.tags.isEmpty() ? null : a.tags.get(0).name;
+        fireArtifactEvent("DELETE_ARTIFACT", repo, a.digest, tag, repoStays, operator, requestId);
+    }
+
+    private Response deleteRepository(Request r, Store.Repository repo) {
+        // the repository row goes first, so the payloads carry no date_created (webhook-samples README)
+        store.repositories.remove(repo.id);
+        for (Store.Artifact a : store.artifactsOf(repo.id)) removeArtifact(r.username(), r.requestId, repo, a, false);
+        audit.record(r.username(), "repository", "delete", repo.name, repo.projectId);
+        return Response.empty();
+    }
+
+    private Response createTag(Request r, Map<String, String> params) {
+        Store.Repository repo = repo(r, params);
+        Store.Artifact a = artifact(repo, params.get("ref"));
+        ObjectNode body = Json.requireObject(r.json(), "tag");
+        String name = Json.str(body, "tag", "name");
+        if (name == null || name.isEmpty()) throw ApiError.badRequest("tag name is required");
+        if (a.tags.stream().anyMatch(t -> t.name.equals(name))) {
+            throw ApiError.conflict("tag " + name + " already exists on the artifact");
+        }
+        moveTag(repo, a, name);
+        audit.record(r.username(), "tag", "create", repo.name + ":" + name, repo.projectId); // no webhook (api-notes 0)
+        return Response.created(BASE + "/projects/" + params.get("p") + "/repositories/" + params.get("r")
+                .replace("%", "%25") + "/artifacts/" + params.get("ref") + "/tags/" + name);
+    }
+
+    private void moveTag(Store.Repository repo, Store.Artifact target, String name) {
+        for (Store.Artifact other : store.artifactsOf(repo.id)) {
+            if (other != target) other.tags.removeIf(t -> t.name.equals(name));
+        }
+        if (target.tags.stream().noneMatch(t -> t.name.equals(name))) {
+            Store.Tag t = new Store.Tag();
+            t.id = store.next("tag");
+            t.name = name;
+            t.pushTime = Instant.now();
+            target.tags.add(t);
+        }
+    }
+
+    private Response deleteTag(Request r, Map<String, String> params) {
+        Store.Repository repo = repo(r, params);
+        Store.Artifact a = artifact(repo, params.get("ref"));
+        String name = params.get("tag");
+        if (!a.tags.removeIf(t -> t.name.equals(name))) throw ApiError.notFound("tag " + name + " not found");
+        audit.record(r.username(), "tag", "delete", repo.name + ":" + name, repo.projectId); // no webhook
+        return Response.empty();
+    }
+
+    /** A push as the registry would record it: repository created on demand, tags moved, one PUSH_ARTIFACT. */
+    String push(String operator, String requestId, String projectName, String repository, String digest, List<String> tags) {
+        Store.Project p = store.projectByName(projectName);
+        if (p == null) throw ApiError.notFound("project " + projectName + " not found");
+        if (repository == null || repository.isEmpty()) throw ApiError.badRequest("repository is required");
+        String d = digest == null || digest.isEmpty() ? randomDigest() : digest;
+        if (!d.matches("sha256:[0-9a-f]{64}")) throw ApiError.badRequest("invalid digest " + d);
+        Instant now = Instant.now();
+        String full = p.name + "/" + repository;
+        Store.Repository repo = store.repository(p.id, full);
+        if (repo == null) {
+            repo = new Store.Repository();
+            repo.id = store.next("repository");
+            repo.projectId = p.id;
+            repo.name = full;
+            repo.created = now;
+            store.repositories.put(repo.id, repo);
+        }
+        repo.updated = now;
+        Store.Artifact a = store.artifact(repo.id, d);
+        if (a == null) {
+            a = new Store.Artifact();
+            a.id = store.next("artifact");
+            a.repoId = repo.id;
+            a.digest = d;
+            store.artifacts.put(a.id, a);
+        }
+        a.pushTime = now;
+        for (String t : tags) moveTag(repo, a, t);
+        String tag = tags.isEmpty() ? null : tags.get(0);
+        audit.record(operator, "artifact", "create", tag == null ? full + "@" + d : full + ":" + tag, p.id);
+        fireArtifactEvent("PUSH_ARTIFACT", repo, d, tag, true, operator, requestId);
+        return d;
+    }
+
+    // ------------------------------------------------------------------ webhooks (api-notes 2)
+
+    private void fireArtifactEvent(String type, Store.Repository repo, String digest, String tag, boolean repoStays,
+                                   String operator, String requestId) {
+        Store.Project p = store.projects.get(repo.projectId);
+        long occurAt = Instant.now().getEpochSecond();
+        ObjectNode data = Json.obj();
+        ArrayNode resources = data.putArray("resources");
+        String url = options.externalHost() + "/" + repo.name + (tag == null ? "@" + digest : ":" + tag);
+        resources.addObject().put("digest", digest).put("tag", tag == null ? digest : tag).put("resource_url", url);
+        ObjectNode rj = data.putObject("repository");
+        if (repoStays) rj.put("date_created", repo.created.getEpochSecond());
+        rj.put("name", repo.name.substring(repo.name.indexOf('/') + 1)).put("namespace", p.name)
+                .put("repo_full_name", repo.name).put("repo_type", "true".equals(p.metadata.get("public")) ? "public" : "private");
+        for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
+            if (w.projectId != p.id || !w.enabled || !w.eventTypes.contains(type)) continue;
+            for (JsonNode t : w.targets) {
+                if (!"http".equals(t.path("type").asText())) continue; // slack is not emulated
+                String format = t.path("payload_format").asText("Default");
+                byte[] body;
+                String contentType;
+                if (format.equals("CloudEvents")) {
+                    ObjectNode ce = Json.obj().put("specversion", "1.0").put("id", UUID.randomUUID().toString())
+                            .put("source", "/projects/" + p.id + "/webhook/policies/" + w.id)
+                            .put("type", type.equals("PUSH_ARTIFACT") ? "harbor.artifact.pushed" : "harbor.artifact.deleted")
+                            .put("datacontenttype", "application/json")
+                            .put("time", Instant.ofEpochSecond(occurAt).toString());
+                    ce.set("data", data);
+                    ce.put("operator", operator).put("requestid", requestId == null ? "" : requestId);
+                    body = Json.bytes(ce);
+                    contentType = "application/cloudevents+json";
+                } else {
+                    ObjectNode d = Json.obj().put("type", type).put("occur_at", occurAt).put("operator", operator);
+                    d.set("event_data", data);
+                    body = Json.bytes(d);
+                    contentType = "application/json";
+                }
+                webhooks.send(t.path("address").asText(), t.path("auth_header").asText(""), contentType, body, type, format);
+            }
+        }
+    }
+
+    private ObjectNode webhookJson(Store.WebhookPolicy w) {
+        ObjectNode o = Json.obj().put("id", w.id).put("name", w.name).put("description", w.description)
+                .put("project_id", w.projectId);
+        o.set("targets", w.targets.deepCopy());
+        ArrayNode et = o.putArray("event_types");
+        w.eventTypes.forEach(et::add);
+        o.put("creator", w.creator).put("creation_time", Json.time(w.created)).put("update_time", Json.time(w.updated))
+                .put("enabled", w.enabled);
+        return o;
+    }
+
+    private Store.WebhookPolicy webhookPolicy(Store.Project p, String id) {
+        Store.WebhookPolicy w = isLong(id) ? store.webhookPolicies.get(Long.parseLong(id)) : null;
+        if (w == null || w.projectId != p.id) throw ApiError.notFound("webhook policy " + id + " not found");
+        return w;
+    }
+
+    private Response listWebhookPolicies(Request r, Store.Project p) {
+        return page(r, store.webhookPolicies.values().stream().filter(w -> w.projectId == p.id).toList(), this::webhookJson);
+    }
+
+    private void fillWebhookPolicy(Store.WebhookPolicy w, ObjectNode body, Store.Project p) {
+        String name = Json.str(body, "policy", "name");
+        if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
+        for (Store.WebhookPolicy o : store.webhookPolicies.values()) {
+            if (o != w && o.projectId == p.id && o.name.equals(name)) throw ApiError.conflict("webhook policy " + name + " already exists");
+        }
+        List<String> types = new ArrayList<>();
+        ArrayNode et = Json.array(body, "policy", "event_types");
+        if (et != null) for (JsonNode t : et) {
+            if (!EVENT_TYPES.contains(t.asText())) throw ApiError.badRequest("unsupported event type " + t.asText());
+            types.add(t.asText());
+        }
+        if (types.isEmpty()) throw ApiError.badRequest("empty event type");
+        ArrayNode targets = Json.arr();
+        ArrayNode ts = Json.array(body, "policy", "targets");
+        if (ts == null || ts.isEmpty()) throw ApiError.badRequest("empty notify target");
+        for (JsonNode t : ts) {
+            String type = Json.str(t, "policy.targets", "type");
+            String address = Json.str(t, "policy.targets", "address");
+            String format = Json.str(t, "policy.targets", "payload_format");
+            Boolean skip = Json.bool(t, "policy.targets", "skip_cert_verify");
+            String auth = Json.str(t, "policy.targets", "auth_header");
+            if (!"http".equals(type) && !"slack".equals(type)) throw ApiError.badRequest("unsupported target type " + type);
+            if (address == null || address.isEmpty()) throw ApiError.badRequest("empty target address");
+            if (type.equals("slack") && format != null && !format.isEmpty()) throw ApiError.badRequest("slack does not support payload format");
+            if (format != null && !format.isEmpty() && !Set.of("Default", "CloudEvents").contains(format)) {
+                throw ApiError.badRequest("unsupported payload format " + format);
+            }
+            ObjectNode tn = targets.addObject().put("type", type).put("address", address)
+                    .put("auth_header", auth == null ? "" : auth).put("skip_cert_verify", skip != null && skip);
+            if (type.equals("http")) tn.put("payload_format", format == null || format.isEmpty() ? "Default" : format);
+        }
+        String desc = Json.str(body, "policy", "description");
+        Boolean enabled = Json.bool(body, "policy", "enabled");
+        w.name = name;
+        w.description = desc == null ? "" : desc;
+        w.enabled = enabled == null || enabled;
+        w.eventTypes = types;
+        w.targets = targets;
+        w.updated = Instant.now();
+    }
+
+    private Response createWebhookPolicy(Request r, Store.Project p, String asGiven) {
+        ObjectNode body = Json.requireObject(r.json(), "policy");
+        Store.WebhookPolicy w = new Store.WebhookPolicy();
+        fillWebhookPolicy(w, body, p);
+        w.id = store.next("webhook");
+        w.projectId = p.id;
+        w.creator = r.username();
+        w.created = w.updated;
+        store.webhookPolicies.put(w.id, w);
+        return Response.created(BASE + "/projects/" + asGiven + "/webhook/policies/" + w.id);
+    }
+
+    private Response updateWebhookPolicy(Request r, Store.Project p, String id) {
+        Store.WebhookPolicy w = webhookPolicy(p, id);
+        fillWebhookPolicy(w, Json.requireObject(r.json(), "policy"), p);
+        return Response.empty();
+    }
+
+    private Response webhookEvents(Store.Project p) {
+        ObjectNode o = Json.obj();
+        ArrayNode et = o.putArray("event_type");
+        EVENT_TYPES.forEach(et::add);
+        o.putArray("notify_type").add("http").add("slack");
+        ArrayNode pf = o.putArray("payload_formats");
+        pf.addObject().put("notify_type", "http").putArray("formats").add("Default").add("CloudEvents");
+        pf.addObject().put("notify_type", "slack").putArray("formats").add("Default");
+        return Response.ok(o);
+    }
+
+    // ------------------------------------------------------------------ robots (api-notes 7.1)
+
+    private Store.Robot robot(String id) {
+        Store.Robot rb = isLong(id) ? store.robots.get(Long.parseLong(id)) : null;
+        if (rb == null) throw ApiError.notFound("robot " + id + " not found");
+        return rb;
+    }
+
+    private ObjectNode robotJson(Store.Robot rb) {
+        ObjectNode o = Json.obj().put("id", rb.id).put("name", rb.name).put("description", rb.description)
+                .put("level", rb.level).put("duration", rb.duration).put("editable", true).put("disable", rb.disable)
+                .put("expires_at", rb.expiresAt);
+        o.set("permissions", rb.permissions.deepCopy());
+        o.put("creation_time", Json.time(rb.created)).put("update_time", Json.time(rb.updated));
+        return o;
+    }
+
+    private Response listRobots(Request r) {
+        String level = "system";
+        Long projectId = null;
+        String q = r.q();
+        if (q != null) {
+            for (String kv : q.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq < 0) continue;
+                String k = kv.substring(0, eq), v = kv.substring(eq + 1);
+                if (k.equalsIgnoreCase("Level")) level = v;
+                if (k.equalsIgnoreCase("ProjectID")) {
+                    if (!isLong(v)) throw ApiError.badRequest("invalid ProjectID " + v);
+                    projectId = Long.parseLong(v);
+                }
+            }
+        }
+        if (level.equals("project") && projectId == null) throw ApiError.badRequest("must with project ID when to query project robots");
+        if (projectId != null && !r.principal.admin()) {
+            Store.Project p = store.projects.get(projectId);
+            checkAccess(r, p, String.valueOf(projectId));
+        }
+        String lv = level;
+        Long pid = projectId;
+        List<Store.Robot> list = store.robots.values().stream()
+                .filter(rb -> rb.level.equals(lv) && (pid == null || rb.projectId == pid)).toList();
+        return page(r, list, this::robotJson);
+    }
+
+    private static long expiresAt(Instant created, long duration) {
+        return duration == -1 ? -1 : created.getEpochSecond() + duration * 86400;
+    }
+
+    private ArrayNode robotPermissions(ObjectNode body) {
+        ArrayNode perms = Json.array(body, "robot", "permissions");
+        if (perms == null) perms = Json.arr();
+        for (JsonNode perm : perms) {
+            String kind = Json.str(perm, "robot.permissions", "kind");
+            Json.str(perm, "robot.permissions", "namespace");
+            Json.array(perm, "robot.permissions", "access");
+            if (!"system".equals(kind) && !"project".equals(kind)) throw ApiError.badRequest("bad request error level: " + kind);
+        }
+        return perms;
+    }
+
+    private Response createRobot(Request r) {
+        ObjectNode body = Json.requireObject(r.json(), "robot");
+        String name = Json.str(body, "robot", "name");
+        String level = Json.str(body, "robot", "level");
+        Long duration = Json.lng(body, "robot", "duration");
+        String description = Json.str(body, "robot", "description");
+        Json.str(body, "robot", "secret");   // ignored on create
+        Json.bool(body, "robot", "disable"); // ignored on create
+        ArrayNode perms = robotPermissions(body);
+        if (name == null || !NAME.matcher(name).matches()) throw ApiError.badRequest("robot name is not in lower case or contains illegal characters");
+        if (!"system".equals(level) && !"project".equals(level)) throw ApiError.badRequest("bad request error level input: " + level);
+        long dur = duration == null ? 0 : duration;
+        if (dur != -1 && dur <= 0) throw ApiError.badRequest("bad request error duration input: " + dur + ", duration should be -1 or a positive number");
+        String full;
+        long projectId = 0;
+        if (level.equals("project")) {
+            if (perms.size() != 1 || !"project".equals(perms.get(0).path("kind").asText())) {
+                throw ApiError.badRequest("bad request permission");
+            }
+            Store.Project p = checkAccess(r, store.projectByName(perms.get(0).path("namespace").asText()),
+                    perms.get(0).path("namespace").asText());
+            projectId = p.id;
+            full = "robot$" + p.name + "+" + name;
+        } else {
+            full = "robot$" + name;
+        }
+        if (store.robotByName(full) != null) throw ApiError.conflict("robot account " + full + " already exists");
+        Store.Robot rb = new Store.Robot();
+        rb.id = store.next("robot");
+        rb.name = full;
+        rb.secret = secret();
+        rb.level = level;
+        rb.projectId = projectId;
+        rb.description = description == null ? "" : description;
+        rb.duration = dur;
+        rb.created = rb.updated = Instant.now();
+        rb.expiresAt = expiresAt(rb.created, dur);
+        rb.permissions = perms.deepCopy();
+        store.robots.put(rb.id, rb);
+        audit.record(r.username(), "robot", "create", full, projectId);
+        ObjectNode out = Json.obj().put("id", rb.id).put("name", full).put("secret", rb.secret)
+                .put("creation_time", Json.time(rb.created)).put("expires_at", rb.expiresAt);
+        return Response.json(201, out).header("Location", BASE + "/robots/" + rb.id);
+    }
+
+    private Response updateRobot(Request r, Store.Robot rb) {
+        if (r.principal.isRobot()) throw ApiError.forbidden("forbidden"); // robots cannot update robots (api-notes 7.1)
+        ObjectNode body = Json.requireObject(r.json(), "robot");
+        String name = Json.str(body, "robot", "name");
+        String level = Json.str(body, "robot", "level");
+        Long duration = Json.lng(body, "robot", "duration");
+        String description = Json.str(body, "robot", "description");
+        Boolean disable = Json.bool(body, "robot", "disable");
+        ArrayNode perms = robotPermissions(body);
+        if (!rb.name.equals(name) || !rb.level.equals(level)) throw ApiError.badRequest("cannot update the level or name of robot");
+        long dur = duration == null ? rb.duration : duration;
+        if (dur != -1 && dur <= 0) throw ApiError.badRequest("bad request error duration input: " + dur);
+        rb.duration = dur;
+        rb.expiresAt = expiresAt(rb.created, dur);
+        rb.description = description == null ? "" : description;
+        rb.disable = disable != null && disable;
+        rb.permissions = perms.deepCopy();
+        rb.updated = Instant.now();
+        return Response.empty();
+    }
+
+    private Response refreshSecret(Request r, Store.Robot rb) {
+        if (r.principal.isRobot()) throw ApiError.forbidden("forbidden");
+        JsonNode body = r.json();
+        String s = body == null ? null : Json.str(body, "robotSec", "secret");
+        ObjectNode out = Json.obj();
+        if (s != null && !s.isEmpty()) {
+            if (s.length() < 8 || s.length() > 128 || !s.matches(".*[A-Z].*") || !s.matches(".*[a-z].*") || !s.matches(".*[0-9].*")) {
+                throw ApiError.badRequest("the secret must be 8-128, inclusively, characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number");
+            }
+            rb.secret = s;
+            out.put("secret", "");
+        } else {
+            rb.secret = secret();
+            out.put("secret", rb.secret);
+        }
+        rb.updated = Instant.now();
+        return Response.ok(out);
+    }
+
+    private Response deleteRobot(Request r, Store.Robot rb) {
+        store.robots.remove(rb.id);
+        audit.record(r.username(), "robot", "delete", rb.name, rb.projectId);
+        return Response.empty();
+    }
+
+    // ------------------------------------------------------------------ registries, replication (api-notes 7.2, 7.3)
+
+    private Store.Doc doc(Map<Long, Store.Doc> docs, String id, String what) {
+        Store.Doc d = isLong(id) ? docs.get(Long.parseLong(id)) : null;
+        if (d == null) throw ApiError.notFound(what + " " + id + " not found");
+        return d;
+    }
+
+    private Response listDocs(Request r, Map<Long, Store.Doc> docs, Function<Store.Doc, JsonNode> f) {
+        requireSysadminOrRobot(r);
+        String q = r.q();
+        String name = r.param("name");
+        if (q != null) for (String kv : q.split(",")) if (kv.startsWith("name=")) name = kv.substring(5);
+        String n = name;
+        List<Store.Doc> list = docs.values().stream()
+                .filter(d -> n == null || (n.startsWith("~") ? d.json.path("name").asText().contains(n.substring(1))
+                        : d.json.path("name").asText().equals(n))).toList();
+        return page(r, list, f);
+    }
+
+    private Response deleteDoc(Request r, Map<Long, Store.Doc> docs, String id, String what) {
+        requireSysadminOrRobot(r);
+        docs.remove(doc(docs, id, what).id);
+        return Response.empty();
+    }
+
+    private boolean nameTaken(Map<Long, Store.Doc> docs, String name, long exceptId) {
+        return docs.values().stream().anyMatch(d -> d.id != exceptId && d.json.path("name").asText().equals(name));
+    }
+
+    private ObjectNode registryJson(Store.Doc d) {
+        ObjectNode o = d.json.deepCopy();
+        JsonNode cred = o.get("credential");
+        if (cred instanceof ObjectNode c && c.hasNonNull("access_secret") && !c.get("access_secret").asText().isEmpty()) {
+            c.put("access_secret", "*****");
+        }
+        return o;
+    }
+
+    private Response createRegistry(Request r) {
+        requireSysadminOrRobot(r);
+        ObjectNode body = Json.requireObject(r.json(), "registry");
+        String name = Json.str(body, "registry", "name");
+        String url = Json.str(body, "registry", "url");
+        String type = Json.str(body, "registry", "type");
+        Boolean insecure = Json.bool(body, "registry", "insecure");
+        ObjectNode cred = Json.object(body, "registry", "credential");
+        if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
+        if (url == null || url.isEmpty()) throw ApiError.badRequest("url is required");
+        if (type == null || type.isEmpty()) throw ApiError.badRequest("type is required");
+        if (nameTaken(store.registries, name, 0)) throw ApiError.conflict("registry " + name + " already exists");
+        Store.Doc d = new Store.Doc();
+        d.id = store.next("registry");
+        String now = Json.time(Instant.now());
+        d.json = Json.obj().put("id", d.id).put("name", name).put("url", url).put("type", type)
+                .put("insecure", insecure != null && insecure)
+                .put("ca_certificate", textOr(body, "ca_certificate")).put("description", textOr(body, "description"))
+                .put("status", "healthy").put("creation_time", now).put("update_time", now);
+        ObjectNode c = d.json.putObject("credential");
+        c.put("type", cred == null ? "basic" : textOr(cred, "type", "basic"))
+                .put("access_key", textOr(cred, "access_key")).put("access_secret", textOr(cred, "access_secret"));
+        store.registries.put(d.id, d);
+        return Response.created(BASE + "/registries/" + d.id);
+    }
+
+    private static String textOr(JsonNode o, String f) { return textOr(o, f, ""); }
+
+    private static String textOr(JsonNode o, String f, String dflt) {
+        return o == null || !o.hasNonNull(f) ? dflt : o.get(f).asText();
+    }
+
+    private Response updateRegistry(Request r, Store.Doc d) {
+        requireSysadminOrRobot(r);
+        ObjectNode body = Json.requireObject(r.json(), "registry");
+        String name = Json.str(body, "registry", "name");
+        if (name != null && nameTaken(store.registries, name, d.id)) throw ApiError.conflict("registry " + name + " already exists");
+        for (String f : List.of("name", "description", "url", "ca_certificate")) {
+            String v = Json.str(body, "registry", f);
+            if (v != null) d.json.put(f, v);
+        }
+        Boolean insecure = Json.bool(body, "registry", "insecure");
+        if (insecure != null) d.json.put("insecure", insecure);
+        ObjectNode c = (ObjectNode) d.json.get("credential");
+        String ct = Json.str(body, "registry", "credential_type"), ak = Json.str(body, "registry", "access_key"),
+                as = Json.str(body, "registry", "access_secret");
+        if (ct != null) c.put("type", ct);
+        if (ak != null) c.put("access_key", ak);
+        if (as != null) c.put("access_secret", as);
+        d.json.put("update_time", Json.time(Instant.now()));
+        return Response.empty();
+    }
+
+    private ObjectNode policyJson(Store.Doc d) {
+        ObjectNode o = d.json.deepCopy();
+        for (String side : List.of("src_registry", "dest_registry")) {
+            long rid = o.path(side).path("id").asLong(0);
+            Store.Doc reg = store.registries.get(rid);
+            if (reg != null) o.set(side, registryJson(reg));
+        }
+        boolean deletion = o.path("deletion").asBoolean(false);
+        o.put("deletion", deletion).put("replicate_deletion", deletion); // responses set both (api-notes 7.3)
+        return o;
+    }
+
+    private ObjectNode policyFromBody(ObjectNode body, long id, Instant created) {
+        String name = Json.str(body, "policy", "name");
+        if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
+        if (nameTaken(store.replicationPolicies, name, id)) throw ApiError.conflict("policy " + name + " already exists");
+        for (String b : List.of("deletion", "replicate_deletion", "override", "enabled", "copy_by_chunk", "single_active_replication")) {
+            Json.bool(body, "policy", b);
+        }
+        for (String side : List.of("src_registry", "dest_registry")) {
+            ObjectNode reg = Json.object(body, "policy", side);
+            Long rid = reg == null ? null : Json.lng(reg, "policy." + side, "id");
+            if (rid != null && rid > 0 && !store.registries.containsKey(rid)) throw ApiError.badRequest("registry " + rid + " not found");
+        }
+        ObjectNode trigger = Json.object(body, "policy", "trigger");
+        if (trigger != null && "event_based".equals(trigger.path("type").asText())
+                && body.path("single_active_replication").asBoolean(false)) {
+            throw ApiError.badRequest("single_active_replication is not allowed with event_based trigger");
+        }
+        ObjectNode o = body.deepCopy();
+        o.remove("replicate_deletion"); // ignored on input; only `deletion` counts
+        o.put("id", id);
+        o.put("deletion", body.path("deletion").asBoolean(false));
+        o.put("enabled", !body.has("enabled") || body.path("enabled").asBoolean(true));
+        o.put("creation_time", Json.time(created)).put("update_time", Json.time(Instant.now()));
+        return o;
+    }
+
+    private Response createPolicy(Request r) {
+        requireSysadminOrRobot(r);
+        ObjectNode body = Json.requireObject(r.json(), "policy");
+        Store.Doc d = new Store.Doc();
+        ObjectNode json = policyFromBody(body, 0, Instant.now());
+        d.id = store.next("replication_policy");
+        json.put("id", d.id);
+        d.json = json;
+        store.replicationPolicies.put(d.id, d);
+        return Response.created(BASE + "/replication/policies/" + d.id);
+    }
+
+    private Response updatePolicy(Request r, Store.Doc d) {
+        requireSysadminOrRobot(r);
+        ObjectNode body = Json.requireObject(r.json(), "policy");
+        d.json = policyFromBody(body, d.id, Instant.parse(d.json.path("creation_time").asText()));
+        return Response.empty();
+    }
+
+    private Response startExecution(Request r) {
+        requireSysadminOrRobot(r);
+        ObjectNode body = Json.requireObject(r.json(), "execution");
+        Long pid = Json.lng(body, "execution", "policy_id");
+        if (pid == null || !store.replicationPolicies.containsKey(pid)) throw ApiError.notFound("policy " + pid + " not found");
+        Store.Doc d = new Store.Doc();
+        d.id = store.next("execution");
+        String now = Json.time(Instant.now());
+        // nothing is copied: the execution is recorded as an immediately succeeded manual run
+        d.json = Json.obj().put("id", d.id).put("policy_id", pid).put("status", "Succeed").put("trigger", "manual")
+                .put("start_time", now).put("end_time", now).put("status_text", "").put("total", 0).put("failed", 0)
+                .put("succeed", 0).put("in_progress", 0).put("stopped", 0);
+        store.executions.put(d.id, d);
+        return Response.created(BASE + "/replication/executions/" + d.id);
+    }
+
+    private Response listExecutions(Request r) {
+        requireSysadminOrRobot(r);
+        Long pid = r.longParam("policy_id");
+        List<Store.Doc> list = new ArrayList<>(store.executions.values().stream()
+                .filter(d -> pid == null || d.json.path("policy_id").asLong() == pid).toList());
+        list.sort(Comparator.comparingLong((Store.Doc d) -> d.id).reversed());
+        return page(r, list, d -> d.json);
+    }
+
+    // ------------------------------------------------------------------ audit log (api-notes 3)
+
+    private static ObjectNode auditJson(AuditLog.Row row) {
+        return Json.obj().put("id", row.id()).put("username", row.username()).put("resource", row.resource())
+                .put("resource_type", row.resourceType()).put("operation", row.operation())
+                .put("operation_description", row.description()).put("operation_result", row.result())
+                .put("op_time", Json.time(row.opTime()));
+    }
+
+    private boolean mayListAudit(Principal who) {
+        if (who.admin()) return true;
+        if (!who.isRobot()) return false;
+        for (JsonNode perm : store.robots.get(who.robotId()).permissions) {
+            if (!perm.path("kind").asText().equals("system")) continue;
+            for (JsonNode a : perm.path("access")) {
+                if (a.path("resource").asText().equals("audit-log") && a.path("action").asText().equals("list")) return true;
+            }
+        }
+        return false;
+    }
+
+    private Response listAudit(Request r) {
+        List<AuditLog.Row> rows = mayListAudit(r.principal) ? new ArrayList<>(audit.rows()) : new ArrayList<>();
+        String q = r.q();
+        if (q != null && !q.isEmpty()) {
+            for (String kv : q.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq < 0) continue;
+                Predicate<AuditLog.Row> f = auditFilter(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                if (f != null) rows.removeIf(f.negate());
+            }
+        }
+        String sort = r.param("sort");
+        Comparator<AuditLog.Row> cmp = Comparator.comparing(AuditLog.Row::opTime).thenComparingLong(AuditLog.Row::id).reversed();
+        if (sort != null && !sort.isEmpty()) {
+            Comparator<AuditLog.Row> c = null;
+            for (String s : sort.split(",")) {
+                boolean desc = s.startsWith("-");
+                String key = desc ? s.substring(1) : s;
+                Comparator<AuditLog.Row> one = switch (key) {
+                    case "id" -> Comparator.comparingLong(AuditLog.Row::id);
+                    case "op_time" -> Comparator.comparing(AuditLog.Row::opTime);
+                    case "username" -> Comparator.comparing(AuditLog.Row::username);
+                    case "resource" -> Comparator.comparing(AuditLog.Row::resource);
+                    case "resource_type" -> Comparator.comparing(AuditLog.Row::resourceType);
+                    case "operation" -> Comparator.comparing(AuditLog.Row::operation);
+                    default -> null; // unknown sort keys are ignored
+                };
+                if (one == null) continue;
+                if (desc) one = one.reversed();
+                c = c == null ? one : c.thenComparing(one);
+            }
+            if (c != null) cmp = c;
+        }
+        rows.sort(cmp);
+        return page(r, rows, HarborApi::auditJson);
+    }
+
+    /** One q term: exact, ~fuzzy, [min~max] range (ints), {a b} list. Unknown keys are ignored (null). */
+    private static Predicate<AuditLog.Row> auditFilter(String key, String value) {
+        Function<AuditLog.Row, Object> field = switch (key) {
+            case "id" -> AuditLog.Row::id;
+            case "project_id" -> AuditLog.Row::projectId;
+            case "username" -> AuditLog.Row::username;
+            case "resource" -> AuditLog.Row::resource;
+            case "resource_type" -> AuditLog.Row::resourceType;
+            case "operation" -> AuditLog.Row::operation;
+            case "op_time" -> row -> row.opTime().toString();
+            default -> null;
+        };
+        if (field == null) return null;
+        if (value.startsWith("[") && value.endsWith("]") && value.contains("~")) {
+            String inner = value.substring(1, value.length() - 1);
+            int t = inner.indexOf('~');
+            String lo = inner.substring(0, t).trim(), hi = inner.substring(t + 1).trim();
+            return row -> inRange(field.apply(row), lo, hi);
+        }
+        if (value.startsWith("{") && value.endsWith("}")) {
+            List<String> items = List.of(value.substring(1, value.length() - 1).trim().split("\\s+"));
+            return row -> items.contains(String.valueOf(field.apply(row)));
+        }
+        if (value.startsWith("~")) {
+            String v = value.substring(1);
+            return row -> String.valueOf(field.apply(row)).toLowerCase().contains(v.toLowerCase());
+        }
+        String v = value.startsWith("\\") ? value.substring(1) : value;
+        return row -> String.valueOf(field.apply(row)).equals(v);
+    }
+
+    private static boolean inRange(Object actual, String lo, String hi) {
+        if (actual instanceof Long n) {
+            try {
+                return (lo.isEmpty() || n >= Long.parseLong(lo)) && (hi.isEmpty() || n <= Long.parseLong(hi));
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        String s = String.valueOf(actual);
+        return (lo.isEmpty() || s.compareTo(lo) >= 0) && (hi.isEmpty() || s.compareTo(hi) <= 0);
+    }
+
+    private static Response auditEvents() {
+        ArrayNode arr = Json.arr();
+        for (String e : List.of("create_artifact", "delete_artifact", "pull_artifact", "create_project", "delete_project",
+                "delete_repository", "login_user", "logout_user", "create_user", "delete_user", "update_user",
+                "create_robot", "delete_robot", "update_configuration")) {
+            arr.addObject().put("event_type", e);
+        }
+        return Response.ok(arr);
+    }
+
+    // ------------------------------------------------------------------ users
+
+    private ObjectNode userJson(Store.User u) {
+        return Json.obj().put("email", u.email).put("realname", u.realname).put("comment", u.comment)
+                .put("user_id", u.id).put("username", u.username).put("sysadmin_flag", u.admin)
+                .put("admin_role_in_auth", false).put("creation_time", Json.time(u.created))
+                .put("update_time", Json.time(u.created));
+    }
+
+    private Response listUsers(Request r) {
+        if (!r.principal.admin()) throw ApiError.forbidden("forbidden");
+        String q = r.q();
+        String name = null;
+        if (q != null) for (String kv : q.split(",")) if (kv.startsWith("username=")) name = kv.substring(9);
+        String n = name;
+        List<Store.User> list = store.users.values().stream().filter(u -> n == null
+                || (n.startsWith("~") ? u.username.contains(n.substring(1)) : u.username.equals(n))).toList();
+        return page(r, list, this::userJson);
+    }
+
+    private Response createUser(Request r) {
+        if (!r.principal.admin()) throw ApiError.forbidden("forbidden");
+        ObjectNode body = Json.requireObject(r.json(), "userReq");
+        String username = Json.str(body, "userReq", "username");
+        String password = Json.str(body, "userReq", "password");
+        if (username == null || username.isEmpty()) throw ApiError.badRequest("username is required");
+        if (password == null || password.isEmpty()) throw ApiError.badRequest("password is required");
+        if (store.userByName(username) != null) throw ApiError.conflict("username " + username + " is already used");
+        Store.User u = addUserRow(username, password);
+        u.email = textOr(body, "email");
+        u.realname = textOr(body, "realname");
+        u.comment = textOr(body, "comment");
+        audit.record(r.username(), "user", "create", username, 0); // COMMON_API resolver for POST /users
+        return Response.created(BASE + "/users/" + u.id);
+    }
+
+    Store.User addUserRow(String username, String password) {
+        Store.User u = new Store.User();
+        u.id = store.next("user");
+        u.username = username;
+        u.password = password;
+        u.created = Instant.now();
+        store.users.put(u.id, u);
+        return u;
+    }
+
+    static Map<String, List<String>> lowerCaseHeaders(Map<String, List<String>> in) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        in.forEach((k, v) -> out.computeIfAbsent(k.toLowerCase(), x -> new ArrayList<>()).addAll(v));
+        return out;
+    }
+}

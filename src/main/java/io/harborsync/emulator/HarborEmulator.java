@@ -1,0 +1,303 @@
+package io.harborsync.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-process stand-in for one Harbor v2.15.2 site (see shared/harbor/api-notes.md): the REST API under
+ * /api/v2.0, webhooks, audit log, plus control endpoints under /emulator/ and fault injection.
+ * Plain JDK HttpServer + Jackson, no Quarkus/CDI, so demo mode and tests can start as many as they like.
+ */
+public final class HarborEmulator implements AutoCloseable {
+    private final EmulatorOptions options;
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final HarborApi api;
+    private final Faults faults = new Faults();
+    private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
+
+    private HarborEmulator(EmulatorOptions options) throws IOException {
+        this.options = options;
+        this.api = new HarborApi(options);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "harbor-emulator-" + options.name() + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/", this::exchange);
+    }
+
+    public static HarborEmulator start(EmulatorOptions options) {
+        try {
+            HarborEmulator e = new HarborEmulator(options);
+            e.server.start();
+            return e;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot start Harbor emulator " + options.name(), ex);
+        }
+    }
+
+    public String name() { return options.name(); }
+
+    public EmulatorOptions options() { return options; }
+
+    /** e.g. http://127.0.0.1:41234 (the API lives under /api/v2.0). */
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+        api.webhooks.close();
+    }
+
+    // ------------------------------------------------------------------ things outside Harbor's REST API
+
+    /** A db_auth user that exists (e.g. logged in once); members can then be added by username. No password. */
+    public void addUser(String username) {
+        synchronized (api.store) {
+            if (api.store.userByName(username) == null) api.addUserRow(username, null);
+        }
+    }
+
+    /** A user that can also log in with basic auth. */
+    public void addUser(String username, String password) {
+        synchronized (api.store) {
+            Store.User u = api.store.userByName(username);
+            if (u == null) api.addUserRow(username, password);
+            else u.password = password;
+        }
+    }
+
+    /** A user group as LDAP/HTTP/OIDC would provide it (1 LDAP, 2 HTTP, 3 OIDC); an LDAP group's DN is its name. */
+    public void addGroup(String groupName, int groupType) {
+        synchronized (api.store) {
+            api.addGroupRow(groupName, groupType, groupType == 1 ? groupName : null);
+        }
+    }
+
+    /**
+     * A push as docker push would do it: creates the repository if needed, moves the tags, fires PUSH_ARTIFACT and
+     * writes the artifact/create audit row (operator = the admin account).
+     *
+     * @param repository without the project, may contain '/'
+     * @param digest     sha256:&lt;64 hex&gt;, or null to generate one
+     * @return the digest
+     */
+    public String pushArtifact(String project, String repository, String digest, String... tags) {
+        synchronized (api.store) {
+            try {
+                return api.push(options.adminUsername(), UUID.randomUUID().toString(), project, repository, digest, Arrays.asList(tags));
+            } catch (ApiError e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+    }
+
+    public Faults faults() { return faults; }
+
+    public void addExchangeListener(ExchangeListener listener) { listeners.add(listener); }
+
+    public void removeExchangeListener(ExchangeListener listener) { listeners.remove(listener); }
+
+    /** Finished webhook jobs (delivered, or dropped after 3 attempts), in completion order. */
+    public List<WebhookDelivery> webhookDeliveries() { return api.webhooks.deliveries(); }
+
+    /** Deletes all audit rows, like Harbor's purge job. */
+    public void purgeAuditLog() { api.audit.purge(); }
+
+    // ------------------------------------------------------------------ HTTP
+
+    private void exchange(HttpExchange ex) {
+        try {
+            handleExchange(ex);
+        } catch (Throwable t) {
+            ex.close();
+        }
+    }
+
+    private void handleExchange(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod().toUpperCase();
+        String rawPath = ex.getRequestURI().getRawPath();
+        String rawQuery = ex.getRequestURI().getRawQuery();
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, List<String>> reqHeaders = new LinkedHashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> reqHeaders.put(k, List.copyOf(v)));
+        Map<String, List<String>> lower = HarborApi.lowerCaseHeaders(reqHeaders);
+        String requestId = lower.containsKey("x-request-id") ? lower.get("x-request-id").get(0) : UUID.randomUUID().toString();
+
+        Response resp = null;
+        boolean control = rawPath.startsWith("/emulator/");
+        if (!control) {
+            sleep(faults.latency());
+            Fault fault = faults.take(method, rawPath);
+            if (fault != null) {
+                sleep(fault.delay);
+                if (fault.drop) {
+                    ex.close(); // no response headers were sent: the JDK server just closes the connection
+                    notifyListeners(new RecordedExchange(method, rawPath, rawQuery, reqHeaders, body, 0, Map.of(), new byte[0]));
+                    return;
+                }
+                if (fault.status > 0) resp = Response.error(new ApiError(fault.status, codeFor(fault.status), "injected fault"));
+            }
+        }
+        if (resp == null) {
+            try {
+                Request r = new Request(method, rawPath, rawQuery, lower, body, requestId);
+                if (r.segments.size() >= 2 && r.segments.get(0).equals("api") && r.segments.get(1).equals("v2.0")) {
+                    resp = api.handle(r);
+                } else if (control) {
+                    resp = control(r);
+                } else {
+                    throw ApiError.notFound("path " + rawPath + " was not found");
+                }
+            } catch (ApiError e) {
+                resp = Response.error(e);
+            } catch (RuntimeException e) {
+                resp = Response.json(500, Json.errors("UNKNOWN", "internal server error"));
+            }
+        }
+        resp.header("X-Request-Id", requestId);
+        resp.header("Set-Cookie", "sid=" + UUID.randomUUID().toString().replace("-", "") + "; Path=/; HttpOnly");
+        resp.headers.forEach((k, v) -> ex.getResponseHeaders().put(k, new ArrayList<>(v)));
+        boolean noBody = method.equals("HEAD") || resp.body.length == 0;
+        ex.sendResponseHeaders(resp.status, noBody ? -1 : resp.body.length);
+        if (!noBody) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(resp.body);
+            }
+        }
+        ex.close();
+        Map<String, List<String>> respHeaders = new LinkedHashMap<>();
+        ex.getResponseHeaders().forEach((k, v) -> respHeaders.put(k, List.copyOf(v)));
+        notifyListeners(new RecordedExchange(method, rawPath, rawQuery, reqHeaders, body, resp.status, respHeaders,
+                method.equals("HEAD") ? new byte[0] : resp.body));
+    }
+
+    private void notifyListeners(RecordedExchange rec) {
+        for (ExchangeListener l : listeners) {
+            try {
+                l.onExchange(rec);
+            } catch (RuntimeException ignored) {
+                // a listener must not break the server
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) return;
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "BAD_REQUEST";
+            case 401 -> "UNAUTHORIZED";
+            case 403 -> "FORBIDDEN";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 409 -> "CONFLICT";
+            case 412 -> "PRECONDITION";
+            case 422 -> "UNPROCESSABLE_ENTITY";
+            case 429 -> "TOO_MANY_REQUEST";
+            default -> "UNKNOWN";
+        };
+    }
+
+    // ------------------------------------------------------------------ /emulator control endpoints (for curl users)
+
+    private Response control(Request r) {
+        synchronized (api.store) {
+            r.principal = api.authenticate(r);
+        }
+        if (r.principal == null) throw ApiError.unauthorized();
+        String path = r.path;
+        JsonNode body = r.json();
+        switch (r.method + " " + path) {
+            case "POST /emulator/artifacts" -> {
+                ObjectNode b = Json.requireObject(body, "artifact");
+                List<String> tags = new ArrayList<>();
+                if (b.has("tags")) Json.array(b, "artifact", "tags").forEach(t -> tags.add(t.asText()));
+                String digest;
+                synchronized (api.store) {
+                    digest = api.push(r.username(), r.requestId, Json.str(b, "artifact", "project"),
+                            Json.str(b, "artifact", "repository"), Json.str(b, "artifact", "digest"), tags);
+                }
+                return Response.json(201, Json.obj().put("digest", digest));
+            }
+            case "POST /emulator/users" -> {
+                ObjectNode b = Json.requireObject(body, "user");
+                String username = Json.str(b, "user", "username");
+                if (username == null || username.isEmpty()) throw ApiError.badRequest("username is required");
+                String password = Json.str(b, "user", "password");
+                if (password == null) addUser(username);
+                else addUser(username, password);
+                return Response.status(201);
+            }
+            case "POST /emulator/faults" -> {
+                ObjectNode b = Json.requireObject(body, "fault");
+                Long latency = Json.lng(b, "fault", "latency_ms");
+                if (latency != null) faults.latency(Duration.ofMillis(latency));
+                String p = Json.str(b, "fault", "path");
+                if (p != null) {
+                    Fault f = Fault.on(Json.str(b, "fault", "method"), p);
+                    Long status = Json.lng(b, "fault", "status");
+                    Long delay = Json.lng(b, "fault", "delay_ms");
+                    Long times = Json.lng(b, "fault", "times");
+                    if (status != null) f = f.status(status.intValue());
+                    if (delay != null) f = f.delay(Duration.ofMillis(delay));
+                    if (Boolean.TRUE.equals(Json.bool(b, "fault", "drop"))) f = f.dropConnection();
+                    if (times != null) f = f.times(times.intValue());
+                    faults.add(f);
+                }
+                return Response.status(201);
+            }
+            case "DELETE /emulator/faults" -> {
+                faults.clear();
+                return Response.empty();
+            }
+            default -> throw ApiError.notFound("path " + path + " was not found");
+        }
+    }
+
+    /** Basic auth header value for the admin account, handy for clients and tests. */
+    public String adminAuthorization() {
+        return "Basic " + Base64.getEncoder().encodeToString(
+                (options.adminUsername() + ":" + options.adminPassword()).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,54 @@
+package io.harborsync.emulator;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Matches already-decoded path segments against patterns like {@code projects/{p}/members/{mid}}.
+ * Because the path was decoded once before splitting, a single-encoded "app%2Fweb" becomes two segments and
+ * matches no repository route (404), while "app%252Fweb" stays one segment (api-notes 1).
+ */
+final class Router {
+    interface Handler {
+        Response handle(Request r, Map<String, String> p);
+    }
+
+    private record Route(String method, String[] pattern, Handler handler) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    void add(String method, String pattern, Handler h) {
+        routes.add(new Route(method, pattern.split("/", -1), h));
+    }
+
+    Response dispatch(Request r, List<String> segments) {
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            Map<String, String> params = match(route.pattern, segments);
+            if (params == null) continue;
+            if (route.method.equals(r.method)) return route.handler.handle(r, params);
+            pathKnown = true;
+        }
+        if (pathKnown) throw new ApiError(405, "METHOD_NOT_ALLOWED", "method " + r.method + " is not allowed");
+        throw ApiError.notFound("path " + r.path + " was not found");
+    }
+
+    private static Map<String, String> match(String[] pattern, List<String> segs) {
+        if (pattern.length != segs.size()) return null;
+        Map<String, String> params = new HashMap<>();
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            String s = segs.get(i);
+            if (p.startsWith("{") && p.endsWith("}")) {
+                if (s.isEmpty()) return null;
+                params.put(p.substring(1, p.length() - 1), s);
+            } else if (!p.equals(s)) {
+                return null;
+            }
+        }
+        return params;
+    }
+}

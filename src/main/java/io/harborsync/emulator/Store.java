@@ -1,0 +1,193 @@
+package io.harborsync.emulator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * All state of one site. Guarded by a single lock ({@code synchronized (store)}); ids are per site and count from 1
+ * per resource type, like Harbor's serial columns (member ids are one sequence across all projects, as project_member.id).
+ */
+final class Store {
+    static final class Project {
+        long id;
+        String name;
+        long ownerId;
+        String ownerName;
+        Instant created;
+        Instant updated;
+        final Map<String, String> metadata = new TreeMap<>();
+        Allowlist allowlist;
+    }
+
+    static final class Allowlist {
+        long id;
+        List<String> items = new ArrayList<>();
+        Long expiresAt;
+        Instant created;
+        Instant updated;
+    }
+
+    static final class Repository {
+        long id;
+        long projectId;
+        String name; // full name, includes the project
+        Instant created;
+        Instant updated;
+    }
+
+    static final class Artifact {
+        long id;
+        long repoId;
+        String digest;
+        Instant pushTime;
+        final List<Tag> tags = new ArrayList<>();
+    }
+
+    static final class Tag {
+        long id;
+        String name;
+        Instant pushTime;
+    }
+
+    static final class Member {
+        long id;
+        long projectId;
+        String entityType; // "u" or "g"
+        long entityId;
+        String entityName;
+        long role;
+    }
+
+    static final class User {
+        long id;
+        String username;
+        String password; // null = cannot log in with basic auth (onboarded from outside)
+        String email = "";
+        String realname = "";
+        String comment = "";
+        boolean admin;
+        Instant created;
+    }
+
+    static final class Group {
+        long id;
+        String name;
+        int type;
+        String ldapDn;
+    }
+
+    static final class Robot {
+        long id;
+        String name; // with prefix robot$
+        String secret;
+        String level;
+        long projectId;
+        String description = "";
+        long duration;
+        boolean disable;
+        long expiresAt;
+        ArrayNode permissions;
+        Instant created;
+        Instant updated;
+    }
+
+    static final class Quota {
+        long id;
+        long projectId;
+        long hardStorage;
+        Instant created;
+        Instant updated;
+    }
+
+    static final class WebhookPolicy {
+        long id;
+        long projectId;
+        String name;
+        String description = "";
+        boolean enabled = true;
+        List<String> eventTypes = new ArrayList<>();
+        ArrayNode targets;
+        String creator;
+        Instant created;
+        Instant updated;
+    }
+
+    /** Registries, replication policies and executions are kept as their JSON (the emulator does not act on them). */
+    static final class Doc {
+        long id;
+        ObjectNode json;
+    }
+
+    final Map<Long, Project> projects = new LinkedHashMap<>();
+    final Map<Long, Repository> repositories = new LinkedHashMap<>();
+    final Map<Long, Artifact> artifacts = new LinkedHashMap<>();
+    final Map<Long, Member> members = new LinkedHashMap<>();
+    final Map<Long, User> users = new LinkedHashMap<>();
+    final Map<Long, Group> groups = new LinkedHashMap<>();
+    final Map<Long, Robot> robots = new LinkedHashMap<>();
+    final Map<Long, Quota> quotas = new LinkedHashMap<>();
+    final Map<Long, WebhookPolicy> webhookPolicies = new LinkedHashMap<>();
+    final Map<Long, Doc> registries = new LinkedHashMap<>();
+    final Map<Long, Doc> replicationPolicies = new LinkedHashMap<>();
+    final Map<Long, Doc> executions = new LinkedHashMap<>();
+
+    private final Map<String, Long> sequences = new TreeMap<>();
+
+    long next(String kind) {
+        return sequences.merge(kind, 1L, Long::sum);
+    }
+
+    Project projectByName(String name) {
+        for (Project p : projects.values()) if (p.name.equals(name)) return p;
+        return null;
+    }
+
+    User userByName(String name) {
+        for (User u : users.values()) if (u.username.equals(name)) return u;
+        return null;
+    }
+
+    Robot robotByName(String name) {
+        for (Robot r : robots.values()) if (r.name.equals(name)) return r;
+        return null;
+    }
+
+    Repository repository(long projectId, String fullName) {
+        for (Repository r : repositories.values()) if (r.projectId == projectId && r.name.equals(fullName)) return r;
+        return null;
+    }
+
+    List<Repository> repositoriesOf(long projectId) {
+        List<Repository> out = new ArrayList<>();
+        for (Repository r : repositories.values()) if (r.projectId == projectId) out.add(r);
+        return out;
+    }
+
+    List<Artifact> artifactsOf(long repoId) {
+        List<Artifact> out = new ArrayList<>();
+        for (Artifact a : artifacts.values()) if (a.repoId == repoId) out.add(a);
+        return out;
+    }
+
+    /** reference = digest (contains ':' after "sha256") or tag. */
+    Artifact artifact(long repoId, String reference) {
+        boolean digest = reference.startsWith("sha256:") || reference.contains(":");
+        for (Artifact a : artifacts.values()) {
+            if (a.repoId != repoId) continue;
+            if (digest ? a.digest.equals(reference) : a.tags.stream().anyMatch(t -> t.name.equals(reference))) return a;
+        }
+        return null;
+    }
+
+    Quota quotaOf(long projectId) {
+        for (Quota q : quotas.values()) if (q.projectId == projectId) return q;
+        return null;
+    }
+}
