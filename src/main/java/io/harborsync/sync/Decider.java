@@ -1,0 +1,134 @@
+package io.harborsync.sync;
+
+import io.harborsync.sync.Decision.Case;
+import io.harborsync.sync.Decision.Op;
+import io.harborsync.sync.Decision.OpType;
+import io.harborsync.sync.Values.Value;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The one decision function (sync-model.md, "Three-way comparison against a base"), for any number
+ * of sites. Pure: it reads no Harbor and writes nothing, so webhooks, the audit-log tail, the
+ * periodic reconcile and /sync (dry-run or not) all reach the same verdict for the same facts.
+ */
+public final class Decider {
+    private Decider() {
+    }
+
+    public static Decision decide(KeyState s, ConflictPolicy policy, boolean propagateDeletion) {
+        Kind kind = s.kind();
+        if (!s.unknown().isEmpty()) {
+            return decision(s, Case.UNKNOWN, List.of(), null, false, new TreeSet<>(s.unknown()));
+        }
+        Map<String, Value> present = new TreeMap<>(s.present());
+        if (present.isEmpty()) {
+            return decision(s, Case.DELETED_EVERYWHERE, List.of(), null, false, "");
+        }
+        Set<String> absent = new TreeSet<>(s.absent());
+        if (absent.isEmpty() && distinct(present.values()).size() == 1) {
+            return decision(s, Case.IN_SYNC, List.of(), present.values().iterator().next(), false, "");
+        }
+
+        Optional<KeyState.Base> base = s.base();
+        Set<String> deletedOn = new TreeSet<>();
+        if (base.isPresent()) {
+            for (String site : absent) {
+                if (base.get().sites().contains(site) && !s.freshSites().contains(site)) {
+                    deletedOn.add(site);
+                }
+            }
+        }
+        Set<String> missingOn = new TreeSet<>(absent);
+        missingOn.removeAll(deletedOn);
+
+        // Sites whose state differs from the base; without a base every present site "changed".
+        Map<String, Value> changed = new TreeMap<>();
+        present.forEach((site, v) -> {
+            if (base.isEmpty() || !base.get().value().equals(v)) {
+                changed.put(site, v);
+            }
+        });
+
+        if (!deletedOn.isEmpty() && changed.isEmpty()) {
+            // Deleted on some sites, untouched on the others since the base: the deletion wins.
+            if (!propagateDeletion) {
+                return decision(s, Case.DELETION_DISABLED, List.of(), null, false, deletedOn);
+            }
+            List<Op> ops = new ArrayList<>();
+            present.forEach((site, v) -> ops.add(op(s, site, OpType.DELETE, null, v, Case.DELETED, deletedOn)));
+            return decision(s, Case.DELETED, ops, null, false, deletedOn);
+        }
+
+        // Otherwise the key lives on: pick the value every site should have.
+        Case kase;
+        Value target;
+        boolean conflict = false;
+        Set<String> changedSites = changed.keySet();
+        List<Value> changedValues = distinct(changed.values());
+        if (changedValues.isEmpty()) {
+            target = base.orElseThrow().value(); // only sites that never had it are missing
+            kase = kind.copiedBySync() ? Case.CREATED : Case.PENDING_REPLICATION;
+        } else if (changedValues.size() == 1) {
+            target = changedValues.get(0);
+            if (!deletedOn.isEmpty()) {
+                kase = Case.CONFLICT_CHANGED_DELETED;
+                conflict = true;
+            } else if (base.isEmpty()) {
+                kase = kind.copiedBySync() || missingOn.isEmpty() ? Case.CREATED : Case.PENDING_REPLICATION;
+            } else {
+                kase = Case.CHANGED;
+            }
+        } else {
+            conflict = true;
+            Optional<String> winner = policy.winner(present.keySet(), s.changedAt());
+            if (winner.isEmpty()) {
+                return decision(s, Case.CONFLICT_UNRESOLVED, List.of(), null, true, changedSites);
+            }
+            target = present.get(winner.get());
+            kase = Case.CONFLICT_CHANGED_BOTH;
+        }
+        if (conflict && policy instanceof ConflictPolicy.ReportOnly) {
+            return decision(s, Case.CONFLICT_UNRESOLVED, List.of(), null, true, changedSites);
+        }
+
+        Object who = kase == Case.CREATED || kase == Case.PENDING_REPLICATION
+                ? (changedSites.isEmpty() ? present.keySet() : changedSites) : changedSites;
+        List<Op> ops = new ArrayList<>();
+        for (String site : absent) {
+            if (kind.copiedBySync()) {
+                ops.add(op(s, site, OpType.CREATE, target, null, kase, who));
+            }
+        }
+        Value t = target;
+        present.forEach((site, v) -> {
+            if (!v.equals(t)) {
+                ops.add(op(s, site, OpType.UPDATE, t, v, kase, who));
+            }
+        });
+        if (ops.isEmpty() && kase == Case.PENDING_REPLICATION) {
+            return decision(s, kase, ops, null, conflict, who);
+        }
+        return decision(s, kase, ops, target, conflict, who);
+    }
+
+    private static Op op(KeyState s, String site, OpType type, Value value, Value from, Case kase, Object who) {
+        return new Op(site, type, s.kind(), s.key(), value, from, kase.explain(who));
+    }
+
+    private static Decision decision(KeyState s, Case kase, List<Op> ops, Value target, boolean conflict,
+                                     Object who) {
+        return new Decision(s.kind(), s.key(), kase, List.copyOf(ops), target, conflict, kase.explain(who));
+    }
+
+    private static List<Value> distinct(java.util.Collection<Value> values) {
+        return List.copyOf(new LinkedHashSet<>(values));
+    }
+}

@@ -1,0 +1,52 @@
+package io.harborsync.sync;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.SortedSet;
+
+/**
+ * The synced attributes of each kind, in a canonical form (sorted, no ids, no timestamps) so that
+ * equal states compare equal across sites and against the stored base.
+ */
+public final class Values {
+    private Values() {
+    }
+
+    /** Marker for the state of one key on one site. */
+    public sealed interface Value permits ProjectValue, MemberValue, RepositoryValue, ArtifactValue {
+    }
+
+    /**
+     * @param metadata     only the synced metadata keys (sync-model.md), "public" excluded
+     * @param storageLimit bytes, -1 unlimited, null when the quota could not be read as a number
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ProjectValue(boolean isPublic, SortedMap<String, String> metadata, Long storageLimit,
+                               List<String> cveIds, Long cveExpiresAt) implements Value {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record MemberValue(int roleId) implements Value {
+    }
+
+    /** A repository's only synced attribute is that it exists. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RepositoryValue() implements Value {
+        public static final RepositoryValue EXISTS = new RepositoryValue();
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ArtifactValue(SortedSet<String> tags) implements Value {
+    }
+
+    public static Class<? extends Value> typeOf(Kind kind) {
+        return switch (kind) {
+            case PROJECT -> ProjectValue.class;
+            case MEMBER -> MemberValue.class;
+            case REPOSITORY -> RepositoryValue.class;
+            case ARTIFACT -> ArtifactValue.class;
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package io.harborsync.sync;
+
+import io.harborsync.sync.Decision.Case;
+import io.harborsync.sync.Decision.OpType;
+import io.harborsync.sync.Values.ArtifactValue;
+import io.harborsync.sync.Values.MemberValue;
+import io.harborsync.sync.Values.Value;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every row of sync-model.md's decision table, for two sites and for three. */
+class DeciderTest {
+    static final ConflictPolicy ACTIVE_H1 = ConflictPolicy.parse("active-site", "h1");
+    static final Value X = new MemberValue(2);
+    static final Value Y = new MemberValue(4);
+    static final Value Z = new MemberValue(3);
+
+    private static KeyState member(Map<String, Value> present, Set<String> absent, Value base, Set<String> baseSites) {
+        return new KeyState(Kind.MEMBER, "team-a/u:alice", present, absent, Set.of(),
+                base == null ? Optional.empty() : Optional.of(new KeyState.Base(base, baseSites)), Set.of(), Map.of());
+    }
+
+    private static Decision decide(KeyState s) {
+        return Decider.decide(s, ACTIVE_H1, true);
+    }
+
+    @Test
+    void equalEverywhereIsInSyncAndRecordsTheBase() {
+        Decision d = decide(member(Map.of("h1", X, "h2", X), Set.of(), null, null));
+        assertThat(d.kase()).isEqualTo(Case.IN_SYNC);
+        assertThat(d.ops()).isEmpty();
+        assertThat(d.target()).isEqualTo(X);
+    }
+
+    @Test
+    void missingWithoutBaseIsACreation() {
+        Decision d = decide(member(Map.of("h1", X), Set.of("h2"), null, null));
+        assertThat(d.kase()).isEqualTo(Case.CREATED);
+        assertThat(d.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h2");
+            assertThat(op.type()).isEqualTo(OpType.CREATE);
+            assertThat(op.value()).isEqualTo(X);
+            assertThat(op.reason()).contains("created on [h1]");
+        });
+    }
+
+    @Test
+    void missingWithAnEqualBaseIsADeletion() {
+        Decision d = decide(member(Map.of("h1", X), Set.of("h2"), X, Set.of("h1", "h2")));
+        assertThat(d.kase()).isEqualTo(Case.DELETED);
+        assertThat(d.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h1");
+            assertThat(op.type()).isEqualTo(OpType.DELETE);
+        });
+    }
+
+    @Test
+    void deletionPropagationCanBeSwitchedOff() {
+        Decision d = Decider.decide(member(Map.of("h1", X), Set.of("h2"), X, Set.of("h1", "h2")), ACTIVE_H1, false);
+        assertThat(d.kase()).isEqualTo(Case.DELETION_DISABLED);
+        assertThat(d.ops()).isEmpty();
+    }
+
+    @Test
+    void changedOnOneSiteDeletedOnTheOtherKeepsTheChange() {
+        Decision d = decide(member(Map.of("h1", Y), Set.of("h2"), X, Set.of("h1", "h2")));
+        assertThat(d.kase()).isEqualTo(Case.CONFLICT_CHANGED_DELETED);
+        assertThat(d.conflict()).isTrue();
+        assertThat(d.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h2");
+            assertThat(op.type()).isEqualTo(OpType.CREATE);
+            assertThat(op.value()).isEqualTo(Y);
+        });
+    }
+
+    @Test
+    void changedOnOneSiteIsAppliedToTheOther() {
+        Decision onB = decide(member(Map.of("h1", X, "h2", Y), Set.of(), X, Set.of("h1", "h2")));
+        assertThat(onB.kase()).isEqualTo(Case.CHANGED);
+        assertThat(onB.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h1");
+            assertThat(op.type()).isEqualTo(OpType.UPDATE);
+            assertThat(op.value()).isEqualTo(Y);
+            assertThat(op.from()).isEqualTo(X);
+        });
+        Decision onA = decide(member(Map.of("h1", X, "h2", Y), Set.of(), Y, Set.of("h1", "h2")));
+        assertThat(onA.ops()).singleElement().satisfies(op -> assertThat(op.site()).isEqualTo("h2"));
+    }
+
+    @Test
+    void changedOnBothGoesToThePolicy() {
+        KeyState s = member(Map.of("h1", X, "h2", Y), Set.of(), Z, Set.of("h1", "h2"));
+        Decision active = Decider.decide(s, ACTIVE_H1, true);
+        assertThat(active.kase()).isEqualTo(Case.CONFLICT_CHANGED_BOTH);
+        assertThat(active.conflict()).isTrue();
+        assertThat(active.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h2");
+            assertThat(op.value()).isEqualTo(X);
+        });
+        Decision fixed = Decider.decide(s, ConflictPolicy.parse("site:h2", "h1"), true);
+        assertThat(fixed.ops()).singleElement().satisfies(op -> assertThat(op.value()).isEqualTo(Y));
+        Decision reportOnly = Decider.decide(s, ConflictPolicy.parse("report-only", "h1"), true);
+        assertThat(reportOnly.kase()).isEqualTo(Case.CONFLICT_UNRESOLVED);
+        assertThat(reportOnly.ops()).isEmpty();
+        assertThat(reportOnly.conflict()).isTrue();
+    }
+
+    @Test
+    void newestUsesChangeTimesWhenEverySiteHasOneAndTheActiveSiteOtherwise() {
+        Map<String, Instant> times = Map.of("h1", Instant.parse("2026-01-01T10:00:00Z"),
+                "h2", Instant.parse("2026-01-01T11:00:00Z"));
+        KeyState s = new KeyState(Kind.MEMBER, "k", Map.of("h1", X, "h2", Y), Set.of(), Set.of(),
+                Optional.of(new KeyState.Base(Z, Set.of("h1", "h2"))), Set.of(), times);
+        ConflictPolicy newest = ConflictPolicy.parse("newest", "h1");
+        assertThat(Decider.decide(s, newest, true).ops()).singleElement()
+                .satisfies(op -> assertThat(op.value()).isEqualTo(Y));
+        KeyState noTimes = new KeyState(Kind.MEMBER, "k", Map.of("h1", X, "h2", Y), Set.of(), Set.of(),
+                s.base(), Set.of(), Map.of("h2", times.get("h2")));
+        assertThat(Decider.decide(noTimes, newest, true).ops()).singleElement()
+                .satisfies(op -> assertThat(op.value()).isEqualTo(X));
+    }
+
+    @Test
+    void deletedEverywhereForgetsTheBase() {
+        Decision d = decide(member(Map.of(), Set.of("h1", "h2"), X, Set.of("h1", "h2")));
+        assertThat(d.kase()).isEqualTo(Case.DELETED_EVERYWHERE);
+        assertThat(d.ops()).isEmpty();
+        assertThat(d.target()).isNull();
+    }
+
+    @Test
+    void anUnknownSiteStopsEveryDecisionForTheKey() {
+        KeyState s = new KeyState(Kind.MEMBER, "k", Map.of("h1", X), Set.of(), Set.of("h2"),
+                Optional.of(new KeyState.Base(X, Set.of("h1", "h2"))), Set.of(), Map.of());
+        Decision d = decide(s);
+        assertThat(d.kase()).isEqualTo(Case.UNKNOWN);
+        assertThat(d.ops()).isEmpty();
+    }
+
+    @Test
+    void firstContactIsAUnionThatNeverDeletes() {
+        // No base at all: differing values go to the policy, missing ones are created.
+        Decision d = decide(member(Map.of("h1", X, "h2", Y), Set.of("h3"), null, null));
+        assertThat(d.kase()).isEqualTo(Case.CONFLICT_CHANGED_BOTH);
+        assertThat(d.ops()).extracting(Decision.Op::type).containsOnly(OpType.CREATE, OpType.UPDATE);
+        assertThat(d.ops()).noneMatch(op -> op.type() == OpType.DELETE);
+    }
+
+    @Test
+    void aSiteThatNeverHadTheKeyIsNotADeletion() {
+        // h3 joined after the base was written: it gets a copy, nothing is deleted.
+        Decision d = decide(member(Map.of("h1", X, "h2", X), Set.of("h3"), X, Set.of("h1", "h2")));
+        assertThat(d.kase()).isEqualTo(Case.CREATED);
+        assertThat(d.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h3");
+            assertThat(op.type()).isEqualTo(OpType.CREATE);
+        });
+    }
+
+    @Test
+    void aChildOfAProjectBeingRecreatedIsCreatedNotDeleted() {
+        KeyState s = new KeyState(Kind.MEMBER, "k", Map.of("h1", X), Set.of("h2"), Set.of(),
+                Optional.of(new KeyState.Base(X, Set.of("h1", "h2"))), Set.of("h2"), Map.of());
+        Decision d = decide(s);
+        assertThat(d.ops()).singleElement().satisfies(op -> assertThat(op.type()).isEqualTo(OpType.CREATE));
+    }
+
+    @Test
+    void threeSitesOneDeletionDeletesOnBothOthers() {
+        Decision d = decide(member(Map.of("h1", X, "h3", X), Set.of("h2"), X, Set.of("h1", "h2", "h3")));
+        assertThat(d.kase()).isEqualTo(Case.DELETED);
+        assertThat(d.ops()).extracting(Decision.Op::site).containsExactlyInAnyOrder("h1", "h3");
+    }
+
+    @Test
+    void threeSitesOneChangeReachesBothOthers() {
+        Decision d = decide(member(Map.of("h1", X, "h2", X, "h3", Y), Set.of(), X, Set.of("h1", "h2", "h3")));
+        assertThat(d.kase()).isEqualTo(Case.CHANGED);
+        assertThat(d.ops()).extracting(Decision.Op::site).containsExactlyInAnyOrder("h1", "h2");
+    }
+
+    @Test
+    void artifactsMissingOnAPeerArePendingNotCopied() {
+        Value tags = new ArtifactValue(new TreeSet<>(Set.of("1.0")));
+        KeyState s = new KeyState(Kind.ARTIFACT, "team-a/app@sha256:1", Map.of("h1", tags), Set.of("h2"), Set.of(),
+                Optional.empty(), Set.of(), Map.of());
+        Decision d = decide(s);
+        assertThat(d.kase()).isEqualTo(Case.PENDING_REPLICATION);
+        assertThat(d.ops()).isEmpty();
+        assertThat(d.target()).as("no base until every site has it").isNull();
+    }
+
+    @Test
+    void artifactTagChangesReachThePeerWhereTheArtifactExists() {
+        Value one = new ArtifactValue(new TreeSet<>(Set.of("1.0")));
+        Value two = new ArtifactValue(new TreeSet<>(Set.of("1.0", "latest")));
+        Map<String, Value> present = new HashMap<>(Map.of("h1", two, "h2", one));
+        KeyState s = new KeyState(Kind.ARTIFACT, "team-a/app@sha256:1", present, Set.of(), Set.of(),
+                Optional.of(new KeyState.Base(one, Set.of("h1", "h2"))), Set.of(), Map.of());
+        Decision d = decide(s);
+        assertThat(d.kase()).isEqualTo(Case.CHANGED);
+        assertThat(d.ops()).singleElement().satisfies(op -> {
+            assertThat(op.site()).isEqualTo("h2");
+            assertThat(op.value()).isEqualTo(two);
+        });
+    }
+}
