@@ -33,6 +33,13 @@ class MembersApiTest {
         assertEquals(1, members.get(0).get("role_id").asInt());
         assertEquals("projectAdmin", members.get(0).get("role_name").asText());
         assertEquals("u", members.get(0).get("entity_type").asText());
+
+        // project_member.id is one table-wide serial in Harbor (pkg/project/dao.Create inserts the owner row),
+        // so the creator's member id is not 1 in every project
+        long p2 = c().createProject("creator-2", false);
+        long m1 = members.get(0).get("id").asLong();
+        long m2 = json(c().get("projects/" + p2 + "/members")).get(0).get("id").asLong();
+        assertTrue(m2 > m1, m1 + " then " + m2);
     }
 
     @Test
