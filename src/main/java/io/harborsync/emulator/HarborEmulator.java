@@ -38,6 +38,8 @@ public final class HarborEmulator implements AutoCloseable {
     private final HarborApi api;
     private final Faults faults = new Faults();
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object idleLock = new Object();
+    private int inFlight; // exchanges whose listeners have not run yet
 
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
@@ -136,11 +138,40 @@ public final class HarborEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ HTTP
 
+    /**
+     * Waits until every exchange that has started has also been handed to the listeners. A client can read its
+     * response before the listeners ran, so checks on recorded exchanges call this first.
+     */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (idleLock) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                try {
+                    idleLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
     private void exchange(HttpExchange ex) {
+        synchronized (idleLock) {
+            inFlight++;
+        }
         try {
             handleExchange(ex);
         } catch (Throwable t) {
             ex.close();
+        } finally {
+            synchronized (idleLock) {
+                inFlight--;
+                idleLock.notifyAll();
+            }
         }
     }
 

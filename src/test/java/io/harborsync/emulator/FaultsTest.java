@@ -1,0 +1,79 @@
+package io.harborsync.emulator;
+
+import io.harborsync.testsupport.EmulatorExtension;
+import io.harborsync.testsupport.HarborClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import static io.harborsync.testsupport.HarborClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FaultsTest {
+    @RegisterExtension
+    static EmulatorExtension h1 = EmulatorExtension.named("h1");
+
+    private HarborClient c() { return h1.client(); }
+
+    @Test
+    void statusForNTimes() {
+        h1.emulator().faults().add(Fault.on("GET", "/api/v2.0/projects.*").status(503).times(2));
+        HttpResponse<String> r = c().get("projects");
+        assertEquals(503, r.statusCode());
+        assertEquals("injected fault", json(r).get("errors").get(0).get("message").asText());
+        assertEquals(503, c().get("projects?page=1").statusCode());
+        assertEquals(200, c().get("projects").statusCode());
+        assertEquals(200, c().get("ping").statusCode(), "other paths unaffected");
+    }
+
+    @Test
+    void statusUntilCleared() {
+        h1.emulator().faults().add(Fault.on("POST", "/api/v2.0/projects").status(500));
+        for (int i = 0; i < 3; i++) assertEquals(500, c().post("projects", Map.of("project_name", "f" + i)).statusCode());
+        h1.emulator().faults().clear();
+        assertEquals(201, c().post("projects", Map.of("project_name", "f-ok")).statusCode());
+    }
+
+    @Test
+    void delayAndLatency() {
+        h1.emulator().faults().add(Fault.on("*", "/api/v2.0/ping").delay(Duration.ofMillis(300)).times(1));
+        long t0 = System.nanoTime();
+        assertEquals(200, c().get("ping").statusCode());
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() >= 300);
+
+        h1.emulator().faults().latency(Duration.ofMillis(200));
+        t0 = System.nanoTime();
+        assertEquals(200, c().get("health").statusCode());
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toMillis() >= 200);
+    }
+
+    @Test
+    void dropConnection() {
+        h1.emulator().faults().add(Fault.on("GET", "/api/v2.0/systeminfo").dropConnection());
+        assertThrows(UncheckedIOException.class, () -> c().get("systeminfo"));
+        h1.emulator().faults().clear();
+        assertEquals(200, c().get("systeminfo").statusCode());
+    }
+
+    @Test
+    void controlEndpoints() {
+        c().createProject("ctl", false);
+        HttpResponse<String> pushed = c().post("/emulator/artifacts", Map.of("project", "ctl", "repository", "a/b", "tags", java.util.List.of("1")));
+        assertEquals(201, pushed.statusCode());
+        assertTrue(json(pushed).get("digest").asText().matches("sha256:[0-9a-f]{64}"));
+        assertEquals(1, json(c().get("projects/ctl/repositories/a%252Fb/artifacts")).size());
+        assertEquals(201, c().post("/emulator/users", Map.of("username", "erin")).statusCode());
+        assertEquals(201, c().post("projects/ctl/members", Map.of("role_id", 2, "member_user", Map.of("username", "erin"))).statusCode());
+        assertEquals(201, c().post("/emulator/faults", Map.of("method", "GET", "path", "/api/v2.0/users", "status", 502)).statusCode());
+        assertEquals(502, c().get("users").statusCode());
+        assertEquals(200, c().delete("/emulator/faults").statusCode());
+        assertEquals(200, c().get("users").statusCode());
+        assertEquals(401, c().anonymous().post("/emulator/users", Map.of("username", "x")).statusCode());
+    }
+}

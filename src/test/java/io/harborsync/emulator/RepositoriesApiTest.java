@@ -1,0 +1,71 @@
+package io.harborsync.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harborsync.testsupport.EmulatorExtension;
+import io.harborsync.testsupport.HarborClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static io.harborsync.testsupport.HarborClient.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class RepositoriesApiTest {
+    @RegisterExtension
+    static EmulatorExtension h1 = EmulatorExtension.named("h1");
+
+    private HarborClient c() { return h1.client(); }
+
+    @Test
+    void repositoryNamesMustBeDoubleEncoded() {
+        c().createProject("enc", false);
+        h1.emulator().pushArtifact("enc", "app/web", null, "1.0");
+        JsonNode repos = json(c().get("projects/enc/repositories"));
+        assertEquals("enc/app/web", repos.get(0).get("name").asText(), "name includes the project");
+
+        assertEquals(200, c().get("projects/enc/repositories/app%252Fweb").statusCode());
+        assertEquals(404, c().get("projects/enc/repositories/app%2Fweb").statusCode(), "single encoding does not route");
+        assertEquals(200, c().get("projects/enc/repositories/app%252Fweb/artifacts").statusCode());
+        assertEquals(404, c().get("projects/enc/repositories/app%2Fweb/artifacts").statusCode());
+    }
+
+    @Test
+    void artifactDeleteByTagRemovesWholeArtifact() {
+        c().createProject("art", false);
+        String digest = h1.emulator().pushArtifact("art", "api", null, "1.0", "latest");
+        String base = "projects/art/repositories/api/artifacts";
+        JsonNode a = json(c().get(base + "/latest"));
+        assertEquals(digest, a.get("digest").asText());
+        assertEquals(2, a.get("tags").size());
+        assertFalse(json(c().get(base + "/" + digest + "?with_tag=false")).has("tags"));
+
+        assertEquals(200, c().delete(base + "/1.0").statusCode());
+        assertEquals(404, c().get(base + "/latest").statusCode(), "all tags went with it");
+        assertEquals(404, c().delete(base + "/" + digest).statusCode(), "second delete is 404");
+        assertEquals(200, c().get("projects/art/repositories/api").statusCode(), "the repository stays");
+        assertEquals(200, c().delete("projects/art/repositories/api").statusCode());
+        assertEquals(404, c().delete("projects/art/repositories/api").statusCode());
+    }
+
+    @Test
+    void tagsCreateMoveAndDelete() {
+        c().createProject("tags", false);
+        String d1 = h1.emulator().pushArtifact("tags", "svc", null, "1.0");
+        String d2 = h1.emulator().pushArtifact("tags", "svc", null, "2.0");
+        String base = "projects/tags/repositories/svc/artifacts/";
+
+        HttpResponse<String> created = c().post(base + d2 + "/tags", Map.of("name", "stable"));
+        assertEquals(201, created.statusCode());
+        assertEquals(409, c().post(base + d2 + "/tags", Map.of("name", "stable")).statusCode());
+        assertEquals(201, c().post(base + d1 + "/tags", Map.of("name", "stable")).statusCode(), "moves the tag");
+        assertEquals(d1, json(c().get(base + "stable")).get("digest").asText());
+        assertEquals(1, json(c().get(base + d2 + "/tags")).size());
+
+        assertEquals(200, c().delete(base + d1 + "/tags/stable").statusCode());
+        assertEquals(404, c().delete(base + d1 + "/tags/stable").statusCode());
+        assertEquals(200, c().get(base + d1).statusCode(), "the artifact stays, with its other tag");
+    }
+}
