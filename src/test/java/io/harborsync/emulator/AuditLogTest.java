@@ -2,7 +2,7 @@ package io.harborsync.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harborsync.testsupport.EmulatorExtension;
-import io.harborsync.testsupport.HarborClient;
+import io.harborsync.testsupport.PlainHarborHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.harborsync.testsupport.HarborClient.json;
+import static io.harborsync.testsupport.PlainHarborHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +20,7 @@ class AuditLogTest {
     @RegisterExtension
     static EmulatorExtension silent = EmulatorExtension.named("silent", o -> o.withAuditLogEnabled(false));
 
-    private static long lastId(HarborClient c) {
+    private static long lastId(PlainHarborHttp c) {
         JsonNode rows = json(c.get("auditlog-exts?sort=-id&page_size=1"));
         return rows.isEmpty() ? 0 : rows.get(0).get("id").asLong();
     }
@@ -33,7 +33,7 @@ class AuditLogTest {
 
     @Test
     void recordsWhatV2152RecordsAndNothingElse() {
-        HarborClient c = h1.client();
+        PlainHarborHttp c = h1.client();
         long from = lastId(c) + 1;
         long pid = c.createProject("audited", false);
         h1.emulator().addUser("carol");
@@ -78,7 +78,7 @@ class AuditLogTest {
 
     @Test
     void robotWithoutAuditPermissionSeesNothingAndPurgeEmpties() {
-        HarborClient c = h1.client();
+        PlainHarborHttp c = h1.client();
         c.createProject("purge-me", false);
         JsonNode robot = json(c.post("robots", Map.of("name", "noaudit", "level", "system", "duration", -1,
                 "permissions", List.of(Map.of("kind", "project", "namespace", "*",
@@ -90,7 +90,7 @@ class AuditLogTest {
 
     @Test
     void disabledAuditLogStoresNothing() {
-        HarborClient c = silent.client();
+        PlainHarborHttp c = silent.client();
         c.createProject("invisible", false);
         silent.emulator().pushArtifact("invisible", "app", null, "1");
         assertEquals(0, json(c.get("auditlog-exts")).size());

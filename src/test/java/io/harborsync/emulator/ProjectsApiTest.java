@@ -2,7 +2,7 @@ package io.harborsync.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harborsync.testsupport.EmulatorExtension;
-import io.harborsync.testsupport.HarborClient;
+import io.harborsync.testsupport.PlainHarborHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
-import static io.harborsync.testsupport.HarborClient.json;
+import static io.harborsync.testsupport.PlainHarborHttp.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +19,7 @@ class ProjectsApiTest {
     @RegisterExtension
     static EmulatorExtension h1 = EmulatorExtension.named("h1");
 
-    private HarborClient c() { return h1.client(); }
+    private PlainHarborHttp c() { return h1.client(); }
 
     @Test
     void createGetAndDuplicate() {

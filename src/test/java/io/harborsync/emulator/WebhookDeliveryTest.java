@@ -3,7 +3,7 @@ package io.harborsync.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.harborsync.testsupport.EmulatorExtension;
-import io.harborsync.testsupport.HarborClient;
+import io.harborsync.testsupport.PlainHarborHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.harborsync.testsupport.HarborClient.json;
+import static io.harborsync.testsupport.PlainHarborHttp.json;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +42,7 @@ class WebhookDeliveryTest {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), HarborClient.JSON.readTree(body)));
+            received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), PlainHarborHttp.JSON.readTree(body)));
             int status = ex.getRequestURI().getPath().startsWith("/fail") ? 500 : 200;
             if (status == 500) failing.incrementAndGet();
             ex.sendResponseHeaders(status, -1);
@@ -61,7 +61,7 @@ class WebhookDeliveryTest {
         received.clear();
     }
 
-    private HarborClient c() { return h1.client(); }
+    private PlainHarborHttp c() { return h1.client(); }
 
     private String url(String path) {
         return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;

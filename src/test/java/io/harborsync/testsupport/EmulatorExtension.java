@@ -38,7 +38,7 @@ public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallb
     public SpecGuard guard() { return guard; }
 
     /** A plain JDK client for this emulator, authenticated as admin. */
-    public HarborClient client() { return new HarborClient(emulator()); }
+    public PlainHarborHttp client() { return new PlainHarborHttp(emulator()); }
 
     @Override
     public void beforeAll(ExtensionContext context) {

@@ -15,17 +15,17 @@ import java.time.Duration;
 import java.util.Base64;
 
 /** Minimal JSON-over-HTTP test client (no cookie jar, like the daemon must be: api-notes 1 CSRF). */
-public final class HarborClient {
+public final class PlainHarborHttp {
     public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
     private final String authorization;
 
-    public HarborClient(HarborEmulator emulator) {
+    public PlainHarborHttp(HarborEmulator emulator) {
         this(emulator.baseUrl(), emulator.adminAuthorization());
     }
 
-    public HarborClient(URI base, String authorization) {
+    public PlainHarborHttp(URI base, String authorization) {
         this.base = base;
         this.authorization = authorization;
     }
@@ -34,9 +34,9 @@ public final class HarborClient {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    public HarborClient as(String user, String password) { return new HarborClient(base, basic(user, password)); }
+    public PlainHarborHttp as(String user, String password) { return new PlainHarborHttp(base, basic(user, password)); }
 
-    public HarborClient anonymous() { return new HarborClient(base, null); }
+    public PlainHarborHttp anonymous() { return new PlainHarborHttp(base, null); }
 
     /** path relative to /api/v2.0 unless it starts with '/'. */
     public HttpRequest.Builder request(String method, String path, Object body) {
