@@ -33,8 +33,8 @@ public final class EmulatorMain {
             }
             HarborEmulator e = HarborEmulator.start(EmulatorOptions.defaults(parts[0]).withPort(port));
             running.add(e);
-            System.out.println("emulated Harbor " + e.name() + " at " + e.baseUrl() + "/api/v2.0 (admin / "
-                    + e.options().adminPassword() + ")");
+            System.out.println("emulated Harbor " + e.name() + " at " + e.baseUrl()
+                    + "/api/v2.0 (user " + e.options().adminUsername() + ", password as in README)");
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
