@@ -1,0 +1,173 @@
+package io.harborsync.sync;
+
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborException;
+import io.harborsync.harbor.HarborModel.Artifact;
+import io.harborsync.harbor.HarborModel.CveAllowlist;
+import io.harborsync.harbor.HarborModel.CveItem;
+import io.harborsync.harbor.HarborModel.Member;
+import io.harborsync.harbor.HarborModel.Project;
+import io.harborsync.harbor.HarborModel.Quota;
+import io.harborsync.harbor.HarborModel.Repository;
+import io.harborsync.sync.Values.ArtifactValue;
+import io.harborsync.sync.Values.MemberValue;
+import io.harborsync.sync.Values.ProjectValue;
+import io.harborsync.sync.Values.RepositoryValue;
+import io.harborsync.sync.Values.Value;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the sites hold right now, read for one {@link Scope}. A failed read never shrinks the
+ * picture: the site (or the project's children on that site) is recorded as unknown instead.
+ */
+final class LiveState {
+    /** Metadata keys that are synced (sync-model.md); "public" travels as its own attribute. */
+    static final List<String> SYNCED_METADATA = List.of("auto_scan", "severity", "prevent_vul",
+            "enable_content_trust", "enable_content_trust_cosign", "reuse_sys_cve_allowlist", "auto_sbom_generation");
+
+    final Map<Kind, Map<String, Map<String, Value>>> values = new EnumMap<>(Kind.class);
+    /** Sites whose project listing failed: every key is unknown there. */
+    final Map<String, String> unknownSites = new TreeMap<>();
+    /** site -> projects whose members/repositories/artifacts could not be read. */
+    final Map<String, Set<String>> unknownChildren = new HashMap<>();
+    /** Proxy-cache projects: skipped, reported. */
+    final Set<String> proxyCache = new TreeSet<>();
+    /** site -> project -> Harbor's update_time, for the "newest" policy. */
+    final Map<String, Map<String, Instant>> projectChangedAt = new HashMap<>();
+
+    LiveState() {
+        for (Kind k : Kind.values()) {
+            values.put(k, new TreeMap<>());
+        }
+    }
+
+    static LiveState read(Map<String, HarborClient> clients, Scope scope) {
+        LiveState s = new LiveState();
+        clients.forEach((site, client) -> s.readSite(site, client, scope));
+        return s;
+    }
+
+    private void readSite(String site, HarborClient client, Scope scope) {
+        List<Project> projects;
+        try {
+            projects = scope.project().isPresent()
+                    ? client.findProject(scope.project().get()).map(List::of).orElse(List.of())
+                    : client.listProjects();
+        } catch (HarborException e) {
+            unknownSites.put(site, e.getMessage());
+            return;
+        }
+        for (Project p : projects) {
+            if (p.isProxyCache()) {
+                proxyCache.add(p.name());
+                continue;
+            }
+            try {
+                readProject(site, client, p);
+            } catch (HarborException e) {
+                unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(p.name());
+                forgetChildren(site, p.name());
+            }
+        }
+    }
+
+    private void readProject(String site, HarborClient client, Project p) {
+        Long storage = client.projectQuota(p.projectId()).map(Quota::hardStorage).orElse(null);
+        put(Kind.PROJECT, p.name(), site, projectValue(p, storage));
+        parseTime(p.updateTime()).ifPresent(t ->
+                projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t));
+        for (Member m : client.listMembers(p.name())) {
+            put(Kind.MEMBER, Keys.member(p.name(), m.entityName(), m.isGroup()), site, new MemberValue(m.roleId()));
+        }
+        for (Repository r : client.listRepositories(p.name())) {
+            String repo = r.name().substring(p.name().length() + 1);
+            put(Kind.REPOSITORY, Keys.repository(p.name(), repo), site, RepositoryValue.EXISTS);
+            for (Artifact a : client.listArtifacts(p.name(), repo)) {
+                put(Kind.ARTIFACT, Keys.artifact(p.name(), repo, a.digest()), site, artifactValue(a));
+            }
+        }
+    }
+
+    private void forgetChildren(String site, String project) {
+        for (Kind k : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
+            values.get(k).forEach((key, bySite) -> {
+                if (Keys.projectOf(key).equals(project)) {
+                    bySite.remove(site);
+                }
+            });
+        }
+    }
+
+    private void put(Kind kind, String key, String site, Value v) {
+        values.get(kind).computeIfAbsent(key, x -> new TreeMap<>()).put(site, v);
+    }
+
+    static ProjectValue projectValue(Project p, Long storageLimit) {
+        Map<String, String> meta = p.metadata() == null ? Map.of() : p.metadata();
+        TreeMap<String, String> synced = new TreeMap<>();
+        for (String k : SYNCED_METADATA) {
+            if (meta.get(k) != null) {
+                synced.put(k, meta.get(k));
+            }
+        }
+        CveAllowlist al = p.cveAllowlist();
+        List<String> cves = al == null || al.items() == null ? List.of()
+                : al.items().stream().map(CveItem::cveId).sorted().distinct().toList();
+        Long expires = al == null ? null : al.expiresAt();
+        return new ProjectValue("true".equals(meta.get("public")), synced, storageLimit, cves, expires);
+    }
+
+    static ArtifactValue artifactValue(Artifact a) {
+        return new ArtifactValue(new TreeSet<>(a.tagNames()));
+    }
+
+    private static Optional<Instant> parseTime(String t) {
+        try {
+            return t == null ? Optional.empty() : Optional.of(Instant.parse(t));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The key's state on every site, as the decision function wants it. */
+    KeyState keyState(Kind kind, String key, List<String> sites, Optional<KeyState.Base> base, Set<String> fresh) {
+        Map<String, Value> present = new TreeMap<>();
+        Set<String> absent = new TreeSet<>();
+        Set<String> unknown = new TreeSet<>();
+        Map<String, Value> bySite = values.get(kind).getOrDefault(key, Map.of());
+        String project = Keys.projectOf(key);
+        Map<String, Instant> changedAt = new HashMap<>();
+        for (String site : sites) {
+            if (unknownSites.containsKey(site)
+                    || (kind != Kind.PROJECT && unknownChildren.getOrDefault(site, Set.of()).contains(project))) {
+                unknown.add(site);
+            } else if (bySite.containsKey(site)) {
+                present.put(site, bySite.get(site));
+            } else {
+                absent.add(site);
+            }
+            if (kind == Kind.PROJECT) {
+                Instant t = projectChangedAt.getOrDefault(site, Map.of()).get(project);
+                if (t != null) {
+                    changedAt.put(site, t);
+                }
+            }
+        }
+        return new KeyState(kind, key, present, absent, unknown, base, fresh, changedAt);
+    }
+
+    Set<String> keys(Kind kind) {
+        return values.get(kind).keySet();
+    }
+}

@@ -1,0 +1,192 @@
+package io.harborsync.sync;
+
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborException;
+import io.harborsync.harbor.HarborModel.CveAllowlist;
+import io.harborsync.harbor.HarborModel.CveItem;
+import io.harborsync.harbor.HarborModel.MemberReq;
+import io.harborsync.harbor.HarborModel.Project;
+import io.harborsync.harbor.HarborModel.ProjectReq;
+import io.harborsync.harbor.HarborModel.UserEntity;
+import io.harborsync.harbor.HarborModel.UserGroup;
+import io.harborsync.harbor.HarborModel.WebhookPolicy;
+import io.harborsync.harbor.HarborModel.WebhookTarget;
+import io.harborsync.sync.Decision.Op;
+import io.harborsync.sync.Values.ArtifactValue;
+import io.harborsync.sync.Values.MemberValue;
+import io.harborsync.sync.Values.ProjectValue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Turns one decided operation into Harbor calls on its site. Ids are looked up there, by name. */
+final class OpApplier {
+    static final String WEBHOOK_POLICY_NAME = "harbor-sync";
+    static final List<String> WEBHOOK_EVENTS = List.of("PUSH_ARTIFACT", "DELETE_ARTIFACT");
+
+    enum Outcome { APPLIED, UNRESOLVABLE }
+
+    private final Map<String, HarborClient> clients;
+    private final SyncSettings settings;
+
+    OpApplier(Map<String, HarborClient> clients, SyncSettings settings) {
+        this.clients = clients;
+        this.settings = settings;
+    }
+
+    Outcome apply(Op op) {
+        HarborClient c = clients.get(op.site());
+        switch (op.kind()) {
+            case PROJECT -> project(c, op);
+            case MEMBER -> {
+                return member(c, op);
+            }
+            case REPOSITORY -> ignoreNotFound(() -> c.deleteRepository(Keys.projectOf(op.key()),
+                    Keys.repositoryName(op.key())));
+            case ARTIFACT -> artifact(c, op);
+        }
+        return Outcome.APPLIED;
+    }
+
+    private void project(HarborClient c, Op op) {
+        String name = op.key();
+        switch (op.type()) {
+            case CREATE -> {
+                ProjectValue v = (ProjectValue) op.value();
+                Map<String, String> meta = new HashMap<>(v.metadata());
+                meta.put("public", Boolean.toString(v.isPublic()));
+                c.createProject(new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), null));
+                Project created = c.getProject(name);
+                Long quota = c.projectQuota(created.projectId()).map(q -> q.hardStorage()).orElse(null);
+                if (v.storageLimit() != null && !v.storageLimit().equals(quota)) {
+                    c.setStorageLimit(name, v.storageLimit()); // only sysadmins' storage_limit is honoured on create
+                }
+                ensureWebhookPolicy(c, name);
+            }
+            case UPDATE -> {
+                ProjectValue from = (ProjectValue) op.from();
+                ProjectValue to = (ProjectValue) op.value();
+                Map<String, String> set = new HashMap<>();
+                to.metadata().forEach((k, val) -> {
+                    if (!val.equals(from.metadata().get(k))) {
+                        set.put(k, val);
+                    }
+                });
+                if (from.isPublic() != to.isPublic()) {
+                    set.put("public", Boolean.toString(to.isPublic()));
+                }
+                if (!set.isEmpty()) {
+                    c.setMetadata(name, set);
+                }
+                for (String k : from.metadata().keySet()) {
+                    if (!to.metadata().containsKey(k)) {
+                        c.removeMetadata(name, k);
+                    }
+                }
+                if (!from.cveIds().equals(to.cveIds()) || !Objects.equals(from.cveExpiresAt(), to.cveExpiresAt())) {
+                    c.setCveAllowlist(name, allowlist(to));
+                }
+                if (to.storageLimit() != null && !to.storageLimit().equals(from.storageLimit())) {
+                    c.setStorageLimit(name, to.storageLimit());
+                }
+            }
+            case DELETE -> ignoreNotFound(() -> c.deleteProject(name));
+        }
+    }
+
+    private static CveAllowlist allowlist(ProjectValue v) {
+        return CveAllowlist.portable(v.cveExpiresAt(), v.cveIds().stream().map(CveItem::new).toList());
+    }
+
+    private Outcome member(HarborClient c, Op op) {
+        String project = Keys.projectOf(op.key());
+        String name = Keys.memberName(op.key());
+        boolean group = Keys.memberIsGroup(op.key());
+        switch (op.type()) {
+            case CREATE -> {
+                int role = ((MemberValue) op.value()).roleId();
+                MemberReq req = group
+                        ? new MemberReq(role, null, new UserGroup(null, name, settings.groupType(), null))
+                        : new MemberReq(role, new UserEntity(null, name), null);
+                try {
+                    c.addMember(project, req);
+                } catch (HarborException.NotFound e) {
+                    return Outcome.UNRESOLVABLE;
+                } catch (HarborException.Conflict already) {
+                    // e.g. the creator, whom Harbor adds to every project it creates: just set the role
+                    long id = c.findMember(project, name, group).orElseThrow(() -> already).id();
+                    c.updateMemberRole(project, id, role);
+                }
+            }
+            case UPDATE -> {
+                long id = c.findMember(project, name, group).orElseThrow(() -> HarborException.of(c.site(),
+                        "update member " + name, 404, "NOT_FOUND", "member vanished")).id();
+                c.updateMemberRole(project, id, ((MemberValue) op.value()).roleId());
+            }
+            case DELETE -> c.findMember(project, name, group).ifPresent(m -> c.removeMember(project, m.id()));
+        }
+        return Outcome.APPLIED;
+    }
+
+    private void artifact(HarborClient c, Op op) {
+        String project = Keys.projectOf(op.key());
+        String repo = Keys.repositoryName(op.key());
+        String digest = Keys.digest(op.key());
+        switch (op.type()) {
+            case DELETE -> ignoreNotFound(() -> c.deleteArtifact(project, repo, digest));
+            case UPDATE -> {
+                Set<String> want = ((ArtifactValue) op.value()).tags();
+                Set<String> have = new TreeSet<>(c.findArtifact(project, repo, digest).orElseThrow(() ->
+                        HarborException.of(c.site(), "retag " + op.key(), 404, "NOT_FOUND", "artifact vanished"))
+                        .tagNames());
+                for (String t : want) {
+                    if (!have.contains(t)) {
+                        c.addTag(project, repo, digest, t);
+                    }
+                }
+                for (String t : have) {
+                    if (!want.contains(t)) {
+                        ignoreNotFound(() -> c.deleteTag(project, repo, digest, t));
+                    }
+                }
+            }
+            case CREATE -> throw new IllegalStateException("artifacts are copied by replication, not by harbor-sync");
+        }
+    }
+
+    /** Every project needs its own webhook policy pointing at the daemon (Harbor has no system-wide one). */
+    void ensureWebhookPolicy(HarborClient c, String project) {
+        if (settings.webhookUrl().isEmpty()) {
+            return;
+        }
+        String address = settings.webhookUrl().get().replaceAll("/+$", "") + "/webhooks/" + c.site();
+        String secret = settings.webhookSecrets().get(c.site());
+        WebhookPolicy want = new WebhookPolicy(null, WEBHOOK_POLICY_NAME, "harbor-sync: keeps the sites in step",
+                null, List.of(new WebhookTarget("http", address, secret, false, "Default")), WEBHOOK_EVENTS, true);
+        for (WebhookPolicy p : c.listWebhookPolicies(project)) {
+            if (WEBHOOK_POLICY_NAME.equals(p.name())) {
+                WebhookTarget t = p.targets() == null || p.targets().isEmpty() ? null : p.targets().get(0);
+                boolean same = t != null && address.equals(t.address()) && Boolean.TRUE.equals(p.enabled())
+                        && p.eventTypes() != null && p.eventTypes().containsAll(WEBHOOK_EVENTS)
+                        && (secret == null || secret.equals(t.authHeader()));
+                if (!same) {
+                    c.updateWebhookPolicy(project, p.id(), want);
+                }
+                return;
+            }
+        }
+        c.createWebhookPolicy(project, want);
+    }
+
+    private static void ignoreNotFound(Runnable r) {
+        try {
+            r.run();
+        } catch (HarborException.NotFound alreadyGone) {
+            // the goal state; the read-back confirms it
+        }
+    }
+}

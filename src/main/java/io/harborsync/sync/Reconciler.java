@@ -1,0 +1,341 @@
+package io.harborsync.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborException;
+import io.harborsync.sync.Decision.Case;
+import io.harborsync.sync.Decision.Op;
+import io.harborsync.sync.Decision.OpType;
+import io.harborsync.sync.SyncReport.Item;
+import io.harborsync.sync.Values.Value;
+import io.harborsync.store.BaseRecord;
+import io.harborsync.store.BaseStore;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One reconcile: read every site, decide every key with {@link Decider}, guard against mass
+ * deletion, apply (unless dry run), read back, and only then move the base. Plain Java so that the
+ * model-based test drives exactly what the daemon runs; {@code SyncService} adds locking and status.
+ */
+public final class Reconciler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, HarborClient> clients;
+    private final List<String> sites;
+    private final BaseStore base;
+    private final SyncSettings settings;
+    private final OpApplier applier;
+    private final Clock clock;
+
+    public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock) {
+        this.clients = new LinkedHashMap<>(clients);
+        this.sites = List.copyOf(new TreeSet<>(clients.keySet()));
+        this.base = base;
+        this.settings = settings;
+        this.applier = new OpApplier(this.clients, settings);
+        this.clock = clock;
+    }
+
+    public SyncReport run(Scope scope, boolean dryRun, boolean force) {
+        Instant started = clock.instant();
+        LiveState live = LiveState.read(clients, scope);
+        List<Decision> decisions = decide(scope, live);
+        Report r = new Report();
+        live.unknownSites.forEach((site, why) -> r.unknownSites.add(site + ": " + why));
+        live.proxyCache.forEach(p -> r.skipped.add(new Item(null, "project", p, "skip",
+                "proxy-cache project: not copied", null)));
+
+        Set<Op> blocked = guard(decisions, force, r);
+        for (Decision d : decisions) {
+            report(d, blocked, r);
+        }
+        if (!dryRun) {
+            apply(decisions, blocked, scope, r);
+        }
+        return new SyncReport(scope.toString(), dryRun, force, started, clock.instant(), r.planned, r.done,
+                r.failed, r.skipped, r.conflicts, r.pending, r.unknownSites);
+    }
+
+    // ------------------------------------------------------------------ deciding
+
+    private List<Decision> decide(Scope scope, LiveState live) {
+        List<Decision> out = new ArrayList<>();
+        Map<String, Set<String>> freshByProject = new HashMap<>();
+        Map<String, Decision> projectDecisions = new HashMap<>();
+        for (String key : keys(Kind.PROJECT, scope, live)) {
+            Decision d = Decider.decide(live.keyState(Kind.PROJECT, key, sites, baseOf(Kind.PROJECT, key), Set.of()),
+                    settings.policy(), settings.propagates(Kind.PROJECT));
+            d = keepProjectWithNewContent(d, live);
+            projectDecisions.put(key, d);
+            for (Op op : d.ops()) {
+                if (op.type() == OpType.CREATE) {
+                    freshByProject.computeIfAbsent(key, x -> new HashSet<>()).add(op.site());
+                }
+            }
+            out.add(d);
+        }
+        for (Kind kind : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
+            for (String key : keys(kind, scope, live)) {
+                String project = Keys.projectOf(key);
+                Set<String> fresh = freshByProject.getOrDefault(project, Set.of());
+                out.add(Decider.decide(live.keyState(kind, key, sites, baseOf(kind, key), fresh),
+                        settings.policy(), settings.propagates(kind)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A project deleted on one site but holding content there that the base never saw (a new
+     * repository, artifact or member) was changed after the deletion: keep it and recreate it where
+     * it was deleted, as the model's "changed on A, deleted on B" row says.
+     */
+    private Decision keepProjectWithNewContent(Decision d, LiveState live) {
+        if (d.kase() != Case.DELETED) {
+            return d;
+        }
+        Set<String> deleting = new TreeSet<>();
+        d.ops().forEach(op -> deleting.add(op.site()));
+        String prefix = Keys.childPrefix(d.key());
+        boolean fresh = false;
+        for (Kind kind : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
+            Set<String> known = new HashSet<>();
+            base.list(kind.id(), prefix).forEach(rec -> known.add(rec.key()));
+            for (String key : live.keys(kind)) {
+                if (key.startsWith(prefix) && !known.contains(key)
+                        && live.values.get(kind).get(key).keySet().stream().anyMatch(deleting::contains)) {
+                    fresh = true;
+                }
+            }
+        }
+        if (!fresh) {
+            return d;
+        }
+        Value value = live.values.get(Kind.PROJECT).get(d.key()).values().iterator().next();
+        List<Op> ops = new ArrayList<>();
+        String reason = Case.CONFLICT_CHANGED_DELETED.explain(deleting) + " (new content since the base)";
+        for (String site : sites) {
+            if (!live.values.get(Kind.PROJECT).get(d.key()).containsKey(site)) {
+                ops.add(new Op(site, OpType.CREATE, Kind.PROJECT, d.key(), value, null, reason));
+            }
+        }
+        return new Decision(Kind.PROJECT, d.key(), Case.CONFLICT_CHANGED_DELETED, ops, value, true, reason);
+    }
+
+    private Set<String> keys(Kind kind, Scope scope, LiveState live) {
+        Set<String> keys = new TreeSet<>();
+        for (String k : live.keys(kind)) {
+            if (!live.proxyCache.contains(Keys.projectOf(k))) {
+                keys.add(k);
+            }
+        }
+        if (scope.project().isEmpty()) {
+            base.list(kind.id(), "").forEach(r -> keys.add(r.key()));
+        } else if (kind == Kind.PROJECT) {
+            base.get(kind.id(), scope.project().get()).ifPresent(r -> keys.add(r.key()));
+        } else {
+            base.list(kind.id(), Keys.childPrefix(scope.project().get())).forEach(r -> keys.add(r.key()));
+        }
+        keys.removeIf(k -> live.proxyCache.contains(Keys.projectOf(k)));
+        return keys;
+    }
+
+    private Optional<KeyState.Base> baseOf(Kind kind, String key) {
+        return base.get(kind.id(), key).map(r -> new KeyState.Base(parse(kind, r.valueJson()), r.sites()));
+    }
+
+    // ------------------------------------------------------------------ guard
+
+    /**
+     * Mass-deletion guard: per kind and site, deleting more than max(1, fraction × keys the base says
+     * that site had) needs force. A site restored empty would otherwise wipe its peers.
+     */
+    private Set<Op> guard(List<Decision> decisions, boolean force, Report r) {
+        Map<String, List<Op>> deletes = new HashMap<>();
+        for (Decision d : decisions) {
+            for (Op op : d.ops()) {
+                if (op.type() == OpType.DELETE) {
+                    deletes.computeIfAbsent(op.kind().id() + "|" + op.site(), x -> new ArrayList<>()).add(op);
+                }
+            }
+        }
+        Set<Op> blocked = new HashSet<>();
+        deletes.forEach((kindSite, ops) -> {
+            Op first = ops.get(0);
+            long known = base.countOnSite(first.kind().id(), first.site());
+            double limit = Math.max(1, settings.maxDeleteFraction() * known);
+            if (ops.size() > limit) {
+                String why = String.format("mass-deletion guard: %d of %d %ss on %s would be deleted (limit %.0f%%)%s",
+                        ops.size(), known, first.kind().id(), first.site(), settings.maxDeleteFraction() * 100,
+                        force ? "; forced" : "; run with force=true to allow");
+                r.skipped.add(new Item(first.site(), first.kind().id(), "*", "guard", why, null));
+                if (!force) {
+                    blocked.addAll(ops);
+                }
+            }
+        });
+        return blocked;
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    private void report(Decision d, Set<Op> blocked, Report r) {
+        String kind = d.kind().id();
+        if (d.conflict()) {
+            r.conflicts.add(new Item(null, kind, d.key(), "conflict", d.detail(),
+                    d.kase() == Case.CONFLICT_UNRESOLVED ? "unresolved" : "resolved: " + settings.policy().describe()));
+        }
+        switch (d.kase()) {
+            case PENDING_REPLICATION -> r.pending.add(new Item(null, kind, d.key(), "pending", d.detail(), null));
+            case DELETION_DISABLED, UNKNOWN -> r.skipped.add(new Item(null, kind, d.key(), "skip", d.detail(), null));
+            default -> {
+            }
+        }
+        for (Op op : d.ops()) {
+            Item item = item(op, null);
+            r.planned.add(blocked.contains(op) ? new Item(op.site(), kind, op.key(), op.type().name().toLowerCase(),
+                    op.reason(), "blocked by the mass-deletion guard") : item);
+        }
+    }
+
+    private static Item item(Op op, String detail) {
+        return new Item(op.site(), op.kind().id(), op.key(), op.type().name().toLowerCase(), op.reason(), detail);
+    }
+
+    // ------------------------------------------------------------------ applying
+
+    /** Write order: parents before children on create, children before parents on delete. */
+    private static int phase(Op op) {
+        return switch (op.kind()) {
+            case PROJECT -> op.type() == OpType.DELETE ? 6 : 1;
+            case MEMBER -> 2;
+            case ARTIFACT -> op.type() == OpType.DELETE ? 4 : 3;
+            case REPOSITORY -> 5;
+        };
+    }
+
+    private void apply(List<Decision> decisions, Set<Op> blocked, Scope scope, Report r) {
+        List<Op> ops = new ArrayList<>();
+        Map<Op, Decision> owner = new HashMap<>();
+        for (Decision d : decisions) {
+            for (Op op : d.ops()) {
+                if (!blocked.contains(op)) {
+                    ops.add(op);
+                    owner.put(op, d);
+                }
+            }
+        }
+        ops.sort(Comparator.comparingInt(Reconciler::phase));
+        Set<Decision> failed = new HashSet<>();
+        for (Op op : ops) {
+            Decision d = owner.get(op);
+            try {
+                OpApplier.Outcome outcome = applier.apply(op);
+                if (outcome == OpApplier.Outcome.UNRESOLVABLE) {
+                    r.pending.add(item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
+                            + " there); retried by the next reconcile"));
+                    failed.add(d);
+                } else {
+                    r.done.add(item(op, null));
+                }
+            } catch (HarborException e) {
+                r.failed.add(item(op, e.getMessage()));
+                failed.add(d);
+            }
+        }
+        moveBase(decisions, blocked, failed, scope, r);
+    }
+
+    /**
+     * The base moves only to what the sites verifiably hold now: keys that had writes are read back
+     * (per project) before their record changes.
+     */
+    private void moveBase(List<Decision> decisions, Set<Op> blocked, Set<Decision> failed, Scope scope, Report r) {
+        Set<String> touched = new TreeSet<>();
+        for (Decision d : decisions) {
+            if (d.needsWork() && !failed.contains(d) && d.ops().stream().noneMatch(blocked::contains)) {
+                touched.add(Keys.projectOf(d.key()));
+            }
+        }
+        Map<String, LiveState> reread = new HashMap<>();
+        for (String project : touched) {
+            reread.put(project, LiveState.read(clients, Scope.project(project)));
+        }
+        Instant now = clock.instant();
+        for (Decision d : decisions) {
+            if (failed.contains(d) || d.ops().stream().anyMatch(blocked::contains)) {
+                continue;
+            }
+            if (!d.needsWork()) {
+                if (d.kase() == Case.IN_SYNC) {
+                    record(d.kind(), d.key(), d.target(), new TreeSet<>(sites), now);
+                } else if (d.kase() == Case.DELETED_EVERYWHERE) {
+                    base.delete(d.kind().id(), d.key());
+                }
+                continue;
+            }
+            LiveState after = reread.get(Keys.projectOf(d.key()));
+            KeyState now2 = after.keyState(d.kind(), d.key(), sites, Optional.empty(), Set.of());
+            if (!now2.unknown().isEmpty()) {
+                continue;
+            }
+            if (now2.present().isEmpty()) {
+                base.delete(d.kind().id(), d.key());
+            } else if (now2.absent().isEmpty() && d.target() != null
+                    && now2.present().values().stream().allMatch(d.target()::equals)) {
+                record(d.kind(), d.key(), d.target(), now2.present().keySet(), now);
+            } else {
+                r.failed.add(new Item(null, d.kind().id(), d.key(), "verify",
+                        "read back differs from what was written; base left unchanged", null));
+            }
+        }
+    }
+
+    private void record(Kind kind, String key, Value value, Set<String> where, Instant now) {
+        String json = write(value);
+        Optional<BaseRecord> old = base.get(kind.id(), key);
+        if (old.isPresent() && old.get().valueJson().equals(json) && old.get().sites().equals(where)) {
+            return;
+        }
+        base.put(new BaseRecord(kind.id(), key, json, where, now));
+    }
+
+    static String write(Value v) {
+        try {
+            return JSON.writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + v, e);
+        }
+    }
+
+    static Value parse(Kind kind, String json) {
+        try {
+            return JSON.readValue(json, Values.typeOf(kind));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable base record of kind " + kind + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static final class Report {
+        final List<Item> planned = new ArrayList<>();
+        final List<Item> done = new ArrayList<>();
+        final List<Item> failed = new ArrayList<>();
+        final List<Item> skipped = new ArrayList<>();
+        final List<Item> conflicts = new ArrayList<>();
+        final List<Item> pending = new ArrayList<>();
+        final List<String> unknownSites = new ArrayList<>();
+    }
+}

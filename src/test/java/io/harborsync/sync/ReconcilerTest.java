@@ -1,0 +1,292 @@
+package io.harborsync.sync;
+
+import io.harborsync.emulator.Fault;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.*;
+import io.harborsync.testsupport.InMemoryBaseStore;
+import io.harborsync.testsupport.SyncFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end over two (and three) emulated Harbors: every case of the decision table as users
+ * would cause it, through the same reconcile the daemon runs. All Harbor traffic is spec-checked.
+ */
+@QuarkusTest
+class ReconcilerTest {
+    SyncFixture f;
+    HarborClient h1;
+    HarborClient h2;
+    Reconciler sync;
+
+    @BeforeEach
+    void twoSites() {
+        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
+        h1 = f.client("h1");
+        h2 = f.client("h2");
+        sync = f.reconciler(SyncSettings.defaults("h1"));
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private static ProjectReq project(String name) {
+        return new ProjectReq(name, false, Map.of("auto_scan", "true", "severity", "high"),
+                CveAllowlist.portable(null, List.of(new CveItem("CVE-2026-1111"))), 1_073_741_824L, null);
+    }
+
+    private void addUser(String name) {
+        f.emulators.values().forEach(e -> e.addUser(name));
+    }
+
+    @Test
+    void aProjectWithSettingsAndMembersCreatedOnOneSiteAppearsOnTheOther() {
+        addUser("alice");
+        h1.createProject(project("team-a"));
+        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).isEmpty();
+        Project copy = h2.getProject("team-a");
+        assertThat(copy.metadata()).containsEntry("auto_scan", "true").containsEntry("severity", "high")
+                .containsEntry("public", "false");
+        assertThat(copy.cveAllowlist().items()).extracting(CveItem::cveId).containsExactly("CVE-2026-1111");
+        assertThat(h2.projectQuota(copy.projectId())).get().extracting(Quota::hardStorage).isEqualTo(1_073_741_824L);
+        assertThat(h2.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(2);
+        assertThat(r.done()).anySatisfy(i -> {
+            assertThat(i.site()).isEqualTo("h2");
+            assertThat(i.kind()).isEqualTo("project");
+            assertThat(i.op()).isEqualTo("create");
+            assertThat(i.reason()).contains("created on [h1]");
+        });
+        // Writing moved the base: the next run finds nothing to do.
+        assertThat(sync.run(Scope.ALL, false, false).planned()).isEmpty();
+    }
+
+    @Test
+    void aChangeOnEitherSiteReachesTheOther() {
+        addUser("alice");
+        h1.createProject(project("team-a"));
+        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        sync.run(Scope.ALL, false, false);
+
+        long mid = h2.findMember("team-a", "alice", false).orElseThrow().id();
+        h2.updateMemberRole("team-a", mid, 4);
+        h2.setMetadata("team-a", Map.of("prevent_vul", "true"));
+        h1.setStorageLimit("team-a", 5_000_000_000L);
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.conflicts()).as("a project changed on h1 (quota) and on h2 (metadata) is a conflict")
+                .anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a"));
+        assertThat(h1.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
+        assertThat(r.done()).anySatisfy(i -> assertThat(i.reason()).contains("changed on [h2]"));
+    }
+
+    @Test
+    void deletionsPropagateRepositoriesFirstThenTheProject() {
+        h1.createProject(project("team-a"));
+        f.emulator("h1").pushArtifact("team-a", "app/web", "sha256:" + "a".repeat(64), "1.0");
+        sync.run(Scope.ALL, false, false);
+        f.emulator("h2").pushArtifact("team-a", "app/web", "sha256:" + "a".repeat(64), "1.0"); // replication
+        sync.run(Scope.ALL, false, false);
+        assertThat(h2.projectExists("team-a")).isTrue();
+
+        h2.deleteRepository("team-a", "app/web");
+        h2.deleteProject("team-a");
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(h1.projectExists("team-a")).isFalse();
+        assertThat(r.done()).extracting(SyncReport.Item::kind).containsSubsequence("artifact", "repository", "project");
+        assertThat(f.store.list("project", "")).isEmpty();
+    }
+
+    @Test
+    void tagsFollowAndArtifactDeletionsPropagate() {
+        String d = "sha256:" + "b".repeat(64);
+        h1.createProject(project("team-a"));
+        f.emulator("h1").pushArtifact("team-a", "app", d, "1.0");
+        SyncReport first = sync.run(Scope.ALL, false, false);
+        assertThat(first.pending()).as("content is replication's job").anySatisfy(i ->
+                assertThat(i.key()).isEqualTo("team-a/app@" + d));
+        assertThat(h2.listRepositories("team-a")).isEmpty();
+
+        f.emulator("h2").pushArtifact("team-a", "app", d, "1.0"); // replication arrives
+        sync.run(Scope.ALL, false, false);
+        h1.addTag("team-a", "app", d, "stable");
+        sync.run(Scope.ALL, false, false);
+        assertThat(h2.findArtifact("team-a", "app", d).orElseThrow().tagNames()).containsExactlyInAnyOrder("1.0", "stable");
+
+        h2.deleteTag("team-a", "app", d, "1.0");
+        sync.run(Scope.ALL, false, false);
+        assertThat(h1.findArtifact("team-a", "app", d).orElseThrow().tagNames()).containsExactly("stable");
+
+        h1.deleteArtifact("team-a", "app", d);
+        sync.run(Scope.ALL, false, false);
+        assertThat(h2.findArtifact("team-a", "app", d)).isEmpty();
+    }
+
+    @Test
+    void dryRunPlansWithReasonsAndChangesNothing() {
+        h1.createProject(project("team-a"));
+        SyncReport plan = sync.run(Scope.ALL, true, false);
+        assertThat(plan.dryRun()).isTrue();
+        assertThat(plan.planned()).allSatisfy(i -> {
+            assertThat(i.site()).isEqualTo("h2");
+            assertThat(i.op()).isEqualTo("create");
+            assertThat(i.reason()).contains("created on [h1]");
+        });
+        assertThat(plan.planned()).extracting(SyncReport.Item::key).contains("team-a", "team-a/u:admin");
+        assertThat(plan.done()).isEmpty();
+        assertThat(h2.projectExists("team-a")).isFalse();
+        assertThat(f.store.list("project", "")).isEmpty();
+    }
+
+    @Test
+    void aSiteThatComesBackEmptyTripsTheGuard() {
+        for (int i = 0; i < 4; i++) {
+            h1.createProject(project("p" + i));
+        }
+        sync.run(Scope.ALL, false, false);
+        for (int i = 0; i < 4; i++) {
+            h2.deleteProject("p" + i); // a failed restore
+        }
+        SyncReport r = sync.run(Scope.ALL, false, false);
+        assertThat(r.skipped()).anySatisfy(i -> assertThat(i.reason()).contains("mass-deletion guard"));
+        assertThat(h1.listProjects()).hasSize(4);
+        assertThat(r.planned()).allSatisfy(i -> assertThat(i.detail()).contains("blocked"));
+
+        SyncReport forced = sync.run(Scope.ALL, false, true);
+        assertThat(forced.failed()).isEmpty();
+        assertThat(h1.listProjects()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableSiteIsUnknownNotEmpty() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+        f.emulator("h2").faults().add(Fault.on("GET", "/api/v2.0/projects.*").status(503));
+        SyncReport r = sync.run(Scope.ALL, false, false);
+        assertThat(r.unknownSites()).singleElement().satisfies(s -> assertThat(s).startsWith("h2"));
+        assertThat(r.planned()).isEmpty();
+        assertThat(h1.projectExists("team-a")).isTrue();
+        assertThat(f.store.get("project", "team-a")).isPresent();
+    }
+
+    @Test
+    void aMemberThePeerCannotResolveIsPendingAndRetried() {
+        f.emulator("h1").addUser("oidc-bob"); // never logged in on h2
+        h1.createProject(project("team-a"));
+        h1.addMember("team-a", new MemberReq(3, new UserEntity(null, "oidc-bob"), null));
+        SyncReport r = sync.run(Scope.ALL, false, false);
+        assertThat(r.pending()).anySatisfy(i -> {
+            assertThat(i.key()).isEqualTo("team-a/u:oidc-bob");
+            assertThat(i.detail()).contains("not resolvable on h2");
+        });
+        assertThat(r.failed()).isEmpty();
+        assertThat(f.store.get("member", "team-a/u:oidc-bob")).isEmpty();
+
+        f.emulator("h2").addUser("oidc-bob"); // bob logs in on h2
+        sync.run(Scope.ALL, false, false);
+        assertThat(h2.findMember("team-a", "oidc-bob", false)).get().extracting(Member::roleId).isEqualTo(3);
+    }
+
+    @Test
+    void conflictsFollowThePolicy() {
+        addUser("alice");
+        h1.createProject(project("team-a"));
+        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        sync.run(Scope.ALL, false, false);
+
+        for (String policy : List.of("active-site", "site:h2", "newest", "report-only")) {
+            // both sites move away from what they last agreed on, differently
+            int agreed = h1.findMember("team-a", "alice", false).orElseThrow().roleId();
+            int a = agreed == 3 ? 5 : 3;
+            int b = agreed == 4 ? 1 : 4;
+            setRole(h1, a);
+            setRole(h2, b);
+            Reconciler r = f.reconciler(new SyncSettings(ConflictPolicy.parse(policy, "h1"), 0.25, Set.of(),
+                    Optional.empty(), Map.of(), 1));
+            SyncReport report = r.run(Scope.ALL, false, false);
+            assertThat(report.conflicts()).as(policy).anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a/u:alice"));
+            int role1 = h1.findMember("team-a", "alice", false).orElseThrow().roleId();
+            int role2 = h2.findMember("team-a", "alice", false).orElseThrow().roleId();
+            switch (policy) {
+                case "active-site", "newest" -> assertThat(List.of(role1, role2)).as(policy).containsOnly(a);
+                case "site:h2" -> assertThat(List.of(role1, role2)).as(policy).containsOnly(b);
+                case "report-only" -> {
+                    assertThat(List.of(role1, role2)).as(policy).containsExactly(a, b);
+                    assertThat(report.conflicts()).anySatisfy(c -> assertThat(c.detail()).isEqualTo("unresolved"));
+                }
+                default -> throw new AssertionError(policy);
+            }
+        }
+    }
+
+    private static void setRole(HarborClient c, int role) {
+        long id = c.findMember("team-a", "alice", false).orElseThrow().id();
+        c.updateMemberRole("team-a", id, role);
+    }
+
+    @Test
+    void aRestartKeepsTheBaseSoNothingIsRecreatedOrDeleted() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+        h1.deleteProject("team-a");
+        // a new daemon process over the same store
+        Reconciler restarted = f.reconciler(SyncSettings.defaults("h1"));
+        SyncReport r = restarted.run(Scope.ALL, false, false);
+        assertThat(r.done()).isNotEmpty().allSatisfy(i -> {
+            assertThat(i.op()).isEqualTo("delete");
+            assertThat(i.site()).isEqualTo("h2");
+        });
+        assertThat(h2.projectExists("team-a")).isFalse();
+    }
+
+    @Test
+    void deletionPropagationCanBeOffPerKind() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+        h2.deleteProject("team-a");
+        Reconciler noProjectDeletes = f.reconciler(new SyncSettings(ConflictPolicy.parse("active-site", "h1"), 0.25,
+                Set.of(Kind.PROJECT), Optional.empty(), Map.of(), 1));
+        SyncReport r = noProjectDeletes.run(Scope.ALL, false, false);
+        assertThat(h1.projectExists("team-a")).isTrue();
+        assertThat(h2.projectExists("team-a")).as("and not resurrected either").isFalse();
+        assertThat(r.skipped()).anySatisfy(i -> assertThat(i.reason()).contains("deletion propagation is off"));
+    }
+
+    @Test
+    void aProjectDeletedOnOneSiteButWithNewContentOnTheOtherIsKept() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+        h2.deleteProject("team-a");
+        f.emulator("h1").pushArtifact("team-a", "new", null, "1.0"); // pushed after the deletion
+        SyncReport r = sync.run(Scope.ALL, false, false);
+        assertThat(r.conflicts()).anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a"));
+        assertThat(h1.projectExists("team-a")).isTrue();
+        assertThat(h2.projectExists("team-a")).as("recreated: the change wins").isTrue();
+    }
+
+    @Test
+    void oneProjectScopeTouchesOnlyThatProject() {
+        h1.createProject(project("team-a"));
+        h1.createProject(project("team-b"));
+        sync.run(Scope.project("team-a"), false, false);
+        assertThat(h2.projectExists("team-a")).isTrue();
+        assertThat(h2.projectExists("team-b")).isFalse();
+    }
+}

@@ -1,0 +1,69 @@
+package io.harborsync.testsupport;
+
+import io.harborsync.config.Site;
+import io.harborsync.emulator.EmulatorOptions;
+import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborClientFactory;
+import io.harborsync.store.BaseStore;
+import io.harborsync.sync.Reconciler;
+import io.harborsync.sync.SyncSettings;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * N emulated Harbors, each watched by a SpecGuard, with a product HarborClient for each and a
+ * reconciler over them. Close it to stop the emulators and fail on any spec violation.
+ */
+public final class SyncFixture implements AutoCloseable {
+    public final Map<String, HarborEmulator> emulators = new LinkedHashMap<>();
+    public final Map<String, HarborClient> clients = new LinkedHashMap<>();
+    public final Map<String, PlainHarborHttp> http = new LinkedHashMap<>();
+    private final List<SpecGuard> guards = new ArrayList<>();
+    public BaseStore store;
+
+    public SyncFixture(BaseStore store, String... names) {
+        this.store = store;
+        for (String name : names) {
+            HarborEmulator e = HarborEmulator.start(EmulatorOptions.defaults(name));
+            SpecGuard g = new SpecGuard().attachTo(e);
+            guards.add(g);
+            emulators.put(name, e);
+            http.put(name, new PlainHarborHttp(e));
+            clients.put(name, HarborClientFactory.create(new Site(name, e.baseUrl(), "admin", "Harbor12345",
+                    Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 100));
+        }
+    }
+
+    public HarborEmulator emulator(String site) {
+        return emulators.get(site);
+    }
+
+    public HarborClient client(String site) {
+        return clients.get(site);
+    }
+
+    public Reconciler reconciler(SyncSettings settings) {
+        return new Reconciler(clients, store, settings, Clock.systemUTC());
+    }
+
+    public void assertSpecClean() {
+        emulators.values().forEach(e -> e.awaitIdle(Duration.ofSeconds(5)));
+        guards.forEach(SpecGuard::assertClean);
+    }
+
+    @Override
+    public void close() {
+        try {
+            assertSpecClean();
+        } finally {
+            emulators.values().forEach(HarborEmulator::close);
+        }
+    }
+}
