@@ -20,6 +20,9 @@ public class HarborSyncMain implements QuarkusApplication {
     @Inject
     Sites sites;
 
+    @Inject
+    io.harborsync.sync.SyncService sync;
+
     public static void main(String... args) {
         Quarkus.run(HarborSyncMain.class, args);
     }
@@ -28,6 +31,7 @@ public class HarborSyncMain implements QuarkusApplication {
     public int run(String... args) {
         try {
             sites.all();
+            sync.settings();
         } catch (RuntimeException e) {
             ConfigProblem problem = ConfigProblem.in(e).orElseThrow(() -> e);
             LOG.error("configuration error: " + problem.getMessage());

@@ -29,6 +29,64 @@ public interface HarborSyncConfig {
 
     Demo demo();
 
+    /** active-site (default), newest, site:NAME or report-only. */
+    @WithName("conflict-policy")
+    @WithDefault("active-site")
+    String conflictPolicy();
+
+    /** The site users write to (where the proxy points); default: the first site by name. */
+    @WithName("active-site")
+    Optional<String> activeSite();
+
+    Guard guard();
+
+    Deletion deletion();
+
+    Webhook webhook();
+
+    Reconcile reconcile();
+
+    Audit audit();
+
+    Members members();
+
+    interface Guard {
+        /** Share of a kind's keys on a site that one run may delete without force=true. */
+        @WithName("max-delete-fraction")
+        @WithDefault("0.25")
+        double maxDeleteFraction();
+    }
+
+    interface Deletion {
+        /** Kinds whose deletions are not propagated: any of project, member, repository, artifact. */
+        @WithName("disabled-kinds")
+        Optional<java.util.List<String>> disabledKinds();
+    }
+
+    interface Webhook {
+        /** How Harbor reaches this daemon, e.g. https://harbor-sync.example; /webhooks/{site} is appended. */
+        Optional<String> url();
+    }
+
+    interface Reconcile {
+        /** Period of the full reconcile ("off" disables it). */
+        @WithDefault("5m")
+        String interval();
+    }
+
+    interface Audit {
+        /** Period of the audit-log tail per site ("off" disables it). */
+        @WithDefault("30s")
+        String interval();
+    }
+
+    interface Members {
+        /** Group type used when adding a group member on a peer: 1 LDAP, 2 HTTP, 3 OIDC. */
+        @WithName("group-type")
+        @WithDefault("1")
+        int groupType();
+    }
+
     interface SiteConfig {
         /** Base URL of the Harbor, e.g. https://core.h1.harbor.domain (no /api/v2.0). */
         Optional<String> url();

@@ -27,6 +27,13 @@ final class AuditLog {
         rows.add(new Row(++seq, username, resource, resourceType, operation, description, true, Instant.now(), projectId));
     }
 
+    /** A row with Harbor's own wording, e.g. "create user member alice in project team-a". */
+    synchronized void record(String username, String resourceType, String operation, String resource, long projectId,
+                             String description) {
+        if (!enabled) return;
+        rows.add(new Row(++seq, username, resource, resourceType, operation, description, true, Instant.now(), projectId));
+    }
+
     synchronized List<Row> rows() { return List.copyOf(rows); }
 
     /** Like a purge job: drops the rows, ids keep counting (BIGSERIAL). */

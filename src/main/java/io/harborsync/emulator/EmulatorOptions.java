@@ -9,9 +9,11 @@ import java.util.Objects;
  * @param externalHost      what Harbor calls EXT_ENDPOINT without the scheme; used in webhook resource_url (api-notes 2.3)
  * @param auditLogEnabled   false models SKIP_LOG_AUDIT_DATABASE=true: nothing is stored (api-notes 3)
  * @param webhookRetryDelay pause between the 3 delivery attempts (real Harbor waits 16 s and more; tests want it short)
+ * @param memberAuditEvents true models a Harbor newer than v2.15.2 that logs member changes (create/update/delete_member,
+ *                          PR #23228 on main, api-notes 3); v2.15.2 itself does not
  */
 public record EmulatorOptions(String name, int port, String adminUsername, String adminPassword, String externalHost,
-                              boolean auditLogEnabled, Duration webhookRetryDelay) {
+                              boolean auditLogEnabled, Duration webhookRetryDelay, boolean memberAuditEvents) {
 
     public EmulatorOptions {
         Objects.requireNonNull(name, "name");
@@ -22,14 +24,15 @@ public record EmulatorOptions(String name, int port, String adminUsername, Strin
     }
 
     public static EmulatorOptions defaults(String name) {
-        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200));
+        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200), false);
     }
 
-    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay); }
-    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay); }
-    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay); }
-    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay); }
-    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay); }
-    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay); }
-    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v); }
+    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
+    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
+    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
+    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
+    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
+    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay, memberAuditEvents); }
+    public EmulatorOptions withMemberAuditEvents(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, v); }
+    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v, memberAuditEvents); }
 }

@@ -264,7 +264,7 @@ final class HarborApi {
         router.add("POST", "projects/{p}/members", (r, p) -> addMember(r, project(r, p.get("p")), p.get("p")));
         router.add("GET", "projects/{p}/members/{mid}", (r, p) -> getMember(project(r, p.get("p")), p.get("mid")));
         router.add("PUT", "projects/{p}/members/{mid}", (r, p) -> updateMember(r, project(r, p.get("p")), p.get("mid")));
-        router.add("DELETE", "projects/{p}/members/{mid}", (r, p) -> deleteMember(project(r, p.get("p")), p.get("mid")));
+        router.add("DELETE", "projects/{p}/members/{mid}", (r, p) -> deleteMember(r, project(r, p.get("p")), p.get("mid")));
 
         router.add("GET", "projects/{p}/repositories", (r, p) -> listRepositories(r, projectByName(r, p.get("p"))));
         router.add("GET", "projects/{p}/repositories/{r}", (r, p) -> Response.ok(repoJson(repo(r, p))));
@@ -690,7 +690,16 @@ final class HarborApi {
             }
         }
         Store.Member m = addMemberRow(p.id, type, entityId, entityName, role);
+        auditMember(r, "create", m, p);
         return Response.created(BASE + "/projects/" + asGiven + "/members/" + m.id);
+    }
+
+    /** Only Harbors newer than v2.15.2 log member changes (src/pkg/auditext/event/member/member.go on main). */
+    private void auditMember(Request r, String op, Store.Member m, Store.Project p) {
+        if (!options.memberAuditEvents()) return;
+        String what = "u".equals(m.entityType) ? "user" : "group";
+        audit.record(r.username(), "member", op, m.entityName, p.id,
+                op + " " + what + " member " + m.entityName + " in project " + p.name);
     }
 
     Store.Group addGroupRow(String name, int type, String dn) {
@@ -720,12 +729,14 @@ final class HarborApi {
         JsonNode body = r.json();
         Long role = body == null ? null : Json.lng(body, "role", "role_id");
         if (m != null && role != null) m.role = role; // no validation, no existence check (api-notes 5)
+        if (m != null) auditMember(r, "update", m, p);
         return Response.empty();
     }
 
-    private Response deleteMember(Store.Project p, String mid) {
+    private Response deleteMember(Request r, Store.Project p, String mid) {
         Store.Member m = member(p, mid);
         if (m != null) store.members.remove(m.id);
+        if (m != null) auditMember(r, "delete", m, p);
         return Response.empty();
     }
 
@@ -1446,8 +1457,11 @@ final class HarborApi {
         return (lo.isEmpty() || s.compareTo(lo) >= 0) && (hi.isEmpty() || s.compareTo(hi) <= 0);
     }
 
-    private static Response auditEvents() {
+    private Response auditEvents() {
         ArrayNode arr = Json.arr();
+        if (options.memberAuditEvents()) {
+            for (String e : List.of("create_member", "update_member", "delete_member")) arr.addObject().put("event_type", e);
+        }
         for (String e : List.of("create_artifact", "delete_artifact", "pull_artifact", "create_project", "delete_project",
                 "delete_repository", "login_user", "logout_user", "create_user", "delete_user", "update_user",
                 "create_robot", "delete_robot", "update_configuration")) {

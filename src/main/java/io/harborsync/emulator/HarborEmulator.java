@@ -35,7 +35,7 @@ public final class HarborEmulator implements AutoCloseable {
     private final EmulatorOptions options;
     private final HttpServer server;
     private final ExecutorService pool;
-    private final HarborApi api;
+    private volatile HarborApi api;
     private final Faults faults = new Faults();
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object idleLock = new Object();
@@ -66,6 +66,14 @@ public final class HarborEmulator implements AutoCloseable {
     }
 
     public String name() { return options.name(); }
+
+    /** Forgets every project, user, robot, policy and log row, as a freshly installed Harbor (for generated-history tests). */
+    public void reset() {
+        faults.clear();
+        HarborApi old = api;
+        api = new HarborApi(options);
+        old.webhooks.close();
+    }
 
     public EmulatorOptions options() { return options; }
 

@@ -99,38 +99,43 @@ public final class Reconciler {
     }
 
     /**
-     * A project deleted on one site but holding content there that the base never saw (a new
-     * repository, artifact or member) was changed after the deletion: keep it and recreate it where
-     * it was deleted, as the model's "changed on A, deleted on B" row says.
+     * A project deleted on one site but changed inside on another since the base (a new or changed
+     * repository, artifact or member) was changed after the deletion: keep the whole project and
+     * recreate it where it was deleted, as the model's "changed on A, deleted on B" row says.
      */
     private Decision keepProjectWithNewContent(Decision d, LiveState live) {
         if (d.kase() != Case.DELETED) {
             return d;
         }
-        Set<String> deleting = new TreeSet<>();
-        d.ops().forEach(op -> deleting.add(op.site()));
+        Set<String> keeping = new TreeSet<>();
+        d.ops().forEach(op -> keeping.add(op.site()));
         String prefix = Keys.childPrefix(d.key());
-        boolean fresh = false;
+        boolean changedInside = false;
         for (Kind kind : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
-            Set<String> known = new HashSet<>();
-            base.list(kind.id(), prefix).forEach(rec -> known.add(rec.key()));
+            Map<String, String> known = new HashMap<>();
+            base.list(kind.id(), prefix).forEach(rec -> known.put(rec.key(), rec.valueJson()));
             for (String key : live.keys(kind)) {
-                if (key.startsWith(prefix) && !known.contains(key)
-                        && live.values.get(kind).get(key).keySet().stream().anyMatch(deleting::contains)) {
-                    fresh = true;
+                if (!key.startsWith(prefix)) {
+                    continue;
+                }
+                for (Map.Entry<String, Value> e : live.values.get(kind).get(key).entrySet()) {
+                    if (keeping.contains(e.getKey()) && !write(e.getValue()).equals(known.get(key))) {
+                        changedInside = true;
+                    }
                 }
             }
         }
-        if (!fresh) {
+        if (!changedInside) {
             return d;
         }
-        Value value = live.values.get(Kind.PROJECT).get(d.key()).values().iterator().next();
+        Map<String, Value> present = live.values.get(Kind.PROJECT).get(d.key());
+        Value value = present.values().iterator().next();
+        Set<String> deletedOn = new TreeSet<>(sites);
+        deletedOn.removeAll(present.keySet());
         List<Op> ops = new ArrayList<>();
-        String reason = Case.CONFLICT_CHANGED_DELETED.explain(deleting) + " (new content since the base)";
-        for (String site : sites) {
-            if (!live.values.get(Kind.PROJECT).get(d.key()).containsKey(site)) {
-                ops.add(new Op(site, OpType.CREATE, Kind.PROJECT, d.key(), value, null, reason));
-            }
+        String reason = Case.CONFLICT_CHANGED_DELETED.explain(keeping) + " (content changed since the base)";
+        for (String site : deletedOn) {
+            ops.add(new Op(site, OpType.CREATE, Kind.PROJECT, d.key(), value, null, reason));
         }
         return new Decision(Kind.PROJECT, d.key(), Case.CONFLICT_CHANGED_DELETED, ops, value, true, reason);
     }

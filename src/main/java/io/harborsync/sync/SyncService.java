@@ -1,0 +1,141 @@
+package io.harborsync.sync;
+
+import io.harborsync.config.ConfigProblem;
+import io.harborsync.config.HarborSyncConfig;
+import io.harborsync.config.Site;
+import io.harborsync.config.Sites;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.store.BaseStore;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.http.HttpServerStart;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The daemon's sync entry point: one lock so that no two reconciles ever run at once (periodic,
+ * /sync and event-driven ones alike), settings resolved from configuration, status kept.
+ */
+@ApplicationScoped
+public class SyncService {
+    private static final Logger LOG = Logger.getLogger(SyncService.class);
+
+    @Inject
+    Sites sites;
+    @Inject
+    BaseStore base;
+    @Inject
+    HarborSyncConfig config;
+    @Inject
+    SyncStatus status;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile int httpPort = -1;
+    private volatile SyncSettings settings;
+    private volatile Reconciler reconciler;
+
+    void httpStarted(@Observes HttpServerStart start) {
+        httpPort = start.options().getPort();
+    }
+
+    /** Resolves and checks the sync settings; a mistake is a {@link ConfigProblem} naming the property. */
+    public SyncSettings settings() {
+        if (settings == null) {
+            settings = resolve();
+        }
+        return settings;
+    }
+
+    private SyncSettings resolve() {
+        Set<String> names = new java.util.TreeSet<>();
+        sites.all().forEach(s -> names.add(s.name()));
+        String active = config.activeSite().orElse(names.iterator().next());
+        if (!names.contains(active)) {
+            throw new ConfigProblem("harbor-sync.active-site: '" + active + "' is not one of the sites " + names);
+        }
+        ConflictPolicy policy;
+        try {
+            policy = ConflictPolicy.parse(config.conflictPolicy(), active);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem("harbor-sync.conflict-policy: " + e.getMessage());
+        }
+        if (policy instanceof ConflictPolicy.FixedSite f && !names.contains(f.site())) {
+            throw new ConfigProblem("harbor-sync.conflict-policy: site '" + f.site() + "' is not one of " + names);
+        }
+        double fraction = config.guard().maxDeleteFraction();
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new ConfigProblem("harbor-sync.guard.max-delete-fraction: must be > 0 and <= 1, got " + fraction);
+        }
+        Set<Kind> off = EnumSet.noneOf(Kind.class);
+        for (String k : config.deletion().disabledKinds().orElse(java.util.List.of())) {
+            try {
+                off.add(Kind.valueOf(k.trim().toUpperCase()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigProblem("harbor-sync.deletion.disabled-kinds: unknown kind '" + k
+                        + "' (project, member, repository, artifact)");
+            }
+        }
+        Optional<String> hookUrl = config.webhook().url();
+        if (hookUrl.isEmpty() && sites.isDemo() && httpPort > 0) {
+            hookUrl = Optional.of("http://localhost:" + httpPort); // the demo emulators run in this process
+        }
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (Site s : sites.all()) {
+            s.webhookSecret().ifPresent(secret -> secrets.put(s.name(), secret));
+        }
+        return new SyncSettings(policy, fraction, off, hookUrl, secrets, config.members().groupType());
+    }
+
+    private Reconciler reconciler() {
+        if (reconciler == null) {
+            Map<String, HarborClient> clients = new LinkedHashMap<>();
+            sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
+            reconciler = new Reconciler(clients, base, settings(), Clock.systemUTC());
+        }
+        return reconciler;
+    }
+
+    public SyncReport run(Scope scope, boolean dryRun, boolean force) {
+        lock.lock();
+        try {
+            return runLocked(scope, dryRun, force);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SyncReport runLocked(Scope scope, boolean dryRun, boolean force) {
+        SyncReport r = reconciler().run(scope, dryRun, force);
+        status.record(sites.all().stream().map(Site::name).toList(), r);
+        if (!dryRun && (!r.done().isEmpty() || !r.failed().isEmpty())) {
+            LOG.infof("reconcile of %s: %d done, %d failed, %d conflicts, %d pending, %d unknown sites",
+                    r.scope(), r.done().size(), r.failed().size(), r.conflicts().size(), r.pending().size(),
+                    r.unknownSites().size());
+        }
+        return r;
+    }
+
+    @Scheduled(every = "${harbor-sync.reconcile.interval}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodic() {
+        if (!lock.tryLock()) {
+            return; // a /sync or event-driven reconcile is running; the next period catches up
+        }
+        try {
+            runLocked(Scope.ALL, false, false);
+        } catch (RuntimeException e) {
+            LOG.warnf("periodic reconcile failed: %s", e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

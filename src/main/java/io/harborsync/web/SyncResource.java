@@ -1,0 +1,76 @@
+package io.harborsync.web;
+
+import io.harborsync.config.Sites;
+import io.harborsync.store.EventInbox;
+import io.harborsync.sync.EventWorker;
+import io.harborsync.sync.Scope;
+import io.harborsync.sync.SyncReport;
+import io.harborsync.sync.SyncService;
+import io.harborsync.sync.SyncStatus;
+import io.harborsync.webhook.WebhookStats;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The admin API: on-demand reconciles (with dry-run plans) and the daemon's status. */
+@Path("/")
+@AdminOnly
+@Produces(MediaType.APPLICATION_JSON)
+public class SyncResource {
+    @Inject
+    SyncService sync;
+    @Inject
+    SyncStatus status;
+    @Inject
+    Sites sites;
+    @Inject
+    EventInbox inbox;
+    @Inject
+    EventWorker worker;
+    @Inject
+    WebhookStats webhookStats;
+
+    /** Reconciles everything; ?dryRun=true returns the plan and changes nothing. */
+    @POST
+    @Path("sync")
+    public SyncReport syncAll(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+                              @QueryParam("force") @DefaultValue("false") boolean force) {
+        return sync.run(Scope.ALL, dryRun, force);
+    }
+
+    @POST
+    @Path("sync/projects/{name}")
+    public SyncReport syncProject(@PathParam("name") String name,
+                                  @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+                                  @QueryParam("force") @DefaultValue("false") boolean force) {
+        if (!name.matches("^[a-z0-9]+(?:[._-][a-z0-9]+)*$") || name.length() > 255) {
+            throw new ProblemException(400, "'" + name + "' is not a Harbor project name");
+        }
+        return sync.run(Scope.project(name), dryRun, force);
+    }
+
+    @GET
+    @Path("status")
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", sites.isDemo() ? "demo" : "sites");
+        out.put("conflictPolicy", sync.settings().policy().describe());
+        out.put("sites", status.sites());
+        out.put("pendingEvents", inbox.pendingCount());
+        out.put("pending", status.pending());
+        out.put("conflicts", status.conflicts());
+        out.put("recentOperations", status.recentOperations());
+        out.put("ownEventsSkipped", worker.ownEventsSkipped());
+        out.put("webhooks", webhookStats.snapshot());
+        return out;
+    }
+}
