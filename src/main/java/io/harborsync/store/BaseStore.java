@@ -1,0 +1,28 @@
+package io.harborsync.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The sync base: what the sites last agreed on, per (kind, key). See ../shared/design/sync-model.md. */
+public interface BaseStore {
+    Optional<BaseRecord> get(String kind, String key);
+
+    /** Records of {@code kind} whose key starts with {@code keyPrefix} ("" = all), ordered by key (String order). */
+    List<BaseRecord> list(String kind, String keyPrefix);
+
+    /** Insert or replace the record of (kind, key). */
+    void put(BaseRecord record);
+
+    /** Remove the record of (kind, key); nothing happens if there is none. */
+    void delete(String kind, String key);
+
+    /** Number of records of {@code kind} whose sites contain {@code site}. */
+    long countOnSite(String kind, String site);
+
+    /**
+     * True before the first base record was ever written (first contact). Stays false once a record was
+     * written, even if every record is deleted later: an empty base after "deleted everywhere" is not
+     * first contact.
+     */
+    boolean isEmpty();
+}
