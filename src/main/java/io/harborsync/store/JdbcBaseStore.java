@@ -1,0 +1,196 @@
+package io.harborsync.store;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link BaseStore} over plain JDBC (table {@code base_record}, schema by Flyway, {@code db/migration}).
+ * Works on H2 and PostgreSQL. Every method is a few statements that never fail on purpose (no
+ * insert-and-catch), so callers may wrap several calls in one transaction, also on PostgreSQL where a
+ * failed statement aborts the transaction. No transaction of its own: outside one, each statement commits.
+ */
+public final class JdbcBaseStore implements BaseStore {
+    private static final String BASE_WRITTEN = "base-written";
+    private static final String COLUMNS = "kind, item_key, value_json, sites, updated_at";
+
+    private final DataSource ds;
+    private volatile boolean baseWritten;
+
+    public JdbcBaseStore(DataSource ds) {
+        this.ds = Objects.requireNonNull(ds, "ds");
+    }
+
+    @Override
+    public Optional<BaseRecord> get(String kind, String key) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT " + COLUMNS + " FROM base_record WHERE kind = ? AND item_key = ?")) {
+            ps.setString(1, kind);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read base record " + kind + " " + key, e);
+        }
+    }
+
+    @Override
+    public List<BaseRecord> list(String kind, String keyPrefix) {
+        String prefix = keyPrefix == null ? "" : keyPrefix;
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                     + " FROM base_record WHERE kind = ? AND item_key LIKE ? ESCAPE '\\' ORDER BY item_key")) {
+            ps.setString(1, kind);
+            ps.setString(2, Jdbc.likeEscape(prefix) + "%");
+            List<BaseRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            // The database's collation may differ (PostgreSQL uses the locale): fix the order to String order.
+            out.sort(Comparator.comparing(BaseRecord::key));
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list base records of kind " + kind, e);
+        }
+    }
+
+    @Override
+    public void put(BaseRecord r) {
+        Objects.requireNonNull(r, "record");
+        String sites = String.join(",", r.sites()); // r.sites() is sorted
+        try (Connection c = ds.getConnection()) {
+            for (int tries = 0; tries < 3; tries++) {
+                if (update(c, r, sites) > 0 || insertIfAbsent(c, r, sites) > 0) {
+                    markBaseWritten(c);
+                    return;
+                }
+                // deleted between our UPDATE and INSERT ... or inserted by someone else: try again
+            }
+            throw new StoreException("cannot write base record " + r.kind() + " " + r.key()
+                    + ": concurrent writers", null);
+        } catch (SQLException e) {
+            throw new StoreException("cannot write base record " + r.kind() + " " + r.key(), e);
+        }
+    }
+
+    private static int update(Connection c, BaseRecord r, String sites) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE base_record SET value_json = ?, sites = ?, updated_at = ? WHERE kind = ? AND item_key = ?")) {
+            ps.setString(1, r.valueJson());
+            ps.setString(2, sites);
+            Jdbc.setInstant(ps, 3, r.updatedAt());
+            ps.setString(4, r.kind());
+            ps.setString(5, r.key());
+            return ps.executeUpdate();
+        }
+    }
+
+    private static int insertIfAbsent(Connection c, BaseRecord r, String sites) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO base_record (" + COLUMNS + ")"
+                + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS"
+                + " (SELECT 1 FROM base_record WHERE kind = ? AND item_key = ?)")) {
+            ps.setString(1, r.kind());
+            ps.setString(2, r.key());
+            ps.setString(3, r.valueJson());
+            ps.setString(4, sites);
+            Jdbc.setInstant(ps, 5, r.updatedAt());
+            ps.setString(6, r.kind());
+            ps.setString(7, r.key());
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            if (Jdbc.isDuplicate(e)) {
+                return 0; // lost a race with another writer
+            }
+            throw e;
+        }
+    }
+
+    private void markBaseWritten(Connection c) throws SQLException {
+        if (baseWritten) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO store_meta (name, val)"
+                + " SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM store_meta WHERE name = ?)")) {
+            ps.setString(1, BASE_WRITTEN);
+            ps.setString(2, java.time.Instant.now().toString());
+            ps.setString(3, BASE_WRITTEN);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!Jdbc.isDuplicate(e)) {
+                throw e;
+            }
+        }
+        baseWritten = true;
+    }
+
+    @Override
+    public void delete(String kind, String key) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM base_record WHERE kind = ? AND item_key = ?")) {
+            ps.setString(1, kind);
+            ps.setString(2, key);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete base record " + kind + " " + key, e);
+        }
+    }
+
+    @Override
+    public long countOnSite(String kind, String site) {
+        if (site == null || site.isEmpty() || site.indexOf(',') >= 0) {
+            return 0; // no stored record can name such a site
+        }
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM base_record"
+                     + " WHERE kind = ? AND (',' || sites || ',') LIKE ? ESCAPE '\\'")) {
+            ps.setString(1, kind);
+            ps.setString(2, "%," + Jdbc.likeEscape(site) + ",%");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot count base records of kind " + kind + " on " + site, e);
+        }
+    }
+
+    @Override
+    public boolean isEmpty() {
+        if (baseWritten) {
+            return false;
+        }
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM store_meta WHERE name = ?")) {
+            ps.setString(1, BASE_WRITTEN);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    baseWritten = true;
+                    return false;
+                }
+                return true;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the store's state", e);
+        }
+    }
+
+    private static BaseRecord read(ResultSet rs) throws SQLException {
+        String sites = rs.getString("sites");
+        Set<String> siteSet = sites == null || sites.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(sites.split(",")));
+        return new BaseRecord(rs.getString("kind"), rs.getString("item_key"), rs.getString("value_json"), siteSet,
+                Jdbc.getInstant(rs, "updated_at"));
+    }
+}

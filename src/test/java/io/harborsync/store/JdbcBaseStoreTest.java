@@ -1,0 +1,151 @@
+package io.harborsync.store;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JdbcBaseStoreTest {
+    private static final Instant T1 = Instant.parse("2026-01-08T09:25:30.123456789Z");
+    private DataSource ds;
+    private BaseStore store;
+
+    @BeforeEach
+    void setUp() {
+        ds = TestDb.fresh();
+        store = new JdbcBaseStore(ds);
+    }
+
+    private static BaseRecord rec(String kind, String key, String json, String... sites) {
+        return new BaseRecord(kind, key, json, Set.of(sites), T1);
+    }
+
+    @Test
+    void getOfAnAbsentKeyIsEmpty() {
+        assertThat(store.get("project", "team-a")).isEmpty();
+    }
+
+    @Test
+    void putThenGetReadsBackTheSameRecord() {
+        BaseRecord r = rec("project", "team-a", "{\"public\":false}", "h2", "h1");
+        store.put(r);
+        assertThat(store.get("project", "team-a")).contains(r);
+        BaseRecord back = store.get("project", "team-a").orElseThrow();
+        assertThat(back.sites()).containsExactly("h1", "h2");
+        assertThat(back.updatedAt()).isEqualTo(Instant.parse("2026-01-08T09:25:30.123456Z"));
+    }
+
+    @Test
+    void putReplacesTheRecordOfTheSameKey() {
+        store.put(rec("project", "team-a", "{\"v\":1}", "h1"));
+        BaseRecord newer = new BaseRecord("project", "team-a", "{\"v\":2}", Set.of("h1", "h2"), T1.plusSeconds(5));
+        store.put(newer);
+        assertThat(store.get("project", "team-a")).contains(newer);
+        assertThat(store.list("project", "")).hasSize(1);
+    }
+
+    @Test
+    void kindsAreSeparateNamespaces() {
+        store.put(rec("project", "team-a", "{}", "h1"));
+        store.put(rec("repository", "team-a", "{}", "h1"));
+        store.delete("project", "team-a");
+        assertThat(store.get("project", "team-a")).isEmpty();
+        assertThat(store.get("repository", "team-a")).isPresent();
+    }
+
+    @Test
+    void listFiltersByKindAndPrefixOrderedByKey() {
+        store.put(rec("artifact", "team-b/api@sha256:1", "{}", "h1"));
+        store.put(rec("artifact", "team-a/web@sha256:2", "{}", "h1"));
+        store.put(rec("artifact", "team-a/app@sha256:1", "{}", "h1"));
+        store.put(rec("artifact", "Team-a/upper@sha256:1", "{}", "h1"));
+        store.put(rec("member", "team-a/alice", "{}", "h1"));
+
+        assertThat(store.list("artifact", "")).extracting(BaseRecord::key)
+                .containsExactly("Team-a/upper@sha256:1", "team-a/app@sha256:1", "team-a/web@sha256:2",
+                        "team-b/api@sha256:1");
+        assertThat(store.list("artifact", "team-a/")).extracting(BaseRecord::key)
+                .containsExactly("team-a/app@sha256:1", "team-a/web@sha256:2");
+        assertThat(store.list("member", "")).extracting(BaseRecord::key).containsExactly("team-a/alice");
+        assertThat(store.list("robot", "")).isEmpty();
+    }
+
+    @Test
+    void listPrefixTreatsLikeWildcardsLiterally() {
+        store.put(rec("project", "a_b", "{}", "h1"));
+        store.put(rec("project", "axb", "{}", "h1"));
+        store.put(rec("project", "a%c", "{}", "h1"));
+        store.put(rec("project", "a\\d", "{}", "h1"));
+        assertThat(store.list("project", "a_")).extracting(BaseRecord::key).containsExactly("a_b");
+        assertThat(store.list("project", "a%")).extracting(BaseRecord::key).containsExactly("a%c");
+        assertThat(store.list("project", "a\\")).extracting(BaseRecord::key).containsExactly("a\\d");
+    }
+
+    @Test
+    void deleteRemovesOnlyThatKeyAndIgnoresAbsentKeys() {
+        store.put(rec("project", "team-a", "{}", "h1"));
+        store.put(rec("project", "team-b", "{}", "h1"));
+        store.delete("project", "team-a");
+        store.delete("project", "never-there");
+        assertThat(store.list("project", "")).extracting(BaseRecord::key).containsExactly("team-b");
+    }
+
+    @Test
+    void countOnSiteCountsWholeSiteNamesOnly() {
+        store.put(rec("project", "a", "{}", "h1", "h2"));
+        store.put(rec("project", "b", "{}", "h1"));
+        store.put(rec("project", "c", "{}", "h10"));
+        store.put(rec("project", "d", "{}"));
+        store.put(rec("member", "a/alice", "{}", "h1"));
+        assertThat(store.countOnSite("project", "h1")).isEqualTo(2);
+        assertThat(store.countOnSite("project", "h2")).isEqualTo(1);
+        assertThat(store.countOnSite("project", "h10")).isEqualTo(1);
+        assertThat(store.countOnSite("project", "h")).isZero();
+        assertThat(store.countOnSite("project", "h_")).isZero();
+        assertThat(store.countOnSite("member", "h1")).isEqualTo(1);
+        assertThat(store.countOnSite("robot", "h1")).isZero();
+    }
+
+    @Test
+    void aRecordWithNoSitesReadsBackWithAnEmptySet() {
+        store.put(rec("project", "gone", "{}"));
+        assertThat(store.get("project", "gone").orElseThrow().sites()).isEmpty();
+    }
+
+    @Test
+    void siteNamesWithACommaAreRejected() {
+        assertThatThrownBy(() -> rec("project", "a", "{}", "h1,h2")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void isEmptyUntilTheFirstBaseIsWrittenAndStaysFalseAfterDeletingEverything() {
+        assertThat(store.isEmpty()).isTrue();
+        store.put(rec("project", "team-a", "{}", "h1"));
+        assertThat(store.isEmpty()).isFalse();
+        store.delete("project", "team-a");
+        assertThat(store.isEmpty()).isFalse();
+        assertThat(new JdbcBaseStore(ds).isEmpty()).isFalse();
+    }
+
+    @Test
+    void dataSurvivesANewStoreObjectOnTheSameDatabase() {
+        BaseRecord r = rec("project", "team-a", "{\"public\":true}", "h1", "h2");
+        store.put(r);
+        BaseStore restarted = new JdbcBaseStore(ds);
+        assertThat(restarted.get("project", "team-a")).contains(r);
+        assertThat(restarted.isEmpty()).isFalse();
+        assertThat(restarted.countOnSite("project", "h2")).isEqualTo(1);
+    }
+
+    @Test
+    void largeJsonValuesRoundTrip() {
+        String big = "{\"x\":\"" + "a".repeat(200_000) + "\"}";
+        store.put(rec("project", "big", big, "h1"));
+        assertThat(store.get("project", "big").orElseThrow().valueJson()).isEqualTo(big);
+    }
+}
