@@ -2,21 +2,48 @@ package io.harborsync.store;
 
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
+import javax.sql.DataSource;
 import java.util.UUID;
 
-/** A fresh in-memory H2 database per call, migrated by the same Flyway scripts the daemon runs at start. */
+/**
+ * A fresh database per call, migrated by the same Flyway scripts the daemon runs at start: in-memory H2 by
+ * default; a fresh schema in PostgreSQL when {@code -Dstore.test.pg-url=jdbc:postgresql://host:port/db} is given
+ * (with {@code store.test.pg-user}/{@code store.test.pg-password}), so that the same tests check the SQL there.
+ */
 final class TestDb {
     private TestDb() {
     }
 
-    static JdbcDataSource fresh() {
+    static DataSource fresh() {
+        String pg = System.getProperty("store.test.pg-url", "");
+        DataSource ds = pg.isBlank() ? h2() : postgres(pg);
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return ds;
+    }
+
+    private static DataSource h2() {
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1 keeps the database while the JVM lives, so a new store object sees the same data.
         ds.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
         ds.setPassword("");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return ds;
+    }
+
+    private static DataSource postgres(String url) {
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(System.getProperty("store.test.pg-user", "postgres"));
+        ds.setPassword(System.getProperty("store.test.pg-password", ""));
+        try (var c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot prepare a test schema in " + url, e);
+        }
+        ds.setCurrentSchema(schema);
         return ds;
     }
 }

@@ -160,6 +160,44 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void neitherTheSecretNorTheAuthorizationHeaderIsLogged() {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getLoggerName() + " " + r.getMessage() + " " + java.util.Arrays.toString(r.getParameters())
+                        + " " + r.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Logger ours = java.util.logging.Logger.getLogger("io.harborsync");
+        java.util.logging.Level was = ours.getLevel();
+        ours.setLevel(java.util.logging.Level.ALL); // include debug lines
+        root.addHandler(capture);
+        try {
+            post("h1", JSON, Samples.bytes("push-artifact.default.json")).statusCode(200);
+            post("h1", JSON, Samples.bytes("bad-wrong-types.json")).statusCode(400);
+            given().header("Authorization", secret("h1") + "-wrong").contentType(JSON)
+                    .body(Samples.bytes("push-artifact.default.json")).post("/webhooks/h1").then().statusCode(401);
+        } finally {
+            root.removeHandler(capture);
+            ours.setLevel(was);
+        }
+        assertThat(lines).as("the capture works").anyMatch(l -> l.contains("stored as inbox event"));
+        assertThat(lines).noneMatch(l -> l.contains(secret("h1")) || l.contains(secret("h2")));
+        assertThat(lines).noneMatch(l -> l.toLowerCase(java.util.Locale.ROOT).contains("authorization:"));
+    }
+
+    @Test
     void unknownSiteIs404() throws Exception {
         long before = storedRows();
         isProblem(given().header("Authorization", secret("h1")).contentType(JSON)
