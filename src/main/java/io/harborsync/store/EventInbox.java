@@ -10,6 +10,9 @@ public interface EventInbox {
     /** Up to {@code limit} events not yet done, oldest (lowest id) first. */
     List<InboxEvent> pending(int limit);
 
+    /** The event with this id, done or not. */
+    java.util.Optional<InboxEvent> get(long id);
+
     /** Marks the event done: it is no longer pending. */
     void done(long id);
 

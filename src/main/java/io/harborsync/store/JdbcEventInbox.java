@@ -59,10 +59,19 @@ public final class JdbcEventInbox implements EventInbox {
         if (limit <= 0) {
             return List.of();
         }
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                     + " FROM inbox_event WHERE done = FALSE ORDER BY id LIMIT ?")) {
-            ps.setInt(1, limit);
+        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE ORDER BY id LIMIT ?",
+                limit, "cannot read pending events");
+    }
+
+    @Override
+    public java.util.Optional<InboxEvent> get(long id) {
+        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE id = ?", id, "cannot read event " + id)
+                .stream().findFirst();
+    }
+
+    private List<InboxEvent> query(String sql, long param, String failure) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, param);
             List<InboxEvent> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -75,7 +84,7 @@ public final class JdbcEventInbox implements EventInbox {
             }
             return out;
         } catch (SQLException e) {
-            throw new StoreException("cannot read pending events", e);
+            throw new StoreException(failure, e);
         }
     }
 
