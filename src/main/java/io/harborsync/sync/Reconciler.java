@@ -64,6 +64,7 @@ public final class Reconciler {
         }
         if (!dryRun) {
             apply(decisions, blocked, scope, r);
+            ensureWebhookPolicies(live, r);
         }
         return new SyncReport(scope.toString(), dryRun, force, started, clock.instant(), r.planned, r.done,
                 r.failed, r.skipped, r.conflicts, r.pending, r.unknownSites);
@@ -218,6 +219,24 @@ public final class Reconciler {
 
     private static Item item(Op op, String detail) {
         return new Item(op.site(), op.kind().id(), op.key(), op.type().name().toLowerCase(), op.reason(), detail);
+    }
+
+    /**
+     * Harbor has no system-wide webhook: every project on every site needs its own policy pointing at
+     * the daemon. Checked on each reconcile for the projects it read; a failure is reported, not fatal.
+     */
+    private void ensureWebhookPolicies(LiveState live, Report r) {
+        if (settings.webhookUrl().isEmpty()) {
+            return;
+        }
+        live.values.get(Kind.PROJECT).forEach((project, bySite) -> bySite.keySet().forEach(site -> {
+            try {
+                applier.ensureWebhookPolicy(clients.get(site), project);
+            } catch (HarborException e) {
+                r.failed.add(new Item(site, "webhook-policy", project, "ensure", "every project needs a webhook"
+                        + " policy pointing at harbor-sync", e.getMessage()));
+            }
+        }));
     }
 
     // ------------------------------------------------------------------ applying

@@ -7,9 +7,7 @@ import io.harborsync.config.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.store.BaseStore;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -39,12 +37,15 @@ public class SyncService {
     SyncStatus status;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile int httpPort = -1;
     private volatile SyncSettings settings;
     private volatile Reconciler reconciler;
 
-    void httpStarted(@Observes HttpServerStart start) {
-        httpPort = start.options().getPort();
+    /** The port this daemon listens on; after start Quarkus holds the real one even when 0 was asked for. */
+    private static int httpPort() {
+        String key = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST
+                ? "quarkus.http.test-port" : "quarkus.http.port";
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(key, Integer.class)
+                .orElse(-1);
     }
 
     /** Resolves and checks the sync settings; a mistake is a {@link ConfigProblem} naming the property. */
@@ -85,8 +86,8 @@ public class SyncService {
             }
         }
         Optional<String> hookUrl = config.webhook().url();
-        if (hookUrl.isEmpty() && sites.isDemo() && httpPort > 0) {
-            hookUrl = Optional.of("http://localhost:" + httpPort); // the demo emulators run in this process
+        if (hookUrl.isEmpty() && sites.isDemo() && httpPort() > 0) {
+            hookUrl = Optional.of("http://localhost:" + httpPort()); // the demo emulators run in this process
         }
         Map<String, String> secrets = new LinkedHashMap<>();
         for (Site s : sites.all()) {

@@ -1,0 +1,129 @@
+package io.harborsync.web;
+
+import io.harborsync.config.Sites;
+import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.*;
+import io.harborsync.testsupport.SpecGuard;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.*;
+
+/**
+ * The daemon as a whole in demo mode: /sync with its dry-run plan, /status, and a Harbor webhook
+ * (sent by the emulated Harbor to the policy the daemon registered) driving a reconcile.
+ */
+@QuarkusTest
+class SyncApiTest {
+    static final String TOKEN = "Bearer test-admin-token";
+
+    @Inject
+    Sites sites;
+
+    HarborClient h1;
+    HarborClient h2;
+    HarborEmulator e1;
+    HarborEmulator e2;
+    final SpecGuard g1 = new SpecGuard();
+    final SpecGuard g2 = new SpecGuard();
+    String p;
+
+    @BeforeEach
+    void setUp() {
+        e1 = sites.demo().orElseThrow().emulators().get(0);
+        e2 = sites.demo().orElseThrow().emulators().get(1);
+        g1.attachTo(e1);
+        g2.attachTo(e2);
+        h1 = sites.client("h1");
+        h2 = sites.client("h2");
+        p = "api-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void specClean() {
+        e1.removeExchangeListener(g1);
+        e2.removeExchangeListener(g2);
+        g1.assertClean();
+        g2.assertClean();
+    }
+
+    @Test
+    void adminEndpointsNeedTheToken() {
+        given().post("/sync").then().statusCode(401).contentType(startsWith("application/problem+json"));
+        given().header("Authorization", "Bearer wrong").get("/status").then().statusCode(401);
+        given().header("Authorization", TOKEN).post("/sync/projects/Not_A_Name").then().statusCode(400)
+                .contentType(startsWith("application/problem+json")).body("detail", containsString("Not_A_Name"));
+    }
+
+    @Test
+    void dryRunPlansThenSyncCopiesAndAWebhookDrivenDeletionFollows() {
+        e1.addUser("alice-" + p);
+        e2.addUser("alice-" + p);
+        h1.createProject(new ProjectReq(p, false, Map.of("auto_scan", "true"), null, null, null));
+        h1.addMember(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
+
+        given().header("Authorization", TOKEN).queryParam("dryRun", true).post("/sync/projects/" + p).then()
+                .statusCode(200)
+                .body("dryRun", is(true))
+                .body("planned.findAll { it.site == 'h2' && it.key == '" + p + "' }.op", hasItem("create"))
+                .body("planned.find { it.key == '" + p + "' }.reason", containsString("created on [h1]"))
+                .body("done", empty());
+        assertThat(h2.projectExists(p)).as("a dry run changes nothing").isFalse();
+
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
+                .body("failed", empty());
+        assertThat(h2.findMember(p, "alice-" + p, false)).get().extracting(Member::roleId).isEqualTo(2);
+
+        // the daemon registered its webhook in the project on both sites
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.listWebhookPolicies(p)).anySatisfy(w -> {
+                assertThat(w.name()).isEqualTo("harbor-sync");
+                assertThat(w.targets().get(0).address()).endsWith("/webhooks/" + c.site());
+            });
+        }
+
+        // replication delivered an image to both; then a user deletes it on h1: Harbor's webhook tells the daemon
+        String digest = "sha256:" + "c".repeat(64);
+        e1.pushArtifact(p, "app", digest, "1.0");
+        e2.pushArtifact(p, "app", digest, "1.0");
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        // (as bob: the daemon's own account and request ids are recognised and their events skipped)
+        e1.addUser("bob-" + p, "Bob-pass-1");
+        h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
+        var asBob = new io.harborsync.testsupport.PlainHarborHttp(e1).as("bob-" + p, "Bob-pass-1");
+        assertThat(asBob.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + digest).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(h2.findArtifact(p, "app", digest)).isEmpty());
+
+        given().header("Authorization", TOKEN).get("/status").then().statusCode(200)
+                .body("mode", is("demo"))
+                .body("sites.site", hasItems("h1", "h2"))
+                .body("recentOperations.key", hasItem(p + "/app@" + digest))
+                .body(not(containsString("Harbor12345")));
+    }
+
+    @Test
+    void aProjectDeletedOnOneSiteIsDeletedOnTheOther() {
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        assertThat(h2.projectExists(p)).isTrue();
+
+        h2.deleteProject(p);
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
+                .body("done.find { it.kind == 'project' }.reason", containsString("deleted on [h2]"));
+        assertThat(h1.projectExists(p)).isFalse();
+    }
+}
