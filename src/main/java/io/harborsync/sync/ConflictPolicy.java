@@ -37,11 +37,27 @@ public sealed interface ConflictPolicy {
                 "must be active-site, newest, site:<name> or report-only, got '" + text + "'");
     }
 
+    /**
+     * That site's version wins. Where it lacks the key (e.g. two other sites created it differently),
+     * the newest known change wins, else the first site by name: every run picks the same.
+     */
     record FixedSite(String site, String describe) implements ConflictPolicy {
         @Override
         public Optional<String> winner(java.util.Set<String> candidates, Map<String, Instant> changedAt) {
-            return candidates.contains(site) ? Optional.of(site) : Optional.empty();
+            if (candidates.contains(site)) {
+                return Optional.of(site);
+            }
+            return newestOrFirst(candidates, changedAt);
         }
+    }
+
+    private static Optional<String> newestOrFirst(java.util.Set<String> candidates, Map<String, Instant> changedAt) {
+        if (!candidates.isEmpty() && changedAt.keySet().containsAll(candidates)) {
+            // Ties go to the alphabetically first site, so every run picks the same one.
+            java.util.Comparator<String> byTime = java.util.Comparator.comparing(changedAt::get);
+            return candidates.stream().max(byTime.thenComparing(java.util.Comparator.<String>reverseOrder()));
+        }
+        return candidates.stream().sorted().findFirst();
     }
 
     /** Newest change wins where every candidate's change time is known; otherwise the active site. */
@@ -49,11 +65,9 @@ public sealed interface ConflictPolicy {
         @Override
         public Optional<String> winner(java.util.Set<String> candidates, Map<String, Instant> changedAt) {
             if (changedAt.keySet().containsAll(candidates)) {
-                // Ties go to the alphabetically first site, so every run picks the same one.
-                java.util.Comparator<String> byTime = java.util.Comparator.comparing(changedAt::get);
-                return candidates.stream().max(byTime.thenComparing(java.util.Comparator.<String>reverseOrder()));
+                return newestOrFirst(candidates, changedAt);
             }
-            return candidates.contains(activeSite) ? Optional.of(activeSite) : Optional.empty();
+            return candidates.contains(activeSite) ? Optional.of(activeSite) : newestOrFirst(candidates, Map.of());
         }
 
         @Override

@@ -115,6 +115,9 @@ final class OpApplier {
                 try {
                     c.addMember(project, req);
                 } catch (HarborException.NotFound e) {
+                    if (!c.projectExists(project)) {
+                        throw e; // the project is missing, not the user: a failure to report
+                    }
                     return Outcome.UNRESOLVABLE;
                 } catch (HarborException.Conflict already) {
                     // e.g. the creator, whom Harbor adds to every project it creates: just set the role

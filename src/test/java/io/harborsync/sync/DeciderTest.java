@@ -212,4 +212,15 @@ class DeciderTest {
             assertThat(op.value()).isEqualTo(two);
         });
     }
+
+    @Test
+    void whenTheActiveSiteLacksTheKeyTheOthersStillGetOneWinner() {
+        // created differently on h2 and h3, h1 (active) has nothing: the first site by name wins, no stalemate
+        KeyState s = new KeyState(Kind.MEMBER, "k", Map.of("h2", X, "h3", Y), Set.of("h1"), Set.of(),
+                Optional.empty(), Set.of(), Map.of());
+        Decision d = decide(s);
+        assertThat(d.kase()).isEqualTo(Case.CONFLICT_CHANGED_BOTH);
+        assertThat(d.ops()).extracting(Decision.Op::value).containsOnly(X);
+        assertThat(d.ops()).extracting(Decision.Op::site).containsExactlyInAnyOrder("h1", "h3");
+    }
 }

@@ -348,7 +348,8 @@ class SyncModelTest {
             // site before the daemon ever saw both copies agree).
             Set<String> pending = new TreeSet<>();
             last.pending().forEach(i -> pending.add(i.key()));
-            assertThat(last.pending()).allSatisfy(i -> assertThat(i.kind()).isIn("repository", "artifact"));
+            assertThat(last.pending()).as("only content waits for replication\n  " + trace)
+                    .allSatisfy(i -> assertThat(i.kind()).isIn("repository", "artifact"));
             Map<String, Map<String, Object>> state = new TreeMap<>();
             for (String s : sites) {
                 Map<String, Object> d = dump(f.client(s));
