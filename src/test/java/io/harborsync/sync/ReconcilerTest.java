@@ -289,4 +289,30 @@ class ReconcilerTest {
         assertThat(h2.projectExists("team-a")).isTrue();
         assertThat(h2.projectExists("team-b")).isFalse();
     }
+
+    @Test
+    void threeSitesConvergeOnCreateChangeAndDelete() {
+        try (SyncFixture three = new SyncFixture(new InMemoryBaseStore(), "h1", "h2", "h3")) {
+            three.emulators.values().forEach(e -> e.addUser("alice"));
+            Reconciler r = three.reconciler(SyncSettings.defaults("h1"));
+            three.client("h3").createProject(project("team-c"));
+            three.client("h3").addMember("team-c", new MemberReq(2, new UserEntity(null, "alice"), null));
+            r.run(Scope.ALL, false, false);
+            for (String s : List.of("h1", "h2")) {
+                assertThat(three.client(s).findMember("team-c", "alice", false)).get()
+                        .extracting(Member::roleId).isEqualTo(2);
+            }
+            long id = three.client("h2").findMember("team-c", "alice", false).orElseThrow().id();
+            three.client("h2").updateMemberRole("team-c", id, 4);
+            r.run(Scope.ALL, false, false);
+            for (String s : List.of("h1", "h3")) {
+                assertThat(three.client(s).findMember("team-c", "alice", false)).get()
+                        .extracting(Member::roleId).isEqualTo(4);
+            }
+            three.client("h1").deleteProject("team-c");
+            SyncReport gone = r.run(Scope.ALL, false, false);
+            assertThat(gone.failed()).isEmpty();
+            assertThat(three.clients.values()).noneMatch(c -> c.projectExists("team-c"));
+        }
+    }
 }

@@ -90,6 +90,9 @@ class SyncModelTest {
         record Touch(String key, String site, long at, boolean delete) {
         }
 
+        /** Deletions of keys the base held at that moment: only those can be told from "never copied". */
+        final Set<Touch> deletedWhileAgreed = new HashSet<>();
+
         /** Project deletions made while another site held content of it that the base had never agreed on. */
         final Set<Touch> deletedBesideUnagreedContent = new HashSet<>();
 
@@ -147,7 +150,8 @@ class SyncModelTest {
             for (int t = 0; t < times; t++) {
                 SyncReport r = daemon.run(scope, false, false);
                 log.add(clock + " reconcile " + scope + (down != null ? " with " + down + " down" : "")
-                        + " done=" + r.done().size() + " failed=" + r.failed().size());
+                        + " done=" + r.done() + " failed=" + r.failed().size() + " unknown=" + r.unknownSites().size()
+                        + " skipped=" + r.skipped().size());
                 if (r.unknownSites().isEmpty() && r.failed().isEmpty() && r.skipped().isEmpty()) {
                     for (String p : PROJECTS) {
                         if (scope.project().isEmpty() || scope.project().get().equals(p)) {
@@ -327,8 +331,13 @@ class SyncModelTest {
 
         void explicitDelete(String key, String site) {
             touch(key, site, true);
-            explicitDeletes.add(new Touch(key, site, clock, true));
+            Touch del = new Touch(key, site, clock, true);
+            explicitDeletes.add(del);
             deletedSomehow.add(key);
+            String kind = key.equals(Keys.projectOf(key)) ? "project" : kindOf(key);
+            if (f.store.get(kind, key).isPresent()) {
+                deletedWhileAgreed.add(del);
+            }
         }
 
         void cascade(String key, String site) {
@@ -382,8 +391,8 @@ class SyncModelTest {
 
         /** The deletion was of an agreed key and nobody touched it (or its project) elsewhere since. */
         boolean mustStayDeleted(Touch del) {
-            if (deletedBesideUnagreedContent.contains(del)) {
-                return false;
+            if (deletedBesideUnagreedContent.contains(del) || !deletedWhileAgreed.contains(del)) {
+                return false; // without a base record a missing copy reads as "not copied yet": the union keeps it
             }
             String project = Keys.projectOf(del.key());
             Long agreed = agreedAt.get(project);

@@ -1,0 +1,97 @@
+package io.harborsync.sync;
+
+import io.harborsync.config.Sites;
+import io.harborsync.emulator.EmulatorOptions;
+import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.MemberReq;
+import io.harborsync.harbor.HarborModel.ProjectReq;
+import io.harborsync.harbor.HarborModel.UserEntity;
+import io.harborsync.testsupport.PlainHarborHttp;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Member changes send no webhook. A Harbor newer than v2.15.2 logs them in /auditlog-exts, and the
+ * tail turns such a row into a reconcile of the project it names. Sites here are configured like
+ * real Harbors (emulators started outside the daemon), not demo mode.
+ */
+@QuarkusTest
+@TestProfile(AuditLogTailTest.ConfiguredSites.class)
+class AuditLogTailTest {
+    public static class ConfiguredSites implements QuarkusTestProfile {
+        @Override
+        public java.util.List<TestResourceEntry> testResources() {
+            return java.util.List.of(new TestResourceEntry(Emulators.class));
+        }
+    }
+
+    /** Two emulated Harbors that log member changes, as newer Harbor releases do. */
+    public static class Emulators implements QuarkusTestResourceLifecycleManager {
+        static HarborEmulator h1;
+        static HarborEmulator h2;
+
+        @Override
+        public Map<String, String> start() {
+            h1 = HarborEmulator.start(EmulatorOptions.defaults("h1").withMemberAuditEvents(true));
+            h2 = HarborEmulator.start(EmulatorOptions.defaults("h2").withMemberAuditEvents(true));
+            Map<String, String> cfg = new HashMap<>();
+            for (HarborEmulator e : new HarborEmulator[]{h1, h2}) {
+                String p = "harbor-sync.sites." + e.name() + ".";
+                cfg.put(p + "url", e.baseUrl().toString());
+                cfg.put(p + "username", "admin");
+                cfg.put(p + "password", "Harbor12345");
+                cfg.put(p + "webhook-secret", "secret-" + e.name());
+            }
+            return cfg;
+        }
+
+        @Override
+        public void stop() {
+            h1.close();
+            h2.close();
+        }
+    }
+
+    @Inject
+    Sites sites;
+    @Inject
+    AuditLogTail tail;
+    @Inject
+    SyncService sync;
+
+    @Test
+    void aMemberAddedOnOneSiteReachesTheOtherThroughTheAuditLog() {
+        assertThat(sites.isDemo()).isFalse();
+        HarborClient h1 = sites.client("h1");
+        HarborClient h2 = sites.client("h2");
+        h1.createProject(new ProjectReq("team-log", false, null, null, null, null));
+        sync.run(Scope.ALL, false, false);
+        tail.poll(); // first look: takes the cursor, replays no history
+
+        for (HarborEmulator e : new HarborEmulator[]{Emulators.h1, Emulators.h2}) {
+            e.addUser("alice");
+        }
+        Emulators.h1.addUser("carol", "Carol-pass-1");
+        h1.addMember("team-log", new MemberReq(1, new UserEntity(null, "carol"), null));
+        var carol = new PlainHarborHttp(Emulators.h1).as("carol", "Carol-pass-1");
+        assertThat(carol.post("/api/v2.0/projects/team-log/members",
+                Map.of("role_id", 2, "member_user", Map.of("username", "alice"))).statusCode()).isEqualTo(201);
+        assertThat(h2.findMember("team-log", "alice", false)).as("no webhook for members").isEmpty();
+
+        assertThat(tail.poll()).containsExactly("team-log");
+        assertThat(h2.findMember("team-log", "alice", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        // our own writes are in h2's log now; they are not read back as changes to react to
+        assertThat(tail.poll()).isEmpty();
+    }
+}
