@@ -63,7 +63,7 @@ public final class Reconciler {
             report(d, blocked, r);
         }
         if (!dryRun) {
-            apply(decisions, blocked, scope, r);
+            apply(decisions, blocked, scope, r, live);
             ensureWebhookPolicies(live, r);
         }
         return new SyncReport(scope.toString(), dryRun, force, started, clock.instant(), r.planned, r.done,
@@ -232,6 +232,8 @@ public final class Reconciler {
         live.values.get(Kind.PROJECT).forEach((project, bySite) -> bySite.keySet().forEach(site -> {
             try {
                 applier.ensureWebhookPolicy(clients.get(site), project);
+            } catch (HarborException.NotFound deletedMeanwhile) {
+                // deleted by this reconcile or by a user since it was read: nothing to watch
             } catch (HarborException e) {
                 r.failed.add(new Item(site, "webhook-policy", project, "ensure", "every project needs a webhook"
                         + " policy pointing at harbor-sync", e.getMessage()));
@@ -251,7 +253,7 @@ public final class Reconciler {
         };
     }
 
-    private void apply(List<Decision> decisions, Set<Op> blocked, Scope scope, Report r) {
+    private void apply(List<Decision> decisions, Set<Op> blocked, Scope scope, Report r, LiveState live) {
         List<Op> ops = new ArrayList<>();
         Map<Op, Decision> owner = new HashMap<>();
         for (Decision d : decisions) {
@@ -274,6 +276,9 @@ public final class Reconciler {
                     failed.add(d);
                 } else {
                     r.done.add(item(op, null));
+                    if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
+                        trimCreator(op.site(), op.key(), live, r);
+                    }
                 }
             } catch (HarborException e) {
                 r.failed.add(item(op, e.getMessage()));
@@ -281,6 +286,26 @@ public final class Reconciler {
             }
         }
         moveBase(decisions, blocked, failed, scope, r);
+    }
+
+    /**
+     * Harbor makes the creator (our account, or the first sysadmin for a robot) a member of every
+     * project it creates. On a copy that member is an artefact of copying, not a user's choice: remove
+     * it unless the project has it elsewhere, or it would spread back as a "new" member.
+     */
+    private void trimCreator(String site, String project, LiveState live, Report r) {
+        if (live.unknownChildren.values().stream().anyMatch(ps -> ps.contains(project))) {
+            return; // the members elsewhere are unknown this run: nothing to compare with
+        }
+        HarborClient c = clients.get(site);
+        for (io.harborsync.harbor.HarborModel.Member m : c.listMembers(project)) {
+            String key = Keys.member(project, m.entityName(), m.isGroup());
+            if (!live.values.get(Kind.MEMBER).containsKey(key)) {
+                c.removeMember(project, m.id());
+                r.done.add(new Item(site, Kind.MEMBER.id(), key, "delete",
+                        "added by Harbor as creator of the copy; not a member on the other sites", null));
+            }
+        }
     }
 
     /**
