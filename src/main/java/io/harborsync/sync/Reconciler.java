@@ -277,7 +277,7 @@ public final class Reconciler {
                 } else {
                     r.done.add(item(op, null));
                     if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
-                        trimCreator(op.site(), op.key(), live, r);
+                        trimCreator(op.site(), op.key(), live, decisions, r);
                     }
                 }
             } catch (HarborException e) {
@@ -291,16 +291,23 @@ public final class Reconciler {
     /**
      * Harbor makes the creator (our account, or the first sysadmin for a robot) a member of every
      * project it creates. On a copy that member is an artefact of copying, not a user's choice: remove
-     * it unless the project has it elsewhere, or it would spread back as a "new" member.
+     * it unless this run keeps that member elsewhere, or it would spread back as a "new" member.
      */
-    private void trimCreator(String site, String project, LiveState live, Report r) {
+    private void trimCreator(String site, String project, LiveState live, List<Decision> decisions, Report r) {
         if (live.unknownChildren.values().stream().anyMatch(ps -> ps.contains(project))) {
             return; // the members elsewhere are unknown this run: nothing to compare with
+        }
+        Set<String> staying = new HashSet<>();
+        for (Decision d : decisions) {
+            if (d.kind() == Kind.MEMBER && d.kase() != Case.DELETED && d.kase() != Case.DELETED_EVERYWHERE
+                    && Keys.projectOf(d.key()).equals(project)) {
+                staying.add(d.key());
+            }
         }
         HarborClient c = clients.get(site);
         for (io.harborsync.harbor.HarborModel.Member m : c.listMembers(project)) {
             String key = Keys.member(project, m.entityName(), m.isGroup());
-            if (!live.values.get(Kind.MEMBER).containsKey(key)) {
+            if (!staying.contains(key)) {
                 c.removeMember(project, m.id());
                 r.done.add(new Item(site, Kind.MEMBER.id(), key, "delete",
                         "added by Harbor as creator of the copy; not a member on the other sites", null));
@@ -343,9 +350,17 @@ public final class Reconciler {
             }
             if (now2.present().isEmpty()) {
                 base.delete(d.kind().id(), d.key());
-            } else if (now2.absent().isEmpty() && d.target() != null
-                    && now2.present().values().stream().allMatch(d.target()::equals)) {
-                record(d.kind(), d.key(), d.target(), now2.present().keySet(), now);
+            } else if (d.target() != null && now2.present().values().stream().allMatch(d.target()::equals)) {
+                if (now2.absent().isEmpty()) {
+                    record(d.kind(), d.key(), d.target(), now2.present().keySet(), now);
+                } else if (!d.kind().copiedBySync()) {
+                    // tags applied where the artifact is; the missing copies are replication's to make
+                    r.pending.add(new Item(null, d.kind().id(), d.key(), "pending",
+                            Case.PENDING_REPLICATION.explain(now2.present().keySet()), null));
+                } else {
+                    r.failed.add(new Item(null, d.kind().id(), d.key(), "verify",
+                            "still missing on " + now2.absent() + " after the writes; base left unchanged", null));
+                }
             } else {
                 r.failed.add(new Item(null, d.kind().id(), d.key(), "verify",
                         "read back differs from what was written; base left unchanged", null));

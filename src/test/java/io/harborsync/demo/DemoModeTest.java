@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.*;
 
 /** With no site configured the daemon runs on two emulated Harbors and reports each as ready. */
 @QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 class DemoModeTest {
     @Inject
     Sites sites;

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@io.harborsync.testsupport.SpecViolationsExpected
 class ProjectsApiTest {
     @RegisterExtension
     static EmulatorExtension h1 = EmulatorExtension.named("h1");

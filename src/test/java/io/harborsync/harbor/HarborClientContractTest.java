@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * against Harbor's swagger.yaml by the extension's SpecGuard: a violation fails the test that sent it.
  */
 @QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 class HarborClientContractTest {
     @RegisterExtension
     static EmulatorExtension h1 = EmulatorExtension.named("h1");

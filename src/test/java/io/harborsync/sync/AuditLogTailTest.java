@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real Harbors (emulators started outside the daemon), not demo mode.
  */
 @QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 @TestProfile(AuditLogTailTest.ConfiguredSites.class)
 class AuditLogTailTest {
     public static class ConfiguredSites implements QuarkusTestProfile {

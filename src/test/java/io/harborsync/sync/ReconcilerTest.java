@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * would cause it, through the same reconcile the daemon runs. All Harbor traffic is spec-checked.
  */
 @QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 class ReconcilerTest {
     SyncFixture f;
     HarborClient h1;
@@ -314,5 +315,33 @@ class ReconcilerTest {
             assertThat(gone.failed()).isEmpty();
             assertThat(three.clients.values()).noneMatch(c -> c.projectExists("team-c"));
         }
+    }
+
+    @Test
+    void aRestartOverTheEmbeddedH2FileKeepsTheBase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String url = "jdbc:h2:file:" + dir.resolve("harbor-sync") + ";AUTO_SERVER=FALSE";
+        f.store = new io.harborsync.store.JdbcBaseStore(migrated(url));
+        h1.createProject(project("team-a"));
+        h1.createProject(project("team-b"));
+        f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false);
+        h2.deleteProject("team-b");
+
+        // a new process: new datasource, new store object, new reconciler, same file
+        f.store = new io.harborsync.store.JdbcBaseStore(migrated(url));
+        SyncReport r = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false);
+        assertThat(r.failed()).isEmpty();
+        assertThat(h1.projectExists("team-b")).as("the deletion on h2 is a deletion, not a new project on h1")
+                .isFalse();
+        assertThat(h2.projectExists("team-a")).isTrue();
+        assertThat(r.done()).noneMatch(i -> i.op().equals("create"));
+    }
+
+    private static javax.sql.DataSource migrated(String url) {
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL(url);
+        ds.setUser("sa");
+        ds.setPassword("");
+        org.flywaydb.core.Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return ds;
     }
 }

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each failure prints its seed.
  */
 @QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 class SyncModelTest {
     static final List<String> PROJECTS = List.of("pa", "pb");
     static final List<String> USERS = List.of("u1", "u2");
@@ -128,6 +129,7 @@ class SyncModelTest {
             clock++;
             SyncReport last = daemon.run(Scope.ALL, false, false);
             check(last);
+            f.assertSpecClean();
         }
 
         // ------------------------------------------------------------ the daemon's side

@@ -44,7 +44,17 @@ public final class SpecGuard implements ExchangeListener {
 
     @Override
     public void onExchange(RecordedExchange ex) {
-        if (!ex.rawPath().startsWith(HarborSpec.BASE_PATH) || ex.status() == 0) return; // dropped = no response to check
+        List<Violation> found = check(ex);
+        if (!found.isEmpty()) {
+            synchronized (violations) {
+                violations.addAll(found);
+            }
+        }
+    }
+
+    /** The violations of one exchange: request and response against the spec. */
+    static List<Violation> check(RecordedExchange ex) {
+        if (!ex.rawPath().startsWith(HarborSpec.BASE_PATH) || ex.status() == 0) return List.of(); // dropped = no response
         SimpleRequest.Builder rb = new SimpleRequest.Builder(ex.method(), ex.rawPath());
         ex.requestHeaders().forEach(rb::withHeader);
         if (ex.requestBody().length > 0) rb.withBody(ex.requestBody());
@@ -54,13 +64,13 @@ public final class SpecGuard implements ExchangeListener {
         ex.responseHeaders().forEach(sb::withHeader);
         if (ex.responseBody().length > 0) sb.withBody(ex.responseBody());
         ValidationReport report = HarborSpec.validator().validate(request, sb.build());
-        synchronized (violations) {
-            for (ValidationReport.Message m : report.getMessages()) {
-                if (m.getLevel() != ValidationReport.Level.ERROR) continue;
-                violations.add(new Violation(ex.method(), ex.rawPath() + (ex.rawQuery() == null ? "" : "?" + ex.rawQuery()),
-                        m.getKey() + " " + m.getMessage()));
-            }
+        List<Violation> out = new ArrayList<>();
+        for (ValidationReport.Message m : report.getMessages()) {
+            if (m.getLevel() != ValidationReport.Level.ERROR) continue;
+            out.add(new Violation(ex.method(), ex.rawPath() + (ex.rawQuery() == null ? "" : "?" + ex.rawQuery()),
+                    m.getKey() + " " + m.getMessage()));
         }
+        return out;
     }
 
     private static Map<String, List<String>> parseQuery(String raw) {

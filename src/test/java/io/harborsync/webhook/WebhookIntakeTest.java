@@ -25,6 +25,7 @@ import static org.hamcrest.Matchers.*;
 
 /** POST /webhooks/{site} in demo mode (sites h1, h2 with random webhook secrets), replaying Harbor's samples. */
 @QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 class WebhookIntakeTest {
     private static final String JSON = "application/json";
     private static final String CE = "application/cloudevents+json";
