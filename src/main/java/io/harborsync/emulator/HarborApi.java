@@ -380,15 +380,10 @@ final class HarborApi {
                 && (pub == null || pub.toString().equals(p.metadata.get("public")))
                 && (owner == null || owner.equals(p.ownerName))
                 && (r.principal.admin() || canAccess(r.principal, p) || "true".equals(p.metadata.get("public")));
-        String q = r.q();
-        if (q != null) {
-            for (String kv : q.split(",")) {
-                int eq = kv.indexOf('=');
-                if (eq < 0) continue;
-                String k = kv.substring(0, eq), v = kv.substring(eq + 1);
-                if (!k.equals("name")) continue; // other keys: not modelled, ignored like unknown keys
-                filter = filter.and(v.startsWith("~") ? p -> p.name.contains(v.substring(1)) : p -> p.name.equals(v));
-            }
+        for (Map.Entry<String, String> t : r.qTerms()) {
+            if (!t.getKey().equals("name")) continue; // other keys: not modelled, ignored like unknown keys
+            String v = t.getValue();
+            filter = filter.and(v.startsWith("~") ? p -> p.name.contains(v.substring(1)) : p -> p.name.equals(v));
         }
         List<Store.Project> list = store.projects.values().stream().filter(filter)
                 .sorted(Comparator.comparing(p -> p.name)).toList();
@@ -758,14 +753,11 @@ final class HarborApi {
     }
 
     private Response listRepositories(Request r, Store.Project p) {
-        String q = r.q();
         Predicate<Store.Repository> filter = x -> true;
-        if (q != null) {
-            for (String kv : q.split(",")) {
-                if (!kv.startsWith("name=")) continue;
-                String v = kv.substring(5);
-                filter = filter.and(v.startsWith("~") ? x -> x.name.contains(v.substring(1)) : x -> x.name.equals(v));
-            }
+        for (Map.Entry<String, String> t : r.qTerms()) {
+            if (!t.getKey().equals("name")) continue;
+            String v = t.getValue();
+            filter = filter.and(v.startsWith("~") ? x -> x.name.contains(v.substring(1)) : x -> x.name.equals(v));
         }
         return page(r, store.repositoriesOf(p.id).stream().filter(filter).toList(), this::repoJson);
     }
@@ -1050,17 +1042,12 @@ final class HarborApi {
     private Response listRobots(Request r) {
         String level = "system";
         Long projectId = null;
-        String q = r.q();
-        if (q != null) {
-            for (String kv : q.split(",")) {
-                int eq = kv.indexOf('=');
-                if (eq < 0) continue;
-                String k = kv.substring(0, eq), v = kv.substring(eq + 1);
-                if (k.equalsIgnoreCase("Level")) level = v;
-                if (k.equalsIgnoreCase("ProjectID")) {
-                    if (!isLong(v)) throw ApiError.badRequest("invalid ProjectID " + v);
-                    projectId = Long.parseLong(v);
-                }
+        for (Map.Entry<String, String> t : r.qTerms()) {
+            String k = t.getKey(), v = t.getValue();
+            if (k.equalsIgnoreCase("Level")) level = v;
+            if (k.equalsIgnoreCase("ProjectID")) {
+                if (!isLong(v)) throw ApiError.badRequest("invalid ProjectID " + v);
+                projectId = Long.parseLong(v);
             }
         }
         if (level.equals("project") && projectId == null) throw ApiError.badRequest("must with project ID when to query project robots");
@@ -1192,9 +1179,8 @@ final class HarborApi {
 
     private Response listDocs(Request r, Map<Long, Store.Doc> docs, Function<Store.Doc, JsonNode> f) {
         requireSysadminOrRobot(r);
-        String q = r.q();
         String name = r.param("name");
-        if (q != null) for (String kv : q.split(",")) if (kv.startsWith("name=")) name = kv.substring(5);
+        for (Map.Entry<String, String> t : r.qTerms()) if (t.getKey().equals("name")) name = t.getValue();
         String n = name;
         List<Store.Doc> list = docs.values().stream()
                 .filter(d -> n == null || (n.startsWith("~") ? d.json.path("name").asText().contains(n.substring(1))
@@ -1379,14 +1365,9 @@ final class HarborApi {
 
     private Response listAudit(Request r) {
         List<AuditLog.Row> rows = mayListAudit(r.principal) ? new ArrayList<>(audit.rows()) : new ArrayList<>();
-        String q = r.q();
-        if (q != null && !q.isEmpty()) {
-            for (String kv : q.split(",")) {
-                int eq = kv.indexOf('=');
-                if (eq < 0) continue;
-                Predicate<AuditLog.Row> f = auditFilter(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-                if (f != null) rows.removeIf(f.negate());
-            }
+        for (Map.Entry<String, String> t : r.qTerms()) {
+            Predicate<AuditLog.Row> f = auditFilter(t.getKey(), t.getValue());
+            if (f != null) rows.removeIf(f.negate());
         }
         String sort = r.param("sort");
         Comparator<AuditLog.Row> cmp = Comparator.comparing(AuditLog.Row::opTime).thenComparingLong(AuditLog.Row::id).reversed();
@@ -1481,9 +1462,8 @@ final class HarborApi {
 
     private Response listUsers(Request r) {
         if (!r.principal.admin()) throw ApiError.forbidden("forbidden");
-        String q = r.q();
         String name = null;
-        if (q != null) for (String kv : q.split(",")) if (kv.startsWith("username=")) name = kv.substring(9);
+        for (Map.Entry<String, String> t : r.qTerms()) if (t.getKey().equals("username")) name = t.getValue();
         String n = name;
         List<Store.User> list = store.users.values().stream().filter(u -> n == null
                 || (n.startsWith("~") ? u.username.contains(n.substring(1)) : u.username.equals(n))).toList();

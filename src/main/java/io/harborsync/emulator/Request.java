@@ -114,6 +114,18 @@ final class Request {
         return v == null ? null : queryUnescape(v);
     }
 
+    /** The k=v terms of q (Harbor's comma-separated syntax), in order; terms without '=' are skipped. */
+    java.util.List<java.util.Map.Entry<String, String>> qTerms() {
+        String q = q();
+        java.util.List<java.util.Map.Entry<String, String>> terms = new java.util.ArrayList<>();
+        if (q == null || q.isEmpty()) return terms;
+        for (String kv : q.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) terms.add(java.util.Map.entry(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim()));
+        }
+        return terms;
+    }
+
     boolean isResourceNameHeader() {
         String v = header("X-Is-Resource-Name");
         if (v == null) return false;

@@ -115,4 +115,36 @@ class SyncApiTest {
                 .body("done.find { it.kind == 'project' }.reason", containsString("deleted on [h2]"));
         assertThat(h1.projectExists(p)).isFalse();
     }
+
+    @Test
+    void aCloudEventsWebhookDrivesTheSameReconcile() {
+        e1.addUser("bob-" + p, "Bob-pass-1");
+        e2.addUser("bob-" + p);
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        // an operator switched h1's policy to CloudEvents
+        WebhookPolicy policy = h1.listWebhookPolicies(p).stream().filter(w -> w.name().equals("harbor-sync"))
+                .findFirst().orElseThrow();
+        WebhookTarget t = policy.targets().get(0);
+        h1.updateWebhookPolicy(p, policy.id(), new WebhookPolicy(null, policy.name(), policy.description(), null,
+                List.of(new WebhookTarget(t.type(), t.address(), sites.byName("h1").orElseThrow().webhookSecret()
+                        .orElseThrow(), false, "CloudEvents")), policy.eventTypes(), true));
+
+        String digest = "sha256:" + "d".repeat(64);
+        e1.pushArtifact(p, "tools/cli", digest, "2.0");
+        e2.pushArtifact(p, "tools/cli", digest, "2.0");
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+
+        var asBob = new io.harborsync.testsupport.PlainHarborHttp(e1).as("bob-" + p, "Bob-pass-1");
+        assertThat(asBob.delete("/api/v2.0/projects/" + p + "/repositories/tools%252Fcli/artifacts/2.0")
+                .statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(h2.findArtifact(p, "tools/cli", digest)).isEmpty());
+        assertThat(e1.webhookDeliveries()).anySatisfy(d -> {
+            assertThat(d.payloadFormat()).isEqualTo("CloudEvents");
+            assertThat(d.eventType()).isEqualTo("DELETE_ARTIFACT");
+            assertThat(d.delivered()).isTrue();
+        });
+    }
 }
