@@ -50,6 +50,17 @@ public interface HarborSyncConfig {
 
     Members members();
 
+    @WithName("proxy-cache")
+    ProxyCache proxyCache();
+
+    interface ProxyCache {
+        /**
+         * Registry endpoints (by name) configured alike on every site: proxy-cache projects in front of
+         * them are synced; any other proxy-cache project is skipped and reported.
+         */
+        Optional<java.util.List<String>> registries();
+    }
+
     interface Guard {
         /** Share of a kind's keys on a site that one run may delete without force=true. */
         @WithName("max-delete-fraction")

@@ -350,7 +350,7 @@ final class HarborApi {
 
     ObjectNode projectJson(Store.Project p, boolean detail) {
         ObjectNode o = Json.obj().put("project_id", p.id).put("owner_id", p.ownerId).put("name", p.name)
-                .put("registry_id", 0).put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
+                .put("registry_id", p.registryId).put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
                 .put("deleted", false).put("togglable", true).put("repo_count", store.repositoriesOf(p.id).size());
         if (detail) {
             o.put("owner_name", p.ownerName);
@@ -402,6 +402,7 @@ final class HarborApi {
         Boolean pub = Json.bool(body, "project", "public");
         Map<String, String> meta = metadataFromBody(body, "project");
         Long storageLimit = Json.lng(body, "project", "storage_limit");
+        Long registryId = Json.lng(body, "project", "registry_id");
         Json.object(body, "project", "cve_allowlist"); // type-checked, then ignored on create (api-notes 4)
         if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
             throw ApiError.badRequest("project name is not in lower case or contains illegal characters!");
@@ -410,6 +411,11 @@ final class HarborApi {
             throw ApiError.forbidden("Only system level robot can create project");
         }
         if (store.projectByName(name) != null) throw ApiError.conflict("The project named " + name + " already exists");
+        if (registryId != null && registryId > 0) {
+            // proxy cache: sysadmin only, and the registry endpoint must exist (api-notes 4)
+            if (!r.principal.admin()) throw ApiError.forbidden("Only system admin can create proxy cache project");
+            if (!store.registries.containsKey(registryId)) throw ApiError.badRequest("registry " + registryId + " not found");
+        }
         if (pub != null && !meta.containsKey("public")) meta.put("public", String.valueOf(pub));
         meta.putIfAbsent("public", "false");
         validatePublic(meta.get("public"));
@@ -425,6 +431,7 @@ final class HarborApi {
         p.ownerName = owner.username;
         p.created = p.updated = now;
         p.metadata.putAll(meta);
+        p.registryId = registryId == null ? 0 : registryId;
         p.allowlist = new Store.Allowlist();
         p.allowlist.id = store.next("allowlist");
         p.allowlist.created = p.allowlist.updated = now;

@@ -24,6 +24,8 @@ final class Store {
         Instant updated;
         final Map<String, String> metadata = new TreeMap<>();
         Allowlist allowlist;
+        /** > 0: a proxy-cache project in front of that registry endpoint. */
+        long registryId;
     }
 
     static final class Allowlist {

@@ -52,13 +52,13 @@ final class LiveState {
         }
     }
 
-    static LiveState read(Map<String, HarborClient> clients, Scope scope) {
+    static LiveState read(Map<String, HarborClient> clients, Scope scope, Set<String> proxyCacheRegistries) {
         LiveState s = new LiveState();
-        clients.forEach((site, client) -> s.readSite(site, client, scope));
+        clients.forEach((site, client) -> s.readSite(site, client, scope, proxyCacheRegistries));
         return s;
     }
 
-    private void readSite(String site, HarborClient client, Scope scope) {
+    private void readSite(String site, HarborClient client, Scope scope, Set<String> proxyCacheRegistries) {
         List<Project> projects;
         try {
             projects = scope.project().isPresent()
@@ -68,13 +68,24 @@ final class LiveState {
             unknownSites.put(site, e.getMessage());
             return;
         }
+        Map<Long, String> registryNames = null;
         for (Project p : projects) {
-            if (p.isProxyCache()) {
-                proxyCache.add(p.name());
-                continue;
-            }
+            String registry = null;
             try {
-                readProject(site, client, p);
+                if (p.isProxyCache()) {
+                    if (registryNames == null) {
+                        registryNames = new HashMap<>();
+                        for (io.harborsync.harbor.HarborModel.Registry r : client.listRegistries()) {
+                            registryNames.put(r.id(), r.name());
+                        }
+                    }
+                    registry = registryNames.get(p.registryId());
+                    if (registry == null || !proxyCacheRegistries.contains(registry)) {
+                        proxyCache.add(p.name()); // no endpoint of the same name is known on every site
+                        continue;
+                    }
+                }
+                readProject(site, client, p, registry);
             } catch (HarborException e) {
                 unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(p.name());
                 forgetChildren(site, p.name());
@@ -82,9 +93,9 @@ final class LiveState {
         }
     }
 
-    private void readProject(String site, HarborClient client, Project p) {
+    private void readProject(String site, HarborClient client, Project p, String proxyCacheRegistry) {
         Long storage = client.projectQuota(p.projectId()).map(Quota::hardStorage).orElse(null);
-        put(Kind.PROJECT, p.name(), site, projectValue(p, storage));
+        put(Kind.PROJECT, p.name(), site, projectValue(p, storage, proxyCacheRegistry));
         parseTime(p.updateTime()).ifPresent(t ->
                 projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t));
         for (Member m : client.listMembers(p.name())) {
@@ -114,6 +125,10 @@ final class LiveState {
     }
 
     static ProjectValue projectValue(Project p, Long storageLimit) {
+        return projectValue(p, storageLimit, null);
+    }
+
+    static ProjectValue projectValue(Project p, Long storageLimit, String proxyCacheRegistry) {
         Map<String, String> meta = p.metadata() == null ? Map.of() : p.metadata();
         TreeMap<String, String> synced = new TreeMap<>();
         for (String k : SYNCED_METADATA) {
@@ -125,7 +140,8 @@ final class LiveState {
         List<String> cves = al == null || al.items() == null ? List.of()
                 : al.items().stream().map(CveItem::cveId).sorted().distinct().toList();
         Long expires = al == null ? null : al.expiresAt();
-        return new ProjectValue("true".equals(meta.get("public")), synced, storageLimit, cves, expires);
+        return new ProjectValue("true".equals(meta.get("public")), synced, storageLimit, cves, expires,
+                proxyCacheRegistry);
     }
 
     static ArtifactValue artifactValue(Artifact a) {

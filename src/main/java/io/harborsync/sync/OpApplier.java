@@ -59,7 +59,14 @@ final class OpApplier {
                 ProjectValue v = (ProjectValue) op.value();
                 Map<String, String> meta = new HashMap<>(v.metadata());
                 meta.put("public", Boolean.toString(v.isPublic()));
-                c.createProject(new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), null));
+                Long registryId = null;
+                if (v.proxyCacheRegistry() != null) {
+                    registryId = c.listRegistries().stream().filter(r -> v.proxyCacheRegistry().equals(r.name()))
+                            .findFirst().map(io.harborsync.harbor.HarborModel.Registry::id)
+                            .orElseThrow(() -> HarborException.of(c.site(), "create proxy-cache project " + name, 404,
+                                    "NOT_FOUND", "no registry endpoint named " + v.proxyCacheRegistry()));
+                }
+                c.createProject(new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), registryId));
                 Project created = c.getProject(name);
                 Long quota = c.projectQuota(created.projectId()).map(q -> q.hardStorage()).orElse(null);
                 if (v.storageLimit() != null && !v.storageLimit().equals(quota)) {
@@ -70,6 +77,10 @@ final class OpApplier {
             case UPDATE -> {
                 ProjectValue from = (ProjectValue) op.from();
                 ProjectValue to = (ProjectValue) op.value();
+                if (!Objects.equals(from.proxyCacheRegistry(), to.proxyCacheRegistry())) {
+                    throw HarborException.of(c.site(), "update project " + name, 400, "BAD_REQUEST",
+                            "Harbor cannot change whether or where a project proxies: recreate it by hand");
+                }
                 Map<String, String> set = new HashMap<>();
                 to.metadata().forEach((k, val) -> {
                     if (!val.equals(from.metadata().get(k))) {

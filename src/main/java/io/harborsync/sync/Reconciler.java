@@ -51,12 +51,13 @@ public final class Reconciler {
 
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
         Instant started = clock.instant();
-        LiveState live = LiveState.read(clients, scope);
+        LiveState live = LiveState.read(clients, scope, settings.proxyCacheRegistries());
         List<Decision> decisions = decide(scope, live);
         Report r = new Report();
         live.unknownSites.forEach((site, why) -> r.unknownSites.add(site + ": " + why));
         live.proxyCache.forEach(p -> r.skipped.add(new Item(null, "project", p, "skip",
-                "proxy-cache project: not copied", null)));
+                "proxy-cache project whose registry endpoint is not in harbor-sync.proxy-cache.registries: not copied",
+                null)));
 
         Set<Op> blocked = guard(decisions, force, r);
         for (Decision d : decisions) {
@@ -328,7 +329,7 @@ public final class Reconciler {
         }
         Map<String, LiveState> reread = new HashMap<>();
         for (String project : touched) {
-            reread.put(project, LiveState.read(clients, Scope.project(project)));
+            reread.put(project, LiveState.read(clients, Scope.project(project), settings.proxyCacheRegistries()));
         }
         Instant now = clock.instant();
         for (Decision d : decisions) {

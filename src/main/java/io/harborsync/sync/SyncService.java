@@ -93,7 +93,9 @@ public class SyncService {
         for (Site s : sites.all()) {
             s.webhookSecret().ifPresent(secret -> secrets.put(s.name(), secret));
         }
-        return new SyncSettings(policy, fraction, off, hookUrl, secrets, config.members().groupType());
+        Set<String> proxyCache = new java.util.TreeSet<>();
+        config.proxyCache().registries().orElse(java.util.List.of()).forEach(r -> proxyCache.add(r.trim()));
+        return new SyncSettings(policy, fraction, off, hookUrl, secrets, config.members().groupType(), proxyCache);
     }
 
     private Reconciler reconciler() {

@@ -11,9 +11,17 @@ import java.util.Set;
  * @param webhookSecrets  per site, the Authorization value for its webhook policies
  * @param groupType       group type used when a group member is added on a peer (1 LDAP, 2 HTTP, 3 OIDC):
  *                        Harbor's member listing does not say which type a group is
+ * @param proxyCacheRegistries registry endpoints that exist under the same name on every site: proxy-cache
+ *                        projects in front of them are synced; other proxy-cache projects are skipped
  */
 public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
-                           Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType) {
+                           Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType,
+                           Set<String> proxyCacheRegistries) {
+
+    public SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
+                        Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType) {
+        this(policy, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType, Set.of());
+    }
 
     public boolean propagates(Kind kind) {
         return !deletionDisabled.contains(kind);

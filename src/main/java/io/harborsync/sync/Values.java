@@ -21,10 +21,17 @@ public final class Values {
     /**
      * @param metadata     only the synced metadata keys (sync-model.md), "public" excluded
      * @param storageLimit bytes, -1 unlimited, null when the quota could not be read as a number
+     * @param proxyCacheRegistry for a proxy-cache project the name of its registry endpoint (ids differ per
+     *                     site, names are configured alike), else null
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record ProjectValue(boolean isPublic, SortedMap<String, String> metadata, Long storageLimit,
-                               List<String> cveIds, Long cveExpiresAt) implements Value {
+                               List<String> cveIds, Long cveExpiresAt, String proxyCacheRegistry) implements Value {
+        public ProjectValue(boolean isPublic, SortedMap<String, String> metadata, Long storageLimit,
+                            List<String> cveIds, Long cveExpiresAt) {
+            this(isPublic, metadata, storageLimit, cveIds, cveExpiresAt, null);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

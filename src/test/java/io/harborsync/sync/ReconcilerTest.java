@@ -344,4 +344,30 @@ class ReconcilerTest {
         org.flywaydb.core.Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         return ds;
     }
+
+    @Test
+    void proxyCacheProjectsAreSkippedUnlessTheirRegistryIsMappedByName() {
+        long dockerhubOnH1 = h1.createRegistry(new Registry(null, "dockerhub", "https://hub.docker.com", "docker-hub",
+                false, null, null, null));
+        h1.createRegistry(new Registry(null, "quay", "https://quay.io", "quay", false, null, null, null));
+        h2.createRegistry(new Registry(null, "other", "https://example.org", "docker-registry", false, null, null, null));
+        long dockerhubOnH2 = h2.createRegistry(new Registry(null, "dockerhub", "https://hub.docker.com", "docker-hub",
+                false, null, null, null));
+        assertThat(dockerhubOnH2).as("ids differ per site").isNotEqualTo(dockerhubOnH1);
+        h1.createProject(new ProjectReq("dh-cache", true, null, null, null, dockerhubOnH1));
+
+        SyncReport unmapped = sync.run(Scope.ALL, false, false);
+        assertThat(unmapped.skipped()).anySatisfy(i -> {
+            assertThat(i.key()).isEqualTo("dh-cache");
+            assertThat(i.reason()).contains("proxy-cache");
+        });
+        assertThat(h2.projectExists("dh-cache")).isFalse();
+
+        Reconciler mapped = f.reconciler(new SyncSettings(ConflictPolicy.parse("active-site", "h1"), 0.25, Set.of(),
+                Optional.empty(), Map.of(), 1, Set.of("dockerhub")));
+        SyncReport r = mapped.run(Scope.ALL, false, false);
+        assertThat(r.failed()).isEmpty();
+        assertThat(h2.getProject("dh-cache").registryId()).isEqualTo(dockerhubOnH2);
+        assertThat(mapped.run(Scope.ALL, false, false).planned()).isEmpty();
+    }
 }
