@@ -53,6 +53,34 @@ public interface HarborSyncConfig {
     @WithName("proxy-cache")
     ProxyCache proxyCache();
 
+    Inbox inbox();
+
+    interface Inbox {
+        /** Attempts before a webhook event is set aside as a dead letter (see /status, /inbox/dead). */
+        @WithName("max-attempts")
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** First retry delay; doubled per attempt, with +-20% jitter, up to retry-max. */
+        @WithName("retry-base")
+        @WithDefault("2s")
+        Duration retryBase();
+
+        @WithName("retry-max")
+        @WithDefault("5m")
+        Duration retryMax();
+
+        /** How often due retries are looked for ("off" disables). */
+        @WithName("retry-interval")
+        @WithDefault("5s")
+        String retryInterval();
+
+        /** Pending events beyond which webhooks are refused with 503 (Harbor retries them later). */
+        @WithName("max-pending")
+        @WithDefault("10000")
+        long maxPending();
+    }
+
     interface ProxyCache {
         /**
          * Registry endpoints (by name) configured alike on every site: proxy-cache projects in front of

@@ -7,8 +7,11 @@ public interface EventInbox {
     /** Stores the event ({@code id}, {@code attempts}, {@code lastError} ignored; receivedAt null = now). Returns the new id. */
     long add(InboxEvent event);
 
-    /** Up to {@code limit} events not yet done, oldest (lowest id) first. */
+    /** Up to {@code limit} events not yet done and not set aside, oldest (lowest id) first, due or not. */
     List<InboxEvent> pending(int limit);
+
+    /** Like {@link #pending(int)}, but only those whose retry time has come by {@code now}. */
+    List<InboxEvent> due(int limit, java.time.Instant now);
 
     /** The event with this id, done or not. */
     java.util.Optional<InboxEvent> get(long id);
@@ -19,5 +22,18 @@ public interface EventInbox {
     /** Records a failed attempt: attempts + 1, lastError = error; the event stays pending. */
     void failed(long id, String error);
 
+    /** Records a failed attempt and when to try again (attempts + 1). */
+    void retryAt(long id, String error, java.time.Instant nextAttempt);
+
+    /** Records a failed attempt and sets the event aside: no more automatic retries (dead letter). */
+    void bury(long id, String error);
+
+    /** Dead letters, oldest first. */
+    List<InboxEvent> dead(int limit);
+
+    /** Puts a dead letter back to work with a fresh attempt count; false when there is no such dead letter. */
+    boolean revive(long id);
+
+    /** Events not done and not set aside. */
     long pendingCount();
 }

@@ -59,8 +59,69 @@ public final class JdbcEventInbox implements EventInbox {
         if (limit <= 0) {
             return List.of();
         }
-        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE ORDER BY id LIMIT ?",
+        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE AND dead = FALSE ORDER BY id LIMIT ?",
                 limit, "cannot read pending events");
+    }
+
+    @Override
+    public List<InboxEvent> due(int limit, Instant now) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE"
+                     + " AND dead = FALSE AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")) {
+            Jdbc.setInstant(ps, 1, now);
+            ps.setInt(2, limit);
+            return read(ps);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read due events", e);
+        }
+    }
+
+    @Override
+    public List<InboxEvent> dead(int limit) {
+        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE AND dead = TRUE ORDER BY id LIMIT ?",
+                limit, "cannot read dead letters");
+    }
+
+    @Override
+    public void retryAt(long id, String error, Instant nextAttempt) {
+        update("UPDATE inbox_event SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                id, clip(error), nextAttempt, "cannot schedule a retry of event " + id);
+    }
+
+    @Override
+    public void bury(long id, String error) {
+        update("UPDATE inbox_event SET attempts = attempts + 1, last_error = ?, dead = TRUE, next_attempt_at = ?"
+                + " WHERE id = ?", id, clip(error), null, "cannot set event " + id + " aside");
+    }
+
+    @Override
+    public boolean revive(long id) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE inbox_event SET dead = FALSE, attempts = 0,"
+                     + " next_attempt_at = NULL WHERE id = ? AND dead = TRUE AND done = FALSE")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot revive event " + id, e);
+        }
+    }
+
+    private void update(String sql, long id, String error, Instant when, String failure) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, error);
+            Jdbc.setInstant(ps, 2, when);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(failure, e);
+        }
+    }
+
+    private static String clip(String error) {
+        return error == null ? null : error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
     }
 
     @Override
@@ -72,20 +133,24 @@ public final class JdbcEventInbox implements EventInbox {
     private List<InboxEvent> query(String sql, long param, String failure) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, param);
-            List<InboxEvent> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new InboxEvent(rs.getLong("id"), rs.getString("site"), rs.getString("type"),
-                            rs.getString("project"), rs.getString("repository"), rs.getString("digest"),
-                            rs.getString("tag"), rs.getString("operator"), rs.getString("request_id"),
-                            Jdbc.getInstant(rs, "occurred_at"), Jdbc.getInstant(rs, "received_at"),
-                            rs.getInt("attempts"), rs.getString("last_error")));
-                }
-            }
-            return out;
+            return read(ps);
         } catch (SQLException e) {
             throw new StoreException(failure, e);
         }
+    }
+
+    private static List<InboxEvent> read(PreparedStatement ps) throws SQLException {
+        List<InboxEvent> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new InboxEvent(rs.getLong("id"), rs.getString("site"), rs.getString("type"),
+                        rs.getString("project"), rs.getString("repository"), rs.getString("digest"),
+                        rs.getString("tag"), rs.getString("operator"), rs.getString("request_id"),
+                        Jdbc.getInstant(rs, "occurred_at"), Jdbc.getInstant(rs, "received_at"),
+                        rs.getInt("attempts"), rs.getString("last_error")));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -103,8 +168,7 @@ public final class JdbcEventInbox implements EventInbox {
 
     @Override
     public void failed(long id, String error) {
-        String err = error == null ? null
-                : error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
+        String err = clip(error);
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "UPDATE inbox_event SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
@@ -119,7 +183,7 @@ public final class JdbcEventInbox implements EventInbox {
     @Override
     public long pendingCount() {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM inbox_event WHERE done = FALSE");
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM inbox_event WHERE done = FALSE AND dead = FALSE");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

@@ -1,32 +1,41 @@
 package io.harborsync.sync;
 
+import io.harborsync.config.HarborSyncConfig;
 import io.harborsync.config.Site;
 import io.harborsync.config.Sites;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.store.EventInbox;
 import io.harborsync.store.InboxEvent;
 import io.harborsync.webhook.WebhookReceived;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Works off the webhook inbox. An event is a hint that a project changed: the worker reconciles that
- * project (never applies the payload) and marks the events done only when the reconcile saw every
- * site. Events caused by the daemon's own writes are recognised and dropped without reads.
+ * Works off the webhook inbox, at least once. An event is a hint that a project changed: the worker
+ * reconciles that project (never applies the payload) and marks the events done only when the
+ * reconcile saw every site and failed nothing. Otherwise they are retried with exponential backoff and
+ * jitter, and after {@code harbor-sync.inbox.max-attempts} set aside as dead letters until an operator
+ * retries them. Events caused by the daemon's own writes are recognised and dropped without reads.
  */
 @ApplicationScoped
 public class EventWorker {
     private static final Logger LOG = Logger.getLogger(EventWorker.class);
-    private static final int BATCH = 200;
+    private static final int BATCH = 500;
 
     @Inject
     EventInbox inbox;
@@ -34,22 +43,51 @@ public class EventWorker {
     SyncService sync;
     @Inject
     Sites sites;
+    @Inject
+    HarborSyncConfig config;
 
+    Clock clock = Clock.systemUTC();
     private final AtomicLong ownEventsSkipped = new AtomicLong();
+    private final AtomicLong retriesScheduled = new AtomicLong();
 
     void onWebhook(@ObservesAsync WebhookReceived received) {
         drain();
     }
 
-    @Scheduled(every = "${harbor-sync.audit.interval}", delayed = "5s",
+    /** Work acknowledged before a crash or restart is picked up again at start. */
+    void onStart(@Observes StartupEvent ev) {
+        Thread t = new Thread(() -> {
+            try {
+                drain();
+            } catch (RuntimeException e) {
+                LOG.warnf("inbox recovery at start failed, the next retry round takes over: %s", e.getMessage());
+            }
+        }, "harbor-sync-inbox-recovery");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Scheduled(every = "${harbor-sync.inbox.retry-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void retryPending() {
+    void retryDue() {
         drain();
     }
 
-    /** Reconciles each project named by pending events once, however many events name it. */
+    /** Reconciles each project named by due events once, however many events name it. */
     public synchronized void drain() {
-        List<InboxEvent> events = inbox.pending(BATCH);
+        while (true) {
+            List<InboxEvent> events = inbox.due(BATCH, clock.instant());
+            if (events.isEmpty()) {
+                return;
+            }
+            work(events);
+            if (events.size() < BATCH) {
+                return;
+            }
+        }
+    }
+
+    private void work(List<InboxEvent> events) {
         Map<String, List<InboxEvent>> byProject = new LinkedHashMap<>();
         for (InboxEvent e : events) {
             if (isOwn(e)) {
@@ -62,20 +100,43 @@ public class EventWorker {
             }
         }
         byProject.forEach((project, list) -> {
+            String why;
             try {
                 SyncReport r = sync.run(Scope.project(project), false, false);
                 if (r.unknownSites().isEmpty() && r.failed().isEmpty()) {
                     list.forEach(e -> inbox.done(e.id()));
-                } else {
-                    String why = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
-                            : r.failed().size() + " operations failed";
-                    list.forEach(e -> inbox.failed(e.id(), why));
+                    return;
                 }
+                why = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
+                        : r.failed().size() + " operations failed: " + r.failed().get(0).detail();
             } catch (RuntimeException ex) {
-                LOG.warnf("reconcile of project %s for webhook events failed: %s", project, ex.getMessage());
-                list.forEach(e -> inbox.failed(e.id(), ex.getMessage()));
+                why = ex.getMessage();
+            }
+            for (InboxEvent e : list) {
+                fail(e, why);
             }
         });
+    }
+
+    private void fail(InboxEvent e, String why) {
+        int attempt = e.attempts() + 1;
+        if (attempt >= config.inbox().maxAttempts()) {
+            inbox.bury(e.id(), why);
+            LOG.warnf("webhook event %d (%s on %s, project %s) failed %d times, set aside as a dead letter: %s",
+                    e.id(), e.type(), e.site(), e.project(), attempt, why);
+        } else {
+            inbox.retryAt(e.id(), why, clock.instant().plus(backoff(attempt, config.inbox().retryBase(),
+                    config.inbox().retryMax())));
+            retriesScheduled.incrementAndGet();
+        }
+    }
+
+    /** base × 2^(attempt-1), at most max, with ±20% jitter so that retries of a burst spread out. */
+    static Duration backoff(int attempt, Duration base, Duration max) {
+        double exp = base.toMillis() * Math.pow(2, Math.min(30, attempt - 1));
+        double capped = Math.min(exp, max.toMillis());
+        double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofMillis(Math.max(1, Math.round(capped * jitter)));
     }
 
     /** The daemon's own writes come back as events; CloudEvents also carry our X-Request-Id. */
@@ -86,7 +147,16 @@ public class EventWorker {
         return sites.byName(e.site()).map(Site::username).filter(u -> u.equals(e.operator())).isPresent();
     }
 
+    /** For tests: lets retries come due without waiting. */
+    void clock(Clock clock) {
+        this.clock = clock;
+    }
+
     public long ownEventsSkipped() {
         return ownEventsSkipped.get();
+    }
+
+    public long retriesScheduled() {
+        return retriesScheduled.get();
     }
 }

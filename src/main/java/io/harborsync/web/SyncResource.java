@@ -58,6 +58,31 @@ public class SyncResource {
         return sync.run(Scope.project(name), dryRun, force);
     }
 
+    /** Puts one dead letter back to work. */
+    @POST
+    @Path("inbox/dead/{id}/retry")
+    public Map<String, Object> retryDeadLetter(@PathParam("id") long id) {
+        if (!inbox.revive(id)) {
+            throw new ProblemException(404, "no dead letter with id " + id);
+        }
+        java.util.concurrent.CompletableFuture.runAsync(worker::drain);
+        return Map.of("revived", 1);
+    }
+
+    /** Puts every dead letter back to work, e.g. after a site's outage ended. */
+    @POST
+    @Path("inbox/dead/retry")
+    public Map<String, Object> retryAllDeadLetters() {
+        int n = 0;
+        for (var e : inbox.dead(10_000)) {
+            if (inbox.revive(e.id())) {
+                n++;
+            }
+        }
+        java.util.concurrent.CompletableFuture.runAsync(worker::drain);
+        return Map.of("revived", n);
+    }
+
     @GET
     @Path("status")
     public Map<String, Object> status() {
@@ -69,6 +94,17 @@ public class SyncResource {
         out.put("pending", status.pending());
         out.put("conflicts", status.conflicts());
         out.put("recentOperations", status.recentOperations());
+        out.put("deadLetters", inbox.dead(100).stream().map(e -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", e.id());
+            d.put("site", e.site());
+            d.put("type", e.type());
+            d.put("project", e.project());
+            d.put("attempts", e.attempts());
+            d.put("lastError", e.lastError());
+            return d;
+        }).toList());
+        out.put("retriesScheduled", worker.retriesScheduled());
         out.put("ownEventsSkipped", worker.ownEventsSkipped());
         out.put("webhooks", webhookStats.snapshot());
         return out;

@@ -51,6 +51,11 @@ public class WebhookResource {
     public record Ack(Long id, String type, Boolean ignored) {
     }
 
+    @Inject
+    io.harborsync.config.HarborSyncConfig config;
+
+    private final java.util.concurrent.atomic.AtomicLong lastBackpressureWarning = new java.util.concurrent.atomic.AtomicLong();
+
     @POST
     @Path("/{site}")
     @Produces(MediaType.APPLICATION_JSON)
@@ -96,6 +101,19 @@ public class WebhookResource {
         WebhookParser.Work w = (WebhookParser.Work) result;
         long id;
         try {
+            long pending = inbox.pendingCount();
+            if (pending >= config.inbox().maxPending()) {
+                // Past the bound a burst is refused, not dropped: Harbor retries a non-2xx delivery later.
+                stats.rejected(name, w.type());
+                long now = System.currentTimeMillis();
+                long last = lastBackpressureWarning.get();
+                if (now - last > 60_000 && lastBackpressureWarning.compareAndSet(last, now)) {
+                    LOG.warnf("inbox holds %d pending events (bound harbor-sync.inbox.max-pending=%d): refusing"
+                            + " webhooks with 503 until the workers catch up", pending, config.inbox().maxPending());
+                }
+                return Response.fromResponse(Problem.response(503, "harbor-sync is busy (" + pending
+                        + " events waiting); retry later", instance)).header("Retry-After", "30").build();
+            }
             id = inbox.add(new InboxEvent(0, name, w.type(), w.project(), w.repository(), w.digest(), w.tag(),
                     w.operator(), w.requestId(), w.occurredAt(), Instant.now(), 0, null));
         } catch (StoreException e) {

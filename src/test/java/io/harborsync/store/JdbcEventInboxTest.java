@@ -94,4 +94,33 @@ class JdbcEventInboxTest {
         assertThat(e.attempts()).isEqualTo(1);
         assertThat(restarted.add(push("h2", "3.0"))).isGreaterThan(b);
     }
+
+    @Test
+    void retriesComeDueAtTheirTimeAndDeadLettersWaitForAnOperator() {
+        java.time.Instant now = java.time.Instant.parse("2026-11-25T12:00:00Z");
+        long a = inbox.add(push("h1", "1.0"));
+        long b = inbox.add(push("h1", "2.0"));
+        long c = inbox.add(push("h2", "3.0"));
+
+        inbox.retryAt(a, "h2 unknown", now.plusSeconds(10));
+        inbox.bury(b, "failed 8 times");
+        assertThat(inbox.due(10, now)).extracting(InboxEvent::id).containsExactly(c);
+        assertThat(inbox.due(10, now.plusSeconds(10))).extracting(InboxEvent::id).containsExactly(a, c);
+        assertThat(inbox.get(a).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(inbox.get(a).orElseThrow().lastError()).isEqualTo("h2 unknown");
+
+        assertThat(inbox.pendingCount()).as("dead letters are not pending work").isEqualTo(2);
+        assertThat(inbox.pending(10)).extracting(InboxEvent::id).containsExactly(a, c);
+        assertThat(inbox.dead(10)).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(b);
+            assertThat(e.attempts()).isEqualTo(1);
+        });
+
+        assertThat(inbox.revive(b)).isTrue();
+        assertThat(inbox.revive(b)).as("only a dead letter can be revived").isFalse();
+        assertThat(inbox.revive(c)).isFalse();
+        assertThat(inbox.dead(10)).isEmpty();
+        assertThat(inbox.due(10, now)).extracting(InboxEvent::id).containsExactly(b, c);
+        assertThat(inbox.get(b).orElseThrow().attempts()).as("a revived event starts counting again").isZero();
+    }
 }

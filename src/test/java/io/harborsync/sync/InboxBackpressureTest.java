@@ -1,0 +1,65 @@
+package io.harborsync.sync;
+
+import io.harborsync.config.Site;
+import io.harborsync.config.Sites;
+import io.harborsync.emulator.Fault;
+import io.harborsync.store.EventInbox;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+/** A burst beyond harbor-sync.inbox.max-pending is refused with 503 + Retry-After (Harbor retries), not dropped. */
+@QuarkusTest
+@TestProfile(InboxBackpressureTest.SmallInbox.class)
+@io.harborsync.testsupport.HarborSpecChecked
+class InboxBackpressureTest {
+    public static class SmallInbox implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("harbor-sync.inbox.max-pending", "3");
+        }
+    }
+
+    @Inject
+    Sites sites;
+    @Inject
+    EventInbox inbox;
+
+    private io.restassured.response.ValidatableResponse post(int n) {
+        String body = """
+                {"type":"DELETE_ARTIFACT","occur_at":1767864330,"operator":"alice",
+                 "event_data":{"resources":[{"digest":"sha256:%064d","tag":"1.0"}],
+                 "repository":{"name":"app","namespace":"burst-%d","repo_full_name":"burst-%d/app","repo_type":"private"}}}
+                """.formatted(n, n, n);
+        return given().header("Authorization", sites.byName("h1").flatMap(Site::webhookSecret).orElseThrow())
+                .contentType("application/json").body(body).post("/webhooks/h1").then();
+    }
+
+    @Test
+    void aBurstPastTheBoundIsRefusedWithRetryAfter() {
+        // the peer is down: accepted work stays pending (scheduled for retry)
+        sites.demo().orElseThrow().emulators().get(1).faults().add(Fault.on("GET", "/api/v2.0/.*").status(503));
+        try {
+            for (int i = 0; i < 3; i++) {
+                post(i).statusCode(200);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> inbox.pendingCount() == 3);
+            post(3).statusCode(503).header("Retry-After", "30")
+                    .contentType(startsWith("application/problem+json")).body("status", is(503));
+            assertThat(inbox.pendingCount()).as("the refused event was not stored").isEqualTo(3);
+        } finally {
+            sites.demo().orElseThrow().emulators().get(1).faults().clear();
+        }
+    }
+}
