@@ -103,11 +103,14 @@ public class EventWorker {
             String why;
             try {
                 SyncReport r = sync.run(Scope.project(project), false, false);
-                if (r.unknownSites().isEmpty() && r.failed().isEmpty()) {
+                var guard = r.skipped().stream().filter(i -> "guard".equals(i.op())).findFirst();
+                if (r.unknownSites().isEmpty() && r.failed().isEmpty() && guard.isEmpty()) {
                     list.forEach(e -> inbox.done(e.id()));
                     return;
                 }
+                // kept as work (and in the end as dead letters, visible in /status) rather than dropped
                 why = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
+                        : guard.isPresent() ? guard.get().reason()
                         : r.failed().size() + " operations failed: " + r.failed().get(0).detail();
             } catch (RuntimeException ex) {
                 why = ex.getMessage();
