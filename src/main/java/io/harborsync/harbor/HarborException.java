@@ -181,6 +181,21 @@ public class HarborException extends RuntimeException {
         }
     }
 
+    /**
+     * Not sent: the site's {@link CircuitBreaker} is open after repeated failures. Says as little about
+     * the resource as the failures did, so it is unknown-state as well.
+     */
+    public static final class CircuitOpen extends HarborException {
+        CircuitOpen(String site, String op, String why) {
+            super(site, op, 0, "CIRCUIT_OPEN", why, null);
+        }
+
+        @Override
+        public boolean isUnknownState() {
+            return true;
+        }
+    }
+
     /** Harbor answered success but reading back shows the write had no effect (api-notes §4, §5). */
     public static final class WriteNotApplied extends HarborException {
         public WriteNotApplied(String site, String op, String what) {

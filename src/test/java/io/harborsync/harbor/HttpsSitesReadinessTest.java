@@ -79,4 +79,17 @@ class HttpsSitesReadinessTest {
                         containsString("harbor-sync.sites.h2.ca-file"),
                         not(containsString("Harbor12345"))));
     }
+
+    @Test
+    void statusShowsEachSitesBreaker() {
+        given().when().get("/q/health/ready").then().statusCode(503); // at least one failure on h2
+        given().header("Authorization", "Bearer " + ADMIN_TOKEN).when().get("/status").then().log().ifValidationFails()
+                .statusCode(200)
+                .body("breakers.h1.state", is("closed"))
+                .body("breakers.h1.consecutiveFailures", is(0))
+                .body("breakers.h2.state", oneOf("closed", "open"))
+                .body("breakers.h2.consecutiveFailures", greaterThanOrEqualTo(1))
+                .body("breakers.h2.lastFailure", containsString("TLS: the server certificate is not trusted"))
+                .body(not(containsString("Harbor12345")));
+    }
 }
