@@ -162,6 +162,21 @@ public interface HarborSyncConfig {
         @WithName("page-size")
         @WithDefault("100")
         int pageSize();
+
+        Breaker breaker();
+    }
+
+    /** Per-site circuit breaker: a site that keeps failing is left alone for a while instead of hammered. */
+    interface Breaker {
+        /** Unknown-state failures in a row (401/403, 5xx, timeouts, dropped connections) that open it; 0 = off. */
+        @WithName("failure-threshold")
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long it stays open before one trial call is let through. */
+        @WithName("open-for")
+        @WithDefault("30s")
+        Duration openFor();
     }
 
     interface Demo {

@@ -1,6 +1,7 @@
 package io.harborsync.config;
 
 import io.harborsync.demo.DemoHarbors;
+import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
 import jakarta.annotation.PostConstruct;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +40,23 @@ public class Sites {
             configured = demo.sites();
         }
         sites = configured;
+        CircuitBreaker.Settings breaker = breakerSettings(config.http().breaker());
         for (Site s : sites) {
             clients.put(s.name(), HarborClientFactory.create(s, config.http().connectTimeout(),
-                    config.http().readTimeout(), config.http().pageSize()));
+                    config.http().readTimeout(), config.http().pageSize(), breaker, Clock.systemUTC()));
         }
         LOG.infof("harbor-sync works on %d sites: %s", sites.size(), sites);
+    }
+
+    static CircuitBreaker.Settings breakerSettings(HarborSyncConfig.Breaker b) {
+        if (b.failureThreshold() < 0) {
+            throw new ConfigProblem("harbor-sync.http.breaker.failure-threshold must be 0 (off) or more, got "
+                    + b.failureThreshold());
+        }
+        if (b.openFor().isNegative() || b.openFor().isZero()) {
+            throw new ConfigProblem("harbor-sync.http.breaker.open-for must be positive, got " + b.openFor());
+        }
+        return new CircuitBreaker.Settings(b.failureThreshold(), b.openFor());
     }
 
     @PreDestroy

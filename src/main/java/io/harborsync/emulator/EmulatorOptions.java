@@ -1,5 +1,6 @@
 package io.harborsync.emulator;
 
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,9 +12,24 @@ import java.util.Objects;
  * @param webhookRetryDelay pause between the 3 delivery attempts (real Harbor waits 16 s and more; tests want it short)
  * @param memberAuditEvents true models a Harbor newer than v2.15.2 that logs member changes (create/update/delete_member,
  *                          PR #23228 on main, api-notes 3); v2.15.2 itself does not
+ * @param tls               null = plain HTTP; else HTTPS with the key store's key and chain (its certificate must
+ *                          name {@code localhost}: that is the host {@link HarborEmulator#baseUrl()} then uses)
  */
 public record EmulatorOptions(String name, int port, String adminUsername, String adminPassword, String externalHost,
-                              boolean auditLogEnabled, Duration webhookRetryDelay, boolean memberAuditEvents) {
+                              boolean auditLogEnabled, Duration webhookRetryDelay, boolean memberAuditEvents, Tls tls) {
+
+    /** The server key and certificate chain for HTTPS. The password is kept only to open the key store. */
+    public record Tls(KeyStore keyStore, char[] password) {
+        public Tls {
+            Objects.requireNonNull(keyStore, "keyStore");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore.getType() + ", password=***]";
+        }
+    }
 
     public EmulatorOptions {
         Objects.requireNonNull(name, "name");
@@ -24,15 +40,17 @@ public record EmulatorOptions(String name, int port, String adminUsername, Strin
     }
 
     public static EmulatorOptions defaults(String name) {
-        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200), false);
+        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200), false, null);
     }
 
-    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
-    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
-    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
-    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
-    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay, memberAuditEvents); }
-    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay, memberAuditEvents); }
-    public EmulatorOptions withMemberAuditEvents(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, v); }
-    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v, memberAuditEvents); }
+    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
+    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
+    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
+    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
+    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
+    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay, memberAuditEvents, tls); }
+    public EmulatorOptions withMemberAuditEvents(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, v, tls); }
+    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v, memberAuditEvents, tls); }
+    /** Serve HTTPS with this key store's key entry instead of plain HTTP. */
+    public EmulatorOptions withTls(KeyStore keyStore, char[] password) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, new Tls(keyStore, password)); }
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +58,14 @@ public final class HarborEmulator implements AutoCloseable {
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
         this.api = new HarborApi(options);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 64);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port());
+        if (options.tls() == null) {
+            this.server = HttpServer.create(address, 64);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(sslContext(options.tls())));
+            this.server = https;
+        }
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "harbor-emulator-" + options.name() + "-" + n.incrementAndGet());
@@ -77,6 +90,18 @@ public final class HarborEmulator implements AutoCloseable {
         }
     }
 
+    private static SSLContext sslContext(EmulatorOptions.Tls tls) throws IOException {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(tls.keyStore(), tls.password());
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the TLS key store: " + e.getMessage(), e);
+        }
+    }
+
     public String name() { return options.name(); }
 
     /** Forgets every project, user, robot, policy and log row, as a freshly installed Harbor (for generated-history tests). */
@@ -89,9 +114,13 @@ public final class HarborEmulator implements AutoCloseable {
 
     public EmulatorOptions options() { return options; }
 
-    /** e.g. http://127.0.0.1:41234 (the API lives under /api/v2.0). */
+    /**
+     * e.g. http://127.0.0.1:41234 (the API lives under /api/v2.0); with TLS https://localhost:41234, the name
+     * the test certificates carry, so that clients verify the host as they would for a real Harbor.
+     */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        int port = server.getAddress().getPort();
+        return URI.create(options.tls() == null ? "http://127.0.0.1:" + port : "https://localhost:" + port);
     }
 
     @Override

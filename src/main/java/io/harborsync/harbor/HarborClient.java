@@ -30,15 +30,22 @@ public final class HarborClient {
     private final String site;
     private final HarborApi api;
     private final int pageSize;
+    private final CircuitBreaker breaker;
 
-    HarborClient(String site, HarborApi api, int pageSize) {
+    HarborClient(String site, HarborApi api, int pageSize, CircuitBreaker breaker) {
         this.site = site;
         this.api = api;
         this.pageSize = Math.max(1, Math.min(100, pageSize));
+        this.breaker = breaker;
     }
 
     public String site() {
         return site;
+    }
+
+    /** This site's circuit breaker: closed, open or half-open, and the failures in a row. */
+    public CircuitBreaker.Snapshot breakerState() {
+        return breaker.snapshot();
     }
 
     // ---------------------------------------------------------------- system
@@ -499,16 +506,38 @@ public final class HarborClient {
         }
     }
 
+    /** Every request goes through here: the breaker sees each outcome, and errors get their type. */
     private <T> T call(String op, Supplier<T> request) {
+        breaker.acquire(op);
+        boolean judged = false;
         try {
-            return request.get();
+            T result = request.get();
+            breaker.succeeded();
+            judged = true;
+            return result;
         } catch (HarborHttpError e) {
-            throw HarborException.of(site, op, e.status, e.code, e.harborMessage);
+            judged = true;
+            throw judge(HarborException.of(site, op, e.status, e.code, e.harborMessage));
         } catch (ProcessingException e) {
-            throw new HarborException.Unreachable(site, op, e);
+            judged = true;
+            throw judge(new HarborException.Unreachable(site, op, e));
         } catch (jakarta.ws.rs.WebApplicationException e) {
-            throw HarborException.of(site, op, e.getResponse().getStatus(), null, null);
+            judged = true;
+            throw judge(HarborException.of(site, op, e.getResponse().getStatus(), null, null));
+        } finally {
+            if (!judged) {
+                breaker.released();
+            }
         }
+    }
+
+    private HarborException judge(HarborException e) {
+        if (e.isUnknownState()) {
+            breaker.failed(e);
+        } else {
+            breaker.succeeded(); // Harbor answered about the resource: the site works
+        }
+        return e;
     }
 
     /**

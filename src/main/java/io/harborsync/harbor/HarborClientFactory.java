@@ -15,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
@@ -31,7 +32,14 @@ public final class HarborClientFactory {
     private HarborClientFactory() {
     }
 
+    /** With the default circuit breaker (5 failures in a row, 30 s) on the system clock. */
     public static HarborClient create(Site site, Duration connectTimeout, Duration readTimeout, int pageSize) {
+        return create(site, connectTimeout, readTimeout, pageSize, CircuitBreaker.Settings.DEFAULTS, Clock.systemUTC());
+    }
+
+    /** @param clock what the circuit breaker reads the time from (tests move it instead of waiting) */
+    public static HarborClient create(Site site, Duration connectTimeout, Duration readTimeout, int pageSize,
+                                      CircuitBreaker.Settings breaker, Clock clock) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(site.url())
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -41,7 +49,8 @@ public final class HarborClientFactory {
                 .register(new HarborHttpError.Mapper())
                 .register(new Headers(site.username(), site.password()));
         site.caFile().ifPresent(ca -> builder.trustStore(trustStore(ca, site.name())));
-        return new HarborClient(site.name(), builder.build(HarborApi.class), pageSize);
+        return new HarborClient(site.name(), builder.build(HarborApi.class), pageSize,
+                new CircuitBreaker(site.name(), breaker, clock));
     }
 
     static KeyStore trustStore(Path pem, String siteName) {

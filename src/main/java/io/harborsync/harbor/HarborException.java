@@ -144,16 +144,50 @@ public class HarborException extends RuntimeException {
     /** No answer: connection refused or dropped, TLS failure, timeout. */
     public static final class Unreachable extends HarborException {
         public Unreachable(String site, String op, Throwable cause) {
-            super(site, op, 0, null, reason(cause), cause);
+            super(site, op, 0, null, reason(site, cause), cause);
         }
 
-        private static String reason(Throwable cause) {
+        /**
+         * What went wrong, from the cause chain. A certificate the client does not trust is spelled out with
+         * the setting that fixes it: the JDK's own text ("PKIX path building failed") does not say.
+         */
+        static String reason(String site, Throwable cause) {
+            boolean tls = false;
+            boolean untrusted = false;
             Throwable root = cause;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
+            for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                root = t;
+                if (t instanceof javax.net.ssl.SSLException) {
+                    tls = true;
+                }
+                if (t instanceof java.security.cert.CertPathValidatorException
+                        || t instanceof java.security.cert.CertPathBuilderException) {
+                    untrusted = true;
+                }
+            }
+            if (untrusted) {
+                return "TLS: the server certificate is not trusted (set harbor-sync.sites." + site
+                        + ".ca-file to the CA that signed it)";
             }
             String m = root.getMessage();
-            return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+            String rootText = root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+            return tls || root instanceof java.security.cert.CertificateException
+                    ? "TLS: the handshake failed (" + rootText + ")" : rootText;
+        }
+
+        @Override
+        public boolean isUnknownState() {
+            return true;
+        }
+    }
+
+    /**
+     * Not sent: the site's {@link CircuitBreaker} is open after repeated failures. Says as little about
+     * the resource as the failures did, so it is unknown-state as well.
+     */
+    public static final class CircuitOpen extends HarborException {
+        CircuitOpen(String site, String op, String why) {
+            super(site, op, 0, "CIRCUIT_OPEN", why, null);
         }
 
         @Override

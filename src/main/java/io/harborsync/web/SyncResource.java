@@ -1,6 +1,8 @@
 package io.harborsync.web;
 
+import io.harborsync.config.Site;
 import io.harborsync.config.Sites;
+import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.store.EventInbox;
 import io.harborsync.sync.EventWorker;
 import io.harborsync.sync.Scope;
@@ -19,6 +21,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** The admin API: on-demand reconciles (with dry-run plans) and the daemon's status. */
@@ -90,6 +93,7 @@ public class SyncResource {
         out.put("mode", sites.isDemo() ? "demo" : "sites");
         out.put("conflictPolicy", sync.settings().policy().describe());
         out.put("sites", status.sites());
+        out.put("breakers", breakers());
         out.put("pendingEvents", inbox.pendingCount());
         out.put("pending", status.pending());
         out.put("conflicts", status.conflicts());
@@ -107,6 +111,25 @@ public class SyncResource {
         out.put("retriesScheduled", worker.retriesScheduled());
         out.put("ownEventsSkipped", worker.ownEventsSkipped());
         out.put("webhooks", webhookStats.snapshot());
+        return out;
+    }
+
+    /** Per site: {"state":"closed|open|half-open","consecutiveFailures":n[,"nextTry":...][,"lastFailure":...]}. */
+    private Map<String, Object> breakers() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Site site : sites.all()) {
+            CircuitBreaker.Snapshot b = sites.client(site.name()).breakerState();
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("state", b.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            one.put("consecutiveFailures", b.consecutiveFailures());
+            if (b.nextTry() != null) {
+                one.put("nextTry", b.nextTry().toString());
+            }
+            if (b.lastFailure() != null) {
+                one.put("lastFailure", b.lastFailure());
+            }
+            out.put(site.name(), one);
+        }
         return out;
     }
 }

@@ -58,6 +58,26 @@ class ConfigSourcesTest {
         assertThat(c.sites()).containsOnlyKeys("dc-east", "dc-west");
         assertThat(c.store().path()).isEqualTo("./data");
         assertThat(c.http().pageSize()).isEqualTo(100);
+        assertThat(c.http().breaker().failureThreshold()).isEqualTo(5);
+        assertThat(c.http().breaker().openFor()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(c.adminToken()).isEmpty();
+    }
+
+    @Test
+    void breakerSettingsAndTheirMistakes() {
+        HarborSyncConfig c = build(new PropertiesConfigSource(Map.of(
+                "harbor-sync.http.breaker.failure-threshold", "2",
+                "harbor-sync.http.breaker.open-for", "10s"), "test", 100));
+        assertThat(Sites.breakerSettings(c.http().breaker()))
+                .isEqualTo(new io.harborsync.harbor.CircuitBreaker.Settings(2, java.time.Duration.ofSeconds(10)));
+
+        HarborSyncConfig negative = build(new PropertiesConfigSource(Map.of(
+                "harbor-sync.http.breaker.failure-threshold", "-1"), "test", 100));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sites.breakerSettings(negative.http().breaker()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("harbor-sync.http.breaker.failure-threshold");
+        HarborSyncConfig zero = build(new PropertiesConfigSource(Map.of(
+                "harbor-sync.http.breaker.open-for", "0s"), "test", 100));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sites.breakerSettings(zero.http().breaker()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("harbor-sync.http.breaker.open-for");
     }
 }

@@ -3,6 +3,7 @@ package io.harborsync.testsupport;
 import io.harborsync.config.Site;
 import io.harborsync.emulator.EmulatorOptions;
 import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.store.BaseStore;
@@ -33,8 +34,12 @@ public final class SyncFixture implements AutoCloseable {
             HarborEmulator e = HarborEmulator.start(EmulatorOptions.defaults(name));
             emulators.put(name, e);
             http.put(name, new PlainHarborHttp(e));
+            // No circuit breaker: the model histories take sites down and up again between runs with no time
+            // passing, and check each run's decisions; a breaker would keep a recovered site unknown for its
+            // open period. CircuitBreakerTest covers the breaker.
             clients.put(name, HarborClientFactory.create(new Site(name, e.baseUrl(), "admin", "Harbor12345",
-                    Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 100));
+                    Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 100,
+                    CircuitBreaker.Settings.OFF, Clock.systemUTC()));
         }
     }
 
