@@ -49,6 +49,7 @@ class HostileInputTest {
     private static final String JSON = "application/json";
     private static final String CE = "application/cloudevents+json";
     private static final String ADMIN = "test-admin-token";
+    private static final String TOKEN_HEADER = "Bearer " + ADMIN;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final String[] SAMPLES = {"push-artifact.default.json", "delete-artifact.default.json",
@@ -114,6 +115,7 @@ class HostileInputTest {
         requests.add(hugeBody(2 * 1024 * 1024, true, "/webhooks/h2"));
         requests.add(hugeBody(11 * 1024 * 1024, false, "/webhooks/h1"));
         requests.add(hugeBody(11 * 1024 * 1024, true, "/sync"));
+        requests.addAll(foundBefore());
         while (requests.size() < count) {
             requests.add(kinds.get(rnd.nextInt(kinds.size())).get());
         }
@@ -469,6 +471,40 @@ class HostileInputTest {
                 sb.toString().getBytes(UTF_8), chunked, ours);
     }
 
+    /** The inputs that once got a 500, a 2xx or a stored row, sent in every run whatever the seed. */
+    private List<Req> foundBefore() throws RuntimeException {
+        List<Req> out = new ArrayList<>();
+        String push = Samples.text("push-artifact.default.json");
+        // 500: a time beyond what the store's timestamp takes (DateTimeException when stored)
+        for (String t : new String[]{"31556889864403199", "9223372036854775807", "-9223372036854775808"}) {
+            out.add(webhook("found: occur_at " + t, "h1", JSON, push.replace("1767864330", t).getBytes(UTF_8)));
+        }
+        out.add(webhook("found: time in year 999999999", "h2", CE, Samples.text("push-artifact.cloudevents.json")
+                .replace("2026-01-08T09:25:30Z", "+999999999-12-31T23:59:59Z").getBytes(UTF_8)));
+        // 200 and stored: UTF-8 that Jackson decodes without complaint (beyond U+10FFFF, overlong, surrogate),
+        // here in resource_url, a field the parser never reads
+        for (byte[] seq : new byte[][]{{(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+            byte[] b = push.getBytes(UTF_8);
+            int at = push.indexOf("h1.harbor.domain");
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            o.write(b, 0, at);
+            o.writeBytes(seq);
+            o.write(b, at, b.length - at);
+            out.add(webhook("found: invalid UTF-8 " + hex(seq), "h1", JSON, o.toByteArray()));
+        }
+        // 200 and stored: a project name Harbor cannot have
+        out.add(webhook("found: namespace ../etc", "h1", JSON, push.replace("\"namespace\": \"team-a\"",
+                "\"namespace\": \"../etc\"").getBytes(UTF_8)));
+        // 200, a real sync: JAX-RS read anything but "true" as false; "team-a;x=1" was team-a (matrix parameter)
+        for (String t : new String[]{"/sync?dryRun=1", "/sync?dryRun=yes", "/sync?dryRun=",
+                "/sync/projects/team-a?dryRun=on", "/sync/projects/team-a;x=1?dryRun=true",
+                "/sync/projects/team-a;dryRun=true"}) {
+            out.add(new Req("found: " + t, "POST", t, List.of("Authorization: " + TOKEN_HEADER), null, false, true));
+        }
+        return out;
+    }
+
     private String longValue(int n) {
         StringBuilder sb = new StringBuilder(n);
         while (sb.length() < n) {
@@ -625,7 +661,8 @@ class HostileInputTest {
 
     private static boolean isProjectName(String encoded) {
         try {
-            return io.harborsync.sync.Scope.isProjectName(java.net.URLDecoder.decode(encoded, UTF_8));
+            String name = java.net.URLDecoder.decode(encoded, UTF_8);
+            return name.length() <= 255 && name.matches("[a-z0-9]+(?:[._-][a-z0-9]+)*"); // Harbor's rule
         } catch (IllegalArgumentException e) {
             return false;
         }
