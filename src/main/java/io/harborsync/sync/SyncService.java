@@ -124,6 +124,11 @@ public class SyncService {
                     r.scope(), r.done().size(), r.failed().size(), r.conflicts().size(), r.pending().size(),
                     r.unknownSites().size());
         }
+        if (!r.unknownSites().isEmpty()) {
+            // Otherwise a Harbor that cannot be read leaves no trace in the log; the cause is in /status.
+            LOG.warnf("reconcile of %s%s: sites %s could not be read, so nothing was decided for their keys",
+                    r.scope(), dryRun ? " (dry run)" : "", r.unknownSites());
+        }
         return r;
     }
 

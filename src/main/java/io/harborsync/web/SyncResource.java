@@ -11,15 +11,17 @@ import io.harborsync.sync.SyncService;
 import io.harborsync.sync.SyncStatus;
 import io.harborsync.webhook.WebhookStats;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.MediaType;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -45,20 +47,58 @@ public class SyncResource {
     /** Reconciles everything; ?dryRun=true returns the plan and changes nothing. */
     @POST
     @Path("sync")
-    public SyncReport syncAll(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-                              @QueryParam("force") @DefaultValue("false") boolean force) {
-        return sync.run(Scope.ALL, dryRun, force);
+    public SyncReport syncAll(@Context HttpServerRequest request) {
+        return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force"));
     }
 
     @POST
     @Path("sync/projects/{name}")
-    public SyncReport syncProject(@PathParam("name") String name,
-                                  @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
-                                  @QueryParam("force") @DefaultValue("false") boolean force) {
-        if (!name.matches("^[a-z0-9]+(?:[._-][a-z0-9]+)*$") || name.length() > 255) {
-            throw new ProblemException(400, "'" + name + "' is not a Harbor project name");
+    public SyncReport syncProject(@PathParam("name") String name, @Context HttpServerRequest request) {
+        // JAX-RS drops ";..." from a path segment as matrix parameters: "team-a;x" would sync team-a.
+        if (!Scope.isProjectName(name) || request.path().contains(";")) {
+            throw new ProblemException(400, "'" + ProblemMappers.sanitize(name) + "' is not a Harbor project name");
         }
-        return sync.run(Scope.project(name), dryRun, force);
+        return sync.run(Scope.project(name), flag(request, "dryRun"), flag(request, "force"));
+    }
+
+    /**
+     * A boolean query parameter, read strictly from the raw query: JAX-RS reads anything but "true" as false
+     * (and drops empty values and what follows a ';'), so {@code dryRun=1}, {@code dryRun=yes} or
+     * {@code dryRun=} ran a real sync. Absent = false; every occurrence must be true or false.
+     */
+    static boolean flag(HttpServerRequest request, String name) {
+        // the query exactly as on the request line (UriInfo loses it after a matrix parameter: /p;x=1?dryRun=true)
+        String raw = request.query();
+        Boolean value = null;
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!key.equals(name)) {
+                continue;
+            }
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            boolean b;
+            if (v.equalsIgnoreCase("true")) {
+                b = true;
+            } else if (v.equalsIgnoreCase("false")) {
+                b = false;
+            } else {
+                throw new ProblemException(400, name + " must be true or false, got '" + ProblemMappers.sanitize(v) + "'");
+            }
+            if (value != null && value != b) {
+                throw new ProblemException(400, name + " is given twice with different values");
+            }
+            value = b;
+        }
+        return value != null && value;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "the query string is not valid percent-encoding");
+        }
     }
 
     /** Puts one dead letter back to work. */

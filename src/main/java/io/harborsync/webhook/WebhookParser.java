@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.harborsync.sync.Scope;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -56,6 +62,8 @@ public final class WebhookParser {
     private static final Pattern NAME_TAG_SUFFIX = Pattern.compile("\\s*\\[\\d+ item\\(s\\) in total]\\s*$");
     // Column sizes of inbox_event: longer values are refused as malformed rather than failing in the database.
     private static final int MAX_TYPE = 64, MAX_NAME = 255, MAX_REPOSITORY = 1024;
+    // Event times outside years 1970..9999 are not Harbor's and would not fit every database's timestamp.
+    private static final long MAX_EPOCH_SECOND = 253402300799L; // 9999-12-31T23:59:59Z
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -87,9 +95,20 @@ public final class WebhookParser {
         if (body == null || body.length == 0) {
             throw new WebhookParseException("the body is empty; expected a Harbor webhook payload (a JSON object)");
         }
+        String text;
+        try {
+            // Strict: Jackson alone lets overlong forms, surrogates and code points above U+10FFFF through.
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new WebhookParseException("the body is not valid UTF-8");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark, as Jackson skips it when reading bytes
+        }
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
@@ -113,6 +132,9 @@ public final class WebhookParser {
             errors.add("occur_at is missing (unix seconds)");
         } else if (!occur.isIntegralNumber() || !occur.canConvertToLong()) {
             errors.add("occur_at must be a whole number (unix seconds), got " + kind(occur));
+        } else if (occur.longValue() < 0 || occur.longValue() > MAX_EPOCH_SECOND) {
+            errors.add("occur_at is out of range (unix seconds from 0 to " + MAX_EPOCH_SECOND + "), got "
+                    + occur.longValue());
         } else {
             occurredAt = Instant.ofEpochSecond(occur.longValue());
         }
@@ -138,6 +160,10 @@ public final class WebhookParser {
         } else {
             try {
                 time = OffsetDateTime.parse(t.asText()).toInstant();
+                if (time.getEpochSecond() < 0 || time.getEpochSecond() > MAX_EPOCH_SECOND) {
+                    errors.add("time is out of range (1970 to 9999), got '" + clip(t.asText()) + "'");
+                    time = null;
+                }
             } catch (DateTimeParseException e) {
                 errors.add("time must be an RFC 3339 timestamp, got '" + clip(t.asText()) + "'");
             }
@@ -209,7 +235,7 @@ public final class WebhookParser {
                 tag = null; // Harbor sends the digest as tag when the artifact has no tag
             }
         }
-        errors.maxLength(dataName + ".repository.namespace", project, MAX_NAME);
+        errors.projectName(dataName + ".repository.namespace", project);
         errors.maxLength(dataName + ".repository.name", repository, MAX_REPOSITORY);
         errors.maxLength(dataName + ".resources[0].digest", digest, MAX_NAME);
         errors.maxLength(dataName + ".resources[0].tag", tag, MAX_NAME);
@@ -257,7 +283,7 @@ public final class WebhookParser {
                 }
             }
         }
-        errors.maxLength(p + ".namespace", project, MAX_NAME);
+        errors.projectName(p + ".namespace", project);
         errors.maxLength(p + ".successful_artifact[0].name_tag", repository, MAX_REPOSITORY);
         errors.maxLength(p + ".successful_artifact[0].references[0]", tag == null ? digest : tag, MAX_NAME);
         errors.throwIfAny();
@@ -355,6 +381,13 @@ public final class WebhookParser {
                 return null;
             }
             return n;
+        }
+
+        /** An event names a project only to say where to look: a name Harbor cannot have is not Harbor's event. */
+        void projectName(String name, String value) {
+            if (value != null && !Scope.isProjectName(value)) {
+                add(name + " is not a Harbor project name, got '" + clip(value) + "'");
+            }
         }
 
         void maxLength(String name, String value, int max) {
