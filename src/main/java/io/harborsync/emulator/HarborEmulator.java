@@ -47,7 +47,8 @@ public final class HarborEmulator implements AutoCloseable {
     }
 
     private final EmulatorOptions options;
-    private final HttpServer server;
+    private volatile HttpServer server;
+    private volatile int boundPort;
     private final ExecutorService pool;
     private volatile HarborApi api;
     private final Faults faults = new Faults();
@@ -58,22 +59,47 @@ public final class HarborEmulator implements AutoCloseable {
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
         this.api = new HarborApi(options);
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port());
-        if (options.tls() == null) {
-            this.server = HttpServer.create(address, 64);
-        } else {
-            HttpsServer https = HttpsServer.create(address, 64);
-            https.setHttpsConfigurator(new HttpsConfigurator(sslContext(options.tls())));
-            this.server = https;
-        }
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "harbor-emulator-" + options.name() + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(pool);
-        server.createContext("/", this::exchange);
+        this.server = bind(options.port());
+    }
+
+    private HttpServer bind(int port) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        HttpServer s;
+        if (options.tls() == null) {
+            s = HttpServer.create(address, 64);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(sslContext(options.tls())));
+            s = https;
+        }
+        s.setExecutor(pool);
+        s.createContext("/", this::exchange);
+        return s;
+    }
+
+    /**
+     * A site outage: the port stops answering (connections are refused) while every project, member
+     * and artifact stays as it was, as when a Harbor's ingress or core pods are down.
+     */
+    public synchronized void goDown() {
+        server.stop(0);
+    }
+
+    /** The outage ends: the same site, on the same port, with the same content. */
+    public synchronized void comeBack() {
+        int port = boundPort;
+        try {
+            server = bind(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("emulator " + options.name() + " cannot listen on port " + port + " again", e);
+        }
+        server.start();
     }
 
     public static HarborEmulator start(EmulatorOptions options) {
@@ -84,6 +110,7 @@ public final class HarborEmulator implements AutoCloseable {
                 e.addExchangeListener(ExchangeListenerFactory.load(factory).listenerFor(e));
             }
             e.server.start();
+            e.boundPort = e.server.getAddress().getPort();
             return e;
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot start Harbor emulator " + options.name(), ex);
@@ -119,7 +146,7 @@ public final class HarborEmulator implements AutoCloseable {
      * the test certificates carry, so that clients verify the host as they would for a real Harbor.
      */
     public URI baseUrl() {
-        int port = server.getAddress().getPort();
+        int port = boundPort;
         return URI.create(options.tls() == null ? "http://127.0.0.1:" + port : "https://localhost:" + port);
     }
 

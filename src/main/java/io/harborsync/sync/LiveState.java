@@ -39,7 +39,7 @@ final class LiveState {
     final Map<Kind, Map<String, Map<String, Value>>> values = new EnumMap<>(Kind.class);
     /** Sites whose project listing failed: every key is unknown there. */
     final Map<String, String> unknownSites = new TreeMap<>();
-    /** site -> projects whose members/repositories/artifacts could not be read. */
+    /** site -> projects whose read broke off (their value or content): every key of them is unknown there. */
     final Map<String, Set<String>> unknownChildren = new HashMap<>();
     /** Proxy-cache projects: skipped, reported. */
     final Set<String> proxyCache = new TreeSet<>();
@@ -165,8 +165,9 @@ final class LiveState {
         String project = Keys.projectOf(key);
         Map<String, Instant> changedAt = new HashMap<>();
         for (String site : sites) {
-            if (unknownSites.containsKey(site)
-                    || (kind != Kind.PROJECT && unknownChildren.getOrDefault(site, Set.of()).contains(project))) {
+            // A project whose read broke off (quota, members, repositories, artifacts) is unknown there as a
+            // whole: its value may be missing, and deciding its fate needs its content.
+            if (unknownSites.containsKey(site) || unknownChildren.getOrDefault(site, Set.of()).contains(project)) {
                 unknown.add(site);
             } else if (bySite.containsKey(site)) {
                 present.put(site, bySite.get(site));

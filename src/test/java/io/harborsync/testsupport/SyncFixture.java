@@ -25,10 +25,17 @@ import java.util.Optional;
 public final class SyncFixture implements AutoCloseable {
     public final Map<String, HarborEmulator> emulators = new LinkedHashMap<>();
     public final Map<String, HarborClient> clients = new LinkedHashMap<>();
+    /** Clients for the test's own "user" changes: patient, whatever timeout the daemon's clients get. */
+    public final Map<String, HarborClient> users = new LinkedHashMap<>();
     public final Map<String, PlainHarborHttp> http = new LinkedHashMap<>();
     public BaseStore store;
 
     public SyncFixture(BaseStore store, String... names) {
+        this(store, Duration.ofSeconds(10), names);
+    }
+
+    /** @param readTimeout of the product clients: short when a test injects timeouts */
+    public SyncFixture(BaseStore store, Duration readTimeout, String... names) {
         this.store = store;
         for (String name : names) {
             HarborEmulator e = HarborEmulator.start(EmulatorOptions.defaults(name));
@@ -38,6 +45,9 @@ public final class SyncFixture implements AutoCloseable {
             // passing, and check each run's decisions; a breaker would keep a recovered site unknown for its
             // open period. CircuitBreakerTest covers the breaker.
             clients.put(name, HarborClientFactory.create(new Site(name, e.baseUrl(), "admin", "Harbor12345",
+                    Optional.empty(), Optional.empty()), Duration.ofSeconds(2), readTimeout, 100,
+                    CircuitBreaker.Settings.OFF, Clock.systemUTC()));
+            users.put(name, HarborClientFactory.create(new Site(name, e.baseUrl(), "admin", "Harbor12345",
                     Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 100,
                     CircuitBreaker.Settings.OFF, Clock.systemUTC()));
         }

@@ -1,0 +1,177 @@
+package io.harborsync.sync;
+
+import io.harborsync.emulator.Fault;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.*;
+import io.harborsync.testsupport.InMemoryBaseStore;
+import io.harborsync.testsupport.PlainHarborHttp;
+import io.harborsync.testsupport.SyncFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Site outages and a faulty network: the engine keeps what it cannot see, and converges once it can.
+ * Figures go to target/reliability/*.json and docs/reliability.md.
+ */
+@QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
+class ReliabilityTest {
+
+    private static ProjectReq project(String name) {
+        return new ProjectReq(name, false, Map.of("auto_scan", "true"), null, null, null);
+    }
+
+    @Test
+    void aPeerThatIsDownWhileChangesGoOnConvergesInOneReconcileAfterwards() throws Exception {
+        try (SyncFixture f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2")) {
+            HarborClient h1 = f.client("h1");
+            HarborClient h2 = f.client("h2");
+            f.emulators.values().forEach(e -> e.addUser("alice"));
+            Reconciler sync = f.reconciler(SyncSettings.defaults("h1"));
+            for (int i = 0; i < 5; i++) {
+                h1.createProject(project("kept-" + i));
+            }
+            h1.createProject(project("doomed"));
+            sync.run(Scope.ALL, false, false);
+
+            f.emulator("h2").goDown();
+            // users go on working on h1
+            for (int i = 0; i < 5; i++) {
+                h1.createProject(project("new-" + i));
+                h1.addMember("kept-" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
+            }
+            h1.setMetadata("kept-0", Map.of("severity", "high"));
+            h1.deleteProject("doomed");
+            SyncReport during = sync.run(Scope.ALL, false, false);
+            assertThat(during.unknownSites()).singleElement().satisfies(u -> assertThat(u).startsWith("h2"));
+            assertThat(during.planned()).as("nothing is decided for what h2 holds").isEmpty();
+            assertThat(f.store.get("project", "doomed")).as("the base is kept while h2 is unknown").isPresent();
+
+            f.emulator("h2").comeBack();
+            SyncReport after = sync.run(Scope.ALL, false, false);
+            assertThat(after.failed()).isEmpty();
+            assertThat(after.unknownSites()).isEmpty();
+            for (int i = 0; i < 5; i++) {
+                assertThat(h2.projectExists("new-" + i)).isTrue();
+                assertThat(h2.findMember("kept-" + i, "alice", false)).isPresent();
+            }
+            assertThat(h2.metadata("kept-0")).containsEntry("severity", "high");
+            assertThat(h2.projectExists("doomed")).isFalse();
+            assertThat(sync.run(Scope.ALL, false, false).planned()).as("converged in one reconcile").isEmpty();
+        }
+    }
+
+    @Test
+    void fiveHundredChangesConvergeWithAFifthOfAllAnswersFaulty() throws Exception {
+        try (SyncFixture f = new SyncFixture(new InMemoryBaseStore(), Duration.ofMillis(250), "h1", "h2")) {
+            HarborClient h1 = f.users.get("h1");
+            HarborClient h2 = f.users.get("h2");
+            f.emulators.values().forEach(e -> List.of("u0", "u1", "u2").forEach(e::addUser));
+            int changes = 0;
+            for (int p = 0; p < 70; p++) {
+                HarborClient c = p % 4 == 0 ? h2 : h1; // changes on both sides
+                String name = "load-" + p;
+                c.createProject(project(name));
+                changes++;
+                c.setMetadata(name, Map.of("severity", p % 2 == 0 ? "low" : "high"));
+                changes++;
+                for (int u = 0; u < 3; u++) {
+                    c.addMember(name, new MemberReq(1 + (p + u) % 5, new UserEntity(null, "u" + u), null));
+                    changes++;
+                }
+                c.setStorageLimit(name, (1 + p % 3) * 1_073_741_824L);
+                changes++;
+                c.setCveAllowlist(name, CveAllowlist.portable(null, List.of(new CveItem("CVE-2026-" + (1000 + p)))));
+                changes++;
+                if (p % 3 == 0) {
+                    c.removeMember(name, c.findMember(name, "u0", false).orElseThrow().id());
+                    changes++;
+                }
+            }
+            assertThat(changes).isGreaterThanOrEqualTo(500);
+
+            // a fifth of every site's answers go wrong: 5xx, timeouts, dropped connections
+            java.util.concurrent.atomic.AtomicLong exchanges = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong broken = new java.util.concurrent.atomic.AtomicLong();
+            f.emulators.values().forEach(e -> e.addExchangeListener(x -> {
+                exchanges.incrementAndGet();
+                if (x.status() == 503 || x.status() == 0) {
+                    broken.incrementAndGet();
+                }
+            }));
+            Reconciler sync = f.reconciler(SyncSettings.defaults("h1"));
+            Instant started = Instant.now();
+            int rounds = 0;
+            int failedOps = 0;
+            int unknownRounds = 0;
+            int done = 0;
+            long seed = 20261125;
+            boolean converged = false;
+            while (rounds < 40 && !converged) {
+                rounds++;
+                for (var e : f.emulators.values()) {
+                    e.faults().add(Fault.on("*", "/api/v2.0/.*").status(503).probability(0.07, seed++));
+                    e.faults().add(Fault.on("*", "/api/v2.0/.*").delay(Duration.ofMillis(400)).probability(0.07, seed++));
+                    e.faults().add(Fault.on("*", "/api/v2.0/.*").dropConnection().probability(0.07, seed++));
+                }
+                SyncReport r = sync.run(Scope.ALL, false, false);
+                f.emulators.values().forEach(e -> e.faults().clear()); // the test's own look is not faulted
+                failedOps += r.failed().size();
+                done += r.done().size();
+                if (!r.unknownSites().isEmpty()) {
+                    unknownRounds++;
+                }
+                converged = dump(f, "h2").equals(dump(f, "h1"));
+            }
+            Duration took = Duration.between(started, Instant.now());
+
+            assertThat(converged).as("converged within 40 rounds under faults").isTrue();
+            assertThat(sync.run(Scope.ALL, false, false).planned()).as("and the base agrees").isEmpty();
+            assertThat(h2.listProjects()).hasSize(70);
+            assertThat(h1.findMember("load-0", "u0", false)).as("a member removed on h2 is not on h1 either").isEmpty();
+
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("changes", changes);
+            report.put("faultShareInjected", "7% 503 + 7% 400 ms delay (client read timeout 250 ms) + 7% dropped");
+            report.put("requestsSeen", exchanges.get());
+            report.put("requestsAnswered503OrDropped", broken.get());
+            report.put("reconcileRounds", rounds);
+            report.put("roundsWithAnUnknownSite", unknownRounds);
+            report.put("failedOperationsRetried", failedOps);
+            report.put("operationsDone", done);
+            report.put("secondsUntilConverged", took.toMillis() / 1000.0);
+            Path out = Files.createDirectories(Path.of("target", "reliability"));
+            Files.writeString(out.resolve("faults.json"),
+                    PlainHarborHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            System.out.println("faults: " + report);
+        }
+    }
+
+    /** What a site holds, by name, without ids. */
+    private static Map<String, Object> dump(SyncFixture f, String site) {
+        HarborClient c = f.users.get(site);
+        Map<String, Object> out = new TreeMap<>();
+        for (Project p : c.listProjects()) {
+            Project full = c.getProject(p.name());
+            out.put(p.name(), LiveState.projectValue(full, c.projectQuota(full.projectId()).map(Quota::hardStorage)
+                    .orElse(null)));
+            for (Member m : c.listMembers(p.name())) {
+                out.put(p.name() + "/" + m.entityName(), m.roleId());
+            }
+        }
+        return out;
+    }
+}
