@@ -9,7 +9,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,13 +46,7 @@ class HttpsSitesReadinessTest {
             TestCa ca = TestCa.create("sites");
             h1 = HarborEmulator.start(EmulatorOptions.defaults("h1").withTls(ca.serverKeyStore(), ca.password()));
             h2 = HarborEmulator.start(EmulatorOptions.defaults("h2").withTls(ca.serverKeyStore(), ca.password()));
-            Map<String, String> cfg = new HashMap<>();
-            for (HarborEmulator e : new HarborEmulator[]{h1, h2}) {
-                String p = "harbor-sync.sites." + e.name() + ".";
-                cfg.put(p + "url", e.baseUrl().toString());
-                cfg.put(p + "username", "admin");
-                cfg.put(p + "password", "Harbor12345");
-            }
+            Map<String, String> cfg = io.harborsync.testsupport.EmulatorSites.properties(h1, h2);
             cfg.put("harbor-sync.sites.h1.ca-file", ca.caPem().toString());
             return cfg;
         }

@@ -75,14 +75,9 @@ class CrashRecoveryIT {
             h2.pushArtifact("crash-" + p, "keep", digest(p, 99_999), "stays");
         }
 
-        Map<String, String> props = new LinkedHashMap<>();
-        for (HarborEmulator e : List.of(h1, h2)) {
-            String s = "harbor-sync.sites." + e.name() + ".";
-            props.put(s + "url", e.baseUrl().toString());
-            props.put(s + "username", "admin");
-            props.put(s + "password", "Harbor12345");
-            props.put(s + "webhook-secret", e == h1 ? H1_SECRET : "crash-h2-secret-0d2e");
-        }
+        Map<String, String> props = io.harborsync.testsupport.EmulatorSites.properties(h1, h2);
+        props.put("harbor-sync.sites.h1.webhook-secret", H1_SECRET);
+        props.put("harbor-sync.sites.h2.webhook-secret", "crash-h2-secret-0d2e");
         props.put("harbor-sync.admin-token", TOKEN);
         props.put("harbor-sync.store.path", dir.resolve("store").toString());
         props.put("harbor-sync.reconcile.interval", "off"); // only webhooks may carry the changes

@@ -16,7 +16,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,14 +45,9 @@ class AuditLogTailTest {
         public Map<String, String> start() {
             h1 = HarborEmulator.start(EmulatorOptions.defaults("h1").withMemberAuditEvents(true));
             h2 = HarborEmulator.start(EmulatorOptions.defaults("h2").withMemberAuditEvents(true));
-            Map<String, String> cfg = new HashMap<>();
-            for (HarborEmulator e : new HarborEmulator[]{h1, h2}) {
-                String p = "harbor-sync.sites." + e.name() + ".";
-                cfg.put(p + "url", e.baseUrl().toString());
-                cfg.put(p + "username", "admin");
-                cfg.put(p + "password", "Harbor12345");
-                cfg.put(p + "webhook-secret", "secret-" + e.name());
-            }
+            Map<String, String> cfg = io.harborsync.testsupport.EmulatorSites.properties(h1, h2);
+            cfg.put("harbor-sync.sites.h1.webhook-secret", "secret-h1");
+            cfg.put("harbor-sync.sites.h2.webhook-secret", "secret-h2");
             return cfg;
         }
 
