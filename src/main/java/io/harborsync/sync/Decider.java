@@ -113,8 +113,9 @@ public final class Decider {
                 ops.add(op(s, site, OpType.UPDATE, t, v, kase, who));
             }
         });
-        if (ops.isEmpty() && kase == Case.PENDING_REPLICATION) {
-            return decision(s, kase, ops, null, conflict, who);
+        if (ops.isEmpty() && !kind.copiedBySync() && !absent.isEmpty()) {
+            // nothing to write where it is; the missing copies are replication's to make
+            return decision(s, Case.PENDING_REPLICATION, ops, null, conflict, present.keySet());
         }
         return decision(s, kase, ops, target, conflict, who);
     }

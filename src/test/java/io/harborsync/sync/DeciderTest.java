@@ -223,4 +223,17 @@ class DeciderTest {
         assertThat(d.ops()).extracting(Decision.Op::value).containsOnly(X);
         assertThat(d.ops()).extracting(Decision.Op::site).containsExactlyInAnyOrder("h1", "h3");
     }
+
+    @Test
+    void aRetaggedArtifactWhoseOtherCopyIsNotThereYetIsPending() {
+        // the project is being recreated on h2 (fresh): the artifact's copy there is replication's to make
+        Value one = new ArtifactValue(new TreeSet<>(Set.of("1.0")));
+        Value two = new ArtifactValue(new TreeSet<>(Set.of("1.0", "latest")));
+        KeyState s = new KeyState(Kind.ARTIFACT, "team-a/app@sha256:1", Map.of("h1", two), Set.of("h2"), Set.of(),
+                Optional.of(new KeyState.Base(one, Set.of("h1", "h2"))), Set.of("h2"), Map.of());
+        Decision d = decide(s);
+        assertThat(d.kase()).isEqualTo(Case.PENDING_REPLICATION);
+        assertThat(d.ops()).isEmpty();
+        assertThat(d.target()).as("no base move while a copy is missing").isNull();
+    }
 }
