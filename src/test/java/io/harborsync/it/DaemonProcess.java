@@ -1,6 +1,5 @@
 package io.harborsync.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -84,9 +83,5 @@ final class DaemonProcess {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    static File file(Path p) {
-        return p.toFile();
     }
 }
