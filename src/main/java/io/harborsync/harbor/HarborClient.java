@@ -112,17 +112,11 @@ public final class HarborClient {
 
     /** PUT /projects/{name}: Harbor merges metadata (never removes a key) and ignores storage_limit. */
     public void updateProject(String name, ProjectReq req) {
-        call("update project " + name, () -> {
-            api.updateProject(BY_NAME, name, req);
-            return null;
-        });
+        run("update project " + name, () -> api.updateProject(BY_NAME, name, req));
     }
 
     public void deleteProject(String name) {
-        call("delete project " + name, () -> {
-            api.deleteProject(BY_NAME, name);
-            return null;
-        });
+        run("delete project " + name, () -> api.deleteProject(BY_NAME, name));
     }
 
     public Map<String, String> metadata(String project) {
@@ -144,10 +138,7 @@ public final class HarborClient {
     /** Removing a key needs its own DELETE: the project PUT never removes one. */
     public void removeMetadata(String project, String key) {
         String op = "remove metadata " + key + " of " + project;
-        call(op, () -> {
-            api.deleteMetadata(BY_NAME, project, key);
-            return null;
-        });
+        run(op, () -> api.deleteMetadata(BY_NAME, project, key));
         if (metadata(project).containsKey(key)) {
             throw new HarborException.WriteNotApplied(site, op, key + " is still set");
         }
@@ -178,10 +169,7 @@ public final class HarborClient {
         long projectId = getProject(project).projectId();
         Quota quota = projectQuota(projectId).orElseThrow(() ->
                 HarborException.of(site, op, 404, "NOT_FOUND", "project " + project + " has no quota"));
-        call(op, () -> {
-            api.updateQuota(quota.id(), QuotaUpdateReq.storage(bytes));
-            return null;
-        });
+        run(op, () -> api.updateQuota(quota.id(), QuotaUpdateReq.storage(bytes)));
         Long now = projectQuota(projectId).map(Quota::hardStorage).orElse(null);
         if (now == null || now != bytes) {
             throw new HarborException.WriteNotApplied(site, op, "storage limit reads back as " + now);
@@ -214,10 +202,7 @@ public final class HarborClient {
     public void updateMemberRole(String project, long memberId, int roleId) {
         String op = "update role of member " + memberId + " in " + project;
         checkRole(roleId, op);
-        call(op, () -> {
-            api.updateMember(BY_NAME, project, memberId, new RoleRequest(roleId));
-            return null;
-        });
+        run(op, () -> api.updateMember(BY_NAME, project, memberId, new RoleRequest(roleId)));
         Member now = call(op, () -> api.getMember(BY_NAME, project, memberId));
         if (!Objects.equals(now.roleId(), roleId)) {
             throw new HarborException.WriteNotApplied(site, op, "role reads back as " + now.roleId());
@@ -227,10 +212,7 @@ public final class HarborClient {
     /** DELETE answers 200 whether or not the member existed: read back to know. */
     public void removeMember(String project, long memberId) {
         String op = "remove member " + memberId + " from " + project;
-        call(op, () -> {
-            api.deleteMember(BY_NAME, project, memberId);
-            return null;
-        });
+        run(op, () -> api.deleteMember(BY_NAME, project, memberId));
         try {
             call(op, () -> api.getMember(BY_NAME, project, memberId));
         } catch (HarborException.NotFound gone) {
@@ -252,10 +234,7 @@ public final class HarborClient {
     }
 
     public void deleteRepository(String project, String repo) {
-        call("delete repository " + project + "/" + repo, () -> {
-            api.deleteRepository(project, repoSegment(repo));
-            return null;
-        });
+        run("delete repository " + project + "/" + repo, () -> api.deleteRepository(project, repoSegment(repo)));
     }
 
     public List<Artifact> listArtifacts(String project, String repo) {
@@ -275,10 +254,7 @@ public final class HarborClient {
 
     /** Deletes the whole artifact with every tag it has, whether reference is a digest or a tag. */
     public void deleteArtifact(String project, String repo, String reference) {
-        call("delete artifact " + project + "/" + repo + "@" + reference, () -> {
-            api.deleteArtifact(project, repoSegment(repo), reference);
-            return null;
-        });
+        run("delete artifact " + project + "/" + repo + "@" + reference, () -> api.deleteArtifact(project, repoSegment(repo), reference));
     }
 
     public List<Tag> listTags(String project, String repo, String reference) {
@@ -292,10 +268,7 @@ public final class HarborClient {
     }
 
     public void deleteTag(String project, String repo, String reference, String tag) {
-        call("delete tag " + tag + " of " + project + "/" + repo, () -> {
-            api.deleteTag(project, repoSegment(repo), reference, tag);
-            return null;
-        });
+        run("delete tag " + tag + " of " + project + "/" + repo, () -> api.deleteTag(project, repoSegment(repo), reference, tag));
     }
 
     // ---------------------------------------------------------------- robots
@@ -323,10 +296,7 @@ public final class HarborClient {
     }
 
     public void deleteRobot(long id) {
-        call("delete robot " + id, () -> {
-            api.deleteRobot(id);
-            return null;
-        });
+        run("delete robot " + id, () -> api.deleteRobot(id));
     }
 
     // ---------------------------------------------------------------- registries, replication
@@ -345,10 +315,7 @@ public final class HarborClient {
     }
 
     public void deleteRegistry(long id) {
-        call("delete registry " + id, () -> {
-            api.deleteRegistry(id);
-            return null;
-        });
+        run("delete registry " + id, () -> api.deleteRegistry(id));
     }
 
     public List<ReplicationPolicy> listReplicationPolicies() {
@@ -365,17 +332,11 @@ public final class HarborClient {
     }
 
     public void updateReplicationPolicy(long id, ReplicationPolicy req) {
-        call("update replication policy " + id, () -> {
-            api.updateReplicationPolicy(id, req);
-            return null;
-        });
+        run("update replication policy " + id, () -> api.updateReplicationPolicy(id, req));
     }
 
     public void deleteReplicationPolicy(long id) {
-        call("delete replication policy " + id, () -> {
-            api.deleteReplicationPolicy(id);
-            return null;
-        });
+        run("delete replication policy " + id, () -> api.deleteReplicationPolicy(id));
     }
 
     public long startReplication(long policyId) {
@@ -405,17 +366,11 @@ public final class HarborClient {
     }
 
     public void updateWebhookPolicy(String project, long id, WebhookPolicy policy) {
-        call("update webhook policy " + id + " in " + project, () -> {
-            api.updateWebhookPolicy(BY_NAME, project, id, policy);
-            return null;
-        });
+        run("update webhook policy " + id + " in " + project, () -> api.updateWebhookPolicy(BY_NAME, project, id, policy));
     }
 
     public void deleteWebhookPolicy(String project, long id) {
-        call("delete webhook policy " + id + " in " + project, () -> {
-            api.deleteWebhookPolicy(BY_NAME, project, id);
-            return null;
-        });
+        run("delete webhook policy " + id + " in " + project, () -> api.deleteWebhookPolicy(BY_NAME, project, id));
     }
 
     // ---------------------------------------------------------------- audit log
@@ -507,6 +462,14 @@ public final class HarborClient {
     }
 
     /** Every request goes through here: the breaker sees each outcome, and errors get their type. */
+    /** A call whose answer carries nothing we need. */
+    private void run(String op, Runnable request) {
+        call(op, () -> {
+            request.run();
+            return null;
+        });
+    }
+
     private <T> T call(String op, Supplier<T> request) {
         breaker.acquire(op);
         boolean judged = false;

@@ -14,8 +14,4 @@ public record SyncReport(String scope, boolean dryRun, boolean forced, Instant s
     /** @param op create, update, delete, or for non-operations: conflict, pending, skip */
     public record Item(String site, String kind, String key, String op, String reason, String detail) {
     }
-
-    public boolean clean() {
-        return failed.isEmpty() && unknownSites.isEmpty();
-    }
 }

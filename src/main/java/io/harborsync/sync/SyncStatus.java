@@ -23,13 +23,11 @@ public class SyncStatus {
     private final Deque<SyncReport.Item> recent = new ArrayDeque<>();
     private final Deque<SyncReport.Item> conflicts = new ArrayDeque<>();
     private List<SyncReport.Item> pending = List.of();
-    private SyncReport last;
 
     public synchronized void record(List<String> allSites, SyncReport r) {
         if (r.dryRun()) {
             return;
         }
-        last = r;
         for (String site : allSites) {
             Optional<String> err = r.unknownSites().stream().filter(u -> u.startsWith(site + ": ")).findFirst();
             SiteStatus old = sites.get(site);
@@ -72,9 +70,5 @@ public class SyncStatus {
 
     public synchronized List<SyncReport.Item> pending() {
         return pending;
-    }
-
-    public synchronized Optional<SyncReport> lastReport() {
-        return Optional.ofNullable(last);
     }
 }

@@ -295,7 +295,7 @@ class SyncModelTest {
             boolean unagreedElsewhere = false;
             for (String other : sites) {
                 if (!other.equals(site)) {
-                    for (String key : dump(f.client(other)).keySet()) {
+                    for (String key : f.dump(other).keySet()) {
                         if (Keys.projectOf(key).equals(p) && !key.equals(p)
                                 && f.store.get(kindOf(key), key).isEmpty()) {
                             unagreedElsewhere = true;
@@ -363,7 +363,7 @@ class SyncModelTest {
                     .allSatisfy(i -> assertThat(i.kind()).isIn("repository", "artifact"));
             Map<String, Map<String, Object>> state = new TreeMap<>();
             for (String s : sites) {
-                Map<String, Object> d = dump(f.client(s));
+                Map<String, Object> d = f.dump(s);
                 d.keySet().removeAll(pending);
                 state.put(s, d);
             }
@@ -431,25 +431,5 @@ class SyncModelTest {
             return key.substring(key.indexOf('/') + 1).matches("[ug]:.*") ? "member" : "repository";
         }
 
-        /** What a site holds, keyed like the engine keys it. */
-        Map<String, Object> dump(HarborClient c) {
-            Map<String, Object> out = new TreeMap<>();
-            for (Project p : c.listProjects()) {
-                Project full = c.getProject(p.name());
-                out.put(Keys.project(p.name()), LiveState.projectValue(full,
-                        c.projectQuota(full.projectId()).map(Quota::hardStorage).orElse(null)));
-                for (Member m : c.listMembers(p.name())) {
-                    out.put(Keys.member(p.name(), m.entityName(), m.isGroup()), m.roleId());
-                }
-                for (Repository r : c.listRepositories(p.name())) {
-                    String repo = r.name().substring(p.name().length() + 1);
-                    out.put(Keys.repository(p.name(), repo), "exists");
-                    for (Artifact a : c.listArtifacts(p.name(), repo)) {
-                        out.put(Keys.artifact(p.name(), repo, a.digest()), new TreeSet<>(a.tagNames()));
-                    }
-                }
-            }
-            return out;
-        }
     }
 }

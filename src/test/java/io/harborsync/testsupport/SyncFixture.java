@@ -6,6 +6,9 @@ import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
+import io.harborsync.harbor.HarborModel;
+import io.harborsync.sync.Keys;
+import io.harborsync.sync.SyncTestAccess;
 import io.harborsync.store.BaseStore;
 import io.harborsync.sync.Reconciler;
 import io.harborsync.sync.SyncSettings;
@@ -63,6 +66,31 @@ public final class SyncFixture implements AutoCloseable {
 
     public Reconciler reconciler(SyncSettings settings) {
         return new Reconciler(clients, store, settings, Clock.systemUTC());
+    }
+
+    /**
+     * What a site holds of what is synced, keyed like the engine keys it and without ids, so that two
+     * sites can be compared with equals. Read with the patient "user" client.
+     */
+    public Map<String, Object> dump(String site) {
+        HarborClient c = users.get(site);
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (HarborModel.Project p : c.listProjects()) {
+            HarborModel.Project full = c.getProject(p.name());
+            out.put(Keys.project(p.name()), SyncTestAccess.projectValue(full,
+                    c.projectQuota(full.projectId()).map(HarborModel.Quota::hardStorage).orElse(null)));
+            for (HarborModel.Member m : c.listMembers(p.name())) {
+                out.put(Keys.member(p.name(), m.entityName(), m.isGroup()), m.roleId());
+            }
+            for (HarborModel.Repository r : c.listRepositories(p.name())) {
+                String repo = r.name().substring(p.name().length() + 1);
+                out.put(Keys.repository(p.name(), repo), "exists");
+                for (HarborModel.Artifact a : c.listArtifacts(p.name(), repo)) {
+                    out.put(Keys.artifact(p.name(), repo, a.digest()), new java.util.TreeSet<>(a.tagNames()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Every exchange so far was inside Harbor's spec (GlobalSpecGuard watches all emulators). */
