@@ -55,6 +55,17 @@ public interface HarborSyncConfig {
 
     Inbox inbox();
 
+    Daemon daemon();
+
+    interface Daemon {
+        /**
+         * false: no workers, schedules, demo emulators or admin-token file. One-shot CLI commands
+         * ({@code harbor-sync lab up}, ...) run this way; see {@code io.harborsync.cli.Cli}.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     interface Inbox {
         /** Attempts before a webhook event is set aside as a dead letter (see /status, /inbox/dead). */
         @WithName("max-attempts")

@@ -27,9 +27,15 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 @ApplicationScoped
 public class SiteReadinessChecks {
     @Inject
+    io.harborsync.config.HarborSyncConfig config;
+
+    @Inject
     Sites sites;
 
     void register(@Observes StartupEvent ev) {
+        if (!config.daemon().enabled()) {
+            return; // a one-shot command, not the daemon
+        }
         try {
             HealthRegistry readiness = HealthRegistries.getRegistry(HealthType.READINESS);
             for (Site site : sites.all()) {

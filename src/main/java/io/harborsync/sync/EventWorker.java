@@ -56,6 +56,9 @@ public class EventWorker {
 
     /** Work acknowledged before a crash or restart is picked up again at start. */
     void onStart(@Observes StartupEvent ev) {
+        if (!config.daemon().enabled()) {
+            return; // a one-shot command, not the daemon
+        }
         Thread t = new Thread(() -> {
             try {
                 drain();

@@ -35,6 +35,9 @@ public class AdminToken {
     private volatile Optional<String> token;
 
     void onStart(@Observes StartupEvent ev) {
+        if (!config.daemon().enabled()) {
+            return; // a one-shot command, not the daemon
+        }
         get();
     }
 
