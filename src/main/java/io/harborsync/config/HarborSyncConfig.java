@@ -174,6 +174,15 @@ public interface HarborSyncConfig {
         @WithDefault("100")
         int pageSize();
 
+        /**
+         * Requests in flight to one site at a time, from all of the daemon's work together (webhook
+         * worker, reconcile, audit poll, health checks): the registries we watch are someone's
+         * production and must not be swamped. Further requests wait for a free slot.
+         */
+        @WithName("max-concurrency")
+        @WithDefault("4")
+        int maxConcurrency();
+
         Breaker breaker();
     }
 

@@ -41,9 +41,14 @@ public class Sites {
         }
         sites = configured;
         CircuitBreaker.Settings breaker = breakerSettings(config.http().breaker());
+        if (config.http().maxConcurrency() < 1) {
+            throw new ConfigProblem("harbor-sync.http.max-concurrency must be at least 1, got "
+                    + config.http().maxConcurrency());
+        }
         for (Site s : sites) {
             clients.put(s.name(), HarborClientFactory.create(s, config.http().connectTimeout(),
-                    config.http().readTimeout(), config.http().pageSize(), breaker, Clock.systemUTC()));
+                    config.http().readTimeout(), config.http().pageSize(), config.http().maxConcurrency(), breaker,
+                    Clock.systemUTC()));
         }
         LOG.infof("harbor-sync works on %d sites: %s", sites.size(), sites);
     }

@@ -55,6 +55,7 @@ public final class HarborEmulator implements AutoCloseable {
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object idleLock = new Object();
     private int inFlight; // exchanges whose listeners have not run yet
+    private int peakInFlight; // most exchanges handled at once since start or the last resetPeakConcurrency
 
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
@@ -235,9 +236,23 @@ public final class HarborEmulator implements AutoCloseable {
         }
     }
 
+    /** The most requests this emulator has handled at the same time (since start or the last reset). */
+    public int peakConcurrency() {
+        synchronized (idleLock) {
+            return peakInFlight;
+        }
+    }
+
+    public void resetPeakConcurrency() {
+        synchronized (idleLock) {
+            peakInFlight = inFlight;
+        }
+    }
+
     private void exchange(HttpExchange ex) {
         synchronized (idleLock) {
             inFlight++;
+            peakInFlight = Math.max(peakInFlight, inFlight);
         }
         try {
             handleExchange(ex);

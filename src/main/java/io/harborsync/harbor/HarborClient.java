@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -31,12 +32,30 @@ public final class HarborClient {
     private final HarborApi api;
     private final int pageSize;
     private final CircuitBreaker breaker;
+    /** Bounds the requests in flight to this site, whoever sends them. */
+    private final Semaphore slots;
+    private final int maxConcurrency;
 
-    HarborClient(String site, HarborApi api, int pageSize, CircuitBreaker breaker) {
+    HarborClient(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker) {
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("max concurrency must be at least 1, got " + maxConcurrency);
+        }
         this.site = site;
         this.api = api;
         this.pageSize = Math.max(1, Math.min(100, pageSize));
         this.breaker = breaker;
+        this.maxConcurrency = maxConcurrency;
+        this.slots = new Semaphore(maxConcurrency, true);
+    }
+
+    /** Requests that may be in flight to this site at once. */
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /** Requests waiting for a free slot right now (a sign the bound is too low for the work). */
+    public int waitingForSlot() {
+        return slots.getQueueLength();
     }
 
     public String site() {
@@ -471,6 +490,16 @@ public final class HarborClient {
     }
 
     private <T> T call(String op, Supplier<T> request) {
+        // Uninterruptibly: every request has a read timeout, so a slot is always given back.
+        slots.acquireUninterruptibly();
+        try {
+            return callInSlot(op, request);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private <T> T callInSlot(String op, Supplier<T> request) {
         breaker.acquire(op);
         boolean judged = false;
         try {

@@ -40,6 +40,15 @@ public final class HarborClientFactory {
     /** @param clock what the circuit breaker reads the time from (tests move it instead of waiting) */
     public static HarborClient create(Site site, Duration connectTimeout, Duration readTimeout, int pageSize,
                                       CircuitBreaker.Settings breaker, Clock clock) {
+        return create(site, connectTimeout, readTimeout, pageSize, DEFAULT_MAX_CONCURRENCY, breaker, clock);
+    }
+
+    /** Requests in flight to one site when not configured (harbor-sync.http.max-concurrency). */
+    public static final int DEFAULT_MAX_CONCURRENCY = 4;
+
+    /** @param maxConcurrency requests in flight to this site at once, at least 1 */
+    public static HarborClient create(Site site, Duration connectTimeout, Duration readTimeout, int pageSize,
+                                      int maxConcurrency, CircuitBreaker.Settings breaker, Clock clock) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(site.url())
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -49,7 +58,7 @@ public final class HarborClientFactory {
                 .register(new HarborHttpError.Mapper())
                 .register(new Headers(site.username(), site.password()));
         site.caFile().ifPresent(ca -> builder.trustStore(trustStore(ca, site.name())));
-        return new HarborClient(site.name(), builder.build(HarborApi.class), pageSize,
+        return new HarborClient(site.name(), builder.build(HarborApi.class), pageSize, maxConcurrency,
                 new CircuitBreaker(site.name(), breaker, clock));
     }
 
