@@ -36,4 +36,7 @@ public interface EventInbox {
 
     /** Events not done and not set aside. */
     long pendingCount();
+
+    /** Events set aside as dead letters. */
+    long deadCount();
 }

@@ -182,13 +182,22 @@ public final class JdbcEventInbox implements EventInbox {
 
     @Override
     public long pendingCount() {
+        return count("SELECT COUNT(*) FROM inbox_event WHERE done = FALSE AND dead = FALSE", "pending events");
+    }
+
+    @Override
+    public long deadCount() {
+        return count("SELECT COUNT(*) FROM inbox_event WHERE done = FALSE AND dead = TRUE", "dead letters");
+    }
+
+    private long count(String sql, String what) {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM inbox_event WHERE done = FALSE AND dead = FALSE");
+             PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new StoreException("cannot count pending events", e);
+            throw new StoreException("cannot count " + what, e);
         }
     }
 }

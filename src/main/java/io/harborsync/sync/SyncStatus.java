@@ -24,10 +24,14 @@ public class SyncStatus {
     private final Deque<SyncReport.Item> conflicts = new ArrayDeque<>();
     private List<SyncReport.Item> pending = List.of();
 
+    @jakarta.inject.Inject
+    io.harborsync.metrics.Metrics metrics;
+
     public synchronized void record(List<String> allSites, SyncReport r) {
         if (r.dryRun()) {
             return;
         }
+        metrics.reconciled(allSites, r);
         for (String site : allSites) {
             Optional<String> err = r.unknownSites().stream().filter(u -> u.startsWith(site + ": ")).findFirst();
             SiteStatus old = sites.get(site);

@@ -68,7 +68,7 @@ public class WebhookResource {
         String name = site.get().name();
         Optional<String> refused = authProblem(site.get(), headers.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (refused.isPresent()) {
-            stats.rejected(name, null);
+            stats.rejected(name, null, "unauthorized");
             return Problem.response(401, refused.get(), instance);
         }
 
@@ -76,11 +76,11 @@ public class WebhookResource {
         try {
             bytes = readLimited(headers, body);
         } catch (TooLarge e) {
-            stats.rejected(name, null);
+            stats.rejected(name, null, "too-large");
             return Problem.response(413, "the body is larger than " + MAX_BODY_BYTES + " bytes; Harbor's webhook"
                     + " payloads are about 1 KB", instance);
         } catch (IOException e) {
-            stats.rejected(name, null);
+            stats.rejected(name, null, "unreadable");
             return Problem.response(400, "the body could not be read completely", instance);
         }
 
@@ -88,7 +88,7 @@ public class WebhookResource {
         try {
             result = WebhookParser.parse(bytes, headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
         } catch (WebhookParseException e) {
-            stats.rejected(name, null);
+            stats.rejected(name, null, "malformed");
             LOG.debugf("webhook from %s refused: %s", name, e.getMessage());
             return Problem.response(400, e.getMessage(), instance);
         }
@@ -104,7 +104,7 @@ public class WebhookResource {
             long pending = inbox.pendingCount();
             if (pending >= config.inbox().maxPending()) {
                 // Past the bound a burst is refused, not dropped: Harbor retries a non-2xx delivery later.
-                stats.rejected(name, w.type());
+                stats.rejected(name, w.type(), "busy");
                 long now = System.currentTimeMillis();
                 long last = lastBackpressureWarning.get();
                 if (now - last > 60_000 && lastBackpressureWarning.compareAndSet(last, now)) {
@@ -117,7 +117,7 @@ public class WebhookResource {
             id = inbox.add(new InboxEvent(0, name, w.type(), w.project(), w.repository(), w.digest(), w.tag(),
                     w.operator(), w.requestId(), w.occurredAt(), Instant.now(), 0, null));
         } catch (StoreException e) {
-            stats.rejected(name, w.type());
+            stats.rejected(name, w.type(), "store-failed");
             LOG.errorf(e, "webhook %s from %s could not be stored; answering 503 so that Harbor retries", w.type(), name);
             return Problem.response(503, "the event could not be stored; Harbor retries the delivery", instance);
         }

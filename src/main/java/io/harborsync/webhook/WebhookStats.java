@@ -1,6 +1,8 @@
 package io.harborsync.webhook;
 
+import io.harborsync.metrics.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,16 +27,33 @@ public class WebhookStats {
 
     private final Map<String, Map<String, LongAdder[]>> counters = new ConcurrentHashMap<>();
 
+    @Inject
+    Metrics metrics;
+
     public void received(String site, String type) {
+        metrics.webhook(site, capped(site, type), "received", null);
         counter(site, type)[0].increment();
     }
 
     public void ignored(String site, String type) {
+        metrics.webhook(site, capped(site, type), "ignored", null);
         counter(site, type)[1].increment();
     }
 
-    public void rejected(String site, String type) {
+    /** @param reason unauthorized, too-large, unreadable, malformed, busy (backpressure) or store-failed */
+    public void rejected(String site, String type, String reason) {
+        metrics.webhook(site, capped(site, type), "rejected", reason);
         counter(site, type)[2].increment();
+    }
+
+    /** The type as counted: capped per site, so that a sender cannot create series without bound. */
+    private String capped(String site, String type) {
+        String key = type == null || type.isEmpty() ? UNKNOWN_TYPE : type;
+        Map<String, LongAdder[]> types = counters.get(site);
+        if (types != null && !types.containsKey(key) && types.size() >= MAX_TYPES_PER_SITE) {
+            return OTHER_TYPE;
+        }
+        return key;
     }
 
     /** site → type → counts, sorted by name. */

@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.web.MetricsAndConfigTest;
+
 import io.harborsync.config.Site;
 import io.harborsync.config.Sites;
 import io.harborsync.emulator.Fault;
@@ -55,9 +57,16 @@ class InboxBackpressureTest {
                 post(i).statusCode(200);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> inbox.pendingCount() == 3);
+            java.util.Map<String, String> busy = java.util.Map.of("site", "h1", "outcome", "rejected", "reason", "busy");
+            double refusedBefore = MetricsAndConfigTest.value(MetricsAndConfigTest.scrape(),
+                    "harborsync_webhook_events_total", busy);
             post(3).statusCode(503).header("Retry-After", "30")
                     .contentType(startsWith("application/problem+json")).body("status", is(503));
             assertThat(inbox.pendingCount()).as("the refused event was not stored").isEqualTo(3);
+            String metrics = MetricsAndConfigTest.scrape();
+            assertThat(MetricsAndConfigTest.value(metrics, "harborsync_webhook_events_total", busy))
+                    .as("the refusal is counted").isEqualTo(refusedBefore + 1);
+            assertThat(metrics).contains("harborsync_inbox_pending 3.0");
         } finally {
             sites.demo().orElseThrow().emulators().get(1).faults().clear();
         }

@@ -1,0 +1,161 @@
+package io.harborsync.metrics;
+
+import io.harborsync.config.HarborSyncConfig;
+import io.harborsync.config.Site;
+import io.harborsync.config.Sites;
+import io.harborsync.harbor.CircuitBreaker;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.store.EventInbox;
+import io.harborsync.sync.Scope;
+import io.harborsync.sync.SyncReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every metric harbor-sync exports at /q/metrics, named in one place. Tags are site names, kinds,
+ * operations and event types only: never a key, a URL or anything secret. Names are prefixed
+ * {@code harborsync_} in Prometheus form (Micrometer turns dots into underscores).
+ */
+@ApplicationScoped
+public class Metrics {
+    public static final String OPERATIONS = "harborsync.operations";
+    public static final String CONFLICTS = "harborsync.conflicts";
+    public static final String RECONCILE = "harborsync.reconcile.duration";
+    public static final String DRIFT = "harborsync.drift.keys";
+    public static final String SINCE_RECONCILE = "harborsync.reconcile.last.success.age";
+    public static final String WEBHOOK_EVENTS = "harborsync.webhook.events";
+    public static final String INBOX_PENDING = "harborsync.inbox.pending";
+    public static final String INBOX_DEAD = "harborsync.inbox.dead.letters";
+    public static final String SITE_WAITING = "harborsync.site.requests.waiting";
+    public static final String SITE_BREAKER_OPEN = "harborsync.site.breaker.open";
+    public static final String PROXY_SWITCHES = "harborsync.proxy.switches";
+
+    private static final List<String> KINDS = List.of("project", "member", "repository", "artifact");
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    HarborSyncConfig config;
+
+    @Inject
+    Sites sites;
+
+    @Inject
+    EventInbox inbox;
+
+    Clock clock = Clock.systemUTC();
+
+    /** (kind, site) → keys not in agreement after the last full reconcile. */
+    private final Map<String, AtomicLong> drift = new ConcurrentHashMap<>();
+    /** site → epoch second of the last full reconcile that read it without error. */
+    private final Map<String, AtomicLong> lastGood = new ConcurrentHashMap<>();
+
+    void register(@Observes StartupEvent ev) {
+        if (!config.daemon().enabled()) {
+            return;
+        }
+        Gauge.builder(INBOX_PENDING, inbox, EventInbox::pendingCount)
+                .description("Webhook events stored and not yet processed").register(registry);
+        Gauge.builder(INBOX_DEAD, inbox, EventInbox::deadCount)
+                .description("Webhook events set aside after the last retry (see /status)").register(registry);
+        for (Site s : sites.all()) {
+            HarborClient c = sites.client(s.name());
+            Gauge.builder(SITE_WAITING, c, HarborClient::waitingForSlot).tag("site", s.name())
+                    .description("Requests waiting for one of the site's harbor-sync.http.max-concurrency slots")
+                    .register(registry);
+            Gauge.builder(SITE_BREAKER_OPEN, c, x -> x.breakerState().state() == CircuitBreaker.State.CLOSED ? 0 : 1)
+                    .tag("site", s.name()).description("1 while the site's circuit breaker is open or half-open")
+                    .register(registry);
+            AtomicLong good = lastGood.computeIfAbsent(s.name(), k -> new AtomicLong(-1));
+            Gauge.builder(SINCE_RECONCILE, good, g -> g.get() < 0 ? Double.NaN
+                            : Math.max(0, clock.instant().getEpochSecond() - g.get()))
+                    .tag("site", s.name()).baseUnit("seconds")
+                    .description("Seconds since the last full reconcile that read this site without error")
+                    .register(registry);
+            for (String kind : KINDS) {
+                AtomicLong d = drift.computeIfAbsent(kind + "/" + s.name(), k -> new AtomicLong());
+                Gauge.builder(DRIFT, d, AtomicLong::get).tag("kind", kind).tag("site", s.name())
+                        .description("Keys not in agreement after the last full reconcile (failed, pending, conflict)")
+                        .register(registry);
+            }
+        }
+    }
+
+    /** One reconcile's outcome (not called for dry runs). */
+    public void reconciled(List<String> allSites, SyncReport r) {
+        if (r.dryRun()) {
+            return;
+        }
+        boolean full = r.scope().equals(Scope.ALL.toString());
+        Timer.builder(RECONCILE).tag("scope", full ? "all" : "project")
+                .description("Time one reconcile took").register(registry)
+                .record(Duration.between(r.startedAt(), r.finishedAt()));
+        r.done().forEach(i -> operation(i, "done"));
+        r.failed().forEach(i -> operation(i, "failed"));
+        r.conflicts().forEach(i -> Counter.builder(CONFLICTS).tag("kind", kind(i.kind()))
+                .description("Keys changed differently on several sites since they last agreed")
+                .register(registry).increment());
+        if (!full) {
+            return;
+        }
+        Map<String, Long> counts = new HashMap<>();
+        for (List<SyncReport.Item> items : List.of(r.failed(), r.pending(), r.conflicts())) {
+            for (SyncReport.Item i : items) {
+                // A conflict or pending key has no one site: it is out of step everywhere.
+                for (String site : i.site() == null ? allSites : List.of(i.site())) {
+                    counts.merge(kind(i.kind()) + "/" + site, 1L, Long::sum);
+                }
+            }
+        }
+        drift.forEach((k, v) -> v.set(counts.getOrDefault(k, 0L)));
+        Instant now = r.finishedAt();
+        for (String site : allSites) {
+            boolean unread = r.unknownSites().stream().anyMatch(u -> u.startsWith(site + ": "));
+            if (!unread) {
+                lastGood.computeIfAbsent(site, k -> new AtomicLong(-1)).set(now.getEpochSecond());
+            }
+        }
+    }
+
+    private void operation(SyncReport.Item i, String result) {
+        Counter.builder(OPERATIONS).tag("kind", kind(i.kind())).tag("action", String.valueOf(i.op()))
+                .tag("site", String.valueOf(i.site()))
+                .tag("result", result).description("Changes harbor-sync made (or tried to make) on a site")
+                .register(registry).increment();
+    }
+
+    /** A webhook request from a configured site: outcome received, ignored or rejected (with its reason). */
+    public void webhook(String site, String type, String outcome, String reason) {
+        Counter.builder(WEBHOOK_EVENTS).tag("site", site).tag("type", type == null ? "(unknown)" : type)
+                .tag("outcome", outcome)
+                .tag("reason", reason == null ? "" : reason)
+                .description("Webhook requests by site, event type and outcome").register(registry).increment();
+    }
+
+    public void proxySwitched(String from, String to, String reason) {
+        Counter.builder(PROXY_SWITCHES).tag("to", to).tag("reason", reason)
+                .description("Switches of the active site").register(registry).increment();
+    }
+
+    /** Items name kinds as the sync model does; webhook-policy upkeep and the like pass through. */
+    private static String kind(String kind) {
+        return kind == null ? "" : kind.toLowerCase(Locale.ROOT);
+    }
+}
