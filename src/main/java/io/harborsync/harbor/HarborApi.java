@@ -69,6 +69,11 @@ public interface HarborApi {
 
     @GET
     @Path("/quotas")
+    RestResponse<List<Quota>> listQuotaPage(@QueryParam("reference") String reference, @QueryParam("page") int page,
+                                            @QueryParam("page_size") int pageSize);
+
+    @GET
+    @Path("/quotas")
     List<Quota> listQuotas(@QueryParam("reference") String reference, @QueryParam("reference_id") String referenceId);
 
     @PUT

@@ -176,6 +176,21 @@ public final class HarborClient {
         }
     }
 
+    /**
+     * Every project's quota by project id, in one paged listing: a full read needs the storage limit of
+     * every project, and one request per project would cost as much as all the other listings together.
+     */
+    public Map<Long, Quota> listProjectQuotas() {
+        Map<Long, Quota> byProject = new java.util.HashMap<>();
+        for (Quota q : all("list project quotas", page -> api.listQuotaPage("project", page, pageSize))) {
+            Object id = q.ref() == null ? null : q.ref().get("id");
+            if (id instanceof Number n) {
+                byProject.put(n.longValue(), q);
+            }
+        }
+        return byProject;
+    }
+
     public Optional<Quota> projectQuota(long projectId) {
         List<Quota> quotas = call("get quota of project id " + projectId,
                 () -> api.listQuotas("project", Long.toString(projectId)));

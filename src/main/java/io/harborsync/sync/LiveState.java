@@ -17,6 +17,7 @@ import io.harborsync.sync.Values.Value;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the sites hold right now, read for one {@link Scope}. A failed read never shrinks the
@@ -52,52 +59,109 @@ final class LiveState {
         }
     }
 
+    /**
+     * Reads the sites at the same time, and on each site as many projects at once as the site's client
+     * lets requests through (harbor-sync.http.max-concurrency): a full read is thousands of small
+     * listings, so its time is their latency divided by the requests in flight.
+     */
     static LiveState read(Map<String, HarborClient> clients, Scope scope, Set<String> proxyCacheRegistries) {
         LiveState s = new LiveState();
-        clients.forEach((site, client) -> s.readSite(site, client, scope, proxyCacheRegistries));
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        List<ExecutorService> pools = new ArrayList<>();
+        // One thread per site waits for that site's project reads, which run on the site's own pool.
+        ExecutorService sitePool = Executors.newFixedThreadPool(Math.max(1, clients.size()), daemonThreads("site"));
+        pools.add(sitePool);
+        try {
+            clients.forEach((site, client) -> {
+                ExecutorService pool = Executors.newFixedThreadPool(client.maxConcurrency(), daemonThreads(site));
+                pools.add(pool);
+                reads.add(CompletableFuture.runAsync(
+                        () -> s.readSite(site, client, scope, proxyCacheRegistries, pool), sitePool));
+            });
+            reads.forEach(LiveState::join);
+        } finally {
+            pools.forEach(ExecutorService::shutdownNow);
+        }
         return s;
     }
 
-    private void readSite(String site, HarborClient client, Scope scope, Set<String> proxyCacheRegistries) {
+    private void readSite(String site, HarborClient client, Scope scope, Set<String> proxyCacheRegistries,
+                          ExecutorService pool) {
         List<Project> projects;
+        Map<Long, Quota> quotas = null;
         try {
-            projects = scope.project().isPresent()
-                    ? client.findProject(scope.project().get()).map(List::of).orElse(List.of())
-                    : client.listProjects();
+            if (scope.project().isPresent()) {
+                projects = client.findProject(scope.project().get()).map(List::of).orElse(List.of());
+            } else {
+                projects = client.listProjects();
+                // After the projects, so that every project listed already has its quota.
+                quotas = client.listProjectQuotas();
+            }
         } catch (HarborException e) {
-            unknownSites.put(site, e.getMessage());
+            synchronized (this) {
+                unknownSites.put(site, e.getMessage());
+            }
             return;
         }
-        Map<Long, String> registryNames = null;
+        Map<Long, String> registryNames = new HashMap<>();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
         for (Project p : projects) {
+            Map<Long, Quota> q = quotas;
+            reads.add(CompletableFuture.runAsync(() -> readProjectOrMarkUnknown(site, client, p, q,
+                    proxyCacheRegistries, registryNames), pool));
+        }
+        reads.forEach(LiveState::join);
+    }
+
+    private void readProjectOrMarkUnknown(String site, HarborClient client, Project p, Map<Long, Quota> quotas,
+                                          Set<String> proxyCacheRegistries, Map<Long, String> registryNames) {
+        try {
             String registry = null;
-            try {
-                if (p.isProxyCache()) {
-                    if (registryNames == null) {
-                        registryNames = new HashMap<>();
-                        for (io.harborsync.harbor.HarborModel.Registry r : client.listRegistries()) {
-                            registryNames.put(r.id(), r.name());
-                        }
-                    }
-                    registry = registryNames.get(p.registryId());
-                    if (registry == null || !proxyCacheRegistries.contains(registry)) {
+            if (p.isProxyCache()) {
+                registry = registryName(client, p.registryId(), registryNames);
+                if (registry == null || !proxyCacheRegistries.contains(registry)) {
+                    synchronized (this) {
                         proxyCache.add(p.name()); // no endpoint of the same name is known on every site
-                        continue;
                     }
+                    return;
                 }
-                readProject(site, client, p, registry);
-            } catch (HarborException e) {
+            }
+            readProject(site, client, p, registry, quotas);
+        } catch (HarborException e) {
+            synchronized (this) {
                 unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(p.name());
                 forgetChildren(site, p.name());
             }
         }
     }
 
-    private void readProject(String site, HarborClient client, Project p, String proxyCacheRegistry) {
-        Long storage = client.projectQuota(p.projectId()).map(Quota::hardStorage).orElse(null);
+    /** Marks the registry names of a site as listed (no registry has a negative id). */
+    private static final Long LISTED = -1L;
+
+    /** Registry endpoints are listed once per site read, and only if a proxy-cache project needs them. */
+    private static String registryName(HarborClient client, Long registryId, Map<Long, String> names) {
+        synchronized (names) {
+            if (!names.containsKey(LISTED)) {
+                for (io.harborsync.harbor.HarborModel.Registry r : client.listRegistries()) {
+                    names.put(r.id(), r.name());
+                }
+                names.put(LISTED, null);
+            }
+            return names.get(registryId);
+        }
+    }
+
+    private void readProject(String site, HarborClient client, Project p, String proxyCacheRegistry,
+                             Map<Long, Quota> quotas) {
+        Optional<Quota> quota = quotas != null ? Optional.ofNullable(quotas.get(p.projectId()))
+                : client.projectQuota(p.projectId());
+        Long storage = quota.map(Quota::hardStorage).orElse(null);
         put(Kind.PROJECT, p.name(), site, projectValue(p, storage, proxyCacheRegistry));
-        parseTime(p.updateTime()).ifPresent(t ->
-                projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t));
+        parseTime(p.updateTime()).ifPresent(t -> {
+            synchronized (this) {
+                projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t);
+            }
+        });
         for (Member m : client.listMembers(p.name())) {
             put(Kind.MEMBER, Keys.member(p.name(), m.entityName(), m.isGroup()), site, new MemberValue(m.roleId()));
         }
@@ -120,7 +184,27 @@ final class LiveState {
         }
     }
 
-    private void put(Kind kind, String key, String site, Value v) {
+    private static void join(CompletableFuture<Void> f) {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String site) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "harbor-sync-read-" + site + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private synchronized void put(Kind kind, String key, String site, Value v) {
         values.get(kind).computeIfAbsent(key, x -> new TreeMap<>()).put(site, v);
     }
 

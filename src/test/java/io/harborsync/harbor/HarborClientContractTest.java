@@ -80,6 +80,8 @@ class HarborClientContractTest {
 
         client.setStorageLimit(p, -1);
         assertThat(client.projectQuota(id)).get().extracting(Quota::hardStorage).isEqualTo(-1L);
+        assertThat(client.listProjectQuotas()).as("every project's quota in one listing, keyed by project id")
+                .hasSizeGreaterThanOrEqualTo(1).extractingByKey(id).extracting(Quota::hardStorage).isEqualTo(-1L);
 
         client.updateProject(p, new ProjectReq(null, null, Map.of("enable_content_trust", "false"), null, null, null));
         assertThat(client.metadata(p)).containsEntry("enable_content_trust", "false");
