@@ -374,7 +374,7 @@ public final class Bootstrap {
             }
         }
         say(s, "webhook policies -> " + WebhookPolicies.address(webhookUrl.get(), s.name()),
-                projects.size() + " projects: " + counts.getOrDefault(WebhookPolicies.Outcome.CREATED, 0)
+                "in " + projects.size() + " project(s): " + counts.getOrDefault(WebhookPolicies.Outcome.CREATED, 0)
                         + " created, " + counts.getOrDefault(WebhookPolicies.Outcome.UPDATED, 0) + " updated, "
                         + counts.getOrDefault(WebhookPolicies.Outcome.IN_PLACE, 0) + " already in place"
                         + (s.webhookSecret().isEmpty() ? " (no webhook-secret configured for this site)" : ""));

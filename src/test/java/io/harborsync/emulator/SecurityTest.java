@@ -72,7 +72,7 @@ class SecurityTest {
         assertEquals(0, json(c().get("robots")).size(), "no system robots");
         assertEquals(409, c().post("robots", Map.of("name", "ci", "level", "project", "duration", -1,
                 "permissions", List.of(Map.of("kind", "project", "namespace", "robo",
-                        "access", List.of(Map.of("resource", "repository", "action", "pull"))))))).statusCode());
+                        "access", List.of(Map.of("resource", "repository", "action", "pull")))))).statusCode());
         assertEquals(400, c().post("robots", Map.of("name", "ci2", "level", "system", "duration", -1,
                 "permissions", List.of(Map.of("kind", "system", "namespace", "/",
                         "access", List.of(Map.of("resource", "repository", "action", "delete"))))))
