@@ -265,6 +265,27 @@ class BootstrapTest {
     }
 
     @Test
+    void anEndpointPointingElsewhereIsCorrectedWithTheRobotsNewSecret() {
+        run(false);
+        JsonNode registry = byName(json(http("h1").get("registries")), "harbor-sync-h2");
+        f.client("h1").updateRegistry(registry.get("id").asLong(), new io.harborsync.harbor.HarborModel.RegistryUpdate(
+                null, null, "http://old-h2.invalid", null, "robot$someone-else", "Old-secret1", null));
+        h1Traffic.clear();
+        h2Traffic.clear();
+
+        String out = run(false);
+
+        JsonNode fixed = byName(json(http("h1").get("registries")), "harbor-sync-h2");
+        assertThat(fixed.get("id").asLong()).isEqualTo(registry.get("id").asLong());
+        assertThat(fixed.get("url").asText()).isEqualTo(f.emulator("h2").baseUrl().toString().replaceAll("/+$", ""));
+        assertThat(fixed.path("credential").path("access_key").asText()).isEqualTo("robot$harbor-sync-replication");
+        assertThat(writes(h1Traffic)).containsExactly("PUT /api/v2.0/registries/" + registry.get("id").asLong());
+        assertThat(writes(h2Traffic)).hasSize(1).allMatch(w -> w.startsWith("PATCH /api/v2.0/robots/"));
+        assertThat(loginProbe("h2", "robot$harbor-sync-replication", registrySecretSent(h1Traffic))).isEqualTo(404);
+        assertThat(out).contains("h1: replication policy harbor-sync-h1-to-h2 already in place");
+    }
+
+    @Test
     void dryRunReportsAndWritesNothing() {
         http("h1").createProject("team-a", false);
         h1Traffic.clear();
