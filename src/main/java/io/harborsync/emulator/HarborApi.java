@@ -1075,12 +1075,21 @@ final class HarborApi {
 
     private ArrayNode robotPermissions(ObjectNode body) {
         ArrayNode perms = Json.array(body, "robot", "permissions");
-        if (perms == null) perms = Json.arr();
+        // Harbor's robot handler validates in this order before anything else (incl. the 409 on a taken name)
+        if (perms == null || perms.isEmpty()) throw ApiError.badRequest("bad request empty permission");
         for (JsonNode perm : perms) {
             String kind = Json.str(perm, "robot.permissions", "kind");
             Json.str(perm, "robot.permissions", "namespace");
-            Json.array(perm, "robot.permissions", "access");
-            if (!"system".equals(kind) && !"project".equals(kind)) throw ApiError.badRequest("bad request error level: " + kind);
+            ArrayNode access = Json.array(perm, "robot.permissions", "access");
+            if (access == null || access.isEmpty()) throw ApiError.badRequest("bad request empty access");
+            if (!"system".equals(kind) && !"project".equals(kind)) throw ApiError.badRequest("bad request permission level: " + kind);
+            for (JsonNode a : access) {
+                String resource = Json.str(a, "robot.permissions.access", "resource");
+                String action = Json.str(a, "robot.permissions.access", "action");
+                if (!RobotCatalogue.allows(kind, resource, action)) {
+                    throw ApiError.badRequest("bad request permission: " + resource + ":" + action);
+                }
+            }
         }
         return perms;
     }

@@ -164,6 +164,10 @@ public interface HarborApi {
     @Path("/robots/{id}")
     Robot getRobot(@PathParam("id") long id);
 
+    @PUT
+    @Path("/robots/{id}")
+    void updateRobot(@PathParam("id") long id, Robot req);
+
     @PATCH
     @Path("/robots/{id}")
     RobotSec refreshRobotSecret(@PathParam("id") long id, RobotSec req);
@@ -184,6 +188,10 @@ public interface HarborApi {
     @GET
     @Path("/registries/{id}")
     Registry getRegistry(@PathParam("id") long id);
+
+    @PUT
+    @Path("/registries/{id}")
+    void updateRegistry(@PathParam("id") long id, RegistryUpdate req);
 
     @DELETE
     @Path("/registries/{id}")

@@ -324,6 +324,14 @@ public final class HarborClient {
         return call("get robot " + id, () -> api.getRobot(id));
     }
 
+    /**
+     * Replaces a robot's permissions, description, duration and disable flag. The body must repeat the
+     * name with its prefix and the level (api-notes §7.1); needs a user, not a robot.
+     */
+    public void updateRobot(long id, Robot robot) {
+        run("update robot " + robot.name(), () -> api.updateRobot(id, robot));
+    }
+
     /** Puts a known secret on a robot (8–128 chars with upper, lower and digit); needs a user, not a robot. */
     public void setRobotSecret(long id, String secret) {
         call("set secret of robot " + id, () -> api.refreshRobotSecret(id, new RobotSec(secret)));
@@ -346,6 +354,10 @@ public final class HarborClient {
 
     public Registry getRegistry(long id) {
         return call("get registry " + id, () -> api.getRegistry(id));
+    }
+
+    public void updateRegistry(long id, RegistryUpdate req) {
+        run("update registry " + id, () -> api.updateRegistry(id, req));
     }
 
     public void deleteRegistry(long id) {

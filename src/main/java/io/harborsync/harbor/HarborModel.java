@@ -196,6 +196,17 @@ public final class HarborModel {
                            RegistryCredential credential, String status) {
     }
 
+    /** Body of PUT /registries/{id}: flat credential fields; the type of a registry cannot be changed. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RegistryUpdate(String name, String description, String url, String credentialType,
+                                 String accessKey, String accessSecret, Boolean insecure) {
+        @Override
+        public String toString() {
+            return "RegistryUpdate[name=" + name + ", url=" + url + ", accessKey=" + accessKey + ", accessSecret=***]";
+        }
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)

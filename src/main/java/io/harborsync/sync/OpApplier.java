@@ -9,15 +9,12 @@ import io.harborsync.harbor.HarborModel.Project;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.harbor.HarborModel.UserEntity;
 import io.harborsync.harbor.HarborModel.UserGroup;
-import io.harborsync.harbor.HarborModel.WebhookPolicy;
-import io.harborsync.harbor.HarborModel.WebhookTarget;
 import io.harborsync.sync.Decision.Op;
 import io.harborsync.sync.Values.ArtifactValue;
 import io.harborsync.sync.Values.MemberValue;
 import io.harborsync.sync.Values.ProjectValue;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,9 +22,6 @@ import java.util.TreeSet;
 
 /** Turns one decided operation into Harbor calls on its site. Ids are looked up there, by name. */
 final class OpApplier {
-    static final String WEBHOOK_POLICY_NAME = "harbor-sync";
-    static final List<String> WEBHOOK_EVENTS = List.of("PUSH_ARTIFACT", "DELETE_ARTIFACT");
-
     enum Outcome { APPLIED, UNRESOLVABLE }
 
     private final Map<String, HarborClient> clients;
@@ -174,26 +168,8 @@ final class OpApplier {
 
     /** Every project needs its own webhook policy pointing at the daemon (Harbor has no system-wide one). */
     void ensureWebhookPolicy(HarborClient c, String project) {
-        if (settings.webhookUrl().isEmpty()) {
-            return;
-        }
-        String address = settings.webhookUrl().get().replaceAll("/+$", "") + "/webhooks/" + c.site();
-        String secret = settings.webhookSecrets().get(c.site());
-        WebhookPolicy want = new WebhookPolicy(null, WEBHOOK_POLICY_NAME, "harbor-sync: keeps the sites in step",
-                null, List.of(new WebhookTarget("http", address, secret, false, "Default")), WEBHOOK_EVENTS, true);
-        for (WebhookPolicy p : c.listWebhookPolicies(project)) {
-            if (WEBHOOK_POLICY_NAME.equals(p.name())) {
-                WebhookTarget t = p.targets() == null || p.targets().isEmpty() ? null : p.targets().get(0);
-                boolean same = t != null && address.equals(t.address()) && Boolean.TRUE.equals(p.enabled())
-                        && p.eventTypes() != null && p.eventTypes().containsAll(WEBHOOK_EVENTS)
-                        && (secret == null || secret.equals(t.authHeader()));
-                if (!same) {
-                    c.updateWebhookPolicy(project, p.id(), want);
-                }
-                return;
-            }
-        }
-        c.createWebhookPolicy(project, want);
+        settings.webhookUrl().ifPresent(url ->
+                WebhookPolicies.ensure(c, project, url, settings.webhookSecrets().get(c.site()), false));
     }
 
     private static void ignoreNotFound(Runnable r) {

@@ -71,6 +71,14 @@ class SecurityTest {
         assertEquals(1, list.size());
         assertEquals(0, json(c().get("robots")).size(), "no system robots");
         assertEquals(409, c().post("robots", Map.of("name", "ci", "level", "project", "duration", -1,
-                "permissions", List.of(Map.of("kind", "project", "namespace", "robo", "access", List.of())))).statusCode());
+                "permissions", List.of(Map.of("kind", "project", "namespace", "robo",
+                        "access", List.of(Map.of("resource", "repository", "action", "pull")))))).statusCode());
+        assertEquals(400, c().post("robots", Map.of("name", "ci2", "level", "system", "duration", -1,
+                "permissions", List.of(Map.of("kind", "system", "namespace", "/",
+                        "access", List.of(Map.of("resource", "repository", "action", "delete"))))))
+                .statusCode(), "repository:delete is a project permission, not a system one");
+        assertEquals(400, c().post("robots", Map.of("name", "ci3", "level", "system", "duration", -1,
+                "permissions", List.of(Map.of("kind", "project", "namespace", "*", "access", List.of())))).statusCode(),
+                "empty access");
     }
 }
