@@ -50,6 +50,8 @@ final class LiveState {
     final Map<String, Set<String>> unknownChildren = new HashMap<>();
     /** Proxy-cache projects: skipped, reported. */
     final Set<String> proxyCache = new TreeSet<>();
+    /** site -> project -> its id there (ids are per site). */
+    private final Map<String, Map<String, Long>> projectIds = new HashMap<>();
     /** site -> project -> Harbor's update_time, for the "newest" policy. */
     final Map<String, Map<String, Instant>> projectChangedAt = new HashMap<>();
 
@@ -157,6 +159,9 @@ final class LiveState {
                 : client.projectQuota(p.projectId());
         Long storage = quota.map(Quota::hardStorage).orElse(null);
         put(Kind.PROJECT, p.name(), site, projectValue(p, storage, proxyCacheRegistry));
+        synchronized (this) {
+            projectIds.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), p.projectId());
+        }
         parseTime(p.updateTime()).ifPresent(t -> {
             synchronized (this) {
                 projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t);
@@ -266,6 +271,10 @@ final class LiveState {
             }
         }
         return new KeyState(kind, key, present, absent, unknown, base, fresh, changedAt);
+    }
+
+    synchronized Long projectId(String site, String project) {
+        return projectIds.getOrDefault(site, Map.of()).get(project);
     }
 
     Set<String> keys(Kind kind) {

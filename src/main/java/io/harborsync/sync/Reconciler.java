@@ -39,6 +39,13 @@ public final class Reconciler {
     private final SyncSettings settings;
     private final OpApplier applier;
     private final Clock clock;
+    /**
+     * When each (site, project, id)'s webhook policy was last found in place. Checking it costs one request
+     * per project and site, as much as reading the members of every project: a policy once in place is
+     * checked again only after {@link #WEBHOOK_RECHECK} (someone may have removed it by hand).
+     */
+    private final Map<String, Instant> webhookChecked = new java.util.concurrent.ConcurrentHashMap<>();
+    static final java.time.Duration WEBHOOK_RECHECK = java.time.Duration.ofHours(1);
 
     public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock) {
         this.clients = new LinkedHashMap<>(clients);
@@ -230,9 +237,17 @@ public final class Reconciler {
         if (settings.webhookUrl().isEmpty()) {
             return;
         }
+        Instant now = clock.instant();
         live.values.get(Kind.PROJECT).forEach((project, bySite) -> bySite.keySet().forEach(site -> {
+            // Keyed by the project's id too: a project deleted and created again is checked at once.
+            String checkedKey = site + "/" + project + "/" + live.projectId(site, project);
+            Instant checked = webhookChecked.get(checkedKey);
+            if (checked != null && checked.plus(WEBHOOK_RECHECK).isAfter(now)) {
+                return;
+            }
             try {
                 applier.ensureWebhookPolicy(clients.get(site), project);
+                webhookChecked.put(checkedKey, now);
             } catch (HarborException.NotFound deletedMeanwhile) {
                 // deleted by this reconcile or by a user since it was read: nothing to watch
             } catch (HarborException e) {

@@ -370,4 +370,40 @@ class ReconcilerTest {
         assertThat(h2.getProject("dh-cache").registryId()).isEqualTo(dockerhubOnH2);
         assertThat(mapped.run(Scope.ALL, false, false).planned()).isEmpty();
     }
+
+    @Test
+    void webhookPoliciesAreCheckedOncePerProjectAndAgainWhenTheProjectIsRecreated() {
+        SyncSettings d = SyncSettings.defaults("h1");
+        Reconciler withHooks = f.reconciler(new SyncSettings(d.policy(), d.maxDeleteFraction(), d.deletionDisabled(),
+                Optional.of("http://harbor-sync.example:8080"), Map.of(), d.groupType()));
+        h1.createProject(project("hooked"));
+        java.util.concurrent.atomic.AtomicInteger policyReads = new java.util.concurrent.atomic.AtomicInteger();
+        io.harborsync.emulator.ExchangeListener count = ex -> {
+            if (ex.method().equals("GET") && ex.rawPath().endsWith("/webhook/policies")) {
+                policyReads.incrementAndGet();
+            }
+        };
+        f.emulators.values().forEach(e -> e.addExchangeListener(count));
+        try {
+            withHooks.run(Scope.ALL, false, false);
+            assertThat(h2.listWebhookPolicies("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+            assertThat(h1.listWebhookPolicies("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+
+            // The copy on h2 got its policy when it was created; the run after that finds it in place.
+            withHooks.run(Scope.ALL, false, false);
+            f.emulators.values().forEach(e -> e.awaitIdle(java.time.Duration.ofSeconds(5)));
+            policyReads.set(0);
+            withHooks.run(Scope.ALL, false, false);
+            f.emulators.values().forEach(e -> e.awaitIdle(java.time.Duration.ofSeconds(5)));
+            assertThat(policyReads).as("a policy found in place is not read again on every reconcile").hasValue(0);
+
+            // Deleted and created again by a user on h1 (a new id, no policy): checked at once.
+            h1.deleteProject("hooked");
+            h1.createProject(project("hooked"));
+            withHooks.run(Scope.ALL, false, false);
+            assertThat(h1.listWebhookPolicies("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+        } finally {
+            f.emulators.values().forEach(e -> e.removeExchangeListener(count));
+        }
+    }
 }
