@@ -1,0 +1,162 @@
+package io.harborsync.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code harbor-sync lab ...} through picocli, with a fake kind, the Fabric8 mock server and a recording helm. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class LabUpTest {
+    static final String ADMIN_PASSWORD = "Lab-Admin-Secret-42";
+    KubernetesClient client;
+    @TempDir
+    Path tmp;
+    Path bin;
+    LabSettings settings;
+    RecordingHelm helm = new RecordingHelm();
+
+    record Install(String release, String namespace, String chart, List<Path> values) {
+    }
+
+    static final class RecordingHelm implements HelmReleases {
+        final List<Install> installs = new ArrayList<>();
+
+        @Override
+        public Optional<String> deployedChart(String release, String namespace, String kubeconfig) {
+            return installs.stream().filter(i -> i.namespace().equals(namespace) && i.release().equals(release))
+                    .map(Install::chart).reduce((a, b) -> b);
+        }
+
+        @Override
+        public void upgradeInstall(Chart chart, String release, String namespace, List<Path> valuesFiles,
+                                   Duration timeout, String kubeconfig) {
+            installs.add(new Install(release, namespace, chart.nameAndVersion(), valuesFiles));
+        }
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void lab() throws Exception {
+        bin = Files.createDirectory(tmp.resolve("bin"));
+        LabFixture.fakeKind(bin);
+        LabFixture.seedKubeSystem(client);
+        settings = new LabSettings("harbor-sync-lab", Optional.empty(), Path.of("kind/cluster.yaml"),
+                LabFixture.CONTOUR_MANIFEST.toString(), Duration.ofSeconds(20), Duration.ofMillis(50),
+                tmp.resolve("cert"), Path.of("ssl/certificate.yaml"), Path.of("deploy/harbor"), Duration.ofMinutes(1));
+    }
+
+    Run lab(String... args) {
+        Kind kind = new Kind(Optional.empty(), "/nonexistent:" + bin);
+        LabCommand command = new LabCommand();
+        command.lab = new Lab(List.of(new HarborStep(helm, Optional.of(ADMIN_PASSWORD)), new TlsStep(),
+                new CorednsStep(), new ContourStep(), new ClusterStep(kind)));
+        command.settings = settings;
+        command.kind = kind;
+        command.cluster = new ClusterStep(kind);
+        command.contexts = () -> LabContext.of(settings, client, "apiVersion: v1", Clock.systemUTC());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void upRunsEveryStepInOrderAndASecondRunChangesNothing() throws Exception {
+        Run first;
+        try (AutoCloseable controllers = LabFixture.readyController(client)) {
+            first = lab("up");
+        }
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out().lines()).containsExactly(
+                "[1/5] cluster ... created kind cluster harbor-sync-lab",
+                "[2/5] contour ... created 4 resources, ready",
+                "[3/5] coredns ... patched (hosts -> 10.96.100.100), restarted coredns",
+                "[4/5] tls ... generated a new CA and certificate in " + tmp.resolve("cert")
+                        + "; secret harbor-tls written in h1, h2, harbor-proxy",
+                "[5/5] harbor ... installed harbor-1.19.1 in h1, h2; admin password in secret harbor-admin"
+                        + " (key HARBOR_ADMIN_PASSWORD) of h1, h2");
+        assertThat(LabFixture.kindCalls(bin)).containsExactly(
+                "get clusters", "create cluster --name harbor-sync-lab --config kind/cluster.yaml");
+        assertThat(helm.installs).containsExactly(
+                new Install("harbor", "h1", "harbor-1.19.1",
+                        List.of(Path.of("deploy/harbor/values-common.yaml"), Path.of("deploy/harbor/values-h1.yaml"))),
+                new Install("harbor", "h2", "harbor-1.19.1",
+                        List.of(Path.of("deploy/harbor/values-common.yaml"), Path.of("deploy/harbor/values-h2.yaml"))));
+        assertThat(client.secrets().inNamespace("h2").withName("harbor-admin").get().getStringData())
+                .containsEntry("HARBOR_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        assertThat(first.out() + first.err()).doesNotContain(ADMIN_PASSWORD);
+
+        Run second = lab("up");
+
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out().lines()).containsExactly(
+                "[1/5] cluster ... already in place",
+                "[2/5] contour ... already in place",
+                "[3/5] coredns ... already in place",
+                "[4/5] tls ... already in place",
+                "[5/5] harbor ... already in place");
+        assertThat(LabFixture.kindCalls(bin)).containsExactly(
+                "get clusters", "create cluster --name harbor-sync-lab --config kind/cluster.yaml", "get clusters");
+        assertThat(helm.installs).hasSize(2);
+    }
+
+    @Test
+    void aFailingStepStopsTheRunWithItsNameAndLaterStepsDoNotRun() throws Exception {
+        Files.createFile(bin.resolve("fail"));
+
+        Run run = lab("up");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("lab up failed at step 'cluster': kind exited with 1: "
+                + "Creating cluster ...\nERROR: failed to create cluster: node could not start");
+        assertThat(run.out().lines()).containsExactly("[1/5] cluster ... failed");
+        assertThat(client.namespaces().withName("projectcontour").get()).isNull();
+        assertThat(helm.installs).isEmpty();
+    }
+
+    @Test
+    void aStepRunsAloneAndDownDeletesTheCluster() throws Exception {
+        Run tls = lab("tls");
+        assertThat(tls.out()).startsWith("[1/1] tls ... generated a new CA and certificate");
+        assertThat(LabFixture.kindCalls(bin)).isEmpty();
+
+        assertThat(lab("down").out().strip()).isEqualTo("no kind cluster harbor-sync-lab: nothing to delete");
+        assertThat(lab("cluster").exit()).isZero();
+        assertThat(lab("down").out().strip()).isEqualTo("deleted kind cluster harbor-sync-lab");
+        assertThat(LabFixture.kindCalls(bin)).endsWith("get clusters", "delete cluster --name harbor-sync-lab");
+    }
+
+    @Test
+    void withoutKindTheMessageSaysHowToGetIt() {
+        Kind none = new Kind(Optional.empty(), tmp.resolve("empty").toString());
+        LabCommand command = new LabCommand();
+        command.lab = new Lab(List.of(new ClusterStep(none)));
+        command.settings = settings;
+        command.contexts = () -> LabContext.of(settings, client, "", Clock.systemUTC());
+        StringWriter err = new StringWriter();
+        int exit = new CommandLine(command).setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err, true)).execute("up");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("lab up failed at step 'cluster': kind not found on PATH: "
+                + Kind.INSTALL_HINT);
+    }
+}
