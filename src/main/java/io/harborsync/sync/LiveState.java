@@ -189,6 +189,117 @@ final class LiveState {
         }
     }
 
+    /**
+     * What a reconcile wrote, read back only where it wrote: per project and site, the groups of keys it
+     * touched ({@link #PROJECT_GROUP}, {@link #MEMBERS_GROUP} or a repository name). Everything else is
+     * taken from {@code before}, which this run read moments ago. Reading back whole projects instead
+     * would cost more than the changes themselves.
+     */
+    static LiveState readBack(LiveState before, Map<String, HarborClient> clients,
+                              Map<String, Map<String, Set<String>>> touched) {
+        LiveState after = before.copy();
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        Map<String, ExecutorService> pools = new HashMap<>();
+        try {
+            touched.forEach((project, bySite) -> bySite.forEach((site, groups) -> {
+                HarborClient client = clients.get(site);
+                ExecutorService pool = pools.computeIfAbsent(site,
+                        s -> Executors.newFixedThreadPool(client.maxConcurrency(), daemonThreads(s)));
+                reads.add(CompletableFuture.runAsync(() -> after.reread(site, client, project, groups), pool));
+            }));
+            reads.forEach(LiveState::join);
+        } finally {
+            pools.values().forEach(ExecutorService::shutdownNow);
+        }
+        return after;
+    }
+
+    static final String PROJECT_GROUP = "";
+    static final String MEMBERS_GROUP = ":members";
+
+    private void reread(String site, HarborClient client, String project, Set<String> groups) {
+        try {
+            if (groups.contains(PROJECT_GROUP)) {
+                Optional<Project> p = client.findProject(project);
+                if (p.isEmpty()) {
+                    synchronized (this) {
+                        values.get(Kind.PROJECT).getOrDefault(project, new TreeMap<>()).remove(site);
+                        forgetChildren(site, project); // a deleted project takes everything in it along
+                    }
+                    return;
+                }
+                Long storage = client.projectQuota(p.get().projectId()).map(Quota::hardStorage).orElse(null);
+                // Proxy-cache projects are synced only when their endpoint has the same name everywhere.
+                String registry = p.get().isProxyCache() ? proxyCacheRegistryOf(project) : null;
+                put(Kind.PROJECT, project, site, projectValue(p.get(), storage, registry));
+            }
+            if (groups.contains(MEMBERS_GROUP)) {
+                List<Member> members = client.listMembers(project);
+                synchronized (this) {
+                    forget(Kind.MEMBER, site, k -> Keys.projectOf(k).equals(project));
+                    for (Member m : members) {
+                        put(Kind.MEMBER, Keys.member(project, m.entityName(), m.isGroup()), site,
+                                new MemberValue(m.roleId()));
+                    }
+                }
+            }
+            for (String repo : groups) {
+                if (repo.equals(PROJECT_GROUP) || repo.equals(MEMBERS_GROUP)) {
+                    continue;
+                }
+                String repoKey = Keys.repository(project, repo);
+                List<Artifact> artifacts;
+                try {
+                    artifacts = client.listArtifacts(project, repo);
+                } catch (HarborException.NotFound gone) {
+                    artifacts = null; // Harbor removes a repository with its last artifact
+                }
+                List<Artifact> found = artifacts;
+                synchronized (this) {
+                    forget(Kind.ARTIFACT, site, k -> k.startsWith(repoKey + "@"));
+                    if (found == null) {
+                        forget(Kind.REPOSITORY, site, repoKey::equals);
+                    } else {
+                        put(Kind.REPOSITORY, repoKey, site, RepositoryValue.EXISTS);
+                        for (Artifact a : found) {
+                            put(Kind.ARTIFACT, Keys.artifact(project, repo, a.digest()), site, artifactValue(a));
+                        }
+                    }
+                }
+            }
+        } catch (HarborException e) {
+            synchronized (this) {
+                unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
+            }
+        }
+    }
+
+    private synchronized String proxyCacheRegistryOf(String project) {
+        return values.get(Kind.PROJECT).getOrDefault(project, Map.of()).values().stream()
+                .map(v -> ((ProjectValue) v).proxyCacheRegistry()).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+    }
+
+    private void forget(Kind kind, String site, java.util.function.Predicate<String> which) {
+        values.get(kind).forEach((key, bySite) -> {
+            if (which.test(key)) {
+                bySite.remove(site);
+            }
+        });
+    }
+
+    private synchronized LiveState copy() {
+        LiveState c = new LiveState();
+        values.forEach((kind, byKey) -> byKey.forEach((key, bySite) ->
+                c.values.get(kind).put(key, new TreeMap<>(bySite))));
+        c.unknownSites.putAll(unknownSites);
+        unknownChildren.forEach((site, projects) -> c.unknownChildren.put(site, new HashSet<>(projects)));
+        c.proxyCache.addAll(proxyCache);
+        projectChangedAt.forEach((site, m) -> c.projectChangedAt.put(site, new HashMap<>(m)));
+        projectIds.forEach((site, m) -> c.projectIds.put(site, new HashMap<>(m)));
+        return c;
+    }
+
     private static void join(CompletableFuture<Void> f) {
         try {
             f.join();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -301,7 +302,7 @@ public final class Reconciler {
                 failed.add(d);
             }
         }
-        moveBase(decisions, blocked, failed, scope, r);
+        moveBase(decisions, blocked, failed, live, r);
     }
 
     /**
@@ -333,19 +334,25 @@ public final class Reconciler {
 
     /**
      * The base moves only to what the sites verifiably hold now: keys that had writes are read back
-     * (per project) before their record changes.
+     * where they were written (LiveState.readBack) before their record changes.
      */
-    private void moveBase(List<Decision> decisions, Set<Op> blocked, Set<Decision> failed, Scope scope, Report r) {
-        Set<String> touched = new TreeSet<>();
+    private void moveBase(List<Decision> decisions, Set<Op> blocked, Set<Decision> failed, LiveState live, Report r) {
+        // project -> site -> groups of keys written there (see LiveState.readBack)
+        Map<String, Map<String, Set<String>>> touched = new TreeMap<>();
         for (Decision d : decisions) {
             if (d.needsWork() && !failed.contains(d) && d.ops().stream().noneMatch(blocked::contains)) {
-                touched.add(Keys.projectOf(d.key()));
+                for (Op op : d.ops()) {
+                    String group = switch (op.kind()) {
+                        case PROJECT -> LiveState.PROJECT_GROUP;
+                        case MEMBER -> LiveState.MEMBERS_GROUP;
+                        case REPOSITORY, ARTIFACT -> Keys.repositoryName(op.key());
+                    };
+                    touched.computeIfAbsent(Keys.projectOf(op.key()), p -> new TreeMap<>())
+                            .computeIfAbsent(op.site(), s -> new TreeSet<>()).add(group);
+                }
             }
         }
-        Map<String, LiveState> reread = new HashMap<>();
-        for (String project : touched) {
-            reread.put(project, LiveState.read(clients, Scope.project(project), settings.proxyCacheRegistries()));
-        }
+        LiveState after = LiveState.readBack(live, clients, touched);
         Instant now = clock.instant();
         for (Decision d : decisions) {
             if (failed.contains(d) || d.ops().stream().anyMatch(blocked::contains)) {
@@ -359,7 +366,6 @@ public final class Reconciler {
                 }
                 continue;
             }
-            LiveState after = reread.get(Keys.projectOf(d.key()));
             KeyState now2 = after.keyState(d.kind(), d.key(), sites, Optional.empty(), Set.of());
             if (!now2.unknown().isEmpty()) {
                 continue;
