@@ -50,6 +50,8 @@ final class LiveState {
     final Map<String, Set<String>> unknownChildren = new HashMap<>();
     /** Proxy-cache projects: skipped, reported. */
     final Set<String> proxyCache = new TreeSet<>();
+    /** site -> member key -> the membership's id there, so that a role change or removal needs no lookup. */
+    private final Map<String, Map<String, Long>> memberIds = new HashMap<>();
     /** site -> project -> its id there (ids are per site). */
     private final Map<String, Map<String, Long>> projectIds = new HashMap<>();
     /** site -> project -> Harbor's update_time, for the "newest" policy. */
@@ -168,7 +170,11 @@ final class LiveState {
             }
         });
         for (Member m : client.listMembers(p.name())) {
-            put(Kind.MEMBER, Keys.member(p.name(), m.entityName(), m.isGroup()), site, new MemberValue(m.roleId()));
+            String key = Keys.member(p.name(), m.entityName(), m.isGroup());
+            put(Kind.MEMBER, key, site, new MemberValue(m.roleId()));
+            synchronized (this) {
+                memberIds.computeIfAbsent(site, x -> new HashMap<>()).put(key, m.id());
+            }
         }
         for (Repository r : client.listRepositories(p.name())) {
             String repo = r.name().substring(p.name().length() + 1);
@@ -382,6 +388,10 @@ final class LiveState {
             }
         }
         return new KeyState(kind, key, present, absent, unknown, base, fresh, changedAt);
+    }
+
+    synchronized Optional<Long> memberId(String site, String memberKey) {
+        return Optional.ofNullable(memberIds.getOrDefault(site, Map.of()).get(memberKey));
     }
 
     synchronized Long projectId(String site, String project) {

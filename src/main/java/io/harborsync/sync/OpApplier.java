@@ -17,6 +17,7 @@ import io.harborsync.sync.Values.ProjectValue;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,12 +33,13 @@ final class OpApplier {
         this.settings = settings;
     }
 
-    Outcome apply(Op op) {
+    /** @param live what this run read: ids of memberships, so that changing one needs no lookup first */
+    Outcome apply(Op op, LiveState live) {
         HarborClient c = clients.get(op.site());
         switch (op.kind()) {
             case PROJECT -> project(c, op);
             case MEMBER -> {
-                return member(c, op);
+                return member(c, op, live.memberId(op.site(), op.key()));
             }
             case REPOSITORY -> ignoreNotFound(() -> c.deleteRepository(Keys.projectOf(op.key()),
                     Keys.repositoryName(op.key())));
@@ -107,7 +109,7 @@ final class OpApplier {
         return CveAllowlist.portable(v.cveExpiresAt(), v.cveIds().stream().map(CveItem::new).toList());
     }
 
-    private Outcome member(HarborClient c, Op op) {
+    private Outcome member(HarborClient c, Op op, Optional<Long> knownId) {
         String project = Keys.projectOf(op.key());
         String name = Keys.memberName(op.key());
         boolean group = Keys.memberIsGroup(op.key());
@@ -131,11 +133,16 @@ final class OpApplier {
                 }
             }
             case UPDATE -> {
-                long id = c.findMember(project, name, group).orElseThrow(() -> HarborException.of(c.site(),
-                        "update member " + name, 404, "NOT_FOUND", "member vanished")).id();
+                long id = knownId.orElseGet(() -> c.findMember(project, name, group).orElseThrow(() ->
+                        HarborException.of(c.site(), "update member " + name, 404, "NOT_FOUND", "member vanished")).id());
+                // The role is read back by id: a membership removed meanwhile is a 404 there, not a silent success.
                 c.updateMemberRole(project, id, ((MemberValue) op.value()).roleId());
             }
-            case DELETE -> c.findMember(project, name, group).ifPresent(m -> c.removeMember(project, m.id()));
+            case DELETE -> {
+                Optional<Long> id = knownId.isPresent() ? knownId
+                        : c.findMember(project, name, group).map(io.harborsync.harbor.HarborModel.Member::id);
+                id.ifPresent(m -> c.removeMember(project, m));
+            }
         }
         return Outcome.APPLIED;
     }

@@ -286,7 +286,7 @@ public final class Reconciler {
         for (Op op : ops) {
             Decision d = owner.get(op);
             try {
-                OpApplier.Outcome outcome = applier.apply(op);
+                OpApplier.Outcome outcome = applier.apply(op, live);
                 if (outcome == OpApplier.Outcome.UNRESOLVABLE) {
                     r.pending.add(item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
                             + " there); retried by the next reconcile"));
