@@ -116,14 +116,24 @@ public final class HttpProxyBackend implements ProxyBackend {
     /** A message with the status code only: the API server's answer can carry cluster details. */
     private ProxyBackendException failure(String what, KubernetesClientException e) {
         int code = e.getCode();
-        String why = switch (code) {
-            case 0 -> "the Kubernetes API could not be reached";
+        // No answer at all (refused, timed out, DNS): Fabric8 reports the I/O error without a Status.
+        boolean noAnswer = e.getStatus() == null && ioCause(e);
+        String why = noAnswer ? "the Kubernetes API could not be reached" : switch (code) {
             case 401, 403 -> "the Kubernetes API refused access (HTTP " + code
                     + "; the service account needs get and patch on httpproxies in " + namespace + ")";
             case 404 -> "it does not exist (kubectl apply -k deploy/proxy)";
             default -> "the Kubernetes API answered HTTP " + code;
         };
         return new ProxyBackendException(object().orElseThrow() + " " + what + ": " + why,
-                code == 0 || code >= 500, e);
+                noAnswer || code >= 500, e);
+    }
+
+    private static boolean ioCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
