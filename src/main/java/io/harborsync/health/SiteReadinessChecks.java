@@ -52,7 +52,8 @@ public class SiteReadinessChecks {
         }
     }
 
-    HealthCheckResponse check(Site site) {
+    /** One health check of a site (also what automatic failover asks, see io.harborsync.proxy). */
+    public HealthCheckResponse check(Site site) {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("site " + site.name())
                 .withData("url", site.url().toString());
         HarborClient client = sites.client(site.name());

@@ -57,6 +57,10 @@ public final class Reconciler {
         this.clock = clock;
     }
 
+    public SyncSettings settings() {
+        return settings;
+    }
+
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
         Instant started = clock.instant();
         LiveState live = LiveState.read(clients, scope, settings.proxyCacheRegistries());

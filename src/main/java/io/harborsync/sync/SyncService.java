@@ -35,8 +35,11 @@ public class SyncService {
     HarborSyncConfig config;
     @Inject
     SyncStatus status;
+    @Inject
+    io.harborsync.proxy.ActiveSite activeSite;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Resolved once; the policy in it is re-resolved per call for the active site of the moment. */
     private volatile SyncSettings settings;
     private volatile Reconciler reconciler;
 
@@ -48,21 +51,22 @@ public class SyncService {
                 .orElse(-1);
     }
 
-    /** Resolves and checks the sync settings; a mistake is a {@link ConfigProblem} naming the property. */
+    /**
+     * Resolves and checks the sync settings; a mistake is a {@link ConfigProblem} naming the property.
+     * The conflict policy follows the active site as it is now (a proxy switch changes it), so every
+     * reconcile captures its own settings.
+     */
     public SyncSettings settings() {
         if (settings == null) {
             settings = resolve();
         }
-        return settings;
+        return settings.withPolicy(ConflictPolicy.parse(config.conflictPolicy(), activeSite.name()));
     }
 
     private SyncSettings resolve() {
         Set<String> names = new java.util.TreeSet<>();
         sites.all().forEach(s -> names.add(s.name()));
-        String active = config.activeSite().orElse(names.iterator().next());
-        if (!names.contains(active)) {
-            throw new ConfigProblem("harbor-sync.active-site: '" + active + "' is not one of the sites " + names);
-        }
+        String active = activeSite.name(); // checks harbor-sync.active-site
         ConflictPolicy policy;
         try {
             policy = ConflictPolicy.parse(config.conflictPolicy(), active);
@@ -99,10 +103,11 @@ public class SyncService {
     }
 
     private Reconciler reconciler() {
-        if (reconciler == null) {
+        SyncSettings now = settings();
+        if (reconciler == null || !reconciler.settings().equals(now)) {
             Map<String, HarborClient> clients = new LinkedHashMap<>();
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
-            reconciler = new Reconciler(clients, base, settings(), Clock.systemUTC());
+            reconciler = new Reconciler(clients, base, now, Clock.systemUTC());
         }
         return reconciler;
     }

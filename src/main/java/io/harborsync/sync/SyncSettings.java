@@ -23,6 +23,12 @@ public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<
         this(policy, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType, Set.of());
     }
 
+    /** The same settings with another conflict policy (the active site moved). */
+    public SyncSettings withPolicy(ConflictPolicy other) {
+        return new SyncSettings(other, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType,
+                proxyCacheRegistries);
+    }
+
     public boolean propagates(Kind kind) {
         return !deletionDisabled.contains(kind);
     }

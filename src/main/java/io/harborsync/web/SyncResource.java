@@ -43,6 +43,8 @@ public class SyncResource {
     EventWorker worker;
     @Inject
     WebhookStats webhookStats;
+    @Inject
+    io.harborsync.proxy.ActiveSite activeSite;
 
     /** Reconciles everything; ?dryRun=true returns the plan and changes nothing. */
     @POST
@@ -151,6 +153,7 @@ public class SyncResource {
         out.put("retriesScheduled", worker.retriesScheduled());
         out.put("ownEventsSkipped", worker.ownEventsSkipped());
         out.put("webhooks", webhookStats.snapshot());
+        out.put("proxy", activeSite.snapshot());
         return out;
     }
 
