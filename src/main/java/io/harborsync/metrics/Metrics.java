@@ -71,6 +71,11 @@ public class Metrics {
         if (!config.daemon().enabled()) {
             return;
         }
+        try {
+            sites.all();
+        } catch (RuntimeException configProblem) {
+            return; // the entry point reports it and exits; nothing to measure
+        }
         Gauge.builder(INBOX_PENDING, inbox, EventInbox::pendingCount)
                 .description("Webhook events stored and not yet processed").register(registry);
         Gauge.builder(INBOX_DEAD, inbox, EventInbox::deadCount)

@@ -29,6 +29,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ActiveSite {
+    @jakarta.inject.Inject
+    io.harborsync.metrics.Metrics metrics;
+
     private static final Logger LOG = Logger.getLogger(ActiveSite.class);
 
     @Inject
@@ -89,7 +92,9 @@ public class ActiveSite {
         }
         LOG.infof("proxy: active site %s (backend %s%s)", initial, backend.name(),
                 backend.object().map(o -> ", " + o).orElse(""));
-        return new ProxySwitch(names, initial, backend, Clock.systemUTC());
+        ProxySwitch created = new ProxySwitch(names, initial, backend, Clock.systemUTC());
+        created.onSwitch(s -> metrics.proxySwitched(s.from(), s.to(), s.reason().id()));
+        return created;
     }
 
     /** The site the proxy points at; the configured one when it cannot tell (the daemon must still start). */

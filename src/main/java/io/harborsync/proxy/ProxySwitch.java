@@ -92,6 +92,13 @@ public final class ProxySwitch {
         return Optional.ofNullable(lastSwitch);
     }
 
+    private java.util.function.Consumer<Switch> onSwitch = s -> { };
+
+    /** Told of every switch made (manual, failover, failback), after the proxy was re-pointed. */
+    public synchronized void onSwitch(java.util.function.Consumer<Switch> listener) {
+        this.onSwitch = listener;
+    }
+
     public synchronized List<Switch> history() {
         return List.copyOf(history);
     }
@@ -127,6 +134,7 @@ public final class ProxySwitch {
         }
         LOG.infof("proxy: active site switched from %s to %s (%s, by %s)%s", from, site, reason.id(), by,
                 backend.object().map(o -> "; " + o + " now includes " + site).orElse(""));
+        onSwitch.accept(s);
         return Optional.of(s);
     }
 

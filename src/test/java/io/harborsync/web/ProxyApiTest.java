@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -71,6 +72,9 @@ class ProxyApiTest {
                 .put("/proxy/active").then().statusCode(400).body("detail", containsString("{\"site\":\"<name>\"}"));
         assertThat(activeSite.name()).isEqualTo("h1");
 
+        Map<String, String> toH2 = Map.of("to", "h2", "reason", "manual");
+        double switchesBefore = MetricsAndConfigTest.value(MetricsAndConfigTest.scrape(),
+                "harborsync_proxy_switches_total", toH2);
         given().header("Authorization", TOKEN).contentType("application/json").body("{\"site\":\"h2\"}")
                 .put("/proxy/active").then().statusCode(200)
                 .body("active", is("h2"))
@@ -79,6 +83,8 @@ class ProxyApiTest {
         given().header("Authorization", TOKEN).get("/status").then().statusCode(200)
                 .body("proxy.active", is("h2")).body("proxy.lastSwitches[0].to", is("h2"))
                 .body("conflictPolicy", is("active-site (h2)"));
+        assertThat(MetricsAndConfigTest.value(MetricsAndConfigTest.scrape(), "harborsync_proxy_switches_total", toH2))
+                .as("the switch is counted").isEqualTo(switchesBefore + 1);
     }
 
     @Test
