@@ -35,6 +35,11 @@ public class Sites {
     @PostConstruct
     void init() {
         List<Site> configured = SiteResolver.resolve(config.sites());
+        if (configured.isEmpty() && !config.daemon().enabled()) {
+            // A one-shot command without sites: no demo Harbors (they would take the running demo's ports).
+            sites = List.of();
+            return;
+        }
         if (configured.isEmpty()) {
             demo = DemoHarbors.start(config.demo().h1Port(), config.demo().h2Port());
             configured = demo.sites();

@@ -52,7 +52,7 @@ public class BootstrapCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (sites.isDemo()) {
+        if (sites.all().isEmpty() || sites.isDemo()) {
             err.println("bootstrap: no Harbor sites configured (harbor-sync.sites.<name>.url, username, password)");
             err.flush();
             return Cli.FAILED;
