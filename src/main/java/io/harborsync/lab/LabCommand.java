@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  * one-line method here like {@link #tls()}.
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = "Builds the local two-Harbor lab: kind cluster, Contour, CoreDNS entries, TLS, Harbors h1 and h2.")
+        description = "Builds the local two-Harbor lab: kind cluster, Contour, CoreDNS entries, TLS, Harbors h1 and h2,"
+                + " the proxy and the replication bootstrap.")
 public class LabCommand implements Runnable {
 
     @Spec
@@ -78,6 +79,17 @@ public class LabCommand implements Runnable {
     @Command(name = "harbor", description = "Installs or upgrades Harbor in h1 and h2 with Helm.")
     int harbor() {
         return step("harbor");
+    }
+
+    @Command(name = "proxy", description = "Creates the proxy for core.harbor.domain (deploy/proxy); keeps the active site.")
+    int proxy() {
+        return step("proxy");
+    }
+
+    @Command(name = "bootstrap", description = "Replication with deletions between h1 and h2, robots, webhooks,"
+            + " and the deployed daemon's secret.")
+    int bootstrap() {
+        return step("bootstrap");
     }
 
     int step(String name) {

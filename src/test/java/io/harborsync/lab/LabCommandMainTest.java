@@ -26,7 +26,7 @@ class LabCommandMainTest {
     @Test
     @Launch(value = {"lab", "up"}, exitCode = Cli.FAILED)
     void upStopsAtTheClusterStepWithAClearMessage(LaunchResult result) {
-        assertThat(result.getOutput()).contains("[1/5] cluster ... failed");
+        assertThat(result.getOutput()).contains("[1/7] cluster ... failed");
         assertThat(result.getErrorOutput()).contains("lab up failed at step 'cluster': kind not found at "
                 + "/nonexistent/kind (harbor-sync.lab.kind)");
         assertThat(result.getOutput() + result.getErrorOutput()).doesNotContain("\tat ");

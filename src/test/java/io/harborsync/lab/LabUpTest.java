@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class LabUpTest {
     Run lab(String... args) {
         Kind kind = new Kind(Optional.empty(), "/nonexistent:" + bin);
         LabCommand command = new LabCommand();
-        command.lab = new Lab(List.of(new HarborStep(helm, Optional.of(ADMIN_PASSWORD)), new TlsStep(),
+        command.lab = new Lab(List.of(new ProxyStep(), new HarborStep(helm, Optional.of(ADMIN_PASSWORD)), new TlsStep(),
                 new CorednsStep(), new ContourStep(), new ClusterStep(kind)));
         command.settings = settings;
         command.kind = kind;
@@ -86,13 +87,14 @@ class LabUpTest {
 
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out().lines()).containsExactly(
-                "[1/5] cluster ... created kind cluster harbor-sync-lab",
-                "[2/5] contour ... created 4 resources, ready",
-                "[3/5] coredns ... patched (hosts -> 10.96.100.100), restarted coredns",
-                "[4/5] tls ... generated a new CA and certificate in " + tmp.resolve("cert")
+                "[1/6] cluster ... created kind cluster harbor-sync-lab",
+                "[2/6] contour ... created 4 resources, ready",
+                "[3/6] coredns ... patched (hosts -> 10.96.100.100), restarted coredns",
+                "[4/6] tls ... generated a new CA and certificate in " + tmp.resolve("cert")
                         + "; secret harbor-tls written in h1, h2, harbor-proxy",
-                "[5/5] harbor ... installed harbor-1.19.1 in h1, h2; admin password in secret harbor-admin"
-                        + " (key HARBOR_ADMIN_PASSWORD) of h1, h2");
+                "[5/6] harbor ... installed harbor-1.19.1 in h1, h2; admin password in secret harbor-admin"
+                        + " (key HARBOR_ADMIN_PASSWORD) of h1, h2",
+                "[6/6] proxy ... created httpproxy harbor-proxy/harbor, httpproxy h1/harbor, httpproxy h2/harbor");
         assertThat(LabFixture.kindCalls(bin)).containsExactly(
                 "get clusters", "create cluster --name harbor-sync-lab --config kind/cluster.yaml");
         assertThat(helm.installs).containsExactly(
@@ -104,18 +106,25 @@ class LabUpTest {
                 .containsEntry("HARBOR_ADMIN_PASSWORD", ADMIN_PASSWORD);
         assertThat(first.out() + first.err()).doesNotContain(ADMIN_PASSWORD);
 
+        // An operator (or failover) switched to h2 meanwhile: lab up must not point the proxy back at h1.
+        new io.harborsync.proxy.HttpProxyBackend(client, "harbor-proxy", "harbor", "harbor",
+                Map.of("h1", "h1", "h2", "h2")).pointAt("h2");
+
         Run second = lab("up");
 
         assertThat(second.exit()).as(second.err()).isZero();
         assertThat(second.out().lines()).containsExactly(
-                "[1/5] cluster ... already in place",
-                "[2/5] contour ... already in place",
-                "[3/5] coredns ... already in place",
-                "[4/5] tls ... already in place",
-                "[5/5] harbor ... already in place");
+                "[1/6] cluster ... already in place",
+                "[2/6] contour ... already in place",
+                "[3/6] coredns ... already in place",
+                "[4/6] tls ... already in place",
+                "[5/6] harbor ... already in place",
+                "[6/6] proxy ... already in place");
         assertThat(LabFixture.kindCalls(bin)).containsExactly(
                 "get clusters", "create cluster --name harbor-sync-lab --config kind/cluster.yaml", "get clusters");
         assertThat(helm.installs).hasSize(2);
+        assertThat(new io.harborsync.proxy.HttpProxyBackend(client, "harbor-proxy", "harbor", "harbor",
+                Map.of("h1", "h1", "h2", "h2")).readActive()).contains("h2");
     }
 
     @Test
@@ -127,7 +136,7 @@ class LabUpTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("lab up failed at step 'cluster': kind exited with 1: "
                 + "Creating cluster ...\nERROR: failed to create cluster: node could not start");
-        assertThat(run.out().lines()).containsExactly("[1/5] cluster ... failed");
+        assertThat(run.out().lines()).containsExactly("[1/6] cluster ... failed");
         assertThat(client.namespaces().withName("projectcontour").get()).isNull();
         assertThat(helm.installs).isEmpty();
     }
