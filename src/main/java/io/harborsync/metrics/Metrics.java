@@ -109,7 +109,8 @@ public class Metrics {
             return;
         }
         boolean full = r.scope().equals(Scope.ALL.toString());
-        Timer.builder(RECONCILE).tag("scope", full ? "all" : "project")
+        String scope = full ? "all" : r.scope().startsWith("artifact ") ? "artifact" : "project";
+        Timer.builder(RECONCILE).tag("scope", scope)
                 .description("Time one reconcile took").register(registry)
                 .record(Duration.between(r.startedAt(), r.finishedAt()));
         r.done().forEach(i -> operation(i, "done"));

@@ -103,25 +103,43 @@ public class EventWorker {
             }
         }
         byProject.forEach((project, list) -> {
-            String why;
-            try {
-                SyncReport r = sync.run(Scope.project(project), false, false);
-                var guard = r.skipped().stream().filter(i -> "guard".equals(i.op())).findFirst();
-                if (r.unknownSites().isEmpty() && r.failed().isEmpty() && guard.isEmpty()) {
-                    list.forEach(e -> inbox.done(e.id()));
-                    return;
-                }
-                // kept as work (and in the end as dead letters, visible in /status) rather than dropped
-                why = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
-                        : guard.isPresent() ? guard.get().reason()
-                        : r.failed().size() + " operations failed: " + r.failed().get(0).detail();
-            } catch (RuntimeException ex) {
-                why = ex.getMessage();
+            // An event that names an artifact needs only that artifact read on each site; any other event in
+            // the same project (or one naming no artifact) makes it one reconcile of the whole project.
+            Map<Scope, List<InboxEvent>> work = new LinkedHashMap<>();
+            if (list.stream().allMatch(e -> e.repository() != null && e.digest() != null)) {
+                list.forEach(e -> work.computeIfAbsent(Scope.artifact(project, e.repository(), e.digest()),
+                        s -> new ArrayList<>()).add(e));
+            } else {
+                work.put(Scope.project(project), list);
             }
-            for (InboxEvent e : list) {
-                fail(e, why);
-            }
+            work.forEach(this::reconcile);
         });
+    }
+
+    private void reconcile(Scope scope, List<InboxEvent> list) {
+        String why;
+        try {
+            SyncReport r = sync.run(scope, false, false);
+            var guard = r.skipped().stream().filter(i -> "guard".equals(i.op())).findFirst();
+            // A key left undecided because a site's answer about it was unknown (e.g. a 503 on the one
+            // artifact read) is not done: the event stays work until it can be decided.
+            var undecided = r.skipped().stream().filter(i -> i.reason() != null
+                    && i.reason().startsWith("state unknown on ")).findFirst();
+            if (r.unknownSites().isEmpty() && r.failed().isEmpty() && guard.isEmpty() && undecided.isEmpty()) {
+                list.forEach(e -> inbox.done(e.id()));
+                return;
+            }
+            // kept as work (and in the end as dead letters, visible in /status) rather than dropped
+            why = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
+                    : guard.isPresent() ? guard.get().reason()
+                    : undecided.isPresent() ? undecided.get().key() + ": " + undecided.get().reason()
+                    : r.failed().size() + " operations failed: " + r.failed().get(0).detail();
+        } catch (RuntimeException ex) {
+            why = ex.getMessage();
+        }
+        for (InboxEvent e : list) {
+            fail(e, why);
+        }
     }
 
     private void fail(InboxEvent e, String why) {

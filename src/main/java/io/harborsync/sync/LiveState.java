@@ -91,6 +91,10 @@ final class LiveState {
 
     private void readSite(String site, HarborClient client, Scope scope, Set<String> proxyCacheRegistries,
                           ExecutorService pool) {
+        if (scope.artifactKey().isPresent()) {
+            readArtifact(site, client, scope.artifactKey().get());
+            return;
+        }
         List<Project> projects;
         Map<Long, Quota> quotas = null;
         try {
@@ -115,6 +119,19 @@ final class LiveState {
                     proxyCacheRegistries, registryNames), pool));
         }
         reads.forEach(LiveState::join);
+    }
+
+    /** One artifact: absent where Harbor answers 404 (for it, its repository or its project). */
+    private void readArtifact(String site, HarborClient client, String key) {
+        String project = Keys.projectOf(key);
+        try {
+            client.findArtifact(project, Keys.repositoryName(key), Keys.digest(key))
+                    .ifPresent(a -> put(Kind.ARTIFACT, key, site, artifactValue(a)));
+        } catch (HarborException e) {
+            synchronized (this) {
+                unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
+            }
+        }
     }
 
     private void readProjectOrMarkUnknown(String site, HarborClient client, Project p, Map<Long, Quota> quotas,

@@ -155,6 +155,15 @@ public final class Reconciler {
     }
 
     private Set<String> keys(Kind kind, Scope scope, LiveState live) {
+        if (scope.artifactKey().isPresent()) {
+            // One artifact: only its own key is decided; its project and repository are left to wider scopes.
+            Set<String> keys = new TreeSet<>();
+            String key = scope.artifactKey().get();
+            if (kind == Kind.ARTIFACT && (live.keys(kind).contains(key) || base.get(kind.id(), key).isPresent())) {
+                keys.add(key);
+            }
+            return keys;
+        }
         Set<String> keys = new TreeSet<>();
         for (String k : live.keys(kind)) {
             if (!live.proxyCache.contains(Keys.projectOf(k))) {

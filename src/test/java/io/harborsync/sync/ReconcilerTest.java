@@ -406,4 +406,49 @@ class ReconcilerTest {
             f.emulators.values().forEach(e -> e.removeExchangeListener(count));
         }
     }
+
+    @Test
+    void anArtifactScopeReadsOnlyThatArtifactAndDeletesItWhereItIsLeft() {
+        String d = "sha256:" + "e".repeat(64);
+        String other = "sha256:" + "f".repeat(64);
+        h1.createProject(project("team-e"));
+        sync.run(Scope.ALL, false, false);
+        for (String site : List.of("h1", "h2")) { // pushed on h1, replicated to h2
+            f.emulator(site).pushArtifact("team-e", "app", d, "1.0");
+            f.emulator(site).pushArtifact("team-e", "app", other, "2.0");
+        }
+        sync.run(Scope.ALL, false, false);
+        h1.deleteArtifact("team-e", "app", d);
+
+        java.util.Map<String, List<String>> requests = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, io.harborsync.emulator.ExchangeListener> listeners = new java.util.HashMap<>();
+        for (String site : List.of("h1", "h2")) {
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            requests.put(site, seen);
+            listeners.put(site, ex -> seen.add(ex.method() + " " + ex.rawPath()));
+            f.emulator(site).addExchangeListener(listeners.get(site));
+        }
+        SyncReport r;
+        try {
+            r = sync.run(Scope.artifact("team-e", "app", d), false, false);
+            f.emulators.values().forEach(e -> e.awaitIdle(java.time.Duration.ofSeconds(5)));
+        } finally {
+            listeners.forEach((site, l) -> f.emulator(site).removeExchangeListener(l));
+        }
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.done()).singleElement().satisfies(i -> {
+            assertThat(i.site()).isEqualTo("h2");
+            assertThat(i.op()).isEqualTo("delete");
+            assertThat(i.key()).isEqualTo("team-e/app@" + d);
+        });
+        assertThat(h2.findArtifact("team-e", "app", d)).isEmpty();
+        assertThat(h2.findArtifact("team-e", "app", other)).as("nothing else is touched").isPresent();
+        String path = "/api/v2.0/projects/team-e/repositories/app/artifacts";
+        assertThat(requests.get("h1")).as("one read of the artifact on h1")
+                .containsExactly("GET " + path + "/" + d);
+        assertThat(requests.get("h2")).as("one read, the delete, one read-back of its repository")
+                .containsExactly("GET " + path + "/" + d, "DELETE " + path + "/" + d, "GET " + path);
+        assertThat(sync.run(Scope.project("team-e"), false, false).planned()).as("the base moved").isEmpty();
+    }
 }
