@@ -55,7 +55,9 @@ public final class HarborEmulator implements AutoCloseable {
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object idleLock = new Object();
     private int inFlight; // exchanges whose listeners have not run yet
-    private int peakInFlight; // most exchanges handled at once since start or the last resetPeakConcurrency
+    /** Requests received and not yet answered (the client is still waiting), and the most at once. */
+    private final AtomicInteger answering = new AtomicInteger();
+    private final AtomicInteger peakAnswering = new AtomicInteger();
 
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
@@ -236,23 +238,21 @@ public final class HarborEmulator implements AutoCloseable {
         }
     }
 
-    /** The most requests this emulator has handled at the same time (since start or the last reset). */
+    /**
+     * The most requests this emulator had received and not yet answered at the same time (since start or the
+     * last reset): what a client's bound on requests in flight limits.
+     */
     public int peakConcurrency() {
-        synchronized (idleLock) {
-            return peakInFlight;
-        }
+        return peakAnswering.get();
     }
 
     public void resetPeakConcurrency() {
-        synchronized (idleLock) {
-            peakInFlight = inFlight;
-        }
+        peakAnswering.set(answering.get());
     }
 
     private void exchange(HttpExchange ex) {
         synchronized (idleLock) {
             inFlight++;
-            peakInFlight = Math.max(peakInFlight, inFlight);
         }
         try {
             handleExchange(ex);
@@ -267,6 +267,22 @@ public final class HarborEmulator implements AutoCloseable {
     }
 
     private void handleExchange(HttpExchange ex) throws IOException {
+        peakAnswering.accumulateAndGet(answering.incrementAndGet(), Math::max);
+        boolean[] waiting = {true};
+        Runnable answered = () -> {
+            if (waiting[0]) {
+                waiting[0] = false;
+                answering.decrementAndGet();
+            }
+        };
+        try {
+            handleCounted(ex, answered);
+        } finally {
+            answered.run();
+        }
+    }
+
+    private void handleCounted(HttpExchange ex, Runnable answered) throws IOException {
         String method = ex.getRequestMethod().toUpperCase();
         String rawPath = ex.getRequestURI().getRawPath();
         String rawQuery = ex.getRequestURI().getRawQuery();
@@ -287,6 +303,7 @@ public final class HarborEmulator implements AutoCloseable {
             if (fault != null) {
                 sleep(fault.delay);
                 if (fault.drop) {
+                    answered.run();
                     ex.close(); // no response headers were sent: the JDK server just closes the connection
                     notifyListeners(new RecordedExchange(method, rawPath, rawQuery, reqHeaders, body, 0, Map.of(), new byte[0]));
                     return;
@@ -320,6 +337,7 @@ public final class HarborEmulator implements AutoCloseable {
         notifyListeners(new RecordedExchange(method, rawPath, rawQuery, reqHeaders, body, resp.status, respHeaders,
                 method.equals("HEAD") ? new byte[0] : resp.body));
         boolean noBody = method.equals("HEAD") || resp.body.length == 0;
+        answered.run(); // from here on the client may have its answer and send the next request
         ex.sendResponseHeaders(resp.status, noBody ? -1 : resp.body.length);
         if (!noBody) {
             try (OutputStream out = ex.getResponseBody()) {

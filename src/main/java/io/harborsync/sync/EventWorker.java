@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +51,30 @@ public class EventWorker {
     private final AtomicLong ownEventsSkipped = new AtomicLong();
     private final AtomicLong retriesScheduled = new AtomicLong();
 
+    /**
+     * A stored webhook asks for a drain, but never waits for one: the observer runs on a worker thread that
+     * the HTTP intake needs too. One drainer thread works the inbox; a request while it runs queues at most
+     * one more pass, which picks up everything stored meanwhile.
+     */
     void onWebhook(@ObservesAsync WebhookReceived received) {
-        drain();
+        if (drainRequested.compareAndSet(false, true)) {
+            drainer.execute(() -> {
+                drainRequested.set(false);
+                try {
+                    drain();
+                } catch (RuntimeException e) {
+                    LOG.warnf("inbox drain failed, the next retry round takes over: %s", e.getMessage());
+                }
+            });
+        }
     }
+
+    private final java.util.concurrent.atomic.AtomicBoolean drainRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService drainer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "harbor-sync-inbox-drainer");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Work acknowledged before a crash or restart is picked up again at start. */
     void onStart(@Observes StartupEvent ev) {
@@ -102,44 +124,56 @@ public class EventWorker {
                 byProject.computeIfAbsent(e.project(), p -> new ArrayList<>()).add(e);
             }
         }
+        // Events that name artifacts (pushes, deletions) need only those artifacts read: all of them go into one
+        // reconcile, read and written side by side. A project with any other event gets one reconcile of the
+        // whole project, which covers its artifact events too.
+        Map<String, List<InboxEvent>> byArtifact = new LinkedHashMap<>();
         byProject.forEach((project, list) -> {
-            // An event that names an artifact needs only that artifact read on each site; any other event in
-            // the same project (or one naming no artifact) makes it one reconcile of the whole project.
-            Map<Scope, List<InboxEvent>> work = new LinkedHashMap<>();
             if (list.stream().allMatch(e -> e.repository() != null && e.digest() != null)) {
-                list.forEach(e -> work.computeIfAbsent(Scope.artifact(project, e.repository(), e.digest()),
-                        s -> new ArrayList<>()).add(e));
+                list.forEach(e -> byArtifact.computeIfAbsent(Keys.artifact(project, e.repository(), e.digest()),
+                        k -> new ArrayList<>()).add(e));
             } else {
-                work.put(Scope.project(project), list);
+                reconcile(Scope.project(project), Map.of(project, list));
             }
-            work.forEach(this::reconcile);
         });
+        if (!byArtifact.isEmpty()) {
+            reconcile(Scope.artifacts(byArtifact.keySet()), byArtifact);
+        }
     }
 
-    private void reconcile(Scope scope, List<InboxEvent> list) {
-        String why;
+    /**
+     * Runs one reconcile for the events (grouped by the key they name; for a project scope, one group) and
+     * settles each event: done, or kept as work (in the end a dead letter, visible in /status), never dropped.
+     */
+    private void reconcile(Scope scope, Map<String, List<InboxEvent>> eventsByKey) {
+        SyncReport r;
         try {
-            SyncReport r = sync.run(scope, false, false);
-            var guard = r.skipped().stream().filter(i -> "guard".equals(i.op())).findFirst();
-            // A key left undecided because a site's answer about it was unknown (e.g. a 503 on the one
-            // artifact read) is not done: the event stays work until it can be decided.
-            var undecided = r.skipped().stream().filter(i -> i.reason() != null
-                    && i.reason().startsWith("state unknown on ")).findFirst();
-            if (r.unknownSites().isEmpty() && r.failed().isEmpty() && guard.isEmpty() && undecided.isEmpty()) {
-                list.forEach(e -> inbox.done(e.id()));
-                return;
-            }
-            // kept as work (and in the end as dead letters, visible in /status) rather than dropped
-            why = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
-                    : guard.isPresent() ? guard.get().reason()
-                    : undecided.isPresent() ? undecided.get().key() + ": " + undecided.get().reason()
-                    : r.failed().size() + " operations failed: " + r.failed().get(0).detail();
+            r = sync.run(scope, false, false);
         } catch (RuntimeException ex) {
-            why = ex.getMessage();
+            eventsByKey.values().forEach(list -> list.forEach(e -> fail(e, ex.getMessage())));
+            return;
         }
-        for (InboxEvent e : list) {
-            fail(e, why);
-        }
+        var guard = r.skipped().stream().filter(i -> "guard".equals(i.op())).findFirst();
+        String everyKey = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
+                : guard.map(SyncReport.Item::reason).orElse(null);
+        // A failed write, or a key left undecided because a site's answer about it was unknown (e.g. a 503 on
+        // an artifact read), keeps the events naming that key as work until it can be decided.
+        Map<String, String> byKey = new HashMap<>();
+        r.failed().forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), "operation failed: " + i.detail()));
+        r.skipped().stream().filter(i -> i.reason() != null && i.reason().startsWith("state unknown on "))
+                .forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), i.reason()));
+        eventsByKey.forEach((key, list) -> {
+            String why = everyKey != null ? everyKey
+                    : scope.isArtifacts() ? byKey.get(key)
+                    : byKey.isEmpty() ? null : byKey.size() + " keys not settled, e.g. " + byKey.values().iterator().next();
+            for (InboxEvent e : list) {
+                if (why == null) {
+                    inbox.done(e.id());
+                } else {
+                    fail(e, why);
+                }
+            }
+        });
     }
 
     private void fail(InboxEvent e, String why) {

@@ -91,8 +91,12 @@ final class LiveState {
 
     private void readSite(String site, HarborClient client, Scope scope, Set<String> proxyCacheRegistries,
                           ExecutorService pool) {
-        if (scope.artifactKey().isPresent()) {
-            readArtifact(site, client, scope.artifactKey().get());
+        if (scope.isArtifacts()) {
+            List<CompletableFuture<Void>> reads = new ArrayList<>();
+            for (String key : scope.artifactKeys()) {
+                reads.add(CompletableFuture.runAsync(() -> readArtifact(site, client, key), pool));
+            }
+            reads.forEach(LiveState::join);
             return;
         }
         List<Project> projects;

@@ -155,12 +155,15 @@ public final class Reconciler {
     }
 
     private Set<String> keys(Kind kind, Scope scope, LiveState live) {
-        if (scope.artifactKey().isPresent()) {
-            // One artifact: only its own key is decided; its project and repository are left to wider scopes.
+        if (scope.isArtifacts()) {
+            // Artifacts: only their own keys are decided; projects and repositories are left to wider scopes.
             Set<String> keys = new TreeSet<>();
-            String key = scope.artifactKey().get();
-            if (kind == Kind.ARTIFACT && (live.keys(kind).contains(key) || base.get(kind.id(), key).isPresent())) {
-                keys.add(key);
+            if (kind == Kind.ARTIFACT) {
+                for (String key : scope.artifactKeys()) {
+                    if (live.keys(kind).contains(key) || base.get(kind.id(), key).isPresent()) {
+                        keys.add(key);
+                    }
+                }
             }
             return keys;
         }
@@ -295,27 +298,69 @@ public final class Reconciler {
             }
         }
         ops.sort(Comparator.comparingInt(Reconciler::phase));
-        Set<Decision> failed = new HashSet<>();
+        Set<Decision> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // Phase by phase; within a phase the projects go side by side (each client bounds its site's requests)
+        // and each project's operations run in order, as before: a tag moving between two artifacts of a
+        // repository, or a project and its creator member, never race.
+        Map<Integer, Map<String, List<Op>>> phases = new java.util.TreeMap<>();
         for (Op op : ops) {
-            Decision d = owner.get(op);
-            try {
-                OpApplier.Outcome outcome = applier.apply(op, live);
-                if (outcome == OpApplier.Outcome.UNRESOLVABLE) {
-                    r.pending.add(item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
-                            + " there); retried by the next reconcile"));
-                    failed.add(d);
-                } else {
-                    r.done.add(item(op, null));
-                    if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
-                        trimCreator(op.site(), op.key(), live, decisions, r);
-                    }
+            phases.computeIfAbsent(phase(op), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(Keys.projectOf(op.key()), x -> new ArrayList<>()).add(op);
+        }
+        Map<Op, List<java.util.function.Consumer<Report>>> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        int threads = Math.max(1, clients.values().stream().mapToInt(HarborClient::maxConcurrency).sum());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, t -> {
+            Thread th = new Thread(t, "harbor-sync-apply");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            for (Map<String, List<Op>> byProject : phases.values()) {
+                List<java.util.concurrent.CompletableFuture<Void>> running = new ArrayList<>();
+                for (List<Op> projectOps : byProject.values()) {
+                    running.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                        for (Op op : projectOps) {
+                            outcomes.put(op, applyOne(op, owner.get(op), failed, decisions, live));
+                        }
+                    }, pool));
                 }
-            } catch (HarborException e) {
-                r.failed.add(item(op, e.getMessage()));
-                failed.add(d);
+                running.forEach(java.util.concurrent.CompletableFuture::join);
             }
+        } finally {
+            pool.shutdownNow();
+        }
+        // The report lists operations in the order they were planned, whatever order they finished in.
+        for (Op op : ops) {
+            outcomes.getOrDefault(op, List.of()).forEach(write -> write.accept(r));
         }
         moveBase(decisions, blocked, failed, live, r);
+    }
+
+    /** Applies one operation; returns what to write into the report (kept in plan order by the caller). */
+    private List<java.util.function.Consumer<Report>> applyOne(Op op, Decision d, Set<Decision> failed,
+                                                               List<Decision> decisions, LiveState live) {
+        List<java.util.function.Consumer<Report>> out = new ArrayList<>();
+        try {
+            OpApplier.Outcome outcome = applier.apply(op, live);
+            if (outcome == OpApplier.Outcome.UNRESOLVABLE) {
+                Item i = item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
+                        + " there); retried by the next reconcile");
+                out.add(rep -> rep.pending.add(i));
+                failed.add(d);
+            } else {
+                Item i = item(op, null);
+                out.add(rep -> rep.done.add(i));
+                if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
+                    List<Item> trimmed = trimCreator(op.site(), op.key(), live, decisions);
+                    out.add(rep -> rep.done.addAll(trimmed));
+                }
+            }
+        } catch (HarborException e) {
+            Item i = item(op, e.getMessage());
+            out.add(rep -> rep.failed.add(i));
+            failed.add(d);
+        }
+        return out;
     }
 
     /**
@@ -323,9 +368,10 @@ public final class Reconciler {
      * project it creates. On a copy that member is an artefact of copying, not a user's choice: remove
      * it unless this run keeps that member elsewhere, or it would spread back as a "new" member.
      */
-    private void trimCreator(String site, String project, LiveState live, List<Decision> decisions, Report r) {
+    private List<Item> trimCreator(String site, String project, LiveState live, List<Decision> decisions) {
+        List<Item> removed = new ArrayList<>();
         if (live.unknownChildren.values().stream().anyMatch(ps -> ps.contains(project))) {
-            return; // the members elsewhere are unknown this run: nothing to compare with
+            return removed; // the members elsewhere are unknown this run: nothing to compare with
         }
         Set<String> staying = new HashSet<>();
         for (Decision d : decisions) {
@@ -339,10 +385,11 @@ public final class Reconciler {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             if (!staying.contains(key)) {
                 c.removeMember(project, m.id());
-                r.done.add(new Item(site, Kind.MEMBER.id(), key, "delete",
+                removed.add(new Item(site, Kind.MEMBER.id(), key, "delete",
                         "added by Harbor as creator of the copy; not a member on the other sites", null));
             }
         }
+        return removed;
     }
 
     /**
