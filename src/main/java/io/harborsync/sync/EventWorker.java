@@ -5,6 +5,7 @@ import io.harborsync.config.Site;
 import io.harborsync.config.Sites;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.store.EventInbox;
+import io.harborsync.webhook.WebhookParser;
 import io.harborsync.store.InboxEvent;
 import io.harborsync.webhook.WebhookReceived;
 import io.quarkus.runtime.StartupEvent;
@@ -124,12 +125,13 @@ public class EventWorker {
                 byProject.computeIfAbsent(e.project(), p -> new ArrayList<>()).add(e);
             }
         }
-        // Events that name artifacts (pushes, deletions) need only those artifacts read: all of them go into one
-        // reconcile, read and written side by side. A project with any other event gets one reconcile of the
-        // whole project, which covers its artifact events too.
+        // An artifact deletion needs only that artifact read on each site: all of them go into one reconcile,
+        // read and written side by side. A project with any other event (a push may bring a new project or
+        // repository along) gets one reconcile of the whole project, which covers its deletions too.
         Map<String, List<InboxEvent>> byArtifact = new LinkedHashMap<>();
         byProject.forEach((project, list) -> {
-            if (list.stream().allMatch(e -> e.repository() != null && e.digest() != null)) {
+            if (list.stream().allMatch(e -> WebhookParser.DELETE_ARTIFACT.equals(e.type())
+                    && e.repository() != null && e.digest() != null)) {
                 list.forEach(e -> byArtifact.computeIfAbsent(Keys.artifact(project, e.repository(), e.digest()),
                         k -> new ArrayList<>()).add(e));
             } else {
