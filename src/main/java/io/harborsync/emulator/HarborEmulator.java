@@ -203,6 +203,19 @@ public final class HarborEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads a whole project at once, for benchmarks with thousands of projects: as if the admin had created it
+     * (owner = admin, a projectAdmin member as Harbor adds), with {@code members} (username -> role id; users are
+     * created when missing) and {@code repositories} (name -> digest -> tags). Straight into the store, so no
+     * audit rows and no webhooks; the REST API then serves it like anything else.
+     */
+    public void seedProject(String project, Map<String, String> metadata, Map<String, Integer> members,
+                            Map<String, Map<String, List<String>>> repositories) {
+        synchronized (api.store) {
+            api.seedProject(project, metadata, members, repositories);
+        }
+    }
+
     public Faults faults() { return faults; }
 
     public void addExchangeListener(ExchangeListener listener) { listeners.add(listener); }

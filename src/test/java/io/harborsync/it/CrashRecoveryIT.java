@@ -2,6 +2,7 @@ package io.harborsync.it;
 
 import io.harborsync.emulator.EmulatorOptions;
 import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.testsupport.DaemonProcess;
 import io.harborsync.testsupport.PlainHarborHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,109 @@
+package io.harborsync.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's parameters, each a system property {@code bench.<name>} (Maven passes -D through to the
+ * forked JVM). Two default sets: the issue's default dataset ({@code bench.full=true}, the `benchmark`
+ * profile) and a tiny one for the CI smoke run.
+ */
+record BenchParams(boolean full, int projects, int members, int repos, int artifacts, double drift, int latencyMs,
+                   int initialLatencyMs, int maxConcurrency, long seed, int mirrorEvents, int mirrorRate,
+                   int mirrorTimeoutS, int intakeSeconds, int intakeClients, int intakeProjects, int auditIntervalS,
+                   int idleCycles, String daemonJvmOptions, String report) {
+
+    /** name -> (full default, smoke default); the order is the order of the reproduce command. */
+    private static final Map<String, String[]> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        d("projects", "1000", "3");
+        d("members", "20", "2");          // per project, the owner (admin) included, as Harbor lists them
+        d("repos", "5", "2");             // per project
+        d("artifacts", "10", "2");        // per repository
+        d("drift", "0.01", "0.15");       // share of all keys changed on h1 before the measured reconcile
+        d("latency-ms", "20", "2");       // added by both emulators to every API request
+        d("initial-latency-ms", "0", "0"); // during the initial reconcile that establishes the base (not a figure)
+        d("max-concurrency", "4", "4");   // harbor-sync.http.max-concurrency (its default)
+        d("seed", "42", "42");
+        d("mirror-events", "500", "4");   // artifact deletions on h1 for figure 4
+        d("mirror-rate", "50", "50");     // per second
+        d("mirror-timeout-s", "180", "60"); // after the last deletion
+        d("intake-seconds", "10", "2");
+        d("intake-clients", "16", "4");
+        d("intake-projects", "1", "1");   // projects the intake events name (round robin)
+        d("audit-interval-s", "1", "1");  // harbor-sync.audit.interval for figure 3
+        d("idle-cycles", "10", "3");
+        d("daemon-jvm-options", "", "");  // e.g. -Xmx256m; empty = the JVM's defaults, as the jar is run
+        d("report", "docs/benchmarks.md", "target/benchmarks/benchmarks.md");
+    }
+
+    private static void d(String name, String full, String smoke) {
+        DEFAULTS.put(name, new String[]{full, smoke});
+    }
+
+    static BenchParams fromSystemProperties() {
+        boolean full = Boolean.parseBoolean(System.getProperty("bench.full", "false"));
+        Map<String, String> v = new LinkedHashMap<>();
+        DEFAULTS.forEach((k, defs) -> v.put(k, System.getProperty("bench." + k, defs[full ? 0 : 1]).trim()));
+        BenchParams p = new BenchParams(full, i(v, "projects"), i(v, "members"), i(v, "repos"), i(v, "artifacts"),
+                Double.parseDouble(v.get("drift")), i(v, "latency-ms"), i(v, "initial-latency-ms"),
+                i(v, "max-concurrency"), Long.parseLong(v.get("seed")), i(v, "mirror-events"), i(v, "mirror-rate"),
+                i(v, "mirror-timeout-s"), i(v, "intake-seconds"), i(v, "intake-clients"), i(v, "intake-projects"),
+                i(v, "audit-interval-s"), i(v, "idle-cycles"), v.get("daemon-jvm-options"), v.get("report"));
+        p.check();
+        return p;
+    }
+
+    private static int i(Map<String, String> v, String k) {
+        try {
+            return Integer.parseInt(v.get(k));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bench." + k + " must be a whole number, got '" + v.get(k) + "'");
+        }
+    }
+
+    private void check() {
+        require(projects >= 1 && members >= 1 && repos >= 1 && artifacts >= 1,
+                "bench.projects, members, repos and artifacts must be at least 1 (members counts the owner)");
+        require(drift > 0 && drift <= 0.2, "bench.drift must be in (0, 0.2]: more would trip the mass-deletion guard");
+        require(latencyMs >= 0 && initialLatencyMs >= 0, "latencies must be >= 0");
+        require(maxConcurrency >= 1, "bench.max-concurrency must be >= 1");
+        require(mirrorRate >= 1 && mirrorEvents >= 1, "bench.mirror-rate and mirror-events must be >= 1");
+        require(mirrorEvents <= projects * repos * artifacts / 2, "bench.mirror-events: at most half the artifacts");
+        require(intakeClients >= 1 && intakeSeconds >= 1 && intakeProjects >= 1 && intakeProjects <= projects,
+                "bench.intake-*: clients and seconds >= 1, 1 <= projects <= bench.projects");
+        require(auditIntervalS >= 1 && idleCycles >= 1, "bench.audit-interval-s and idle-cycles must be >= 1");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    List<String> daemonJvmOptionList() {
+        List<String> out = new ArrayList<>();
+        for (String s : daemonJvmOptions.split("\\s+")) {
+            if (!s.isBlank()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The exact command that repeats this run, every parameter spelled out. */
+    String command() {
+        StringBuilder sb = new StringBuilder("./mvnw -B verify -Pbenchmark");
+        DEFAULTS.keySet().forEach(k -> {
+            if (!k.equals("report")) {
+                String val = System.getProperty("bench." + k, DEFAULTS.get(k)[full ? 0 : 1]).trim();
+                sb.append(" -Dbench.").append(k).append('=').append(val.contains(" ") || val.isEmpty()
+                        ? "'" + val + "'" : val);
+            }
+        });
+        return sb.toString();
+    }
+}

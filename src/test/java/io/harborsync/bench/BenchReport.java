@@ -1,0 +1,442 @@
+package io.harborsync.bench;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Turns {@link Results} into the figures table and the per-endpoint breakdowns (stdout and docs/benchmarks.md). */
+final class BenchReport {
+    static final List<String> SITES = List.of("h1", "h2");
+
+    /** One row of the figures table. */
+    record Row(String figure, String measured, String bound, double ratio, String target, boolean met) {
+    }
+
+    private final Results r;
+    private final BenchParams p;
+    final List<Row> rows = new ArrayList<>();
+    final List<String> why = new ArrayList<>();
+
+    BenchReport(Results r) {
+        this.r = r;
+        this.p = r.params;
+        build();
+    }
+
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int idx = (int) Math.ceil(q / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int idx = (int) Math.ceil(q / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+    }
+
+    /** Figure 1's numbers, for the smoke assertion. */
+    long fullMeasured() {
+        return r.full.hits.size();
+    }
+
+    long fullBound() {
+        return r.full.boundTotal();
+    }
+
+    private double modelSeconds() {
+        return r.full.boundTotal() * (p.latencyMs() / 1000.0) / p.maxConcurrency();
+    }
+
+    private void build() {
+        // 1
+        long measured = fullMeasured();
+        long bound = fullBound();
+        double ratio1 = (double) measured / bound;
+        rows.add(new Row("1. Full reconcile: requests", Long.toString(measured), bound + " (lower bound)", ratio1,
+                "≤ 1.05", ratio1 <= 1.05));
+        if (ratio1 > 1.05) {
+            why.add("Figure 1: " + (measured - bound) + " requests above the bound. Largest excess by endpoint: "
+                    + String.join("; ", topExcess(r.full, 8)) + ".");
+        }
+        // 2
+        double wall = r.full.wall.toNanos() / 1e9;
+        double model = modelSeconds();
+        double ratio2 = model == 0 ? Double.NaN : wall / model;
+        rows.add(new Row("2. Full reconcile: wall time", fmt(wall) + " s",
+                fmt(model) + " s (model: " + bound + " × " + p.latencyMs() + " ms ÷ " + p.maxConcurrency() + ")",
+                ratio2, "≤ 1.5", ratio2 <= 1.5));
+        if (!(ratio2 <= 1.5) && p.latencyMs() > 0) {
+            double inFlight = measured * (p.latencyMs() / 1000.0) / wall;
+            why.add(String.format(Locale.ROOT, "Figure 2: on average %.2f requests were in flight (%d requests × %d ms"
+                            + " ÷ %s s); the model assumes %d per site all the time. Time lost to requests above the"
+                            + " bound alone: %s s at that rate.", inFlight, measured, p.latencyMs(), fmt(wall),
+                    p.maxConcurrency(), fmt((measured - bound) * (p.latencyMs() / 1000.0) / Math.max(inFlight, 1e-9))));
+        }
+        // 3
+        for (String site : SITES) {
+            double perCycle = r.idleCycles == 0 ? Double.NaN
+                    : (double) RequestLog.count(r.idleHits, site) / r.idleCycles;
+            rows.add(new Row("3. Idle event cycle: requests on " + site, fmt(perCycle) + " per cycle", "1", perCycle,
+                    "≤ 1", perCycle <= 1));
+            if (perCycle > 1) {
+                why.add("Figure 3 (" + site + "): per cycle " + perEndpoint(r.idleHits, site, r.idleCycles) + ".");
+            }
+        }
+        // 4
+        double min = r.mirrorRequestsNeeded * p.latencyMs();
+        double p50 = percentile(r.mirrorMillis, 50);
+        double p99 = percentile(r.mirrorMillis, 99);
+        rows.add(new Row("4. Deletion mirroring p50 (" + p.mirrorRate() + "/s)", ms(p50),
+                fmt(min) + " ms (" + r.mirrorRequestsNeeded + " requests × " + p.latencyMs() + " ms)",
+                p50 / min, "≤ 1.5", p50 / min <= 1.5));
+        rows.add(new Row("4. Deletion mirroring p99 (" + p.mirrorRate() + "/s)", ms(p99), fmt(min) + " ms",
+                p99 / min, "≤ 4", p99 / min <= 4));
+        if (!(p50 / min <= 1.5) || !(p99 / min <= 4)) {
+            long users = r.mirrorSent;
+            long daemonRequests = r.mirrorHits.size() - users;
+            double perDeletion = (double) daemonRequests / users;
+            why.add(String.format(Locale.ROOT, "Figure 4: the daemon sent %d requests for %d deletions (%s per"
+                            + " deletion where %d are needed): %s. At %d ms each, one after the other, that is %s ms"
+                            + " per deletion, while a new one arrives every %d ms: deletions queue behind each other.",
+                    daemonRequests, users, fmt(perDeletion), r.mirrorRequestsNeeded, mirrorBreakdown(), p.latencyMs(),
+                    fmt(perDeletion * p.latencyMs()), 1000 / p.mirrorRate()));
+        }
+        // 5
+        IntakeLoad.Result in = r.intake;
+        double rate = in == null ? Double.NaN : in.perSecond2xx();
+        double p99in = in == null ? Double.NaN : percentile(in.latenciesNanos(), 99) / 1e6;
+        rows.add(new Row("5. Webhook intake: events/s acknowledged", fmt(rate), "2000 (target)", rate / 2000,
+                "≥ 1", rate >= 2000));
+        rows.add(new Row("5. Webhook intake: p99 response", ms(p99in), "50 ms (target)", p99in / 50, "≤ 1",
+                p99in <= 50));
+        if (in != null && (rate < 2000 || p99in > 50)) {
+            double secs = in.window().toNanos() / 1e9;
+            why.add(String.format(Locale.ROOT, "Figure 5: answers by status %s, %d connection errors; in the %s s"
+                            + " window the daemon used %s s of CPU (%.2f of %d cores) and the harness (load generator"
+                            + " and both emulators) %s s (%.2f cores); %s events were still pending in the inbox"
+                            + " afterwards.%s", in.byStatus(), in.ioErrors(), fmt(secs),
+                    fmt(r.intakeDaemonCpu.toNanos() / 1e9), r.intakeDaemonCpu.toNanos() / 1e9 / secs,
+                    r.machine.cores(), fmt(r.intakeHarnessCpu.toNanos() / 1e9), r.intakeHarnessCpu.toNanos() / 1e9 / secs,
+                    fmt(r.intakePendingAfter), in.byStatus().containsKey(503)
+                            ? " 503 = the inbox bound (harbor-sync.inbox.max-pending) was reached: the worker, which"
+                            + " reconciles the named project per batch, falls behind the intake." : ""));
+        }
+        // 6
+        long rssKib = Math.max(r.rssA.orElse(0), r.rssB.orElse(0));
+        double rssMib = rssKib / 1024.0;
+        rows.add(new Row("6. Peak RSS (VmHWM of the daemon)", fmt(rssMib) + " MiB", "300 MiB (target)", rssMib / 300,
+                "≤ 1", rssMib <= 300));
+        double ready = Math.max(r.readyA.toMillis(), r.readyB.toMillis()) / 1000.0;
+        rows.add(new Row("6. Process start to ready", fmt(ready) + " s", "3 s (target)", ready / 3, "≤ 1", ready <= 3));
+        if (rssMib > 300) {
+            why.add("Figure 6: peak RSS " + fmt(rssMib) + " MiB with JVM options '" + p.daemonJvmOptions()
+                    + "' (empty = the JVM's defaults: the heap may grow to 1/4 of the machine's memory, "
+                    + r.machine.memory() + ").");
+        }
+        if (ready > 3) {
+            why.add("Figure 6: ready after " + fmt(ready) + " s (JVM start, Quarkus start, Flyway on a fresh store, one"
+                    + " readiness request per site at " + p.latencyMs() + " ms) on a shared machine (load average "
+                    + r.machine.loadBefore() + " before the run).");
+        }
+    }
+
+    // ------------------------------------------------------------------ breakdowns
+
+    /** endpoint -> [h1, h2, bound h1, bound h2] of one reconcile, writes summarised in one row. */
+    static Map<String, long[]> breakdown(Results.Reconcile rec) {
+        Map<String, long[]> out = new TreeMap<>();
+        RequestLog.byEndpoint(rec.hits).forEach((endpoint, bySite) -> {
+            long[] row = out.computeIfAbsent(endpoint, x -> new long[4]);
+            row[0] = bySite.getOrDefault("h1", 0L);
+            row[1] = bySite.getOrDefault("h2", 0L);
+        });
+        for (int s = 0; s < SITES.size(); s++) {
+            int site = s;
+            rec.boundPages.getOrDefault(SITES.get(s), Map.of()).forEach((endpoint, pages) ->
+                    out.computeIfAbsent(endpoint, x -> new long[4])[2 + site] = pages);
+        }
+        return out;
+    }
+
+    private static List<String> topExcess(Results.Reconcile rec, int n) {
+        List<Map.Entry<String, Long>> excess = new ArrayList<>();
+        breakdown(rec).forEach((endpoint, row) -> {
+            boolean write = !endpoint.startsWith("GET ") && !endpoint.startsWith("HEAD ");
+            if (!write) {
+                long e = row[0] + row[1] - row[2] - row[3];
+                if (e > 0) {
+                    excess.add(Map.entry(endpoint, e));
+                }
+            }
+        });
+        long writes = RequestLog.writes(rec.hits, "h1") + RequestLog.writes(rec.hits, "h2");
+        if (writes > rec.boundWrites) {
+            excess.add(Map.entry("writes (all methods but GET) beyond one per drifted key", writes - rec.boundWrites));
+        }
+        excess.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        List<String> out = new ArrayList<>();
+        excess.stream().limit(n).forEach(e -> out.add(e.getKey() + " +" + e.getValue()));
+        return out;
+    }
+
+    private static String perEndpoint(List<RequestLog.Hit> hits, String site, int cycles) {
+        List<String> out = new ArrayList<>();
+        RequestLog.byEndpoint(hits).forEach((endpoint, bySite) -> {
+            long c = bySite.getOrDefault(site, 0L);
+            if (c > 0) {
+                out.add(endpoint + " " + fmt((double) c / cycles));
+            }
+        });
+        return String.join(", ", out);
+    }
+
+    private String mirrorBreakdown() {
+        List<String> out = new ArrayList<>();
+        Map<String, Map<String, Long>> by = RequestLog.byEndpoint(r.mirrorHits);
+        by.forEach((endpoint, bySite) -> bySite.forEach((site, c) -> {
+            long n = endpoint.equals("DELETE /projects/{p}/repositories/{r}/artifacts/{ref}") && site.equals("h1")
+                    ? c - r.mirrorSent : c; // the users' own deletions on h1 are not the daemon's
+            if (n > 0) {
+                out.add(site + " " + endpoint + " " + fmt((double) n / r.mirrorSent));
+            }
+        }));
+        return String.join(", ", out);
+    }
+
+    // ------------------------------------------------------------------ output
+
+    String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| figure | measured | bound / model / target | ratio | target | met |\n");
+        sb.append("|---|---:|---:|---:|---|---|\n");
+        for (Row row : rows) {
+            sb.append("| ").append(row.figure()).append(" | ").append(row.measured()).append(" | ").append(row.bound())
+                    .append(" | ").append(fmt(row.ratio())).append(" | ").append(row.target()).append(" | ")
+                    .append(row.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static String reconcileTable(Results.Reconcile rec) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| endpoint | h1 | h2 | bound h1 | bound h2 | measured − bound |\n|---|---:|---:|---:|---:|---:|\n");
+        long[] total = new long[4];
+        breakdown(rec).forEach((endpoint, row) -> {
+            boolean write = !endpoint.startsWith("GET ") && !endpoint.startsWith("HEAD ");
+            sb.append("| `").append(endpoint).append("` | ").append(row[0]).append(" | ").append(row[1]).append(" | ")
+                    .append(write ? "—" : row[2]).append(" | ").append(write ? "—" : row[3]).append(" | ")
+                    .append(write ? "(a write: see below)" : row[0] + row[1] - row[2] - row[3]).append(" |\n");
+            for (int i = 0; i < 4; i++) {
+                total[i] += row[i];
+            }
+        });
+        long w1 = RequestLog.writes(rec.hits, "h1");
+        long w2 = RequestLog.writes(rec.hits, "h2");
+        sb.append("| writes (every method but GET), included above | ").append(w1).append(" | ").append(w2)
+                .append(" | ").append(rec.boundWrites == 0 ? "0" : "—").append(" | ").append(rec.boundWrites)
+                .append(" | ").append(w1 + w2 - rec.boundWrites).append(" |\n");
+        long bound = rec.boundTotal();
+        sb.append("| **total** | ").append(total[0]).append(" | ").append(total[1]).append(" | ")
+                .append(total[2]).append(" | ").append(total[3] + rec.boundWrites).append(" | ")
+                .append(total[0] + total[1] - bound).append(" |\n");
+        return sb.toString();
+    }
+
+    static String perCycleTable(List<RequestLog.Hit> hits, int divisor, String unit) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| endpoint | h1 ").append(unit).append(" | h2 ").append(unit).append(" |\n|---|---:|---:|\n");
+        RequestLog.byEndpoint(hits).forEach((endpoint, bySite) -> sb.append("| `").append(endpoint).append("` | ")
+                .append(fmt((double) bySite.getOrDefault("h1", 0L) / divisor)).append(" | ")
+                .append(fmt((double) bySite.getOrDefault("h2", 0L) / divisor)).append(" |\n"));
+        return sb.toString();
+    }
+
+    /** The plain-text summary printed to stdout. */
+    String console() {
+        StringBuilder sb = new StringBuilder("\n==== harbor-sync benchmark ====\n");
+        sb.append(dataset()).append("\n\n");
+        for (Row row : rows) {
+            sb.append(String.format(Locale.ROOT, "%-45s %18s  bound %-40s ratio %8s  target %-6s %s%n", row.figure(),
+                    row.measured(), row.bound(), fmt(row.ratio()), row.target(), row.met() ? "met" : "MISSED"));
+        }
+        sb.append("\nFull reconcile, requests by endpoint (h1, h2, bound h1, bound h2):\n");
+        breakdown(r.full).forEach((endpoint, row) -> sb.append(String.format(Locale.ROOT, "  %-60s %7d %7d %7d %7d%n",
+                endpoint, row[0], row[1], row[2], row[3])));
+        sb.append(String.format(Locale.ROOT, "  %-60s %7d %7d %7s %7d%n", "writes (every method but GET, included above)",
+                RequestLog.writes(r.full.hits, "h1"), RequestLog.writes(r.full.hits, "h2"), "-", r.full.boundWrites));
+        why.forEach(w -> sb.append("\n* ").append(w));
+        r.notes.forEach(w -> sb.append("\n* ").append(w));
+        sb.append("\n");
+        return sb.toString();
+    }
+
+    private String dataset() {
+        Map<Dataset.ChangeKind, Integer> kinds = new EnumMap<>(Dataset.ChangeKind.class);
+        r.drift.forEach(c -> kinds.merge(c.kind(), 1, Integer::sum));
+        Dataset d = new Dataset(p);
+        return String.format(Locale.ROOT, "Dataset: 2 sites × %d projects × %d members × %d repositories × %d artifacts"
+                        + " = %d keys per site; %d keys drifted on h1 (%s); latency %d ms per request;"
+                        + " harbor-sync.http.max-concurrency=%d.", p.projects(), p.members(), p.repos(), p.artifacts(),
+                d.keys(), r.drift.size(), kinds.toString().replaceAll("[{}]", "").toLowerCase(Locale.ROOT),
+                p.latencyMs(), p.maxConcurrency());
+    }
+
+    String markdown() {
+        Dataset d = new Dataset(p);
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Benchmarks\n\n");
+        sb.append("Generated by the benchmark of issue 6 (`io.harborsync.bench`); rerun the command below to refresh it,"
+                + " do not edit the figures by hand.\n\n");
+        sb.append("```\n").append(p.command()).append("\n```\n\n");
+        sb.append("Run at ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
+                .append(", took ").append(fmt(r.total.toMillis() / 1000.0)).append(" s in all.\n\n");
+        sb.append("Machine: ").append(r.machine.cores()).append(" cores (").append(r.machine.cpu()).append("), ")
+                .append(r.machine.memory()).append(" memory, ").append(r.machine.java()).append(", ")
+                .append(r.machine.os()).append(". Load average (1, 5, 15 min) ").append(r.machine.loadBefore())
+                .append(" before and ").append(r.loadAfter).append(" after: the machine is shared with other work, and the"
+                        + " emulators, the load generator and the daemon all run on these cores.\n\n");
+        sb.append(dataset()).append(" Daemon JVM options: `").append(p.daemonJvmOptions().isEmpty() ? "(none)"
+                : p.daemonJvmOptions()).append("`.\n\n");
+        sb.append("## Figures\n\n").append(table()).append('\n');
+        if (!why.isEmpty() || !r.notes.isEmpty()) {
+            sb.append("### Where a target is missed, and why\n\n");
+            why.forEach(w -> sb.append("* ").append(w).append('\n'));
+            r.notes.forEach(w -> sb.append("* ").append(w).append('\n'));
+            sb.append('\n');
+        }
+        sb.append("## Figure 1 in detail: the full reconcile's requests by endpoint\n\n");
+        sb.append("Lower bound ").append(d.formula()).append(". With this dataset: ")
+                .append(r.full.boundTotal() - r.full.boundWrites).append(" list pages + ").append(r.full.boundWrites)
+                .append(" writes = ").append(r.full.boundTotal()).append(". The reconcile answered ")
+                .append(r.full.done).append(" done, ").append(r.full.failed).append(" failed, ").append(r.full.pending)
+                .append(" pending, ").append(r.full.conflicts).append(" conflicts.\n\n");
+        sb.append(reconcileTable(r.full)).append('\n');
+        sb.append("## Initial reconcile (establishes the base; not a figure)\n\n");
+        sb.append(String.format(Locale.ROOT, "Both sites identical, empty store: %d requests in %s s at %d ms latency"
+                        + " (read bound %d; its writes are the daemon's webhook policies, one per project and site)."
+                        + " Answer: %d done, %d failed.%n%n", r.initial.hits.size(), fmt(r.initial.wall.toMillis() / 1000.0),
+                r.initial.latencyMs, r.initial.boundTotal(), r.initial.done, r.initial.failed));
+        sb.append(reconcileTable(r.initial)).append('\n');
+        sb.append("## Figure 3 in detail: requests per idle cycle\n\n");
+        sb.append(String.format(Locale.ROOT, "%d whole cycles of the audit-log tail (harbor-sync.audit.interval=%ds),"
+                        + " cut apart at the quiet gaps between them.%n%n", r.idleCycles, p.auditIntervalS()));
+        sb.append(perCycleTable(r.idleHits, Math.max(1, r.idleCycles), "per cycle")).append('\n');
+        sb.append("## Figure 4 in detail: requests per mirrored deletion\n\n");
+        sb.append(String.format(Locale.ROOT, "%d deletions on h1 in %s s; %d refused by h1; mirrored: %d; p50 %s,"
+                        + " p90 %s, p99 %s, max %s. Everything either site received during the run, per deletion"
+                        + " (h1's DELETEs include the users' own).%n%n", r.mirrorSent,
+                fmt(r.mirrorSendWindow.toMillis() / 1000.0), r.mirrorRefused,
+                java.util.Arrays.stream(r.mirrorMillis).filter(Double::isFinite).count(),
+                ms(percentile(r.mirrorMillis, 50)), ms(percentile(r.mirrorMillis, 90)),
+                ms(percentile(r.mirrorMillis, 99)), ms(percentile(r.mirrorMillis, 100))));
+        sb.append(perCycleTable(r.mirrorHits, Math.max(1, r.mirrorSent), "per deletion")).append('\n');
+        if (r.intake != null) {
+            IntakeLoad.Result in = r.intake;
+            double secs = in.window().toNanos() / 1e9;
+            sb.append("## Figure 5 in detail\n\n");
+            sb.append(String.format(Locale.ROOT, "%d clients on keep-alive connections for %s s sent %d webhooks"
+                            + " (PUSH_ARTIFACT, naming %d project(s)); answers by status %s, %d connection errors."
+                            + " Response time p50 %s, p90 %s, p99 %s, max %s. CPU in the window: daemon %s s (%.2f"
+                            + " cores), harness with load generator and emulators %s s (%.2f cores). Inbox pending"
+                            + " afterwards: %s.%n%n", p.intakeClients(), fmt(secs), in.sent(), p.intakeProjects(),
+                    in.byStatus(), in.ioErrors(), ms(percentile(in.latenciesNanos(), 50) / 1e6),
+                    ms(percentile(in.latenciesNanos(), 90) / 1e6), ms(percentile(in.latenciesNanos(), 99) / 1e6),
+                    ms(percentile(in.latenciesNanos(), 100) / 1e6), fmt(r.intakeDaemonCpu.toNanos() / 1e9),
+                    r.intakeDaemonCpu.toNanos() / 1e9 / secs, fmt(r.intakeHarnessCpu.toNanos() / 1e9),
+                    r.intakeHarnessCpu.toNanos() / 1e9 / secs, fmt(r.intakePendingAfter)));
+        }
+        sb.append("## Figure 6 in detail\n\n");
+        sb.append(String.format(Locale.ROOT, "Daemon A (phase A: reconciles, deletions): ready after %d ms, peak RSS"
+                        + " %s MiB. Daemon B (phase B: idle cycles, intake): ready after %d ms, peak RSS %s MiB.%n%n",
+                r.readyA.toMillis(), kib(r.rssA.orElse(-1)), r.readyB.toMillis(), kib(r.rssB.orElse(-1))));
+        sb.append(MEANING);
+        return sb.toString();
+    }
+
+    private static String kib(long v) {
+        return v < 0 ? "unknown" : fmt(v / 1024.0);
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (Double.isInfinite(v)) {
+            return "∞";
+        }
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private String ms(double v) {
+        if (Double.isInfinite(v)) {
+            return "> " + p.mirrorTimeoutS() + " s (not mirrored in time)";
+        }
+        return fmt(v) + " ms";
+    }
+
+    static final String MEANING = """
+            ## What the figures mean
+
+            The daemon runs as its own process from the packaged jar (`target/quarkus-app/quarkus-run.jar`),
+            pointed at two emulated Harbors (`io.harborsync.emulator.HarborEmulator`) over HTTP; every API request
+            to either emulator waits the configured latency first. The dataset is loaded straight into the
+            emulators' stores, identically on both. Requests are counted where they arrive, at the emulators.
+
+            * **Phase A** (a daemon with the audit-log tail and the periodic reconcile off, so that nothing runs
+              unasked): start; an **initial** `POST /sync` that establishes the base (run at
+              `bench.initial-latency-ms`, by default 0, because it is not a figure and would otherwise take most of
+              the run); the **drift**: on h1, through its REST API and as the admin account (the daemon's own, so
+              its webhooks are dropped unread), one change per chosen key: project metadata `auto_scan` changed,
+              member role changed, member removed, member added, artifact deleted, in proportion to how many keys
+              of each kind there are; then the measured `POST /sync` (figures 1 and 2) and the deletions of figure 4.
+            * **Phase B**: a second daemon process on a fresh store and the same port, with the audit-log tail at
+              `bench.audit-interval-s` (figure 3), then the webhook load (figure 5). A fresh store keeps phase A's
+              leftover work out of the idle measurement.
+
+            1. **Full reconcile requests**: every request either emulator received during the measured
+               `POST /sync`, against the lower bound: each list page once per site (projects, all project quotas in
+               one listing, then members and repositories per project and artifacts per repository, at 100 per
+               page) plus one write per drifted key. The table above breaks both down by endpoint.
+            2. **Full reconcile wall time**: the time `POST /sync` took, against the model lower-bound requests ×
+               latency ÷ `harbor-sync.http.max-concurrency` (the limit of requests in flight to one site).
+            3. **Idle event cycle**: with nothing changing, the requests per site per audit-log poll (the poll
+               that finds the keys changed since the last cursor). Member and metadata changes have no event in
+               Harbor v2.15, so they are found by the full reconcile at its own interval (figure 1 prices it).
+            4. **Deletion mirroring**: users (a system robot on h1, not the daemon's account) delete artifacts on
+               h1 at the given rate through Harbor's API; Harbor's `DELETE_ARTIFACT` webhook reaches the daemon,
+               which deletes the artifact on h2. Per artifact: from h1 applying the deletion to h2 receiving the
+               daemon's `DELETE`. The minimum counts the requests one such change needs, one after the other: read
+               the artifact on h1 (the webhook is only a hint: confirm it is gone), read it on h2, delete it on h2
+               = 3 × latency (2 × latency if the two reads ran side by side).
+            5. **Webhook intake**: valid Harbor webhooks (`PUSH_ARTIFACT`, Default format, the right secret) POSTed
+               to `/webhooks/h1` by many clients at once for a fixed time; events per second answered 2xx (the
+               daemon stores a work event in its inbox before it answers), and the response time as the clients
+               saw it. Refusals (503 once `harbor-sync.inbox.max-pending` events wait) are not counted as
+               acknowledged.
+            6. **Peak RSS** is `VmHWM` from `/proc/<pid>/status` of the daemon's JVM process at the end of each
+               phase (the larger is shown). **Start to ready** is from spawning `java -jar` to the first 200 from
+               `/q/health/ready` (polled every 10 ms), which includes one readiness request per site.
+
+            ## How to run it
+
+            `./mvnw -B verify -Pbenchmark` builds the jar, skips the unit tests and runs only `BenchmarkIT` with
+            the default sizes; it prints the table and writes this file. Every parameter is a system property
+            (see the command at the top; e.g. `-Dbench.projects=200 -Dbench.latency-ms=5`); `bench.report` names
+            the output file. The plain `./mvnw -B verify` runs the same code as a smoke test on a tiny dataset
+            (3 projects × 2 members × 2 repositories × 2 artifacts, 2 ms latency), writes
+            `target/benchmarks/benchmarks.md` and asserts only that it completes and that the full reconcile's
+            requests equal the computed lower bound.
+            """;
+}

@@ -1,0 +1,452 @@
+package io.harborsync.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harborsync.emulator.EmulatorOptions;
+import io.harborsync.emulator.ExchangeListener;
+import io.harborsync.emulator.ExchangeListenerFactory;
+import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.emulator.RecordedExchange;
+import io.harborsync.testsupport.DaemonProcess;
+import io.harborsync.testsupport.EmulatorSites;
+import io.harborsync.testsupport.PlainHarborHttp;
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 6's benchmark: two emulated Harbors with a per-request latency, the packaged daemon as its own process
+ * pointed at them over HTTP, and the six figures. Phase A (audit tail off, nothing periodic): start, initial
+ * reconcile, drift on h1, the measured full reconcile (figures 1, 2), webhook-driven deletions (4). Phase B, a
+ * second daemon process on a fresh store and the same port, with the audit tail every few seconds: idle cycles
+ * (3) and webhook intake (5). Both give start-to-ready and peak RSS (6).
+ */
+final class Benchmark {
+    static final String TOKEN = "bench-admin-token-4f2a9c";
+    static final String H1_SECRET = "bench-h1-webhook-secret-8e1b";
+    static final String H2_SECRET = "bench-h2-webhook-secret-23cd";
+
+    private final BenchParams p;
+    private final Dataset data;
+    private final Path work;
+    private final Results r;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private HarborEmulator h1;
+    private HarborEmulator h2;
+    private RequestLog log;
+
+    Benchmark(BenchParams p, Path work) {
+        this.p = p;
+        this.data = new Dataset(p);
+        this.work = work;
+        this.r = new Results(p, machine());
+    }
+
+    Results run() throws Exception {
+        long started = System.nanoTime();
+        if (p.full()) {
+            // the tests' swagger check validates every exchange: far too costly for 10^5 requests on 2 cores
+            System.clearProperty(ExchangeListenerFactory.PROPERTY);
+        }
+        h1 = HarborEmulator.start(EmulatorOptions.defaults("h1"));
+        h2 = HarborEmulator.start(EmulatorOptions.defaults("h2"));
+        try {
+            log = new RequestLog(h1, h2);
+            progress("seeding %d projects x %d members x %d repositories x %d artifacts on both sites",
+                    p.projects(), p.members(), p.repos(), p.artifacts());
+            data.seed(h1);
+            data.seed(h2);
+            latency(p.latencyMs());
+            int port = DaemonProcess.freePort();
+            phaseA(port);
+            phaseB(port);
+        } finally {
+            h1.close();
+            h2.close();
+        }
+        r.total = Duration.ofNanos(System.nanoTime() - started);
+        r.loadAfter = loadAverage();
+        return r;
+    }
+
+    // ------------------------------------------------------------------ phase A
+
+    private void phaseA(int port) throws Exception {
+        DaemonProcess daemon = new DaemonProcess(properties(port, "a", "off"), p.daemonJvmOptionList(),
+                work.resolve("daemon-a.log"), port);
+        try {
+            r.readyA = daemon.startTimed(Duration.ofMillis(10));
+            progress("daemon A ready in %d ms", r.readyA.toMillis());
+
+            Map<String, Long> seedPages = data.listPages(Map.of(), Map.of());
+            latency(p.initialLatencyMs());
+            r.initial = reconcile(daemon, p.initialLatencyMs(), Map.of("h1", seedPages, "h2", seedPages), 0);
+            progress("initial reconcile: %d requests in %d ms", r.initial.hits.size(), r.initial.wall.toMillis());
+            if (r.initial.failed > 0) {
+                throw new IllegalStateException("the initial reconcile failed " + r.initial.failed + " operations: "
+                        + r.initial.firstFailure);
+            }
+
+            latency(0);
+            r.drift = data.drift(p.drift(), new Random(p.seed()));
+            applyDrift(daemon, r.drift);
+            progress("drifted %d keys on h1", r.drift.size());
+
+            latency(p.latencyMs());
+            r.full = reconcile(daemon, p.latencyMs(), Map.of("h1", data.listPagesAfter(r.drift), "h2", seedPages),
+                    r.drift.size());
+            progress("full reconcile: %d requests (bound %d) in %d ms", r.full.hits.size(), r.full.boundTotal(),
+                    r.full.wall.toMillis());
+
+            mirror(daemon);
+            r.rssA = daemon.peakRssKib();
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    private Map<String, String> properties(int port, String store, String auditInterval) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>(EmulatorSites.properties(h1, h2));
+        props.put("harbor-sync.sites.h1.webhook-secret", H1_SECRET);
+        props.put("harbor-sync.sites.h2.webhook-secret", H2_SECRET);
+        props.put("harbor-sync.admin-token", TOKEN);
+        props.put("harbor-sync.store.path", Files.createDirectories(work.resolve("store-" + store)).toString());
+        props.put("harbor-sync.webhook.url", "http://localhost:" + port);
+        props.put("harbor-sync.reconcile.interval", "off"); // only the reconciles the benchmark asks for
+        props.put("harbor-sync.audit.interval", auditInterval);
+        props.put("harbor-sync.http.max-concurrency", Integer.toString(p.maxConcurrency()));
+        return props;
+    }
+
+    private Results.Reconcile reconcile(DaemonProcess daemon, int latencyMs, Map<String, Map<String, Long>> pages,
+                                        long writes) throws Exception {
+        Results.Reconcile rec = new Results.Reconcile();
+        rec.latencyMs = latencyMs;
+        rec.boundPages = pages;
+        rec.boundWrites = writes;
+        log.start();
+        long t0 = System.nanoTime();
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(daemon.base().resolve("/sync"))
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofHours(1))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        rec.wall = Duration.ofNanos(System.nanoTime() - t0);
+        rec.hits = log.stop();
+        if (resp.statusCode() != 200) {
+            throw new IllegalStateException("POST /sync answered " + resp.statusCode() + ": " + resp.body());
+        }
+        JsonNode report = PlainHarborHttp.json(resp);
+        rec.done = report.path("done").size();
+        rec.failed = report.path("failed").size();
+        rec.pending = report.path("pending").size();
+        rec.conflicts = report.path("conflicts").size();
+        if (rec.failed > 0) {
+            rec.firstFailure = report.path("failed").get(0).toString();
+        }
+        return rec;
+    }
+
+    /** The drift, made on h1 through its REST API by the admin (the daemon's own account: its webhooks are skipped). */
+    private void applyDrift(DaemonProcess daemon, List<Dataset.Change> drift) {
+        PlainHarborHttp a1 = new PlainHarborHttp(h1);
+        int deliveredBefore = h1.webhookDeliveries().size();
+        int deletions = 0;
+        for (Dataset.Change c : drift) {
+            String project = Dataset.project(c.project());
+            switch (c.kind()) {
+                case METADATA -> ok(a1.put("projects/" + project, Map.of("metadata", Map.of("auto_scan", "true"))));
+                case ROLE -> {
+                    int role = data.role(c.project(), c.slot());
+                    int other = Dataset.ROLES[(Arrays.binarySearch(Dataset.ROLES, role) + 1) % Dataset.ROLES.length];
+                    ok(a1.put("projects/" + project + "/members/" + memberId(a1, project,
+                            data.memberUser(c.project(), c.slot())), Map.of("role_id", other)));
+                }
+                case REMOVE_MEMBER -> ok(a1.delete("projects/" + project + "/members/" + memberId(a1, project,
+                        data.memberUser(c.project(), c.slot()))));
+                case ADD_MEMBER -> ok(a1.post("projects/" + project + "/members", Map.of("role_id", 2,
+                        "member_user", Map.of("username", data.spareUser(c.project())))));
+                case DELETE_ARTIFACT -> {
+                    ok(a1.delete(artifactPath(c.project(), c.repo(), c.artifact())));
+                    deletions++;
+                }
+            }
+        }
+        // Harbor sends a webhook for each deletion; the daemon recognises its own account and drops them unread.
+        int expected = deliveredBefore + deletions;
+        await().atMost(Duration.ofMinutes(2)).until(() -> h1.webhookDeliveries().size() >= expected);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> inboxPending(daemon) == 0);
+    }
+
+    private String artifactPath(int i, int j, int k) {
+        return "projects/" + Dataset.project(i) + "/repositories/"
+                + Dataset.repo(j).replace("/", "%252F") + "/artifacts/" + data.digest(i, j, k);
+    }
+
+    private static long memberId(PlainHarborHttp a, String project, String user) {
+        JsonNode list = PlainHarborHttp.json(ok(a.get("projects/" + project + "/members?entityname=" + user)));
+        if (list.size() != 1) {
+            throw new IllegalStateException(user + " is not a member of " + project + " on h1");
+        }
+        return list.get(0).path("id").asLong();
+    }
+
+    private static HttpResponse<String> ok(HttpResponse<String> resp) {
+        if (resp.statusCode() / 100 != 2) {
+            throw new IllegalStateException(resp.request().method() + " " + resp.request().uri() + " answered "
+                    + resp.statusCode() + ": " + resp.body());
+        }
+        return resp;
+    }
+
+    private double inboxPending(DaemonProcess daemon) throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(daemon.base().resolve("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("harborsync_inbox_pending")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new IllegalStateException("/q/metrics has no harborsync_inbox_pending");
+    }
+
+    // ------------------------------------------------------------------ figure 4
+
+    /**
+     * Users delete artifacts on h1 at a fixed rate (as a system robot: not the daemon's account); per artifact,
+     * the time from h1 applying the deletion to h2 receiving the daemon's DELETE.
+     */
+    private void mirror(DaemonProcess daemon) throws Exception {
+        PlainHarborHttp a1 = new PlainHarborHttp(h1);
+        JsonNode robot = PlainHarborHttp.json(ok(a1.post("robots", Map.of("name", "bench-deleter", "level", "system",
+                "duration", -1, "permissions", List.of(Map.of("kind", "project", "namespace", "*",
+                        "access", List.of(Map.of("resource", "artifact", "action", "delete"))))))));
+        String auth = PlainHarborHttp.basic(robot.path("name").asText(), robot.path("secret").asText());
+
+        Set<Long> drifted = new HashSet<>();
+        for (Dataset.Change c : r.drift) {
+            if (c.kind() == Dataset.ChangeKind.DELETE_ARTIFACT) {
+                drifted.add(((long) c.project() * p.repos() + c.repo()) * p.artifacts() + c.artifact());
+            }
+        }
+        Random rnd = new Random(p.seed() + 1);
+        List<int[]> targets = new ArrayList<>();
+        Set<Long> chosen = new HashSet<>();
+        while (targets.size() < p.mirrorEvents()) {
+            int i = rnd.nextInt(p.projects());
+            int j = rnd.nextInt(p.repos());
+            int k = rnd.nextInt(p.artifacts());
+            long id = ((long) i * p.repos() + j) * p.artifacts() + k;
+            if (!drifted.contains(id) && chosen.add(id)) {
+                targets.add(new int[]{i, j, k});
+            }
+        }
+
+        Map<String, Long> deletedOnH1 = new ConcurrentHashMap<>();
+        Map<String, Long> deletedOnH2 = new ConcurrentHashMap<>();
+        ExchangeListener l1 = deletions(deletedOnH1);
+        ExchangeListener l2 = deletions(deletedOnH2);
+        h1.addExchangeListener(l1);
+        h2.addExchangeListener(l2);
+        log.start();
+        List<CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>();
+        long period = 1_000_000_000L / p.mirrorRate();
+        long start = System.nanoTime();
+        for (int n = 0; n < targets.size(); n++) {
+            long due = start + n * period;
+            for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
+            }
+            int[] t = targets.get(n);
+            URI uri = URI.create(h1.baseUrl() + "/api/v2.0/" + artifactPath(t[0], t[1], t[2]));
+            sent.add(http.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", auth).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+        r.mirrorSendWindow = Duration.ofNanos(System.nanoTime() - start);
+        r.mirrorSent = targets.size();
+        Set<String> digests = new HashSet<>();
+        targets.forEach(t -> digests.add(data.digest(t[0], t[1], t[2])));
+        try {
+            await().atMost(Duration.ofSeconds(p.mirrorTimeoutS())).pollInterval(Duration.ofMillis(50))
+                    .until(() -> deletedOnH2.keySet().containsAll(digests));
+        } catch (ConditionTimeoutException e) {
+            r.notes.add(String.format("Figure 4: %d of %d deletions had not reached h2 %d s after the last one was"
+                            + " made on h1; they count as slower than any measured value.",
+                    digests.size() - deletedOnH2.keySet().stream().filter(digests::contains).count(), digests.size(),
+                    p.mirrorTimeoutS()));
+        }
+        r.mirrorHits = log.stop();
+        h1.removeExchangeListener(l1);
+        h2.removeExchangeListener(l2);
+        for (CompletableFuture<HttpResponse<Void>> f : sent) {
+            if (f.get().statusCode() != 200) {
+                r.mirrorRefused++;
+            }
+        }
+        double[] ms = new double[digests.size()];
+        int n = 0;
+        for (String d : digests) {
+            Long a = deletedOnH1.get(d);
+            Long b = deletedOnH2.get(d);
+            ms[n++] = a == null || b == null ? Double.POSITIVE_INFINITY : Math.max(0, b - a) / 1e6;
+        }
+        Arrays.sort(ms);
+        r.mirrorMillis = ms;
+        progress("deletion mirroring: p50 %.0f ms, p99 %.0f ms", BenchReport.percentile(ms, 50),
+                BenchReport.percentile(ms, 99));
+    }
+
+    private static ExchangeListener deletions(Map<String, Long> into) {
+        return (RecordedExchange x) -> {
+            if (x.method().equals("DELETE") && x.status() == 200 && x.rawPath().contains("/artifacts/")
+                    && !x.rawPath().contains("/tags/")) {
+                String ref = x.rawPath().substring(x.rawPath().lastIndexOf('/') + 1);
+                into.putIfAbsent(URLDecoder.decode(ref, StandardCharsets.UTF_8), System.nanoTime());
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ phase B
+
+    private void phaseB(int port) throws Exception {
+        DaemonProcess daemon = new DaemonProcess(properties(port, "b", p.auditIntervalS() + "s"),
+                p.daemonJvmOptionList(), work.resolve("daemon-b.log"), port);
+        try {
+            r.readyB = daemon.startTimed(Duration.ofMillis(10));
+            progress("daemon B ready in %d ms", r.readyB.toMillis());
+            idle();
+            intake(daemon);
+            r.rssB = daemon.peakRssKib();
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    /**
+     * Figure 3: with nothing changing, everything the daemon asks either site, cut into poll cycles by the quiet
+     * gaps between them; the first (possibly partial) and the last cycle are dropped.
+     */
+    private void idle() {
+        long interval = Duration.ofSeconds(p.auditIntervalS()).toNanos();
+        log.start();
+        // the first poll of a fresh store reads the whole history; measure from the third cycle on
+        await().atMost(Duration.ofSeconds(30 + 3L * p.auditIntervalS())).pollInterval(Duration.ofMillis(100))
+                .until(() -> cycles(log.snapshot(), interval).size() >= 3);
+        log.start();
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30 + (p.idleCycles() + 3L) * p.auditIntervalS()))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> cycles(log.snapshot(), interval).size() >= p.idleCycles() + 2);
+        List<List<RequestLog.Hit>> cycles = cycles(log.stop(), interval);
+        r.idleWindow = Duration.ofNanos(System.nanoTime() - t0);
+        List<RequestLog.Hit> whole = new ArrayList<>();
+        cycles.subList(1, 1 + p.idleCycles()).forEach(whole::addAll);
+        r.idleHits = whole;
+        r.idleCycles = p.idleCycles();
+        progress("idle: %d requests in %d cycles", whole.size(), r.idleCycles);
+    }
+
+    /** Requests split where the log is quiet for more than half a poll interval. */
+    static List<List<RequestLog.Hit>> cycles(List<RequestLog.Hit> hits, long intervalNanos) {
+        List<RequestLog.Hit> sorted = new ArrayList<>(hits);
+        sorted.sort((a, b) -> Long.compare(a.nanos(), b.nanos()));
+        List<List<RequestLog.Hit>> out = new ArrayList<>();
+        long last = Long.MIN_VALUE;
+        for (RequestLog.Hit h : sorted) {
+            if (out.isEmpty() || h.nanos() - last > intervalNanos / 2) {
+                out.add(new ArrayList<>());
+            }
+            out.get(out.size() - 1).add(h);
+            last = h.nanos();
+        }
+        return out;
+    }
+
+    /** Figure 5: valid PUSH_ARTIFACT webhooks for h1 from many keep-alive clients at once. */
+    private void intake(DaemonProcess daemon) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        java.util.function.LongFunction<byte[]> bodies = n -> {
+            String project = Dataset.project((int) (n % p.intakeProjects()));
+            String digest = String.format("sha256:fe%062x", n);
+            return ("""
+                    {"type":"PUSH_ARTIFACT","occur_at":%d,"operator":"alice","event_data":{
+                     "resources":[{"digest":"%s","tag":"load-%d","resource_url":"h1.harbor.domain/%s/svc/r0:load-%d"}],
+                     "repository":{"date_created":1767780012,"name":"svc/r0","namespace":"%s","repo_full_name":"%s/svc/r0","repo_type":"private"}}}
+                    """.formatted(now, digest, n, project, n, project, project)).getBytes(StandardCharsets.UTF_8);
+        };
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Duration daemonCpu = daemon.cpuTime();
+        long harnessCpu = os.getProcessCpuTime();
+        r.intake = IntakeLoad.run(daemon.port, "/webhooks/h1", H1_SECRET, bodies, p.intakeClients(),
+                Duration.ofSeconds(p.intakeSeconds()));
+        r.intakeDaemonCpu = daemon.cpuTime().minus(daemonCpu);
+        r.intakeHarnessCpu = Duration.ofNanos(os.getProcessCpuTime() - harnessCpu);
+        r.intakePendingAfter = inboxPending(daemon);
+        progress("intake: %.0f events/s acknowledged, statuses %s", r.intake.perSecond2xx(), r.intake.byStatus());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void latency(int ms) {
+        h1.faults().latency(Duration.ofMillis(ms));
+        h2.faults().latency(Duration.ofMillis(ms));
+    }
+
+    private static void progress(String format, Object... args) {
+        System.out.printf("[bench] " + format + "%n", args);
+    }
+
+    static Results.Machine machine() {
+        String cpu = grep("/proc/cpuinfo", "model name");
+        String mem = grep("/proc/meminfo", "MemTotal");
+        return new Results.Machine(Runtime.getRuntime().availableProcessors(), cpu, mem,
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                loadAverage());
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String grep(String file, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(key)) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return "unknown";
+    }
+}

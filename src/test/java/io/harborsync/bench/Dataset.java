@@ -1,0 +1,218 @@
+package io.harborsync.bench;
+
+import io.harborsync.emulator.HarborEmulator;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The benchmark's dataset: P projects, each with M members (the owner, admin, included, as Harbor lists it),
+ * R repositories of A artifacts; identical on both sites. Also the drift applied to h1 and the lower bound of
+ * requests a reconcile needs, computed from the counts each site holds.
+ */
+final class Dataset {
+    static final int PAGE = 100; // Harbor's largest page size
+    static final int[] ROLES = {2, 3, 4}; // developer, guest, maintainer: never projectAdmin, the owner's role
+
+    final int projects;
+    final int members;
+    final int repos;
+    final int artifacts;
+    /** Users besides the members, so that every project has a user to add. */
+    final int userPool;
+
+    Dataset(BenchParams p) {
+        this.projects = p.projects();
+        this.members = p.members();
+        this.repos = p.repos();
+        this.artifacts = p.artifacts();
+        this.userPool = members + 1;
+    }
+
+    static String project(int i) {
+        return String.format("p%05d", i);
+    }
+
+    /** With a slash, as many real repositories have: the daemon must encode it twice on the wire. */
+    static String repo(int j) {
+        return "svc/r" + j;
+    }
+
+    static String user(int u) {
+        return String.format("u%04d", u);
+    }
+
+    String digest(int i, int j, int k) {
+        return String.format("sha256:%064x", ((long) i * repos + j) * artifacts + k + 1);
+    }
+
+    static String tag(int k) {
+        return "v" + k;
+    }
+
+    /** The non-owner member in slot s (0..M-2) of project i, and the user project i does not have. */
+    String memberUser(int i, int s) {
+        return user((i + s) % userPool);
+    }
+
+    String spareUser(int i) {
+        return user((i + members - 1) % userPool);
+    }
+
+    int role(int i, int s) {
+        return ROLES[(i + s) % ROLES.length];
+    }
+
+    long keys() {
+        return (long) projects + (long) projects * members + (long) projects * repos
+                + (long) projects * repos * artifacts;
+    }
+
+    void seed(HarborEmulator e) {
+        for (int u = 0; u < userPool; u++) {
+            e.addUser(user(u));
+        }
+        for (int i = 0; i < projects; i++) {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            for (int s = 0; s < members - 1; s++) {
+                m.put(memberUser(i, s), role(i, s));
+            }
+            Map<String, Map<String, List<String>>> content = new LinkedHashMap<>();
+            for (int j = 0; j < repos; j++) {
+                Map<String, List<String>> arts = new LinkedHashMap<>();
+                for (int k = 0; k < artifacts; k++) {
+                    arts.put(digest(i, j, k), List.of(tag(k)));
+                }
+                content.put(repo(j), arts);
+            }
+            e.seedProject(project(i), Map.of("auto_scan", "false"), m, content);
+        }
+    }
+
+    // ------------------------------------------------------------------ drift
+
+    enum ChangeKind { METADATA, ROLE, ADD_MEMBER, REMOVE_MEMBER, DELETE_ARTIFACT }
+
+    /** One key changed on h1; the peer needs exactly one write to follow. */
+    record Change(ChangeKind kind, int project, int slot, int repo, int artifact) {
+    }
+
+    /**
+     * round(drift × keys) distinct keys, split between projects, members and artifacts in proportion to how many
+     * keys of each kind there are (repositories' share goes to artifacts: deleting a repository is not one key),
+     * each kind at least once when there are three or more changes.
+     */
+    List<Change> drift(double fraction, Random rnd) {
+        int d = (int) Math.max(1, Math.round(fraction * keys()));
+        long k = keys();
+        int dProj = (int) Math.round((double) d * projects / k);
+        int dMem = (int) Math.round((double) d * projects * members / k);
+        if (d >= 3) {
+            dProj = Math.max(1, dProj);
+            dMem = Math.max(1, dMem);
+        }
+        dProj = Math.min(dProj, projects);
+        dMem = Math.min(dMem, projects * members); // slots: M-1 members and one addable user per project
+        int dArt = d - dProj - dMem;
+        List<Change> out = new ArrayList<>();
+        for (int i : sample(projects, dProj, rnd)) {
+            out.add(new Change(ChangeKind.METADATA, i, -1, -1, -1));
+        }
+        for (int x : sample(projects * members, dMem, rnd)) {
+            int i = x / members;
+            int s = x % members;
+            if (s == members - 1) {
+                out.add(new Change(ChangeKind.ADD_MEMBER, i, s, -1, -1));
+            } else {
+                out.add(new Change(rnd.nextBoolean() ? ChangeKind.ROLE : ChangeKind.REMOVE_MEMBER, i, s, -1, -1));
+            }
+        }
+        for (int x : sample(projects * repos * artifacts, dArt, rnd)) {
+            out.add(new Change(ChangeKind.DELETE_ARTIFACT, x / (repos * artifacts), -1, (x / artifacts) % repos,
+                    x % artifacts));
+        }
+        return out;
+    }
+
+    /** n distinct numbers below bound, in a seeded random order. */
+    static List<Integer> sample(int bound, int n, Random rnd) {
+        Set<Integer> seen = new HashSet<>();
+        List<Integer> out = new ArrayList<>();
+        if (n > bound / 2) {
+            List<Integer> all = new ArrayList<>();
+            for (int x = 0; x < bound; x++) {
+                all.add(x);
+            }
+            Collections.shuffle(all, rnd);
+            return new ArrayList<>(all.subList(0, Math.min(n, bound)));
+        }
+        while (out.size() < n) {
+            int x = rnd.nextInt(bound);
+            if (seen.add(x)) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ lower bound
+
+    static int pages(int items) {
+        return Math.max(1, (items + PAGE - 1) / PAGE); // an empty listing still takes one request
+    }
+
+    /**
+     * The list pages one site must serve for a full read, by endpoint: projects and all project quotas once, then
+     * per project its members and repositories, per repository its artifacts. {@code removedArtifacts} and
+     * {@code memberDelta} describe how this site differs from the seed.
+     */
+    Map<String, Long> listPages(Map<Integer, Integer> memberDelta, Map<Long, Integer> removedArtifacts) {
+        Map<String, Long> out = new TreeMap<>();
+        out.put("GET /projects", (long) pages(projects));
+        out.put("GET /quotas", (long) pages(projects));
+        long mem = 0;
+        long rep = 0;
+        long art = 0;
+        for (int i = 0; i < projects; i++) {
+            mem += pages(members + memberDelta.getOrDefault(i, 0));
+            rep += pages(repos);
+            for (int j = 0; j < repos; j++) {
+                art += pages(artifacts - removedArtifacts.getOrDefault((long) i * repos + j, 0));
+            }
+        }
+        out.put("GET /projects/{p}/members", mem);
+        out.put("GET /projects/{p}/repositories", rep);
+        out.put("GET /projects/{p}/repositories/{r}/artifacts", art);
+        return out;
+    }
+
+    /** The pages h1 must serve after the drift (members added or removed there, artifacts deleted). */
+    Map<String, Long> listPagesAfter(List<Change> drift) {
+        Map<Integer, Integer> memberDelta = new TreeMap<>();
+        Map<Long, Integer> removed = new TreeMap<>();
+        for (Change c : drift) {
+            switch (c.kind()) {
+                case ADD_MEMBER -> memberDelta.merge(c.project(), 1, Integer::sum);
+                case REMOVE_MEMBER -> memberDelta.merge(c.project(), -1, Integer::sum);
+                case DELETE_ARTIFACT -> removed.merge((long) c.project() * repos + c.repo(), 1, Integer::sum);
+                default -> {
+                }
+            }
+        }
+        return listPages(memberDelta, removed);
+    }
+
+    /** The formula, for the report. */
+    String formula() {
+        return "per site: ⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "
+                + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages "
+                + "(⌈n/100⌉ taken as at least 1, with each site's own counts); plus one write per drifted key";
+    }
+}

@@ -1,0 +1,72 @@
+package io.harborsync.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** What one benchmark run measured; {@link BenchReport} turns it into the table. */
+final class Results {
+    /** One reconcile: its requests, wall time and the daemon's answer. */
+    static final class Reconcile {
+        List<RequestLog.Hit> hits = List.of();
+        Duration wall = Duration.ZERO;
+        int latencyMs;
+        Map<String, Map<String, Long>> boundPages = Map.of(); // site -> endpoint -> pages
+        long boundWrites;
+        int done;
+        int failed;
+        int pending;
+        int conflicts;
+        String firstFailure = "";
+
+        long boundTotal() {
+            return boundPages.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()
+                    + boundWrites;
+        }
+    }
+
+    final BenchParams params;
+    final Machine machine;
+    Reconcile initial = new Reconcile();
+    Reconcile full = new Reconcile();
+    List<Dataset.Change> drift = List.of();
+
+    // figure 3
+    List<RequestLog.Hit> idleHits = List.of();
+    int idleCycles;
+    Duration idleWindow = Duration.ZERO;
+
+    // figure 4
+    int mirrorSent;
+    int mirrorRefused;
+    double[] mirrorMillis = new double[0]; // sorted; +Infinity = not mirrored before the timeout
+    Duration mirrorSendWindow = Duration.ZERO;
+    List<RequestLog.Hit> mirrorHits = List.of();
+    int mirrorRequestsNeeded = 3;
+
+    // figure 5
+    IntakeLoad.Result intake;
+    Duration intakeDaemonCpu = Duration.ZERO;
+    Duration intakeHarnessCpu = Duration.ZERO;
+    double intakePendingAfter = -1;
+
+    // figure 6
+    Duration readyA = Duration.ZERO;
+    Duration readyB = Duration.ZERO;
+    OptionalLong rssA = OptionalLong.empty();
+    OptionalLong rssB = OptionalLong.empty();
+
+    Duration total = Duration.ZERO;
+    String loadAfter = "";
+    final List<String> notes = new ArrayList<>();
+
+    Results(BenchParams params, Machine machine) {
+        this.params = params;
+        this.machine = machine;
+    }
+
+    record Machine(int cores, String cpu, String memory, String java, String os, String loadBefore) {
+    }
+}
