@@ -10,6 +10,8 @@ import io.harborsync.config.Sites;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.proxy.ActiveSite;
 import io.harborsync.proxy.ProxySwitch;
+import io.harborsync.store.EventInbox;
+import io.harborsync.store.InboxEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -51,6 +53,8 @@ class DashboardBrowserTest {
     Sites sites;
     @Inject
     ActiveSite activeSite;
+    @Inject
+    EventInbox inbox;
 
     @TestHTTPResource("/")
     URL daemon;
@@ -85,6 +89,11 @@ class DashboardBrowserTest {
 
     @Test
     void showsTheSitesASyncedProjectAndSwitchesTheActiveSite() throws Exception {
+        String p = "dash-" + UUID.randomUUID().toString().substring(0, 8);
+        // a webhook event that ran out of retries, for the dead-letter control
+        long dead = inbox.add(new InboxEvent(0, "h1", "PUSH_ARTIFACT", p, "app", null, "1.0", "ci", null,
+                null, null, 0, null));
+        inbox.bury(dead, "h2: HTTP 503 from GET /api/v2.0/projects");
         page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
         page.navigate(daemon.toString());
         assertThat(page.locator("#login")).isVisible();
@@ -110,7 +119,6 @@ class DashboardBrowserTest {
         Assertions.assertThat(page.locator("#token").inputValue()).isEmpty();
 
         // a project created on h1 is synced by "Reconcile now"
-        String p = "dash-" + UUID.randomUUID().toString().substring(0, 8);
         sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
         page.locator("#reconcile").click();
         assertThat(page.locator("#action-result")).containsText("Reconciled:");
@@ -139,6 +147,15 @@ class DashboardBrowserTest {
         given().header("Authorization", "Bearer " + TOKEN).contentType("application/json").body("{\"site\":\"h1\"}")
                 .put("/proxy/active").then().statusCode(200);
         assertThat(page.locator("#active-site")).containsText("h1", REFRESHED);
+
+        // the dead letter is listed with its error; its retry control puts it back to work
+        Locator deadRow = page.locator("#dead-letters tr", new Page.LocatorOptions()
+                .setHas(page.locator("[data-test='retry-" + dead + "']")));
+        assertThat(deadRow).containsText("h2: HTTP 503");
+        page.locator("[data-test='retry-" + dead + "']").click();
+        assertThat(page.locator("#action-result")).containsText("Dead letter " + dead + " is queued again");
+        assertThat(page.locator("[data-test='retry-" + dead + "']")).hasCount(0);
+        Assertions.assertThat(inbox.dead(1000)).extracting(InboxEvent::id).doesNotContain(dead);
         Assertions.assertThat(page.url()).doesNotContain(TOKEN);
     }
 }
