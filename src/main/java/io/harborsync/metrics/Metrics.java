@@ -140,6 +140,19 @@ public class Metrics {
         }
     }
 
+    /**
+     * The drift gauges' values, kind → site → keys not in agreement after the last full reconcile (for the
+     * dashboard). Empty while the daemon is off: the gauges exist only when it runs.
+     */
+    public Map<String, Map<String, Long>> drift() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        drift.forEach((k, v) -> {
+            int slash = k.indexOf('/');
+            out.computeIfAbsent(k.substring(0, slash), x -> new java.util.TreeMap<>()).put(k.substring(slash + 1), v.get());
+        });
+        return out;
+    }
+
     private void operation(SyncReport.Item i, String result) {
         Counter.builder(OPERATIONS).tag("kind", kind(i.kind())).tag("action", String.valueOf(i.op()))
                 .tag("site", String.valueOf(i.site()))

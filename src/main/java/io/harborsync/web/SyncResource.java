@@ -45,6 +45,8 @@ public class SyncResource {
     WebhookStats webhookStats;
     @Inject
     io.harborsync.proxy.ActiveSite activeSite;
+    @Inject
+    io.harborsync.metrics.Metrics metrics;
 
     /** Reconciles everything; ?dryRun=true returns the plan and changes nothing. */
     @POST
@@ -138,6 +140,7 @@ public class SyncResource {
         out.put("breakers", breakers());
         out.put("pendingEvents", inbox.pendingCount());
         out.put("pending", status.pending());
+        out.put("drift", metrics.drift());
         out.put("conflicts", status.conflicts());
         out.put("recentOperations", status.recentOperations());
         out.put("deadLetters", inbox.dead(100).stream().map(e -> {
