@@ -147,4 +147,63 @@ class SyncApiTest {
             assertThat(d.delivered()).isTrue();
         });
     }
+
+    @Test
+    void deletionEventsReadOnlyTheirArtifactsOncePerSite() {
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        // 16 artifacts, of which users delete 4: well within the mass-deletion guard's 25 %
+        List<String> all = java.util.stream.IntStream.range(0, 16)
+                .mapToObj(n -> "sha256:" + Integer.toHexString(n).repeat(64)).toList();
+        for (String d : all) {
+            e1.pushArtifact(p, "app", d, "v" + d.charAt(7));
+            e2.pushArtifact(p, "app", d, "v" + d.charAt(7));
+        }
+        List<String> digests = all.subList(0, 4);
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        e1.addUser("bob-" + p, "Bob-pass-1");
+        h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
+        var asBob = new io.harborsync.testsupport.PlainHarborHttp(e1).as("bob-" + p, "Bob-pass-1");
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        io.harborsync.emulator.ExchangeListener c1 = x -> count(reads, "h1", x);
+        io.harborsync.emulator.ExchangeListener c2 = x -> count(reads, "h2", x);
+        e1.addExchangeListener(c1);
+        e2.addExchangeListener(c2);
+        try {
+            for (String d : digests) {
+                assertThat(asBob.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + d).statusCode())
+                        .isEqualTo(200);
+            }
+            // (watched through the emulator: a check through a client would add reads of its own)
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    reads.getOrDefault("h2 deletes", new java.util.concurrent.atomic.AtomicInteger()).get() == 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> inboxIdle());
+        } finally {
+            e1.removeExchangeListener(c1);
+            e2.removeExchangeListener(c2);
+        }
+        assertThat(digests).allSatisfy(d -> assertThat(h2.findArtifact(p, "app", d)).isEmpty());
+        assertThat(reads.getOrDefault("h1 daemon", new java.util.concurrent.atomic.AtomicInteger()))
+                .as("one read of each deleted artifact on h1").hasValue(4);
+        assertThat(reads.getOrDefault("h2 daemon", new java.util.concurrent.atomic.AtomicInteger()))
+                .as("one read of each on h2 before deleting it").hasValue(4);
+    }
+
+    @Inject
+    io.harborsync.store.EventInbox inbox;
+
+    private boolean inboxIdle() {
+        return inbox.pendingCount() == 0;
+    }
+
+    private static void count(java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reads, String site,
+                              io.harborsync.emulator.RecordedExchange x) {
+        boolean daemon = x.requestHeaders().entrySet().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("X-Request-Id")
+                && h.getValue().stream().anyMatch(v -> v.startsWith(io.harborsync.harbor.HarborClientFactory.REQUEST_ID_PREFIX)));
+        String what = !daemon || !x.rawPath().matches(".*/artifacts/sha256:.*") ? null
+                : x.method().equals("GET") ? site + " daemon" : x.method().equals("DELETE") ? site + " deletes" : null;
+        if (what != null) {
+            reads.computeIfAbsent(what, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        }
+    }
 }
