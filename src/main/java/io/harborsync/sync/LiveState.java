@@ -241,6 +241,26 @@ final class LiveState {
         return after;
     }
 
+    /** This state with the given operations done, each on its own site (see Reconciler#moveBase for why). */
+    LiveState afterWrites(List<Decision.Op> ops) {
+        LiveState after = copy();
+        for (Decision.Op op : ops) {
+            String site = op.site();
+            String project = Keys.projectOf(op.key());
+            if (op.type() == Decision.OpType.DELETE) {
+                after.values.get(op.kind()).getOrDefault(op.key(), new TreeMap<>()).remove(site);
+                switch (op.kind()) {
+                    case PROJECT -> after.forgetChildren(site, project);
+                    case REPOSITORY -> after.forget(Kind.ARTIFACT, site, k -> k.startsWith(op.key() + "@"));
+                    default -> { }
+                }
+            } else if (op.kind() != Kind.PROJECT || op.type() == Decision.OpType.UPDATE) {
+                after.put(op.kind(), op.key(), site, op.value());
+            }
+        }
+        return after;
+    }
+
     static final String PROJECT_GROUP = "";
     static final String MEMBERS_GROUP = ":members";
 

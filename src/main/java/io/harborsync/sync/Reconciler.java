@@ -393,26 +393,27 @@ public final class Reconciler {
     }
 
     /**
-     * The base moves only to what the sites verifiably hold now: keys that had writes are read back
-     * where they were written (LiveState.readBack) before their record changes.
+     * The base moves only to what the sites verifiably hold now: see the comment on "applied" below.
      */
     private void moveBase(List<Decision> decisions, Set<Op> blocked, Set<Decision> failed, LiveState live, Report r) {
-        // project -> site -> groups of keys written there (see LiveState.readBack)
-        Map<String, Map<String, Set<String>>> touched = new TreeMap<>();
+        // What the sites hold after the writes. A write whose answer is definitive (201 with the new id, a
+        // DELETE's 200, tag calls) or that HarborClient has already read back (metadata, allowlist, quota,
+        // member roles and removals: the writes Harbor may acknowledge without doing) is taken as done.
+        // A project created by this run is read back: Harbor drops unknown settings at creation silently.
+        List<Op> applied = new ArrayList<>();
+        Map<String, Map<String, Set<String>>> created = new TreeMap<>();
         for (Decision d : decisions) {
             if (d.needsWork() && !failed.contains(d) && d.ops().stream().noneMatch(blocked::contains)) {
                 for (Op op : d.ops()) {
-                    String group = switch (op.kind()) {
-                        case PROJECT -> LiveState.PROJECT_GROUP;
-                        case MEMBER -> LiveState.MEMBERS_GROUP;
-                        case REPOSITORY, ARTIFACT -> Keys.repositoryName(op.key());
-                    };
-                    touched.computeIfAbsent(Keys.projectOf(op.key()), p -> new TreeMap<>())
-                            .computeIfAbsent(op.site(), s -> new TreeSet<>()).add(group);
+                    applied.add(op);
+                    if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
+                        created.computeIfAbsent(op.key(), p -> new TreeMap<>())
+                                .computeIfAbsent(op.site(), s -> new TreeSet<>()).add(LiveState.PROJECT_GROUP);
+                    }
                 }
             }
         }
-        LiveState after = LiveState.readBack(live, clients, touched);
+        LiveState after = LiveState.readBack(live.afterWrites(applied), clients, created);
         Instant now = clock.instant();
         for (Decision d : decisions) {
             if (failed.contains(d) || d.ops().stream().anyMatch(blocked::contains)) {
