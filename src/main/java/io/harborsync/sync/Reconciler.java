@@ -11,6 +11,8 @@ import io.harborsync.sync.SyncReport.Item;
 import io.harborsync.sync.Values.Value;
 import io.harborsync.store.BaseRecord;
 import io.harborsync.store.BaseStore;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +35,11 @@ import java.util.TreeSet;
  */
 public final class Reconciler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** MDC fields of every log line about one operation (JSON logs carry them as fields); never a secret. */
+    public static final String MDC_SITE = "site";
+    public static final String MDC_KIND = "kind";
+    public static final String MDC_KEY = "key";
 
     private final Map<String, HarborClient> clients;
     private final List<String> sites;
@@ -289,24 +296,40 @@ public final class Reconciler {
         Set<Decision> failed = new HashSet<>();
         for (Op op : ops) {
             Decision d = owner.get(op);
-            try {
-                OpApplier.Outcome outcome = applier.apply(op, live);
-                if (outcome == OpApplier.Outcome.UNRESOLVABLE) {
-                    r.pending.add(item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
-                            + " there); retried by the next reconcile"));
+            // everything logged while this op is applied (the Harbor client's warnings too) names it
+            try (OpContext ignored = OpContext.of(op.site(), op.kind().id(), op.key())) {
+                if (!applyOne(op, live, decisions, r)) {
                     failed.add(d);
-                } else {
-                    r.done.add(item(op, null));
-                    if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
-                        trimCreator(op.site(), op.key(), live, decisions, r);
-                    }
                 }
-            } catch (HarborException e) {
-                r.failed.add(item(op, e.getMessage()));
-                failed.add(d);
             }
         }
         moveBase(decisions, blocked, failed, live, r);
+    }
+
+    /** Applies one op, reports and logs its outcome; false when it did not take effect. */
+    private boolean applyOne(Op op, LiveState live, List<Decision> decisions, Report r) {
+        try {
+            OpApplier.Outcome outcome = applier.apply(op, live);
+            if (outcome == OpApplier.Outcome.UNRESOLVABLE) {
+                Item pending = item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
+                        + " there); retried by the next reconcile");
+                r.pending.add(pending);
+                log(Logger.Level.INFO, "deferred", pending);
+                return false;
+            }
+            Item done = item(op, null);
+            r.done.add(done);
+            log(Logger.Level.INFO, "applied", done);
+            if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
+                trimCreator(op.site(), op.key(), live, decisions, r);
+            }
+            return true;
+        } catch (HarborException e) {
+            Item fail = item(op, e.getMessage());
+            r.failed.add(fail);
+            log(Logger.Level.WARN, "failed", fail);
+            return false;
+        }
     }
 
     /**
@@ -330,8 +353,12 @@ public final class Reconciler {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             if (!staying.contains(key)) {
                 c.removeMember(project, m.id());
-                r.done.add(new Item(site, Kind.MEMBER.id(), key, "delete",
-                        "added by Harbor as creator of the copy; not a member on the other sites", null));
+                Item done = new Item(site, Kind.MEMBER.id(), key, "delete",
+                        "added by Harbor as creator of the copy; not a member on the other sites", null);
+                r.done.add(done);
+                try (OpContext ignored = OpContext.of(site, Kind.MEMBER.id(), key)) {
+                    log(Logger.Level.INFO, "applied", done);
+                }
             }
         }
     }
@@ -416,6 +443,40 @@ public final class Reconciler {
             return JSON.readValue(json, Values.typeOf(kind));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable base record of kind " + kind + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** One line per operation outcome; the site, kind and key are also the MDC fields set by {@link OpContext}. */
+    private static void log(Logger.Level level, String outcome, Item i) {
+        LOG.logf(level, "%s %s %s %s on %s: %s%s", outcome, i.op(), i.kind(), i.key(), i.site(), i.reason(),
+                i.detail() == null ? "" : " (" + i.detail() + ")");
+    }
+
+    /** Sets the MDC fields of one operation and restores what was there before (nested operations, callers' own). */
+    static final class OpContext implements AutoCloseable {
+        private static final String[] FIELDS = {MDC_SITE, MDC_KIND, MDC_KEY};
+        private final Object[] previous = new Object[FIELDS.length];
+
+        private OpContext(String... values) {
+            for (int i = 0; i < FIELDS.length; i++) {
+                previous[i] = MDC.get(FIELDS[i]);
+                MDC.put(FIELDS[i], values[i]);
+            }
+        }
+
+        static OpContext of(String site, String kind, String key) {
+            return new OpContext(site, kind, key);
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < FIELDS.length; i++) {
+                if (previous[i] == null) {
+                    MDC.remove(FIELDS[i]);
+                } else {
+                    MDC.put(FIELDS[i], previous[i]);
+                }
+            }
         }
     }
 
