@@ -100,6 +100,10 @@ class DaemonCommandsTest {
         assertThat(json.out()).as("pretty-printed").contains("\n  \"planned\" : [");
 
         assertThat(h2.projectExists(p)).as("a dry run changes nothing").isFalse();
+
+        // leave the shared demo sites in step: other tests count what a full reconcile does
+        assertThat(admin("sync", "--project", p).exit()).isZero();
+        assertThat(h2.projectExists(p)).isTrue();
     }
 
     @Test
