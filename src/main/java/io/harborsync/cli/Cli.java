@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "harbor-sync", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Keeps two Harbor registries in step; without a command it runs the daemon.",
         subcommands = {CommandLine.HelpCommand.class, io.harborsync.lab.LabCommand.class, BootstrapCommand.class,
-                ProxyCommand.class})
+                ProxyCommand.class, StatusCommand.class, SyncCommand.class})
 public class Cli {
 
     /** Exit code for a failed command (a bad argument is picocli's 2). */

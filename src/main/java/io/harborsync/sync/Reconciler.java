@@ -11,6 +11,8 @@ import io.harborsync.sync.SyncReport.Item;
 import io.harborsync.sync.Values.Value;
 import io.harborsync.store.BaseRecord;
 import io.harborsync.store.BaseStore;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -33,6 +35,11 @@ import java.util.TreeSet;
  */
 public final class Reconciler {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** MDC fields of every log line about one operation (JSON logs carry them as fields); never a secret. */
+    public static final String MDC_SITE = "site";
+    public static final String MDC_KIND = "kind";
+    public static final String MDC_KEY = "key";
 
     private final Map<String, HarborClient> clients;
     private final List<String> sites;
@@ -320,7 +327,10 @@ public final class Reconciler {
                 for (List<Op> projectOps : byProject.values()) {
                     running.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
                         for (Op op : projectOps) {
-                            outcomes.put(op, applyOne(op, owner.get(op), failed, decisions, live));
+                            // everything logged while this op is applied (the Harbor client's warnings too) names it
+                            try (OpContext ignored = OpContext.of(op.site(), op.kind().id(), op.key())) {
+                                outcomes.put(op, applyOne(op, owner.get(op), failed, decisions, live));
+                            }
                         }
                     }, pool));
                 }
@@ -346,10 +356,12 @@ public final class Reconciler {
                 Item i = item(op, "not resolvable on " + op.site() + " yet (e.g. the user never logged in"
                         + " there); retried by the next reconcile");
                 out.add(rep -> rep.pending.add(i));
+                log(Logger.Level.INFO, "deferred", i);
                 failed.add(d);
             } else {
                 Item i = item(op, null);
                 out.add(rep -> rep.done.add(i));
+                log(Logger.Level.INFO, "applied", i);
                 if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
                     List<Item> trimmed = trimCreator(op.site(), op.key(), live, decisions);
                     out.add(rep -> rep.done.addAll(trimmed));
@@ -358,6 +370,7 @@ public final class Reconciler {
         } catch (HarborException e) {
             Item i = item(op, e.getMessage());
             out.add(rep -> rep.failed.add(i));
+            log(Logger.Level.WARN, "failed", i);
             failed.add(d);
         }
         return out;
@@ -385,8 +398,12 @@ public final class Reconciler {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             if (!staying.contains(key)) {
                 c.removeMember(project, m.id());
-                removed.add(new Item(site, Kind.MEMBER.id(), key, "delete",
-                        "added by Harbor as creator of the copy; not a member on the other sites", null));
+                Item done = new Item(site, Kind.MEMBER.id(), key, "delete",
+                        "added by Harbor as creator of the copy; not a member on the other sites", null);
+                removed.add(done);
+                try (OpContext ignored = OpContext.of(site, Kind.MEMBER.id(), key)) {
+                    log(Logger.Level.INFO, "applied", done);
+                }
             }
         }
         return removed;
@@ -473,6 +490,40 @@ public final class Reconciler {
             return JSON.readValue(json, Values.typeOf(kind));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable base record of kind " + kind + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** One line per operation outcome; the site, kind and key are also the MDC fields set by {@link OpContext}. */
+    private static void log(Logger.Level level, String outcome, Item i) {
+        LOG.logf(level, "%s %s %s %s on %s: %s%s", outcome, i.op(), i.kind(), i.key(), i.site(), i.reason(),
+                i.detail() == null ? "" : " (" + i.detail() + ")");
+    }
+
+    /** Sets the MDC fields of one operation and restores what was there before (nested operations, callers' own). */
+    static final class OpContext implements AutoCloseable {
+        private static final String[] FIELDS = {MDC_SITE, MDC_KIND, MDC_KEY};
+        private final Object[] previous = new Object[FIELDS.length];
+
+        private OpContext(String... values) {
+            for (int i = 0; i < FIELDS.length; i++) {
+                previous[i] = MDC.get(FIELDS[i]);
+                MDC.put(FIELDS[i], values[i]);
+            }
+        }
+
+        static OpContext of(String site, String kind, String key) {
+            return new OpContext(site, kind, key);
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < FIELDS.length; i++) {
+                if (previous[i] == null) {
+                    MDC.remove(FIELDS[i]);
+                } else {
+                    MDC.put(FIELDS[i], previous[i]);
+                }
+            }
         }
     }
 

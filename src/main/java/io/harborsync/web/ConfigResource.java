@@ -3,6 +3,10 @@ package io.harborsync.web;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.SmallRyeConfig;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,6 +25,9 @@ import java.util.regex.Pattern;
  */
 @Path("/config")
 @AdminOnly
+@Tag(name = HarborSyncApi.ADMIN)
+@SecurityRequirement(name = HarborSyncApi.ADMIN_TOKEN)
+@APIResponse(responseCode = "401", ref = HarborSyncApi.ADMIN_UNAUTHORIZED_REF)
 public class ConfigResource {
     static final String MASK = "****";
     /** Names whose value is a secret (site passwords, webhook secrets, the admin token, robot secrets). */
@@ -30,6 +37,10 @@ public class ConfigResource {
     SmallRyeConfig config;
 
     @GET
+    @Operation(summary = "The effective configuration",
+            description = "Every harbor-sync property and the datasource settings, each with the source it came"
+                    + " from. Passwords, secrets and tokens are shown as ****.")
+    @APIResponse(responseCode = "200", description = "Property name to {value, source}")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Map<String, String>> dump() {
         Map<String, Map<String, String>> out = new TreeMap<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An RFC 9457 problem: the body of every 4xx/5xx answer of harbor-sync's own endpoints, sent as
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.Response;
  * exception text or secrets.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Problem", description = "RFC 9457 problem details: what is wrong and, where possible, what to do")
 public record Problem(String type, String title, int status, String detail, String instance) {
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final ObjectMapper JSON = new ObjectMapper();

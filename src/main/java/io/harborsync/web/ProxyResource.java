@@ -13,6 +13,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
@@ -21,6 +27,9 @@ import java.util.Map;
 @Path("/proxy")
 @AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = HarborSyncApi.PROXY)
+@SecurityRequirement(name = HarborSyncApi.ADMIN_TOKEN)
+@APIResponse(responseCode = "401", ref = HarborSyncApi.ADMIN_UNAUTHORIZED_REF)
 public class ProxyResource {
     private static final Logger LOG = Logger.getLogger(ProxyResource.class);
 
@@ -32,6 +41,9 @@ public class ProxyResource {
     }
 
     @GET
+    @Operation(summary = "The active site", description = "Where core.harbor.domain points (and what the active-site"
+            + " conflict policy prefers), the known sites, the backend, the failover settings and the last switches.")
+    @APIResponse(responseCode = "200", description = "The proxy state")
     public Map<String, Object> state() {
         return activeSite.snapshot();
     }
@@ -39,6 +51,17 @@ public class ProxyResource {
     @PUT
     @Path("active")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Switch the active site (manual failover or failback)",
+            description = "With harbor-sync.proxy.kubernetes.enabled=true the Contour HTTPProxy is patched first; the"
+                    + " daemon's active site changes only when that worked.")
+    @APIResponse(responseCode = "200", description = "The proxy state after the switch")
+    @APIResponse(responseCode = "400", description = "The body is not {\"site\":\"<name>\"}, or the site is unknown",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "The body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "502", description = "The Kubernetes API refused the switch; the active site is unchanged",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The Kubernetes API is unreachable; the active site is unchanged",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Map<String, Object> switchTo(SwitchRequest body, @Context HttpServerRequest request) {
         if (body == null || body.site() == null || body.site().isBlank()) {
             throw new ProblemException(400, "the body must be {\"site\":\"<name>\"} with one of the sites "

@@ -19,6 +19,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +40,9 @@ import java.util.Map;
 @Path("/")
 @AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = HarborSyncApi.SYNC)
+@SecurityRequirement(name = HarborSyncApi.ADMIN_TOKEN)
+@APIResponse(responseCode = "401", ref = HarborSyncApi.ADMIN_UNAUTHORIZED_REF)
 public class SyncResource {
     @Inject
     SyncService sync;
@@ -51,13 +64,33 @@ public class SyncResource {
     /** Reconciles everything; ?dryRun=true returns the plan and changes nothing. */
     @POST
     @Path("sync")
+    @Operation(summary = "Reconcile everything now",
+            description = "Reads every site, decides every key and applies the operations (unless dryRun). The answer"
+                    + " lists what was done, failed, skipped (unknown sites, mass-deletion guard, deletions off),"
+                    + " conflicts and pending work.")
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
+            description = "true: return the planned operations with their reasons and change nothing. Exactly true or false.")
+    @Parameter(name = "force", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
+            description = "true: let the run pass the mass-deletion guard (harbor-sync.guard.max-delete-fraction).")
+    @APIResponse(responseCode = "200", description = "The report (or the plan of a dry run)")
+    @APIResponse(responseCode = "400", description = "dryRun or force is not exactly true or false, or is given twice with different values",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public SyncReport syncAll(@Context HttpServerRequest request) {
         return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force"));
     }
 
     @POST
     @Path("sync/projects/{name}")
-    public SyncReport syncProject(@PathParam("name") String name, @Context HttpServerRequest request) {
+    @Operation(summary = "Reconcile one project and everything in it",
+            description = "Like POST /sync, limited to one project (its members, repositories and artifacts).")
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
+            description = "true: return the planned operations with their reasons and change nothing. Exactly true or false.")
+    @Parameter(name = "force", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
+            description = "true: let the run pass the mass-deletion guard (harbor-sync.guard.max-delete-fraction).")
+    @APIResponse(responseCode = "200", description = "The report (or the plan of a dry run)")
+    @APIResponse(responseCode = "400", description = "Not a Harbor project name, or dryRun/force not exactly true or false",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public SyncReport syncProject(@Parameter(description = "Harbor project name") @PathParam("name") String name, @Context HttpServerRequest request) {
         // JAX-RS drops ";..." from a path segment as matrix parameters: "team-a;x" would sync team-a.
         if (!Scope.isProjectName(name) || request.path().contains(";")) {
             throw new ProblemException(400, "'" + ProblemMappers.sanitize(name) + "' is not a Harbor project name");
@@ -108,6 +141,11 @@ public class SyncResource {
     /** Puts one dead letter back to work. */
     @POST
     @Path("inbox/dead/{id}/retry")
+    @Operation(summary = "Put one dead-lettered webhook event back to work",
+            description = "The ids are listed in GET /status under deadLetters.")
+    @APIResponse(responseCode = "200", description = "{\"revived\": 1}")
+    @APIResponse(responseCode = "404", description = "No dead letter with this id (or the id is not a number)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Map<String, Object> retryDeadLetter(@PathParam("id") long id) {
         if (!inbox.revive(id)) {
             throw new ProblemException(404, "no dead letter with id " + id);
@@ -119,6 +157,8 @@ public class SyncResource {
     /** Puts every dead letter back to work, e.g. after a site's outage ended. */
     @POST
     @Path("inbox/dead/retry")
+    @Operation(summary = "Put every dead-lettered webhook event back to work", description = "E.g. after a site's outage ended.")
+    @APIResponse(responseCode = "200", description = "{\"revived\": n}")
     public Map<String, Object> retryAllDeadLetters() {
         int n = 0;
         for (var e : inbox.dead(10_000)) {
@@ -132,6 +172,10 @@ public class SyncResource {
 
     @GET
     @Path("status")
+    @Operation(summary = "The daemon's status",
+            description = "Mode, conflict policy, per site reachability and circuit breaker, pending events and work,"
+                    + " conflicts, recent operations, dead letters, webhook counters and the proxy's active site.")
+    @APIResponse(responseCode = "200", description = "The status")
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mode", sites.isDemo() ? "demo" : "sites");

@@ -17,6 +17,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.harborsync.web.HarborSyncApi;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +43,7 @@ import java.util.Optional;
  * Authorization header or a secret.
  */
 @Path("/webhooks")
+@Tag(name = HarborSyncApi.WEBHOOKS)
 public class WebhookResource {
     private static final Logger LOG = Logger.getLogger(WebhookResource.class);
     /** Harbor's payloads are about 1 KB; anything near this is not a Harbor webhook. */
@@ -59,7 +71,32 @@ public class WebhookResource {
     @POST
     @Path("/{site}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(@PathParam("site") String siteName, HttpHeaders headers, InputStream body) {
+    @SecurityRequirement(name = HarborSyncApi.WEBHOOK_SECRET)
+    @Operation(summary = "Receive a Harbor webhook of one site",
+            description = "Work (PUSH_ARTIFACT, DELETE_ARTIFACT, successful REPLICATION) is stored in the inbox before"
+                    + " the 200; other event types are acknowledged with ignored=true and only counted.")
+    @RequestBody(description = "Harbor's Default payload (application/json) or CloudEvents"
+            + " (application/cloudevents+json), at most 1 MiB", required = true, content = {
+            @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)),
+            @Content(mediaType = "application/cloudevents+json", schema = @Schema(type = SchemaType.OBJECT))})
+    @APIResponse(responseCode = "200", description = "Stored (id) or acknowledged and ignored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Ack.class)))
+    @APIResponse(responseCode = "400", description = "Unreadable body, wrong Content-Type, not strict UTF-8 JSON, or"
+            + " not a Harbor event", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "The Authorization header is missing or is not the site's"
+            + " webhook secret, or the site has none configured",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No site of this name is configured",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "The body is larger than 1 MiB",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The inbox is full (harbor-sync.inbox.max-pending) or the event"
+            + " could not be stored; Harbor retries the delivery",
+            headers = @Header(name = "Retry-After", description = "Seconds, when the inbox is full",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response receive(@Parameter(description = "The site's name, e.g. h1") @PathParam("site") String siteName,
+                            HttpHeaders headers, InputStream body) {
         String instance = "/webhooks/" + WebhookParser.clip(siteName);
         Optional<Site> site = sites.byName(siteName);
         if (site.isEmpty()) {

@@ -1,0 +1,110 @@
+package io.harborsync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code harbor-sync status}: a running daemon's GET /status as tables (or its JSON with --output json). */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Shows a running daemon's status: sites, active site, pending work, conflicts, recent operations,"
+                + " dead letters.")
+public class StatusCommand implements Callable<Integer> {
+    /** Recent operations shown in the table; --output json has all the daemon keeps. */
+    static final int RECENT = 20;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    DaemonClient daemon;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            JsonNode s = daemon.get("/status");
+            if (daemon.json()) {
+                DaemonClient.printJson(out, s);
+            } else {
+                print(out, s);
+            }
+            return 0;
+        } catch (DaemonClient.Failed e) {
+            spec.commandLine().getErr().println("harbor-sync status: " + e.getMessage());
+            return Cli.FAILED;
+        }
+    }
+
+    static void print(PrintWriter out, JsonNode s) {
+        out.printf("mode: %s   active site: %s   conflict policy: %s%n", Table.text(s, "mode"),
+                Table.text(s.path("proxy"), "active"), Table.text(s, "conflictPolicy"));
+        out.println();
+
+        // every configured site has a breaker; reachability is known once a reconcile has read it
+        Map<String, JsonNode> reconciled = new LinkedHashMap<>();
+        s.path("sites").forEach(site -> reconciled.put(site.path("site").asText(), site));
+        Table sites = new Table("SITE", "REACHABLE", "BREAKER", "LAST FULL RECONCILE", "LAST ERROR");
+        Map<String, JsonNode> breakers = new LinkedHashMap<>();
+        s.path("breakers").fields().forEachRemaining(e -> breakers.put(e.getKey(), e.getValue()));
+        java.util.Set<String> names = new java.util.TreeSet<>(breakers.keySet());
+        names.addAll(reconciled.keySet());
+        for (String name : names) {
+            JsonNode r = reconciled.get(name);
+            JsonNode b = breakers.get(name);
+            sites.row(name, r == null ? "not read yet" : r.path("reachable").asBoolean() ? "yes" : "no",
+                    b == null ? "-" : b.path("state").asText(), r == null ? "-" : Table.text(r, "lastSuccessfulReconcile"),
+                    r == null ? "-" : Table.text(r, "lastError"));
+        }
+        sites.print(out);
+
+        out.println();
+        out.printf("pending webhook events: %s   retries scheduled: %s   dead letters: %d%n",
+                Table.text(s, "pendingEvents"), Table.text(s, "retriesScheduled"), s.path("deadLetters").size());
+
+        section(out, "pending work", s.path("pending"), Integer.MAX_VALUE, new Table("KIND", "KEY", "REASON"),
+                (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "reason")));
+        section(out, "conflicts", s.path("conflicts"), Integer.MAX_VALUE, new Table("KIND", "KEY", "OUTCOME", "WHY"),
+                (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "detail"), Table.text(i, "reason")));
+        section(out, "recent operations", s.path("recentOperations"), RECENT,
+                new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
+        section(out, "dead letters", s.path("deadLetters"), Integer.MAX_VALUE,
+                new Table("ID", "SITE", "TYPE", "PROJECT", "ATTEMPTS", "LAST ERROR"),
+                (t, i) -> t.row(Table.text(i, "id"), Table.text(i, "site"), Table.text(i, "type"), Table.text(i, "project"),
+                        Table.text(i, "attempts"), Table.text(i, "lastError")));
+        out.flush();
+    }
+
+    /** One report item (site, kind, op, key, reason[, detail]) as a row. */
+    static void op(Table t, JsonNode i) {
+        String reason = Table.text(i, "reason");
+        if (i.hasNonNull("detail")) {
+            reason = reason + " (" + i.get("detail").asText() + ")";
+        }
+        t.row(Table.text(i, "site"), Table.text(i, "kind"), Table.text(i, "op"), Table.text(i, "key"), reason);
+    }
+
+    /** A titled table of a JSON list, "title: none" when empty, the first {@code max} with a note when longer. */
+    static void section(PrintWriter out, String title, JsonNode items, int max, Table table,
+                        java.util.function.BiConsumer<Table, JsonNode> row) {
+        out.println();
+        if (items.isEmpty()) {
+            out.println(title + ": none");
+            return;
+        }
+        out.println(title + " (" + items.size() + (items.size() > max ? ", the latest " + max + " shown" : "") + "):");
+        int n = 0;
+        for (JsonNode i : items) {
+            if (n++ == max) {
+                break;
+            }
+            row.accept(table, i);
+        }
+        table.print(out);
+    }
+}

@@ -1,0 +1,93 @@
+package io.harborsync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code harbor-sync sync [--dry-run] [--force] [--project NAME]}: asks a running daemon to reconcile now (its
+ * POST /sync); the daemon holds the lock that keeps reconciles one at a time, so the work is done there.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = "Reconciles now through a running daemon; --dry-run shows the plan and changes nothing.")
+public class SyncCommand implements Callable<Integer> {
+    /** A full reconcile of large registries takes a while; the daemon finishes it even if we stop waiting. */
+    static final Duration WAIT = Duration.ofMinutes(30);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    DaemonClient daemon;
+
+    @Option(names = "--dry-run", description = "Show the planned operations with their reasons; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--force", description = "Let this run pass the mass-deletion guard (check with --dry-run first).")
+    boolean force;
+
+    @Option(names = "--project", paramLabel = "NAME", description = "Only this project and everything in it.")
+    String project;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        String path = (project == null ? "/sync"
+                : "/sync/projects/" + URLEncoder.encode(project, StandardCharsets.UTF_8).replace("+", "%20"))
+                + "?dryRun=" + dryRun + "&force=" + force;
+        try {
+            JsonNode r = daemon.call("POST", path, null, WAIT);
+            if (daemon.json()) {
+                DaemonClient.printJson(out, r);
+            } else {
+                print(out, r);
+            }
+            return 0;
+        } catch (DaemonClient.Failed e) {
+            spec.commandLine().getErr().println("harbor-sync sync: " + e.getMessage());
+            return Cli.FAILED;
+        }
+    }
+
+    static void print(PrintWriter out, JsonNode r) {
+        boolean dry = r.path("dryRun").asBoolean();
+        out.printf("%s of %s%s: %d planned, %d done, %d failed, %d skipped, %d conflicts, %d pending%n",
+                dry ? "dry run" : "reconcile", Table.text(r, "scope"), r.path("forced").asBoolean() ? " (forced)" : "",
+                r.path("planned").size(), r.path("done").size(), r.path("failed").size(), r.path("skipped").size(),
+                r.path("conflicts").size(), r.path("pending").size());
+        if (dry) {
+            out.println("nothing was changed");
+        }
+        JsonNode unknown = r.path("unknownSites");
+        if (!unknown.isEmpty()) {
+            out.println();
+            out.println("sites that could not be read (nothing was decided for their keys):");
+            unknown.forEach(u -> out.println("  " + u.asText()));
+        }
+        Table ops = new Table("SITE", "KIND", "OP", "KEY", "REASON");
+        // a dry run's interest is the plan; a real run's what happened (its plan is the same as done + failed)
+        if (dry) {
+            StatusCommand.section(out, "planned", r.path("planned"), Integer.MAX_VALUE, ops, StatusCommand::op);
+        } else {
+            StatusCommand.section(out, "done", r.path("done"), Integer.MAX_VALUE, ops, StatusCommand::op);
+            StatusCommand.section(out, "failed", r.path("failed"), Integer.MAX_VALUE,
+                    new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
+        }
+        StatusCommand.section(out, "skipped", r.path("skipped"), Integer.MAX_VALUE,
+                new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
+        StatusCommand.section(out, "conflicts", r.path("conflicts"), Integer.MAX_VALUE,
+                new Table("KIND", "KEY", "OUTCOME", "WHY"),
+                (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "detail"), Table.text(i, "reason")));
+        StatusCommand.section(out, "pending", r.path("pending"), Integer.MAX_VALUE,
+                new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
+        out.flush();
+    }
+}

@@ -1,0 +1,58 @@
+package io.harborsync.web;
+
+import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The OpenAPI document's shared parts (served at /q/openapi, browsable at /q/swagger-ui): the two ways callers
+ * authenticate and the 401 every admin endpoint answers. The endpoints describe themselves next to their code.
+ * No {@code @ApplicationPath}: every resource stays where it is.
+ */
+@OpenAPIDefinition(
+        info = @Info(title = "harbor-sync", version = "1",
+                description = "Keeps two Harbor registries in step. Admin endpoints need the admin token; Harbor's"
+                        + " webhooks authenticate with the site's webhook secret. Every error is an RFC 9457 problem"
+                        + " (application/problem+json)."),
+        tags = {
+                @Tag(name = HarborSyncApi.SYNC, description = "On-demand reconciles, dry-run plans, the daemon's status and dead letters"),
+                @Tag(name = HarborSyncApi.PROXY, description = "The active site behind core.harbor.domain; manual failover"),
+                @Tag(name = HarborSyncApi.ADMIN, description = "Effective configuration and the admin-token check"),
+                @Tag(name = HarborSyncApi.WEBHOOKS, description = "Harbor's webhook deliveries, one URL per site")},
+        components = @Components(
+                securitySchemes = {
+                        @SecurityScheme(securitySchemeName = HarborSyncApi.ADMIN_TOKEN, type = SecuritySchemeType.HTTP,
+                                scheme = "bearer",
+                                description = "Authorization: Bearer <harbor-sync.admin-token>. In demo mode without a"
+                                        + " configured token, the daemon writes a generated one to"
+                                        + " <harbor-sync.store.path>/admin-token."),
+                        @SecurityScheme(securitySchemeName = HarborSyncApi.WEBHOOK_SECRET, type = SecuritySchemeType.APIKEY,
+                                in = SecuritySchemeIn.HEADER, apiKeyName = "Authorization",
+                                description = "The Authorization header carries harbor-sync.sites.<site>.webhook-secret"
+                                        + " verbatim (the auth header of the site's webhook policy; no scheme prefix).")},
+                responses = @APIResponse(name = HarborSyncApi.ADMIN_UNAUTHORIZED, responseCode = "401",
+                        description = "No, a malformed or a wrong admin token (or harbor-sync.admin-token is not set)",
+                        headers = @Header(name = "WWW-Authenticate", schema = @Schema(implementation = String.class)),
+                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))))
+public class HarborSyncApi extends Application {
+    public static final String SYNC = "sync";
+    public static final String PROXY = "proxy";
+    public static final String ADMIN = "admin";
+    public static final String WEBHOOKS = "webhooks";
+    /** Security scheme of the admin endpoints ({@link AdminOnly}). */
+    public static final String ADMIN_TOKEN = "adminToken";
+    /** Security scheme of POST /webhooks/{site}. */
+    public static final String WEBHOOK_SECRET = "webhookSecret";
+    /** Reference to the shared 401 of the admin endpoints. */
+    public static final String ADMIN_UNAUTHORIZED = "AdminUnauthorized";
+    public static final String ADMIN_UNAUTHORIZED_REF = "#/components/responses/" + ADMIN_UNAUTHORIZED;
+}

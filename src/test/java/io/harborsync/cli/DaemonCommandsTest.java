@@ -1,0 +1,190 @@
+package io.harborsync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.harborsync.config.Sites;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.MemberReq;
+import io.harborsync.harbor.HarborModel.ProjectReq;
+import io.harborsync.harbor.HarborModel.UserEntity;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * `harbor-sync status`, `sync` and `proxy ... --output json` against the running daemon (demo mode), over HTTP
+ * exactly as an operator runs them: tables by default, the API's JSON with --output json, and a clear message with
+ * exit code 1 when the daemon cannot be reached or refuses the token.
+ */
+@QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
+class DaemonCommandsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Sites sites;
+    @Inject
+    CommandLine.IFactory factory;
+
+    @TestHTTPResource("/")
+    URL daemon;
+
+    HarborClient h1;
+    HarborClient h2;
+    String p;
+
+    @BeforeEach
+    void setUp() {
+        h1 = sites.client("h1");
+        h2 = sites.client("h2");
+        p = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(Cli.class, factory);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** The command with the daemon's URL and the test token appended. */
+    Run admin(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", daemon.toString(), "--token", "test-admin-token"));
+        return cli(all.toArray(String[]::new));
+    }
+
+    private void aProjectWithAMemberOnH1() {
+        sites.demo().orElseThrow().emulators().forEach(e -> e.addUser("carol-" + p));
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.addMember(p, new MemberReq(2, new UserEntity(null, "carol-" + p), null));
+    }
+
+    @Test
+    void aDryRunShowsThePlanAndChangesNothing() throws Exception {
+        aProjectWithAMemberOnH1();
+
+        Run plan = admin("sync", "--dry-run");
+        assertThat(plan.exit()).as(plan.err()).isZero();
+        assertThat(plan.out()).startsWith("dry run of all projects: ").contains("nothing was changed")
+                .containsPattern("(?m)^SITE +KIND +OP +KEY +REASON$")
+                .containsPattern("(?m)^h2 +project +create +" + p + " +created on \\[h1]")
+                .doesNotContain("done (");
+
+        Run json = admin("sync", "--dry-run", "--project", p, "--output", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        JsonNode r = JSON.readTree(json.out());
+        assertThat(r.path("dryRun").asBoolean()).isTrue();
+        assertThat(r.path("scope").asText()).isEqualTo("project " + p);
+        assertThat(r.path("done").isEmpty()).isTrue();
+        assertThat(r.path("planned").findValuesAsText("key")).contains(p, p + "/u:carol-" + p);
+        assertThat(json.out()).as("pretty-printed").contains("\n  \"planned\" : [");
+
+        assertThat(h2.projectExists(p)).as("a dry run changes nothing").isFalse();
+
+        // leave the shared demo sites in step: other tests count what a full reconcile does
+        assertThat(admin("sync", "--project", p).exit()).isZero();
+        assertThat(h2.projectExists(p)).isTrue();
+    }
+
+    @Test
+    void syncOneProjectThenTheStatusShowsIt() throws Exception {
+        aProjectWithAMemberOnH1();
+
+        Run sync = admin("sync", "--project", p);
+        assertThat(sync.exit()).as(sync.err()).isZero();
+        assertThat(sync.out()).startsWith("reconcile of project " + p + ": ").contains("failed: none")
+                .containsPattern("(?m)^done \\(\\d+\\):$")
+                .containsPattern("(?m)^h2 +project +create +" + p + " ")
+                .doesNotContain("nothing was changed");
+        assertThat(h2.projectExists(p)).isTrue();
+        assertThat(h2.findMember(p, "carol-" + p, false)).isPresent();
+
+        Run status = admin("status");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith("mode: demo   active site: h1   conflict policy: active-site (h1)")
+                .containsPattern("(?m)^SITE +REACHABLE +BREAKER +LAST FULL RECONCILE +LAST ERROR$")
+                .containsPattern("(?m)^h1 +\\S.*closed")
+                .containsPattern("(?m)^h2 +\\S.*closed")
+                .containsPattern("(?m)^recent operations \\(\\d+")
+                .containsPattern("(?m)^h2 +project +create +" + p + " ")
+                .contains("pending webhook events: ");
+
+        Run json = admin("status", "-o", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        JsonNode s = JSON.readTree(json.out());
+        assertThat(s.path("mode").asText()).isEqualTo("demo");
+        assertThat(s.path("recentOperations").findValuesAsText("key")).contains(p);
+        assertThat(s.path("breakers").has("h1")).isTrue();
+    }
+
+    @Test
+    void theProxyCommandsAnswerJsonToo() throws Exception {
+        Run status = admin("proxy", "status", "--output", "json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        JsonNode s = JSON.readTree(status.out());
+        assertThat(s.path("active").asText()).isEqualTo("h1");
+        assertThat(s.path("sites").toString()).isEqualTo("[\"h1\",\"h2\"]");
+
+        Run sw = admin("proxy", "switch", "h1", "-o", "json");
+        assertThat(sw.exit()).as(sw.err()).isZero();
+        assertThat(JSON.readTree(sw.out()).path("active").asText()).isEqualTo("h1");
+    }
+
+    @Test
+    void badInputAWrongTokenOrAnUnreachableDaemonIsAClearMessageAndExit1() throws Exception {
+        Run badName = admin("sync", "--project", "Not_A_Name");
+        assertThat(badName.exit()).isEqualTo(Cli.FAILED);
+        assertThat(badName.err()).contains("harbor-sync sync: the daemon answered HTTP 400")
+                .contains("'Not_A_Name' is not a Harbor project name");
+
+        Run badOutput = admin("status", "--output", "yaml");
+        assertThat(badOutput.exit()).as("picocli's usage error").isEqualTo(2);
+        assertThat(badOutput.err()).contains("--output").contains("table, json");
+
+        for (String[] cmd : List.of(new String[]{"status"}, new String[]{"sync", "--dry-run"})) {
+            Run wrong = cli(concat(cmd, "--url", daemon.toString(), "--token", "not-the-token"));
+            assertThat(wrong.exit()).isEqualTo(Cli.FAILED);
+            assertThat(wrong.err()).contains("harbor-sync " + cmd[0] + ": the daemon at " + daemon
+                    + " refused the admin token (HTTP 401)").doesNotContain("not-the-token");
+            assertThat(wrong.out()).isEmpty();
+        }
+
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        for (String[] cmd : List.of(new String[]{"status", "-o", "json"}, new String[]{"sync", "--project", "x"})) {
+            Run down = cli(concat(cmd, "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token"));
+            assertThat(down.exit()).isEqualTo(Cli.FAILED);
+            assertThat(down.err()).contains("harbor-sync " + cmd[0] + ": cannot reach the harbor-sync daemon at"
+                    + " http://127.0.0.1:" + closed).doesNotContain("Exception");
+            assertThat(down.out()).isEmpty();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+}
