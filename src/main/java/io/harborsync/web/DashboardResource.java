@@ -27,6 +27,14 @@ public class DashboardResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "The operator dashboard (HTML). Public and"
+            + " empty: its data loads from /status once the admin token is entered, sent only as a bearer header")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200",
+            description = "The page")
+    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "500",
+            description = "Unexpected error: a problem whose detail carries only an incident id",
+            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = Problem.MEDIA_TYPE,
+                    schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = Problem.class)))
     public Response page() {
         return Response.ok(dashboard.data("refreshSeconds", REFRESH_SECONDS))
                 .header("Content-Security-Policy", CSP)
