@@ -138,7 +138,7 @@ public class WebhookResource {
         WebhookParser.Work w = (WebhookParser.Work) result;
         long id;
         try {
-            long pending = inbox.pendingCount();
+            long pending = pendingEvents();
             if (pending >= config.inbox().maxPending()) {
                 // Past the bound a burst is refused, not dropped: Harbor retries a non-2xx delivery later.
                 stats.rejected(name, w.type(), "busy");
@@ -151,6 +151,7 @@ public class WebhookResource {
                 return Response.fromResponse(Problem.response(503, "harbor-sync is busy (" + pending
                         + " events waiting); retry later", instance)).header("Retry-After", "30").build();
             }
+            storedSinceCount.incrementAndGet();
             id = inbox.add(new InboxEvent(0, name, w.type(), w.project(), w.repository(), w.digest(), w.tag(),
                     w.operator(), w.requestId(), w.occurredAt(), Instant.now(), 0, null));
         } catch (StoreException e) {
@@ -220,5 +221,27 @@ public class WebhookResource {
             out.write(buf, 0, n);
         }
         return out.toByteArray();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong pendingSeenAt = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong storedSinceCount = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long pendingSeen;
+
+    /**
+     * The inbox's pending count for the backpressure bound. Counting on every request costs more than storing
+     * the event, so it is counted at most every 100 ms and the events stored since are added (an estimate
+     * that can only be too high); only an estimate at the bound is checked by counting again.
+     */
+    private long pendingEvents() {
+        long now = System.nanoTime();
+        long at = pendingSeenAt.get();
+        long estimate = pendingSeen + storedSinceCount.get();
+        if (at == 0 || now - at > 100_000_000L || estimate >= config.inbox().maxPending()) {
+            pendingSeenAt.set(now == 0 ? 1 : now);
+            storedSinceCount.set(0);
+            pendingSeen = inbox.pendingCount();
+            return pendingSeen;
+        }
+        return estimate;
     }
 }
