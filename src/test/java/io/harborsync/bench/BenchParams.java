@@ -36,7 +36,9 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         d("intake-projects", "1", "1");   // projects the intake events name (round robin)
         d("audit-interval-s", "1", "1");  // harbor-sync.audit.interval for figure 3
         d("idle-cycles", "10", "3");
-        d("daemon-jvm-options", "", "");  // e.g. -Xmx256m; empty = the JVM's defaults, as the jar is run
+        // The heap the Deployment gives the daemon (deploy/harbor-sync: 50 % of its 512Mi limit); empty = the
+        // JVM's defaults on this machine (a quarter of its memory).
+        d("daemon-jvm-options", "-Xmx256m", "-Xmx256m");
         d("report", "docs/benchmarks.md", "target/benchmarks/benchmarks.md");
     }
 

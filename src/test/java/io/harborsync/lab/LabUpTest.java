@@ -19,11 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code harbor-sync lab ...} through picocli, with a fake kind, the Fabric8 mock server and a recording helm. */
+/**
+ * {@code harbor-sync lab ...} through picocli, with a fake kind, the Fabric8 mock server, a recording helm and
+ * two emulated Harbors standing in for the installed ones (the bootstrap step talks to them).
+ */
+@io.quarkus.test.junit.QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
 @EnableKubernetesMockClient(crud = true, https = false)
 class LabUpTest {
-    static final String ADMIN_PASSWORD = "Lab-Admin-Secret-42";
+    /** What the harbor step puts into harbor-admin; the emulated Harbors' admin password. */
+    static final String ADMIN_PASSWORD = "Harbor12345";
     KubernetesClient client;
+    io.harborsync.testsupport.SyncFixture harbors;
     @TempDir
     Path tmp;
     Path bin;
@@ -54,6 +61,7 @@ class LabUpTest {
 
     @BeforeEach
     void lab() throws Exception {
+        harbors = new io.harborsync.testsupport.SyncFixture(new io.harborsync.testsupport.InMemoryBaseStore(), "h1", "h2");
         bin = Files.createDirectory(tmp.resolve("bin"));
         LabFixture.fakeKind(bin);
         LabFixture.seedKubeSystem(client);
@@ -62,11 +70,17 @@ class LabUpTest {
                 tmp.resolve("cert"), Path.of("ssl/certificate.yaml"), Path.of("deploy/harbor"), Duration.ofMinutes(1));
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void closeHarbors() {
+        harbors.close();
+    }
+
     Run lab(String... args) {
         Kind kind = new Kind(Optional.empty(), "/nonexistent:" + bin);
         LabCommand command = new LabCommand();
         command.lab = new Lab(List.of(new ProxyStep(), new HarborStep(helm, Optional.of(ADMIN_PASSWORD)), new TlsStep(),
-                new CorednsStep(), new ContourStep(), new ClusterStep(kind)));
+                new CorednsStep(), new ContourStep(), new ClusterStep(kind),
+                new LabBootstrapStep(ns -> harbors.emulator(ns).baseUrl(), tmp.resolve("secrets"))));
         command.settings = settings;
         command.kind = kind;
         command.cluster = new ClusterStep(kind);
@@ -87,14 +101,16 @@ class LabUpTest {
 
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out().lines()).containsExactly(
-                "[1/6] cluster ... created kind cluster harbor-sync-lab",
-                "[2/6] contour ... created 4 resources, ready",
-                "[3/6] coredns ... patched (hosts -> 10.96.100.100), restarted coredns",
-                "[4/6] tls ... generated a new CA and certificate in " + tmp.resolve("cert")
+                "[1/7] cluster ... created kind cluster harbor-sync-lab",
+                "[2/7] contour ... created 4 resources, ready",
+                "[3/7] coredns ... patched (hosts -> 10.96.100.100), restarted coredns",
+                "[4/7] tls ... generated a new CA and certificate in " + tmp.resolve("cert")
                         + "; secret harbor-tls written in h1, h2, harbor-proxy",
-                "[5/6] harbor ... installed harbor-1.19.1 in h1, h2; admin password in secret harbor-admin"
+                "[5/7] harbor ... installed harbor-1.19.1 in h1, h2; admin password in secret harbor-admin"
                         + " (key HARBOR_ADMIN_PASSWORD) of h1, h2",
-                "[6/6] proxy ... created httpproxy harbor-proxy/harbor, httpproxy h1/harbor, httpproxy h2/harbor");
+                "[6/7] proxy ... created httpproxy harbor-proxy/harbor, httpproxy h1/harbor, httpproxy h2/harbor",
+                "[7/7] bootstrap ... replication with deletions between h1 and h2, robots and webhook policies in"
+                        + " place; secret harbor-sync/harbor-sync written for the daemon");
         assertThat(LabFixture.kindCalls(bin)).containsExactly(
                 "get clusters", "create cluster --name harbor-sync-lab --config kind/cluster.yaml");
         assertThat(helm.installs).containsExactly(
@@ -114,12 +130,13 @@ class LabUpTest {
 
         assertThat(second.exit()).as(second.err()).isZero();
         assertThat(second.out().lines()).containsExactly(
-                "[1/6] cluster ... already in place",
-                "[2/6] contour ... already in place",
-                "[3/6] coredns ... already in place",
-                "[4/6] tls ... already in place",
-                "[5/6] harbor ... already in place",
-                "[6/6] proxy ... already in place");
+                "[1/7] cluster ... already in place",
+                "[2/7] contour ... already in place",
+                "[3/7] coredns ... already in place",
+                "[4/7] tls ... already in place",
+                "[5/7] harbor ... already in place",
+                "[6/7] proxy ... already in place",
+                "[7/7] bootstrap ... already in place");
         assertThat(LabFixture.kindCalls(bin)).containsExactly(
                 "get clusters", "create cluster --name harbor-sync-lab --config kind/cluster.yaml", "get clusters");
         assertThat(helm.installs).hasSize(2);
@@ -136,7 +153,7 @@ class LabUpTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("lab up failed at step 'cluster': kind exited with 1: "
                 + "Creating cluster ...\nERROR: failed to create cluster: node could not start");
-        assertThat(run.out().lines()).containsExactly("[1/6] cluster ... failed");
+        assertThat(run.out().lines()).containsExactly("[1/7] cluster ... failed");
         assertThat(client.namespaces().withName("projectcontour").get()).isNull();
         assertThat(helm.installs).isEmpty();
     }
