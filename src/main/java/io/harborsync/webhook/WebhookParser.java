@@ -264,7 +264,12 @@ public final class WebhookParser {
         // The event goes to the project named by the local side's namespace; the remote side names its registry.
         JsonNode local = src != null && !src.hasNonNull("registry_name") ? src
                 : dest != null && !dest.hasNonNull("registry_name") ? dest : src;
-        String project = local == null ? null : emptyToNull(errors.optionalString(local, p, "namespace"));
+        String namespace = local == null ? null : errors.optionalString(local, p, "namespace");
+        if (namespace != null && namespace.isBlank()) {
+            // A successful replication always names its project; an empty one is a broken payload, not a hint.
+            errors.add(p + ".namespace is empty (the project the content was replicated into)");
+        }
+        String project = emptyToNull(namespace);
         String repository = null, digest = null, tag = null;
         JsonNode ok = rep.get("successful_artifact");
         if (ok != null && ok.isArray() && !ok.isEmpty() && ok.get(0).isObject()) {

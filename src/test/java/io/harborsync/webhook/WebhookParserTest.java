@@ -63,6 +63,14 @@ class WebhookParserTest {
     }
 
     @Test
+    void aReplicationNamingAnEmptyProjectIsRefused() throws Exception {
+        // found by HostileInputTest (seed 16127750328448): it used to be stored as work naming no project
+        String empty = Samples.text("replication.default.json").replace("\"namespace\": \"team-a\"", "\"namespace\": \"\"");
+        assertThatThrownBy(() -> parseText(empty, JSON)).isInstanceOf(WebhookParseException.class)
+                .hasMessageContaining("namespace is empty");
+    }
+
+    @Test
     void replicationStatusChangesOtherThanSuccessAreIgnored() throws Exception {
         String running = Samples.text("replication.default.json").replace("\"Success\"", "\"Running\"");
         assertThat(parseText(running, JSON)).isInstanceOf(Ignored.class).extracting(WebhookParser.Result::type)
