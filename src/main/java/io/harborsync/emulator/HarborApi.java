@@ -422,28 +422,9 @@ final class HarborApi {
         if (meta.containsKey("retention_id") && !meta.get("retention_id").isEmpty()) {
             throw ApiError.badRequest("retention_id is not allowed when creating project");
         }
-        Instant now = Instant.now();
         Store.User owner = ownerFor(r.principal);
-        Store.Project p = new Store.Project();
-        p.id = store.next("project");
-        p.name = name;
-        p.ownerId = owner.id;
-        p.ownerName = owner.username;
-        p.created = p.updated = now;
-        p.metadata.putAll(meta);
-        p.registryId = registryId == null ? 0 : registryId;
-        p.allowlist = new Store.Allowlist();
-        p.allowlist.id = store.next("allowlist");
-        p.allowlist.created = p.allowlist.updated = now;
-        store.projects.put(p.id, p);
-        Store.Quota q = new Store.Quota();
-        q.id = store.next("quota");
-        q.projectId = p.id;
-        q.hardStorage = storageLimit == null || storageLimit == 0 ? -1 : storageLimit;
-        q.created = q.updated = now;
-        store.quotas.put(q.id, q);
-        // The project DAO inserts the owner as projectAdmin member (project_member ids are one global sequence).
-        addMemberRow(p.id, "u", owner.id, owner.username, 1);
+        Store.Project p = insertProject(name, owner, meta, registryId == null ? 0 : registryId,
+                storageLimit == null || storageLimit == 0 ? -1 : storageLimit, Instant.now());
         audit.record(r.username(), "project", "create", name, p.id);
         boolean nameInLocation = "true".equalsIgnoreCase(r.header("X-Resource-Name-In-Location"));
         return Response.created(BASE + "/projects/" + (nameInLocation ? name : String.valueOf(p.id)));
@@ -896,6 +877,34 @@ final class HarborApi {
     }
 
     /**
+     * The rows Harbor's project DAO writes for a new project: the project with an empty allowlist, its quota,
+     * and the owner as projectAdmin member (project_member ids are one global sequence).
+     */
+    private Store.Project insertProject(String name, Store.User owner, Map<String, String> meta, long registryId,
+                                        long hardStorage, Instant now) {
+        Store.Project p = new Store.Project();
+        p.id = store.next("project");
+        p.name = name;
+        p.ownerId = owner.id;
+        p.ownerName = owner.username;
+        p.created = p.updated = now;
+        p.metadata.putAll(meta);
+        p.registryId = registryId;
+        p.allowlist = new Store.Allowlist();
+        p.allowlist.id = store.next("allowlist");
+        p.allowlist.created = p.allowlist.updated = now;
+        store.projects.put(p.id, p);
+        Store.Quota q = new Store.Quota();
+        q.id = store.next("quota");
+        q.projectId = p.id;
+        q.hardStorage = hardStorage;
+        q.created = q.updated = now;
+        store.quotas.put(q.id, q);
+        addMemberRow(p.id, "u", owner.id, owner.username, 1);
+        return p;
+    }
+
+    /**
      * Bulk load for benchmarks: the project as Harbor holds it after the admin created it (owner as projectAdmin
      * member, quota unlimited, empty allowlist), with its members and content, straight into the store: no
      * audit rows, no webhooks, and none of the per-item scans a push does, so a large dataset loads in moments.
@@ -907,25 +916,9 @@ final class HarborApi {
         if (store.projectByName(name) != null) throw new IllegalArgumentException("project " + name + " exists");
         Instant now = Instant.now();
         Store.User owner = store.userByName(options.adminUsername());
-        Store.Project p = new Store.Project();
-        p.id = store.next("project");
-        p.name = name;
-        p.ownerId = owner.id;
-        p.ownerName = owner.username;
-        p.created = p.updated = now;
-        p.metadata.put("public", "false");
-        p.metadata.putAll(metadata);
-        p.allowlist = new Store.Allowlist();
-        p.allowlist.id = store.next("allowlist");
-        p.allowlist.created = p.allowlist.updated = now;
-        store.projects.put(p.id, p);
-        Store.Quota q = new Store.Quota();
-        q.id = store.next("quota");
-        q.projectId = p.id;
-        q.hardStorage = -1;
-        q.created = q.updated = now;
-        store.quotas.put(q.id, q);
-        addMemberRow(p.id, "u", owner.id, owner.username, 1);
+        Map<String, String> meta = new TreeMap<>(metadata);
+        meta.putIfAbsent("public", "false");
+        Store.Project p = insertProject(name, owner, meta, 0, -1, now);
         memberRoles.forEach((username, role) -> {
             if (!ROLES.containsKey((long) role)) throw new IllegalArgumentException("no role " + role);
             if (username.equals(owner.username)) throw new IllegalArgumentException("the owner is always a member");
