@@ -217,23 +217,33 @@ final class LiveState {
     }
 
     /**
-     * What a reconcile wrote, read back only where it wrote: per project and site, the groups of keys it
-     * touched ({@link #PROJECT_GROUP}, {@link #MEMBERS_GROUP} or a repository name). Everything else is
-     * taken from {@code before}, which this run read moments ago. Reading back whole projects instead
-     * would cost more than the changes themselves.
+     * This state with the given operations done, each on its own site: taken from the writes' own answers
+     * (see Reconciler#moveBase for why that is enough), except a project this run created, which is read
+     * back because Harbor drops settings it does not know at creation without saying so.
      */
-    static LiveState readBack(LiveState before, Map<String, HarborClient> clients,
-                              Map<String, Map<String, Set<String>>> touched) {
-        LiveState after = before.copy();
+    LiveState afterWrites(List<Decision.Op> ops, Map<String, HarborClient> clients) {
+        LiveState after = copy();
         List<CompletableFuture<Void>> reads = new ArrayList<>();
         Map<String, ExecutorService> pools = new HashMap<>();
         try {
-            touched.forEach((project, bySite) -> bySite.forEach((site, groups) -> {
-                HarborClient client = clients.get(site);
-                ExecutorService pool = pools.computeIfAbsent(site,
-                        s -> Executors.newFixedThreadPool(client.maxConcurrency(), daemonThreads(s)));
-                reads.add(CompletableFuture.runAsync(() -> after.reread(site, client, project, groups), pool));
-            }));
+            for (Decision.Op op : ops) {
+                String site = op.site();
+                if (op.type() == Decision.OpType.DELETE) {
+                    after.values.get(op.kind()).getOrDefault(op.key(), new TreeMap<>()).remove(site);
+                    switch (op.kind()) {
+                        case PROJECT -> after.forgetChildren(site, op.key());
+                        case REPOSITORY -> after.forget(Kind.ARTIFACT, site, k -> k.startsWith(op.key() + "@"));
+                        default -> { }
+                    }
+                } else if (op.kind() == Kind.PROJECT && op.type() == Decision.OpType.CREATE) {
+                    HarborClient client = clients.get(site);
+                    ExecutorService pool = pools.computeIfAbsent(site,
+                            x -> Executors.newFixedThreadPool(client.maxConcurrency(), daemonThreads(x)));
+                    reads.add(CompletableFuture.runAsync(() -> after.rereadProject(site, client, op.key()), pool));
+                } else {
+                    after.put(op.kind(), op.key(), site, op.value());
+                }
+            }
             reads.forEach(LiveState::join);
         } finally {
             pools.values().forEach(ExecutorService::shutdownNow);
@@ -241,79 +251,20 @@ final class LiveState {
         return after;
     }
 
-    /** This state with the given operations done, each on its own site (see Reconciler#moveBase for why). */
-    LiveState afterWrites(List<Decision.Op> ops) {
-        LiveState after = copy();
-        for (Decision.Op op : ops) {
-            String site = op.site();
-            String project = Keys.projectOf(op.key());
-            if (op.type() == Decision.OpType.DELETE) {
-                after.values.get(op.kind()).getOrDefault(op.key(), new TreeMap<>()).remove(site);
-                switch (op.kind()) {
-                    case PROJECT -> after.forgetChildren(site, project);
-                    case REPOSITORY -> after.forget(Kind.ARTIFACT, site, k -> k.startsWith(op.key() + "@"));
-                    default -> { }
-                }
-            } else if (op.kind() != Kind.PROJECT || op.type() == Decision.OpType.UPDATE) {
-                after.put(op.kind(), op.key(), site, op.value());
-            }
-        }
-        return after;
-    }
-
-    static final String PROJECT_GROUP = "";
-    static final String MEMBERS_GROUP = ":members";
-
-    private void reread(String site, HarborClient client, String project, Set<String> groups) {
+    private void rereadProject(String site, HarborClient client, String project) {
         try {
-            if (groups.contains(PROJECT_GROUP)) {
-                Optional<Project> p = client.findProject(project);
-                if (p.isEmpty()) {
-                    synchronized (this) {
-                        values.get(Kind.PROJECT).getOrDefault(project, new TreeMap<>()).remove(site);
-                        forgetChildren(site, project); // a deleted project takes everything in it along
-                    }
-                    return;
-                }
-                Long storage = client.projectQuota(p.get().projectId()).map(Quota::hardStorage).orElse(null);
-                // Proxy-cache projects are synced only when their endpoint has the same name everywhere.
-                String registry = p.get().isProxyCache() ? proxyCacheRegistryOf(project) : null;
-                put(Kind.PROJECT, project, site, projectValue(p.get(), storage, registry));
-            }
-            if (groups.contains(MEMBERS_GROUP)) {
-                List<Member> members = client.listMembers(project);
+            Optional<Project> p = client.findProject(project);
+            if (p.isEmpty()) {
                 synchronized (this) {
-                    forget(Kind.MEMBER, site, k -> Keys.projectOf(k).equals(project));
-                    for (Member m : members) {
-                        put(Kind.MEMBER, Keys.member(project, m.entityName(), m.isGroup()), site,
-                                new MemberValue(m.roleId()));
-                    }
+                    values.get(Kind.PROJECT).getOrDefault(project, new TreeMap<>()).remove(site);
+                    forgetChildren(site, project); // a deleted project takes everything in it along
                 }
+                return;
             }
-            for (String repo : groups) {
-                if (repo.equals(PROJECT_GROUP) || repo.equals(MEMBERS_GROUP)) {
-                    continue;
-                }
-                String repoKey = Keys.repository(project, repo);
-                List<Artifact> artifacts;
-                try {
-                    artifacts = client.listArtifacts(project, repo);
-                } catch (HarborException.NotFound gone) {
-                    artifacts = null; // Harbor removes a repository with its last artifact
-                }
-                List<Artifact> found = artifacts;
-                synchronized (this) {
-                    forget(Kind.ARTIFACT, site, k -> k.startsWith(repoKey + "@"));
-                    if (found == null) {
-                        forget(Kind.REPOSITORY, site, repoKey::equals);
-                    } else {
-                        put(Kind.REPOSITORY, repoKey, site, RepositoryValue.EXISTS);
-                        for (Artifact a : found) {
-                            put(Kind.ARTIFACT, Keys.artifact(project, repo, a.digest()), site, artifactValue(a));
-                        }
-                    }
-                }
-            }
+            Long storage = client.projectQuota(p.get().projectId()).map(Quota::hardStorage).orElse(null);
+            // Proxy-cache projects are synced only when their endpoint has the same name everywhere.
+            String registry = p.get().isProxyCache() ? proxyCacheRegistryOf(project) : null;
+            put(Kind.PROJECT, project, site, projectValue(p.get(), storage, registry));
         } catch (HarborException e) {
             synchronized (this) {
                 unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);

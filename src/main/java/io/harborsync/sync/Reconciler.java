@@ -418,19 +418,12 @@ public final class Reconciler {
         // member roles and removals: the writes Harbor may acknowledge without doing) is taken as done.
         // A project created by this run is read back: Harbor drops unknown settings at creation silently.
         List<Op> applied = new ArrayList<>();
-        Map<String, Map<String, Set<String>>> created = new TreeMap<>();
         for (Decision d : decisions) {
             if (d.needsWork() && !failed.contains(d) && d.ops().stream().noneMatch(blocked::contains)) {
-                for (Op op : d.ops()) {
-                    applied.add(op);
-                    if (op.kind() == Kind.PROJECT && op.type() == OpType.CREATE) {
-                        created.computeIfAbsent(op.key(), p -> new TreeMap<>())
-                                .computeIfAbsent(op.site(), s -> new TreeSet<>()).add(LiveState.PROJECT_GROUP);
-                    }
-                }
+                applied.addAll(d.ops());
             }
         }
-        LiveState after = LiveState.readBack(live.afterWrites(applied), clients, created);
+        LiveState after = live.afterWrites(applied, clients);
         Instant now = clock.instant();
         for (Decision d : decisions) {
             if (failed.contains(d) || d.ops().stream().anyMatch(blocked::contains)) {
