@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harborsync.web.AdminToken;
 import org.eclipse.microprofile.config.ConfigProvider;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -136,6 +137,34 @@ public class DaemonClient {
             throw new Failed("the daemon answered HTTP " + r.statusCode() + ": " + detail);
         }
         return json;
+    }
+
+    /** A request to the daemon, for {@link #answer}. */
+    @FunctionalInterface
+    interface Request {
+        JsonNode send() throws Failed;
+    }
+
+    /**
+     * What every daemon command does with an answer: prints it as JSON with --output json, else as the
+     * command's table; a failure is one line on stderr naming the command, and exit code {@link Cli#FAILED}.
+     */
+    int answer(CommandLine.Model.CommandSpec spec, String command, Request request,
+               java.util.function.BiConsumer<PrintWriter, JsonNode> table) {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            JsonNode answer = request.send();
+            if (json()) {
+                printJson(out, answer);
+            } else {
+                table.accept(out, answer);
+                out.flush();
+            }
+            return 0;
+        } catch (Failed e) {
+            spec.commandLine().getErr().println("harbor-sync " + command + ": " + e.getMessage());
+            return Cli.FAILED;
+        }
     }
 
     /** The answer as pretty JSON (for --output json). */

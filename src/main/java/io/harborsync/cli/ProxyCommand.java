@@ -51,18 +51,7 @@ public class ProxyCommand {
 
         @Override
         public Integer call() {
-            try {
-                JsonNode state = daemon.get("/proxy");
-                if (daemon.json()) {
-                    DaemonClient.printJson(spec.commandLine().getOut(), state);
-                } else {
-                    print(spec.commandLine().getOut(), state);
-                }
-                return 0;
-            } catch (DaemonClient.Failed e) {
-                spec.commandLine().getErr().println("harbor-sync proxy status: " + e.getMessage());
-                return Cli.FAILED;
-            }
+            return daemon.answer(spec, "proxy status", () -> daemon.get("/proxy"), ProxyCommand::print);
         }
     }
 
@@ -78,23 +67,16 @@ public class ProxyCommand {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            try {
-                String before = daemon.get("/proxy").path("active").asText();
-                JsonNode after = daemon.call("PUT", "/proxy/active", Map.of("site", site), Duration.ofSeconds(30));
-                if (daemon.json()) {
-                    DaemonClient.printJson(out, after);
-                    return 0;
-                }
+            String[] before = new String[1];
+            return daemon.answer(spec, "proxy switch", () -> {
+                before[0] = daemon.get("/proxy").path("active").asText();
+                return daemon.call("PUT", "/proxy/active", Map.of("site", site), Duration.ofSeconds(30));
+            }, (out, after) -> {
                 String now = after.path("active").asText();
-                out.println(now.equals(before) ? site + " was already the active site"
-                        : "switched: the active site is now " + now + " (was " + before + ")");
+                out.println(now.equals(before[0]) ? site + " was already the active site"
+                        : "switched: the active site is now " + now + " (was " + before[0] + ")");
                 print(out, after);
-                return 0;
-            } catch (DaemonClient.Failed e) {
-                spec.commandLine().getErr().println("harbor-sync proxy switch: " + e.getMessage());
-                return Cli.FAILED;
-            }
+            });
         }
     }
 }

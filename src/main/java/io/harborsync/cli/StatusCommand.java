@@ -26,19 +26,7 @@ public class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try {
-            JsonNode s = daemon.get("/status");
-            if (daemon.json()) {
-                DaemonClient.printJson(out, s);
-            } else {
-                print(out, s);
-            }
-            return 0;
-        } catch (DaemonClient.Failed e) {
-            spec.commandLine().getErr().println("harbor-sync status: " + e.getMessage());
-            return Cli.FAILED;
-        }
+        return daemon.answer(spec, "status", () -> daemon.get("/status"), StatusCommand::print);
     }
 
     static void print(PrintWriter out, JsonNode s) {

@@ -39,22 +39,10 @@ public class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         String path = (project == null ? "/sync"
                 : "/sync/projects/" + URLEncoder.encode(project, StandardCharsets.UTF_8).replace("+", "%20"))
                 + "?dryRun=" + dryRun + "&force=" + force;
-        try {
-            JsonNode r = daemon.call("POST", path, null, WAIT);
-            if (daemon.json()) {
-                DaemonClient.printJson(out, r);
-            } else {
-                print(out, r);
-            }
-            return 0;
-        } catch (DaemonClient.Failed e) {
-            spec.commandLine().getErr().println("harbor-sync sync: " + e.getMessage());
-            return Cli.FAILED;
-        }
+        return daemon.answer(spec, "sync", () -> daemon.call("POST", path, null, WAIT), SyncCommand::print);
     }
 
     static void print(PrintWriter out, JsonNode r) {
