@@ -34,6 +34,12 @@ public record Decision(Kind kind, String key, Case kase, List<Op> ops, Value tar
         public String explain(Object sites) {
             return text.contains("%s") ? String.format(text, sites) : text;
         }
+
+        /** Whether a report item's reason was written by {@link #explain} of this case. */
+        public boolean explains(String reason) {
+            int cut = text.indexOf("%s");
+            return reason != null && (cut < 0 ? reason.equals(text) : reason.startsWith(text.substring(0, cut)));
+        }
     }
 
     public enum OpType { CREATE, UPDATE, DELETE }

@@ -58,6 +58,10 @@ public class EventWorker {
      * one more pass, which picks up everything stored meanwhile.
      */
     void onWebhook(@ObservesAsync WebhookReceived received) {
+        requestDrain();
+    }
+
+    private void requestDrain() {
         if (drainRequested.compareAndSet(false, true)) {
             drainer.execute(() -> {
                 drainRequested.set(false);
@@ -82,15 +86,7 @@ public class EventWorker {
         if (!config.daemon().enabled()) {
             return; // a one-shot command, not the daemon
         }
-        Thread t = new Thread(() -> {
-            try {
-                drain();
-            } catch (RuntimeException e) {
-                LOG.warnf("inbox recovery at start failed, the next retry round takes over: %s", e.getMessage());
-            }
-        }, "harbor-sync-inbox-recovery");
-        t.setDaemon(true);
-        t.start();
+        requestDrain();
     }
 
     @Scheduled(every = "${harbor-sync.inbox.retry-interval}", delayed = "5s",
@@ -162,7 +158,7 @@ public class EventWorker {
         // an artifact read), keeps the events naming that key as work until it can be decided.
         Map<String, String> byKey = new HashMap<>();
         r.failed().forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), "operation failed: " + i.detail()));
-        r.skipped().stream().filter(i -> i.reason() != null && i.reason().startsWith("state unknown on "))
+        r.skipped().stream().filter(i -> Decision.Case.UNKNOWN.explains(i.reason()))
                 .forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), i.reason()));
         eventsByKey.forEach((key, list) -> {
             String why = everyKey != null ? everyKey
