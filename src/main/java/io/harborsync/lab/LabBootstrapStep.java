@@ -110,8 +110,8 @@ public class LabBootstrapStep implements LabStep {
     }
 
     private static String adminPassword(KubernetesClient k8s, String ns) {
-        Secret s = k8s.secrets().inNamespace(ns).withName(LabNames.ADMIN_SECRET).get();
-        String value = s == null ? null : value(s, LabNames.ADMIN_SECRET_KEY);
+        String value = decoded(k8s.secrets().inNamespace(ns).withName(LabNames.ADMIN_SECRET).get())
+                .get(LabNames.ADMIN_SECRET_KEY);
         if (value == null) {
             throw new LabException("no admin password in secret " + ns + "/" + LabNames.ADMIN_SECRET
                     + ": run `harbor-sync lab harbor` first");
@@ -120,7 +120,11 @@ public class LabBootstrapStep implements LabStep {
     }
 
     private static Map<String, String> existingDaemonSecret(KubernetesClient k8s) {
-        Secret s = k8s.secrets().inNamespace(DAEMON_NAMESPACE).withName(DAEMON_SECRET).get();
+        return decoded(k8s.secrets().inNamespace(DAEMON_NAMESPACE).withName(DAEMON_SECRET).get());
+    }
+
+    /** A secret's values in plain text ({@code data} is base64, {@code stringData} is not); none for no secret. */
+    private static Map<String, String> decoded(Secret s) {
         Map<String, String> out = new LinkedHashMap<>();
         if (s != null) {
             if (s.getData() != null) {
@@ -131,14 +135,6 @@ public class LabBootstrapStep implements LabStep {
             }
         }
         return out;
-    }
-
-    private static String value(Secret s, String key) {
-        if (s.getStringData() != null && s.getStringData().containsKey(key)) {
-            return s.getStringData().get(key);
-        }
-        String b64 = s.getData() == null ? null : s.getData().get(key);
-        return b64 == null ? null : new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
     }
 
     private static void writeDaemonSecret(KubernetesClient k8s, Map<String, String> values) {
