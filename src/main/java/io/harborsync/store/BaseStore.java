@@ -16,8 +16,12 @@ public interface BaseStore {
     /** Remove the record of (kind, key); nothing happens if there is none. */
     void delete(String kind, String key);
 
-    /** Number of records of {@code kind} whose sites contain {@code site}. */
-    long countOnSite(String kind, String site);
+    /**
+     * Number of records of {@code kind} whose sites contain {@code site}, counted up to {@code atMost}: the
+     * answer is min(count, atMost). The mass-deletion guard only asks "are there at least N?", and counting
+     * stops there instead of scanning every record of a large base for each small batch of deletions.
+     */
+    long countOnSite(String kind, String site, long atMost);
 
     /**
      * True before the first base record was ever written (first contact). Stays false once a record was

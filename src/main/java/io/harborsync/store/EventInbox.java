@@ -4,7 +4,10 @@ import java.util.List;
 
 /** Durable webhook events: stored before the 200 goes back to Harbor, worked off by the sync engine. */
 public interface EventInbox {
-    /** Stores the event ({@code id}, {@code attempts}, {@code lastError} ignored; receivedAt null = now). Returns the new id. */
+    /**
+     * Stores the event ({@code id}, {@code attempts}, {@code lastError} ignored; receivedAt null = now) and
+     * returns the new id once it is committed. Safe to call from many threads at once.
+     */
     long add(InboxEvent event);
 
     /** Up to {@code limit} events not yet done and not set aside, oldest (lowest id) first, due or not. */
@@ -18,6 +21,9 @@ public interface EventInbox {
 
     /** Marks the event done: it is no longer pending. */
     void done(long id);
+
+    /** Marks all these events done in one transaction. */
+    void done(java.util.Collection<Long> ids);
 
     /** Records a failed attempt: attempts + 1, lastError = error; the event stays pending. */
     void failed(long id, String error);

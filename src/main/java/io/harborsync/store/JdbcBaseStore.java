@@ -149,15 +149,16 @@ public final class JdbcBaseStore implements BaseStore {
     }
 
     @Override
-    public long countOnSite(String kind, String site) {
-        if (site == null || site.isEmpty() || site.indexOf(',') >= 0) {
+    public long countOnSite(String kind, String site, long atMost) {
+        if (site == null || site.isEmpty() || site.indexOf(',') >= 0 || atMost <= 0) {
             return 0; // no stored record can name such a site
         }
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM base_record"
-                     + " WHERE kind = ? AND (',' || sites || ',') LIKE ? ESCAPE '\\'")) {
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM base_record"
+                     + " WHERE kind = ? AND (',' || sites || ',') LIKE ? ESCAPE '\\' LIMIT ?) AS found")) {
             ps.setString(1, kind);
             ps.setString(2, "%," + Jdbc.likeEscape(site) + ",%");
+            ps.setLong(3, atMost);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -23,34 +23,122 @@ public final class JdbcEventInbox implements EventInbox {
         this.ds = Objects.requireNonNull(ds, "ds");
     }
 
+    /**
+     * Group commit: a webhook is acknowledged only after its event is committed, and a commit is the costly part
+     * (the store writes it to its file at once). Each caller queues its event; whoever gets the write lock
+     * writes everything queued in one transaction, and goes on until the queue is empty. The others wait for
+     * their own event's answer, not for the lock, so a commit running makes the next one bigger, not later.
+     */
     @Override
     public long add(InboxEvent e) {
         Objects.requireNonNull(e, "event");
         Objects.requireNonNull(e.site(), "site");
         Objects.requireNonNull(e.type(), "type");
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_event (site, type, project, repository,"
-                     + " digest, tag, operator, request_id, occurred_at, received_at, attempts, done)"
-                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, FALSE)", Statement.RETURN_GENERATED_KEYS)) {
-            ps.setString(1, e.site());
-            ps.setString(2, e.type());
-            ps.setString(3, e.project());
-            ps.setString(4, e.repository());
-            ps.setString(5, e.digest());
-            ps.setString(6, e.tag());
-            ps.setString(7, e.operator());
-            ps.setString(8, e.requestId());
-            Jdbc.setInstant(ps, 9, e.occurredAt());
-            Jdbc.setInstant(ps, 10, e.receivedAt() == null ? Instant.now() : e.receivedAt());
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                if (!keys.next()) {
-                    throw new StoreException("the database returned no id for the stored event", null);
+        Queued mine = new Queued(e);
+        queue.add(mine);
+        while (!mine.answer.isDone()) {
+            // A writer checks the queue again after letting go of the lock, so an event queued while it held the
+            // lock is never left behind; the timed wait only bounds a thread that was never scheduled meanwhile.
+            if (!writeAll()) {
+                try {
+                    mine.answer.get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ignored) {
+                    // loop: done, failed (thrown below) or still queued
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("interrupted while storing the " + e.type() + " event from " + e.site(),
+                            null);
                 }
-                return keys.getLong(1); // id is the first column (PostgreSQL returns all of them)
             }
-        } catch (SQLException ex) {
-            throw new StoreException("cannot store the " + e.type() + " event from " + e.site(), ex);
+        }
+        try {
+            return mine.answer.join();
+        } catch (java.util.concurrent.CompletionException ce) {
+            throw new StoreException("cannot store the " + e.type() + " event from " + e.site(), ce.getCause());
+        }
+    }
+
+    /** One event waiting for its commit. */
+    private record Queued(InboxEvent event, java.util.concurrent.CompletableFuture<Long> answer) {
+        Queued(InboxEvent event) {
+            this(event, new java.util.concurrent.CompletableFuture<>());
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Queued> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Events waiting for a commit (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Writes batches until the queue is empty; false when another thread holds the write lock. */
+    private boolean writeAll() {
+        do {
+            if (!writeLock.tryLock()) {
+                return false;
+            }
+            try {
+                while (!queue.isEmpty()) {
+                    flush();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } while (!queue.isEmpty());
+        return true;
+    }
+
+    /** Writes every queued event in one transaction; on failure none is stored and every caller gets it. */
+    private void flush() {
+        List<Queued> batch = new ArrayList<>();
+        for (Queued q = queue.poll(); q != null; q = queue.poll()) {
+            batch.add(q);
+        }
+        long[] ids = new long[batch.size()];
+        try (Connection c = ds.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_event (site, type, project, repository,"
+                    + " digest, tag, operator, request_id, occurred_at, received_at, attempts, done)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, FALSE)", Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = insert(ps, batch.get(i).event());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException | RuntimeException ex) {
+            batch.forEach(q -> q.answer().completeExceptionally(ex));
+            return;
+        }
+        for (int i = 0; i < ids.length; i++) {
+            batch.get(i).answer().complete(ids[i]);
+        }
+    }
+
+    private static long insert(PreparedStatement ps, InboxEvent e) throws SQLException {
+        ps.setString(1, e.site());
+        ps.setString(2, e.type());
+        ps.setString(3, e.project());
+        ps.setString(4, e.repository());
+        ps.setString(5, e.digest());
+        ps.setString(6, e.tag());
+        ps.setString(7, e.operator());
+        ps.setString(8, e.requestId());
+        Jdbc.setInstant(ps, 9, e.occurredAt());
+        Jdbc.setInstant(ps, 10, e.receivedAt() == null ? Instant.now() : e.receivedAt());
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            if (!keys.next()) {
+                throw new SQLException("the database returned no id for the stored event");
+            }
+            return keys.getLong(1); // id is the first column (PostgreSQL returns all of them)
         }
     }
 
@@ -163,6 +251,34 @@ public final class JdbcEventInbox implements EventInbox {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot mark event " + id + " done", e);
+        }
+    }
+
+    @Override
+    public void done(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbox_event SET done = TRUE, done_at = ? WHERE id = ?")) {
+                Instant now = Instant.now();
+                for (long id : ids) {
+                    Jdbc.setInstant(ps, 1, now);
+                    ps.setLong(2, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot mark " + ids.size() + " events done", e);
         }
     }
 

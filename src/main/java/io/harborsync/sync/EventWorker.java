@@ -111,16 +111,18 @@ public class EventWorker {
 
     private void work(List<InboxEvent> events) {
         Map<String, List<InboxEvent>> byProject = new LinkedHashMap<>();
+        List<Long> settled = new ArrayList<>();
         for (InboxEvent e : events) {
             if (isOwn(e)) {
                 ownEventsSkipped.incrementAndGet();
-                inbox.done(e.id());
+                settled.add(e.id());
             } else if (e.project() == null || e.project().isBlank()) {
-                inbox.done(e.id()); // names no project: the periodic reconcile covers it
+                settled.add(e.id()); // names no project: the periodic reconcile covers it
             } else {
                 byProject.computeIfAbsent(e.project(), p -> new ArrayList<>()).add(e);
             }
         }
+        inbox.done(settled);
         // An artifact deletion needs only that artifact read on each site: all of them go into one reconcile,
         // read and written side by side. A project with any other event (a push may bring a new project or
         // repository along) gets one reconcile of the whole project, which covers its deletions too.
@@ -160,18 +162,20 @@ public class EventWorker {
         r.failed().forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), "operation failed: " + i.detail()));
         r.skipped().stream().filter(i -> Decision.Case.UNKNOWN.explains(i.reason()))
                 .forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), i.reason()));
+        List<Long> done = new ArrayList<>();
         eventsByKey.forEach((key, list) -> {
             String why = everyKey != null ? everyKey
                     : scope.isArtifacts() ? byKey.get(key)
                     : byKey.isEmpty() ? null : byKey.size() + " keys not settled, e.g. " + byKey.values().iterator().next();
             for (InboxEvent e : list) {
                 if (why == null) {
-                    inbox.done(e.id());
+                    done.add(e.id());
                 } else {
                     fail(e, why);
                 }
             }
         });
+        inbox.done(done); // one commit for the batch, not one per event
     }
 
     private void fail(InboxEvent e, String why) {

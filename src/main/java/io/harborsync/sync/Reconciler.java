@@ -212,8 +212,14 @@ public final class Reconciler {
         }
         Set<Op> blocked = new HashSet<>();
         deletes.forEach((kindSite, ops) -> {
+            if (ops.size() <= 1) {
+                return; // the limit is never below one
+            }
             Op first = ops.get(0);
-            long known = base.countOnSite(first.kind().id(), first.site());
+            // Only "are there enough records for these deletions to stay under the limit?" matters, so the
+            // count stops there; below it the count is exact and goes into the message.
+            long enough = (long) Math.ceil(ops.size() / settings.maxDeleteFraction()) + 1;
+            long known = base.countOnSite(first.kind().id(), first.site(), enough);
             double limit = Math.max(1, settings.maxDeleteFraction() * known);
             if (ops.size() > limit) {
                 String why = String.format("mass-deletion guard: %d of %d %ss on %s would be deleted (limit %.0f%%)%s",

@@ -102,13 +102,26 @@ class JdbcBaseStoreTest {
         store.put(rec("project", "c", "{}", "h10"));
         store.put(rec("project", "d", "{}"));
         store.put(rec("member", "a/alice", "{}", "h1"));
-        assertThat(store.countOnSite("project", "h1")).isEqualTo(2);
-        assertThat(store.countOnSite("project", "h2")).isEqualTo(1);
-        assertThat(store.countOnSite("project", "h10")).isEqualTo(1);
-        assertThat(store.countOnSite("project", "h")).isZero();
-        assertThat(store.countOnSite("project", "h_")).isZero();
-        assertThat(store.countOnSite("member", "h1")).isEqualTo(1);
-        assertThat(store.countOnSite("robot", "h1")).isZero();
+        assertThat(store.countOnSite("project", "h1", Long.MAX_VALUE)).isEqualTo(2);
+        assertThat(store.countOnSite("project", "h2", Long.MAX_VALUE)).isEqualTo(1);
+        assertThat(store.countOnSite("project", "h10", Long.MAX_VALUE)).isEqualTo(1);
+        assertThat(store.countOnSite("project", "h", Long.MAX_VALUE)).isZero();
+        assertThat(store.countOnSite("project", "h_", Long.MAX_VALUE)).isZero();
+        assertThat(store.countOnSite("member", "h1", Long.MAX_VALUE)).isEqualTo(1);
+        assertThat(store.countOnSite("robot", "h1", Long.MAX_VALUE)).isZero();
+    }
+
+    @Test
+    void countOnSiteStopsAtTheCapItIsGiven() {
+        for (int i = 0; i < 50; i++) {
+            store.put(rec("artifact", "p/r@sha256:" + i, "{}", "h1", "h2"));
+        }
+        store.put(rec("artifact", "p/r@sha256:x", "{}", "h2"));
+        assertThat(store.countOnSite("artifact", "h1", 12)).isEqualTo(12);
+        assertThat(store.countOnSite("artifact", "h1", 50)).isEqualTo(50);
+        assertThat(store.countOnSite("artifact", "h1", 51)).isEqualTo(50);
+        assertThat(store.countOnSite("artifact", "h2", 1000)).isEqualTo(51);
+        assertThat(store.countOnSite("artifact", "h2", 0)).isZero();
     }
 
     @Test
@@ -139,7 +152,7 @@ class JdbcBaseStoreTest {
         BaseStore restarted = new JdbcBaseStore(ds);
         assertThat(restarted.get("project", "team-a")).contains(r);
         assertThat(restarted.isEmpty()).isFalse();
-        assertThat(restarted.countOnSite("project", "h2")).isEqualTo(1);
+        assertThat(restarted.countOnSite("project", "h2", Long.MAX_VALUE)).isEqualTo(1);
     }
 
     @Test

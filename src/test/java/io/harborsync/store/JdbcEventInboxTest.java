@@ -123,4 +123,106 @@ class JdbcEventInboxTest {
         assertThat(inbox.due(10, now)).extracting(InboxEvent::id).containsExactly(b, c);
         assertThat(inbox.get(b).orElseThrow().attempts()).as("a revived event starts counting again").isZero();
     }
+
+    @Test
+    void doneOfManyMarksThemAllInOneGo() {
+        long a = inbox.add(push("h1", "1.0"));
+        long b = inbox.add(push("h1", "2.0"));
+        long c = inbox.add(push("h1", "3.0"));
+        inbox.done(java.util.List.of(a, c));
+        inbox.done(java.util.List.of());
+        assertThat(inbox.pending(10)).extracting(InboxEvent::id).containsExactly(b);
+    }
+
+    /**
+     * Events that arrive while a commit is running are committed together by the next writer, each caller
+     * getting its own id back: 1 + 9 events in 2 commits, not 10.
+     */
+    @Test
+    void callersArrivingDuringACommitShareTheNextOne() throws Exception {
+        java.util.concurrent.CountDownLatch firstCommitHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        JdbcEventInbox gated = new JdbcEventInbox(commitHook(ds, () -> {
+            if (commits.incrementAndGet() == 1) {
+                firstCommitHeld.countDown();
+                await(release);
+            }
+        }));
+        java.util.concurrent.ConcurrentHashMap<String, Long> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread first = new Thread(() -> ids.put("t0", gated.add(push("h1", "t0"))));
+        first.start();
+        await(firstCommitHeld);
+        java.util.List<Thread> others = new java.util.ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            String tag = "t" + i;
+            Thread t = new Thread(() -> ids.put(tag, gated.add(push("h1", tag))));
+            others.add(t);
+            t.start();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gated.queued() == 9);
+        release.countDown();
+        first.join();
+        for (Thread t : others) {
+            t.join();
+        }
+        assertThat(commits).hasValue(2);
+        assertThat(ids).hasSize(10);
+        assertThat(new java.util.HashSet<>(ids.values())).hasSize(10);
+        ids.forEach((tag, id) -> assertThat(inbox.get(id)).get().extracting(InboxEvent::tag).isEqualTo(tag));
+        assertThat(inbox.pendingCount()).isEqualTo(10);
+    }
+
+    @Test
+    void aFailedCommitIsTheCallersErrorAndStoresNothing() {
+        EventInbox failing = new JdbcEventInbox(commitHook(ds, () -> {
+            throw new IllegalStateException("disk full");
+        }));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.add(push("h1", "1.0")))
+                .isInstanceOf(StoreException.class).hasMessageContaining("PUSH_ARTIFACT event from h1");
+        assertThat(inbox.pendingCount()).as("rolled back").isZero();
+        assertThat(inbox.add(push("h1", "2.0"))).as("the store works on").isPositive();
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("latch not reached");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The DataSource with {@code beforeCommit} run before every commit of its connections. */
+    private static DataSource commitHook(DataSource ds, Runnable beforeCommit) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, m, args) -> {
+                    Object result = invoke(ds, m, args);
+                    if (!m.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    java.sql.Connection c = (java.sql.Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
+                            new Class<?>[]{java.sql.Connection.class}, (p2, m2, a2) -> {
+                                if (m2.getName().equals("commit")) {
+                                    try {
+                                        beforeCommit.run();
+                                    } catch (RuntimeException e) {
+                                        throw new java.sql.SQLException(e.getMessage(), e);
+                                    }
+                                }
+                                return invoke(c, m2, a2);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
 }

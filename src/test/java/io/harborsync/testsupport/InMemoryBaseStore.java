@@ -39,8 +39,9 @@ public final class InMemoryBaseStore implements BaseStore {
     }
 
     @Override
-    public long countOnSite(String kind, String site) {
-        return records.values().stream().filter(r -> r.kind().equals(kind) && r.sites().contains(site)).count();
+    public long countOnSite(String kind, String site, long atMost) {
+        return Math.min(atMost, records.values().stream()
+                .filter(r -> r.kind().equals(kind) && r.sites().contains(site)).count());
     }
 
     @Override
