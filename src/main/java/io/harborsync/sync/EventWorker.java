@@ -95,21 +95,36 @@ public class EventWorker {
         drain();
     }
 
+    /**
+     * Artifact deletions in flight: each runs on its own as soon as it is stored, side by side with the others
+     * (distinct artifacts, so they never touch the same base record), instead of waiting for a batch to end.
+     * Their events are skipped by the drains until their reconcile has settled them.
+     */
+    private final java.util.Set<Long> inFlightEvents = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> inFlightKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Enough to keep every site's request slots busy; more would only queue at the sites' bound. */
+    static final int MAX_IN_FLIGHT = 16;
+    private final java.util.concurrent.ExecutorService deletions = java.util.concurrent.Executors.newFixedThreadPool(
+            MAX_IN_FLIGHT, r -> {
+                Thread t = new Thread(r, "harbor-sync-deletion");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** Reconciles each project named by due events once, however many events name it. */
     public synchronized void drain() {
         while (true) {
-            List<InboxEvent> events = inbox.due(BATCH, clock.instant());
-            if (events.isEmpty()) {
-                return;
-            }
-            work(events);
-            if (events.size() < BATCH) {
-                return;
+            List<InboxEvent> events = new ArrayList<>(inbox.due(BATCH, clock.instant()));
+            int read = events.size();
+            events.removeIf(e -> inFlightEvents.contains(e.id()));
+            if (events.isEmpty() || !work(events) || read < BATCH) {
+                return; // nothing (more) to start now; a finished deletion asks for the next drain
             }
         }
     }
 
-    private void work(List<InboxEvent> events) {
+    /** Works the events off; false when none of them could be started (all waiting for a deletion slot). */
+    private boolean work(List<InboxEvent> events) {
         Map<String, List<InboxEvent>> byProject = new LinkedHashMap<>();
         List<Long> settled = new ArrayList<>();
         for (InboxEvent e : events) {
@@ -123,22 +138,56 @@ public class EventWorker {
             }
         }
         inbox.done(settled);
-        // An artifact deletion needs only that artifact read on each site: all of them go into one reconcile,
-        // read and written side by side. A project with any other event (a push may bring a new project or
-        // repository along) gets one reconcile of the whole project, which covers its deletions too.
-        Map<String, List<InboxEvent>> byArtifact = new LinkedHashMap<>();
-        byProject.forEach((project, list) -> {
+        boolean started = !settled.isEmpty();
+        // An artifact deletion needs only that artifact read on each site. A project with any other event (a
+        // push may bring a new project or repository along) gets one reconcile of the whole project, which
+        // covers its deletions too (SyncService runs it alone, after the deletions in flight).
+        for (Map.Entry<String, List<InboxEvent>> entry : byProject.entrySet()) {
+            String project = entry.getKey();
+            List<InboxEvent> list = entry.getValue();
             if (list.stream().allMatch(e -> WebhookParser.DELETE_ARTIFACT.equals(e.type())
                     && e.repository() != null && e.digest() != null)) {
+                Map<String, List<InboxEvent>> byArtifact = new LinkedHashMap<>();
                 list.forEach(e -> byArtifact.computeIfAbsent(Keys.artifact(project, e.repository(), e.digest()),
                         k -> new ArrayList<>()).add(e));
+                for (Map.Entry<String, List<InboxEvent>> one : byArtifact.entrySet()) {
+                    started |= startDeletion(one.getKey(), one.getValue());
+                }
             } else {
                 reconcile(Scope.project(project), Map.of(project, list));
+                started = true;
             }
-        });
-        if (!byArtifact.isEmpty()) {
-            reconcile(Scope.artifacts(byArtifact.keySet()), byArtifact);
         }
+        return started;
+    }
+
+    /** Starts the reconcile of one deleted artifact unless one for it is running or every slot is taken. */
+    private boolean startDeletion(String key, List<InboxEvent> events) {
+        if (inFlightKeys.size() >= MAX_IN_FLIGHT || !inFlightKeys.add(key)) {
+            return false; // stays pending; the running one's end asks for another drain
+        }
+        events.forEach(e -> inFlightEvents.add(e.id()));
+        Runnable finished = () -> {
+            events.forEach(e -> inFlightEvents.remove(e.id()));
+            inFlightKeys.remove(key);
+        };
+        try {
+            deletions.execute(() -> {
+                try {
+                    reconcile(Scope.artifacts(java.util.Set.of(key)), Map.of(key, events));
+                } catch (RuntimeException e) {
+                    LOG.warnf("reconcile of deleted artifact %s failed, its events stay pending: %s", key,
+                            e.getMessage());
+                } finally {
+                    finished.run();
+                    requestDrain();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            finished.run();
+            return false;
+        }
+        return true;
     }
 
     /**

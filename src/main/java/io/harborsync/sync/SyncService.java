@@ -17,11 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The daemon's sync entry point: one lock so that no two reconciles ever run at once (periodic,
- * /sync and event-driven ones alike), settings resolved from configuration, status kept.
+ * The daemon's sync entry point: a reconcile of everything or of a project runs alone (periodic, /sync and
+ * event-driven ones alike); reconciles of single artifacts (deletion webhooks) may run side by side, since
+ * they read and write only their own keys and the event worker never runs two for the same artifact.
+ * Settings are resolved from configuration and the status is kept.
  */
 @ApplicationScoped
 public class SyncService {
@@ -38,7 +41,8 @@ public class SyncService {
     @Inject
     io.harborsync.proxy.ActiveSite activeSite;
 
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Shared by artifact reconciles, exclusive for every wider one. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Resolved once; the policy in it is re-resolved per call for the active site of the moment. */
     private volatile SyncSettings settings;
     private volatile Reconciler reconciler;
@@ -47,6 +51,12 @@ public class SyncService {
     private static int httpPort() {
         String key = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST
                 ? "quarkus.http.test-port" : "quarkus.http.port";
+        // Quarkus publishes the bound port as a system property, which any thread sees; the config lookup
+        // depends on the calling thread's class loader (the event worker's threads are plain ones).
+        String published = System.getProperty(key);
+        if (published != null && published.matches("\\d+")) {
+            return Integer.parseInt(published);
+        }
         return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(key, Integer.class)
                 .orElse(-1);
     }
@@ -57,8 +67,8 @@ public class SyncService {
      * reconcile captures its own settings.
      */
     public SyncSettings settings() {
-        if (settings == null) {
-            settings = resolve();
+        if (settings == null || (settings.webhookUrl().isEmpty() && sites.isDemo())) {
+            settings = resolve(); // a demo's webhook URL needs the bound port: not kept until it is known
         }
         return settings.withPolicy(ConflictPolicy.parse(config.conflictPolicy(), activeSite.name()));
     }
@@ -102,7 +112,7 @@ public class SyncService {
         return new SyncSettings(policy, fraction, off, hookUrl, secrets, config.members().groupType(), proxyCache);
     }
 
-    private Reconciler reconciler() {
+    private synchronized Reconciler reconciler() {
         SyncSettings now = settings();
         if (reconciler == null || !reconciler.settings().equals(now)) {
             Map<String, HarborClient> clients = new LinkedHashMap<>();
@@ -113,11 +123,12 @@ public class SyncService {
     }
 
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
-        lock.lock();
+        Lock l = scope.isArtifacts() ? lock.readLock() : lock.writeLock();
+        l.lock();
         try {
             return runLocked(scope, dryRun, force);
         } finally {
-            lock.unlock();
+            l.unlock();
         }
     }
 
@@ -140,7 +151,7 @@ public class SyncService {
     @Scheduled(every = "${harbor-sync.reconcile.interval}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodic() {
-        if (!lock.tryLock()) {
+        if (!lock.writeLock().tryLock()) {
             return; // a /sync or event-driven reconcile is running; the next period catches up
         }
         try {
@@ -148,7 +159,7 @@ public class SyncService {
         } catch (RuntimeException e) {
             LOG.warnf("periodic reconcile failed: %s", e.getMessage());
         } finally {
-            lock.unlock();
+            lock.writeLock().unlock();
         }
     }
 }

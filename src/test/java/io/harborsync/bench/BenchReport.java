@@ -127,11 +127,11 @@ final class BenchReport {
                             + " deletion where %d are needed): %s.%s", daemonRequests, users, fmt(perDeletion),
                     r.mirrorRequestsNeeded, mirrorBreakdown(),
                     perDeletion <= r.mirrorRequestsNeeded + 0.05
-                            ? " The requests are at their minimum; the time is in the waiting: the worker takes the"
-                            + " deletions stored so far as one batch (one reconcile, reads and writes side by side),"
-                            + " so a deletion that arrives while a batch runs waits for it to end and then for its"
-                            + " own batch, and every reconcile also pays its fixed costs (the store, the global"
-                            + " reconcile lock, the status)."
+                            ? " The requests are at their minimum; the time is in the waiting: each deletion is"
+                            + " reconciled on its own as soon as it is stored, up to " + p.maxConcurrency()
+                            + " requests per site at once (harbor-sync.http.max-concurrency), so at a higher rate"
+                            + " or latency they queue for the site's slots, and each also pays a reconcile's fixed"
+                            + " costs (two commits to the store, the status)."
                             : String.format(Locale.ROOT, " At %d ms each, one after the other, that is %s ms per"
                             + " deletion, while a new one arrives every %d ms: deletions queue behind each other.",
                             p.latencyMs(), fmt(perDeletion * p.latencyMs()), 1000 / p.mirrorRate())));

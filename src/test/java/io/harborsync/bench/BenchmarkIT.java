@@ -2,7 +2,6 @@ package io.harborsync.bench;
 
 import io.harborsync.testsupport.HarborSpecChecked;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkIT {
 
     @Test
-    void benchmark(@TempDir Path work) throws Exception {
+    void benchmark() throws Exception {
+        // Stores and daemon logs stay after the run (a failed start names its log); each run starts empty.
+        Path work = Path.of("target/bench-work").toAbsolutePath();
+        if (Files.exists(work)) {
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        Files.createDirectories(work);
         BenchParams params = BenchParams.fromSystemProperties();
         Results results = new Benchmark(params, work).run();
         BenchReport report = new BenchReport(results);

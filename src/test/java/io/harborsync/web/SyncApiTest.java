@@ -189,6 +189,41 @@ class SyncApiTest {
                 .as("one read of each on h2 before deleting it").hasValue(4);
     }
 
+    /**
+     * Each deletion webhook is worked off on its own as soon as it is stored: a deletion whose read hangs on
+     * h1 does not hold up one that came after it (before, the second waited for the first one's batch).
+     */
+    @Test
+    void aSlowDeletionDoesNotHoldUpTheNextOne() {
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        List<String> all = java.util.stream.IntStream.range(0, 8)
+                .mapToObj(n -> "sha256:" + Integer.toHexString(n + 8).repeat(64)).toList();
+        for (String d : all) {
+            e1.pushArtifact(p, "app", d, "v" + d.charAt(7));
+            e2.pushArtifact(p, "app", d, "v" + d.charAt(7));
+        }
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        e1.addUser("carol-" + p, "Carol-pass-1");
+        h1.addMember(p, new MemberReq(1, new UserEntity(null, "carol-" + p), null));
+        var asCarol = new io.harborsync.testsupport.PlainHarborHttp(e1).as("carol-" + p, "Carol-pass-1");
+        String slow = all.get(0);
+        String quick = all.get(1);
+        // the daemon's read of the first artifact on h1 takes 8 s; the user's DELETE is not a GET, so unaffected
+        e1.faults().add(io.harborsync.emulator.Fault.on("GET", ".*/projects/" + p + "/repositories/app/artifacts/"
+                + slow + ".*").delay(Duration.ofSeconds(8)).times(1));
+        assertThat(asCarol.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + slow).statusCode())
+                .isEqualTo(200);
+        assertThat(asCarol.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + quick).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() ->
+                assertThat(h2.findArtifact(p, "app", quick)).isEmpty());
+        assertThat(h2.findArtifact(p, "app", slow)).as("the slow one is still being read").isPresent();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(h2.findArtifact(p, "app", slow)).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(this::inboxIdle);
+    }
+
     @Inject
     io.harborsync.store.EventInbox inbox;
 
