@@ -18,8 +18,10 @@ import java.util.function.Supplier;
 /**
  * What harbor-sync may ask of one Harbor site. Adds to the raw {@link HarborApi}: every page of a
  * listing, Harbor's double encoding of repository names and {@code q}, typed errors that name the
- * site and operation, and read-back checks for the writes that Harbor acknowledges without doing
- * them (api-notes §4 metadata, §5 members).
+ * site and operation, and checks before sending that make Harbor's answers to writes definitive:
+ * role ids outside Harbor's roles and metadata keys outside {@code ProjectMetadata}, which Harbor would
+ * store or drop without saying so (api-notes §4, §5), are refused here, so a 2xx means the write took effect
+ * and nothing is read back.
  *
  * <p>Repository names passed here are without the project ("app/web" in project "team-a").
  */
@@ -124,7 +126,7 @@ public final class HarborClient {
         long id = idFromLocation(r, op);
         if (req.cveAllowlist() != null && req.cveAllowlist().items() != null
                 && !req.cveAllowlist().items().isEmpty()) {
-            setCveAllowlist(req.projectName(), req.cveAllowlist());
+            updateProjectSettings(req.projectName(), Map.of(), req.cveAllowlist());
         }
         return id;
     }
@@ -142,38 +144,35 @@ public final class HarborClient {
         return call("get metadata of " + project, () -> api.getMetadata(BY_NAME, project));
     }
 
-    /** Upserts metadata keys via the merging project PUT, then reads back: unknown keys are dropped silently. */
-    public void setMetadata(String project, Map<String, String> values) {
-        String op = "set metadata of " + project;
-        updateProject(project, new ProjectReq(null, null, values, null, null, null));
-        Map<String, String> now = metadata(project);
-        values.forEach((k, v) -> {
-            if (!Objects.equals(now.get(k), v)) {
-                throw new HarborException.WriteNotApplied(site, op, k + " reads back as " + now.get(k));
+    /**
+     * The writable keys of the spec's {@code ProjectMetadata}. The project PUT stores any value of these as
+     * given and silently drops any other key, so another key is refused before sending.
+     */
+    public static final java.util.Set<String> METADATA_KEYS = java.util.Set.of("public", "enable_content_trust",
+            "enable_content_trust_cosign", "prevent_vul", "severity", "auto_scan", "auto_sbom_generation",
+            "reuse_sys_cve_allowlist", "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
+
+    /**
+     * One merging project PUT for metadata keys to set (may be empty) and, when not null, the CVE allowlist to
+     * replace (ids and timestamps of another site are stripped). Harbor never removes a key on this PUT.
+     */
+    public void updateProjectSettings(String project, Map<String, String> metadata, CveAllowlist allowlist) {
+        String op = "update settings of " + project;
+        for (String k : metadata.keySet()) {
+            if (!METADATA_KEYS.contains(k)) {
+                throw HarborException.of(site, op, 400, "BAD_REQUEST", "'" + k + "' is not a project metadata key"
+                        + " Harbor keeps (it would drop it without an error)");
             }
-        });
+        }
+        CveAllowlist portable = allowlist == null ? null
+                : CveAllowlist.portable(allowlist.expiresAt(), allowlist.items());
+        run(op, () -> api.updateProject(BY_NAME, project,
+                new ProjectReq(null, null, metadata.isEmpty() ? null : metadata, portable, null, null)));
     }
 
-    /** Removing a key needs its own DELETE: the project PUT never removes one. */
+    /** Removing a key needs its own DELETE (idempotent): the project PUT never removes one. */
     public void removeMetadata(String project, String key) {
-        String op = "remove metadata " + key + " of " + project;
-        run(op, () -> api.deleteMetadata(BY_NAME, project, key));
-        if (metadata(project).containsKey(key)) {
-            throw new HarborException.WriteNotApplied(site, op, key + " is still set");
-        }
-    }
-
-    /** Replaces the project's CVE allowlist; ids and timestamps of another site are stripped. */
-    public void setCveAllowlist(String project, CveAllowlist allowlist) {
-        String op = "set CVE allowlist of " + project;
-        CveAllowlist portable = CveAllowlist.portable(allowlist.expiresAt(), allowlist.items());
-        updateProject(project, new ProjectReq(null, null, null, portable, null, null));
-        CveAllowlist now = getProject(project).cveAllowlist();
-        List<CveItem> want = portable.items();
-        List<CveItem> got = now == null || now.items() == null ? List.of() : now.items();
-        if (!want.equals(got) || !Objects.equals(portable.expiresAt(), now == null ? null : now.expiresAt())) {
-            throw new HarborException.WriteNotApplied(site, op, "allowlist reads back as " + got);
-        }
+        run("remove metadata " + key + " of " + project, () -> api.deleteMetadata(BY_NAME, project, key));
     }
 
     /**
@@ -197,17 +196,18 @@ public final class HarborClient {
         return quotas.stream().findFirst();
     }
 
-    /** Sets the project's storage limit in bytes (-1 = unlimited) and reads it back. */
-    public void setStorageLimit(String project, long bytes) {
+    /**
+     * Sets the project's storage limit in bytes (-1 = unlimited): one PUT when the quota's id is known from a
+     * listing, otherwise the project and its quota are looked up first.
+     */
+    public void setStorageLimit(String project, long bytes, Optional<Long> knownQuotaId) {
         String op = "set storage quota of " + project;
-        long projectId = getProject(project).projectId();
-        Quota quota = projectQuota(projectId).orElseThrow(() ->
-                HarborException.of(site, op, 404, "NOT_FOUND", "project " + project + " has no quota"));
-        run(op, () -> api.updateQuota(quota.id(), QuotaUpdateReq.storage(bytes)));
-        Long now = projectQuota(projectId).map(Quota::hardStorage).orElse(null);
-        if (now == null || now != bytes) {
-            throw new HarborException.WriteNotApplied(site, op, "storage limit reads back as " + now);
-        }
+        long quotaId = knownQuotaId.orElseGet(() -> {
+            long projectId = getProject(project).projectId();
+            return projectQuota(projectId).orElseThrow(() ->
+                    HarborException.of(site, op, 404, "NOT_FOUND", "project " + project + " has no quota")).id();
+        });
+        run(op, () -> api.updateQuota(quotaId, QuotaUpdateReq.storage(bytes)));
     }
 
     // ---------------------------------------------------------------- members
@@ -232,27 +232,20 @@ public final class HarborClient {
         return idFromLocation(call(op, () -> api.addMember(BY_NAME, project, req)), op);
     }
 
-    /** Harbor stores any role id and answers 200 for an unknown member id, so check both ourselves. */
+    /**
+     * Harbor stores any role id (the member then vanishes from listings), so the role is checked here. It also
+     * answers 200 for a member id it does not know: callers pass the id from their own listing of the site, so
+     * that only happens when the member was removed meanwhile, which the next read sees as that removal.
+     */
     public void updateMemberRole(String project, long memberId, int roleId) {
         String op = "update role of member " + memberId + " in " + project;
         checkRole(roleId, op);
         run(op, () -> api.updateMember(BY_NAME, project, memberId, new RoleRequest(roleId)));
-        Member now = call(op, () -> api.getMember(BY_NAME, project, memberId));
-        if (!Objects.equals(now.roleId(), roleId)) {
-            throw new HarborException.WriteNotApplied(site, op, "role reads back as " + now.roleId());
-        }
     }
 
-    /** DELETE answers 200 whether or not the member existed: read back to know. */
+    /** Idempotent: 200 whether or not the member was still there, and either way it is gone. */
     public void removeMember(String project, long memberId) {
-        String op = "remove member " + memberId + " from " + project;
-        run(op, () -> api.deleteMember(BY_NAME, project, memberId));
-        try {
-            call(op, () -> api.getMember(BY_NAME, project, memberId));
-        } catch (HarborException.NotFound gone) {
-            return;
-        }
-        throw new HarborException.WriteNotApplied(site, op, "member is still there");
+        run("remove member " + memberId + " from " + project, () -> api.deleteMember(BY_NAME, project, memberId));
     }
 
     private void checkRole(Integer roleId, String op) {

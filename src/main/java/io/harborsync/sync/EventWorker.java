@@ -114,9 +114,12 @@ public class EventWorker {
     /** Reconciles each project named by due events once, however many events name it. */
     public synchronized void drain() {
         while (true) {
+            // Taken before the read: a deletion that settles its events after the read is still in this copy,
+            // so an event read just before it was marked done is not started a second time.
+            java.util.Set<Long> busy = java.util.Set.copyOf(inFlightEvents);
             List<InboxEvent> events = new ArrayList<>(inbox.due(BATCH, clock.instant()));
             int read = events.size();
-            events.removeIf(e -> inFlightEvents.contains(e.id()));
+            events.removeIf(e -> busy.contains(e.id()));
             if (events.isEmpty() || !work(events) || read < BATCH) {
                 return; // nothing (more) to start now; a finished deletion asks for the next drain
             }

@@ -52,6 +52,8 @@ final class LiveState {
     final Set<String> proxyCache = new TreeSet<>();
     /** site -> member key -> the membership's id there, so that a role change or removal needs no lookup. */
     private final Map<String, Map<String, Long>> memberIds = new HashMap<>();
+    /** Per site, project name to its quota's id: a storage-limit write is then one PUT. */
+    private final Map<String, Map<String, Long>> quotaIds = new HashMap<>();
     /** site -> project -> its id there (ids are per site). */
     private final Map<String, Map<String, Long>> projectIds = new HashMap<>();
     /** site -> project -> Harbor's update_time, for the "newest" policy. */
@@ -184,6 +186,7 @@ final class LiveState {
         put(Kind.PROJECT, p.name(), site, projectValue(p, storage, proxyCacheRegistry));
         synchronized (this) {
             projectIds.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), p.projectId());
+            quota.ifPresent(q -> quotaIds.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), q.id()));
         }
         parseTime(p.updateTime()).ifPresent(t -> {
             synchronized (this) {
@@ -380,6 +383,10 @@ final class LiveState {
             }
         }
         return new KeyState(kind, key, present, absent, unknown, base, fresh, changedAt);
+    }
+
+    synchronized Optional<Long> quotaId(String site, String project) {
+        return Optional.ofNullable(quotaIds.getOrDefault(site, Map.of()).get(project));
     }
 
     synchronized Optional<Long> memberId(String site, String memberKey) {

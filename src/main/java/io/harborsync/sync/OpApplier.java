@@ -37,7 +37,7 @@ final class OpApplier {
     Outcome apply(Op op, LiveState live) {
         HarborClient c = clients.get(op.site());
         switch (op.kind()) {
-            case PROJECT -> project(c, op);
+            case PROJECT -> project(c, op, live.quotaId(op.site(), op.key()));
             case MEMBER -> {
                 return member(c, op, live.memberId(op.site(), op.key()));
             }
@@ -48,7 +48,7 @@ final class OpApplier {
         return Outcome.APPLIED;
     }
 
-    private void project(HarborClient c, Op op) {
+    private void project(HarborClient c, Op op, Optional<Long> quotaId) {
         String name = op.key();
         switch (op.type()) {
             case CREATE -> {
@@ -64,9 +64,11 @@ final class OpApplier {
                 }
                 c.createProject(new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), registryId));
                 Project created = c.getProject(name);
-                Long quota = c.projectQuota(created.projectId()).map(q -> q.hardStorage()).orElse(null);
+                Optional<io.harborsync.harbor.HarborModel.Quota> q = c.projectQuota(created.projectId());
+                Long quota = q.map(io.harborsync.harbor.HarborModel.Quota::hardStorage).orElse(null);
                 if (v.storageLimit() != null && !v.storageLimit().equals(quota)) {
-                    c.setStorageLimit(name, v.storageLimit()); // only sysadmins' storage_limit is honoured on create
+                    // only sysadmins' storage_limit is honoured on create
+                    c.setStorageLimit(name, v.storageLimit(), q.map(io.harborsync.harbor.HarborModel.Quota::id));
                 }
                 ensureWebhookPolicy(c, name);
             }
@@ -86,19 +88,19 @@ final class OpApplier {
                 if (from.isPublic() != to.isPublic()) {
                     set.put("public", Boolean.toString(to.isPublic()));
                 }
-                if (!set.isEmpty()) {
-                    c.setMetadata(name, set);
+                boolean allowlistChanged = !from.cveIds().equals(to.cveIds())
+                        || !Objects.equals(from.cveExpiresAt(), to.cveExpiresAt());
+                // metadata and allowlist travel in one project PUT: one request for the project's settings
+                if (!set.isEmpty() || allowlistChanged) {
+                    c.updateProjectSettings(name, set, allowlistChanged ? allowlist(to) : null);
                 }
                 for (String k : from.metadata().keySet()) {
                     if (!to.metadata().containsKey(k)) {
                         c.removeMetadata(name, k);
                     }
                 }
-                if (!from.cveIds().equals(to.cveIds()) || !Objects.equals(from.cveExpiresAt(), to.cveExpiresAt())) {
-                    c.setCveAllowlist(name, allowlist(to));
-                }
                 if (to.storageLimit() != null && !to.storageLimit().equals(from.storageLimit())) {
-                    c.setStorageLimit(name, to.storageLimit());
+                    c.setStorageLimit(name, to.storageLimit(), quotaId);
                 }
             }
             case DELETE -> ignoreNotFound(() -> c.deleteProject(name));
@@ -183,7 +185,7 @@ final class OpApplier {
         try {
             r.run();
         } catch (HarborException.NotFound alreadyGone) {
-            // the goal state; the read-back confirms it
+            // the goal state
         }
     }
 }

@@ -30,8 +30,9 @@ import java.util.TreeSet;
 
 /**
  * One reconcile: read every site, decide every key with {@link Decider}, guard against mass
- * deletion, apply (unless dry run), read back, and only then move the base. Plain Java so that the
- * model-based test drives exactly what the daemon runs; {@code SyncService} adds locking and status.
+ * deletion, apply (unless dry run), and only then move the base to what the writes' answers say.
+ * Plain Java so that the model-based test drives exactly what the daemon runs; {@code SyncService}
+ * adds locking and status.
  */
 public final class Reconciler {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -419,9 +420,8 @@ public final class Reconciler {
      * The base moves only to what the sites verifiably hold now: see the comment on "applied" below.
      */
     private void moveBase(List<Decision> decisions, Set<Op> blocked, Set<Decision> failed, LiveState live, Report r) {
-        // What the sites hold after the writes. A write whose answer is definitive (201 with the new id, a
-        // DELETE's 200, tag calls) or that HarborClient has already read back (metadata, allowlist, quota,
-        // member roles and removals: the writes Harbor may acknowledge without doing) is taken as done.
+        // What the sites hold after the writes. Every write's answer is definitive (HarborClient refuses up
+        // front what Harbor would take without effect), so an applied write is taken as done, unread.
         // A project created by this run is read back: Harbor drops unknown settings at creation silently.
         List<Op> applied = new ArrayList<>();
         for (Decision d : decisions) {

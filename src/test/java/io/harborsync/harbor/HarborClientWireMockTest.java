@@ -191,24 +191,41 @@ class HarborClientWireMockTest {
         assertThrows(HarborException.Forbidden.class, () -> client.findProject("secret"));
     }
 
+    /**
+     * Each write is one request and is not read back: its answer is definitive, because what Harbor would take
+     * without effect (a role outside 1..5, a metadata key outside ProjectMetadata) is refused before sending.
+     */
     @Test
-    void writesHarborAcknowledgesWithoutEffectAreCaughtByReadingBack() {
-        // PUT of an unknown member id answers 200 and changes nothing (api-notes §5).
+    void eachWriteIsOneRequestWithoutReadBack() {
         wm.stubFor(put(urlPathEqualTo("/api/v2.0/projects/team-a/members/5")).willReturn(ok()));
-        wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects/team-a/members/5"))
-                .willReturn(okJson(json("{'id':5,'entity_name':'alice','entity_type':'u','role_id':2}"))));
-        assertThrows(HarborException.WriteNotApplied.class, () -> client.updateMemberRole("team-a", 5, 4));
-
-        // DELETE of a member answers 200 even when nothing was removed.
-        wm.stubFor(delete(urlPathEqualTo("/api/v2.0/projects/team-a/members/5")).willReturn(ok()));
-        assertThrows(HarborException.WriteNotApplied.class, () -> client.removeMember("team-a", 5));
-
-        // An unknown metadata key is dropped silently.
+        wm.stubFor(delete(urlPathEqualTo("/api/v2.0/projects/team-a/members/6")).willReturn(ok()));
         wm.stubFor(put(urlPathEqualTo("/api/v2.0/projects/team-a")).willReturn(ok()));
-        wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects/team-a/metadatas/"))
-                .willReturn(okJson(json("{'public':'true'}"))));
-        assertThrows(HarborException.WriteNotApplied.class,
-                () -> client.setMetadata("team-a", Map.of("auto_scan", "true")));
+        wm.stubFor(delete(urlPathEqualTo("/api/v2.0/projects/team-a/metadatas/severity")).willReturn(ok()));
+        wm.stubFor(put(urlPathEqualTo("/api/v2.0/quotas/7")).willReturn(ok()));
+
+        client.updateMemberRole("team-a", 5, 4);
+        client.removeMember("team-a", 6);
+        client.updateProjectSettings("team-a", Map.of("auto_scan", "true"), HarborModel.CveAllowlist.portable(
+                null, List.of(new HarborModel.CveItem("CVE-2026-0001"))));
+        client.removeMetadata("team-a", "severity");
+        client.setStorageLimit("team-a", 1024, Optional.of(7L));
+
+        List<LoggedRequest> sent = wm.findAll(anyRequestedFor(anyUrl()));
+        assertThat(sent).extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
+                .containsExactly("PUT /api/v2.0/projects/team-a/members/5", "DELETE /api/v2.0/projects/team-a/members/6",
+                        "PUT /api/v2.0/projects/team-a", "DELETE /api/v2.0/projects/team-a/metadatas/severity",
+                        "PUT /api/v2.0/quotas/7");
+        String projectPut = sent.get(2).getBodyAsString();
+        assertThat(projectPut).as("metadata and allowlist in one PUT").contains("\"auto_scan\":\"true\"")
+                .contains("CVE-2026-0001");
+    }
+
+    @Test
+    void metadataKeysHarborWouldDropAreRefusedBeforeSending() {
+        HarborException e = assertThrows(HarborException.BadRequest.class,
+                () -> client.updateProjectSettings("team-a", Map.of("auto_scna", "true"), null));
+        assertThat(e.getMessage()).contains("auto_scna");
+        assertThat(wm.getAllServeEvents()).isEmpty();
     }
 
     @Test

@@ -85,8 +85,8 @@ class ReconcilerTest {
 
         long mid = h2.findMember("team-a", "alice", false).orElseThrow().id();
         h2.updateMemberRole("team-a", mid, 4);
-        h2.setMetadata("team-a", Map.of("prevent_vul", "true"));
-        h1.setStorageLimit("team-a", 5_000_000_000L);
+        h2.updateProjectSettings("team-a", Map.of("prevent_vul", "true"), null);
+        h1.setStorageLimit("team-a", 5_000_000_000L, java.util.Optional.empty());
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
@@ -94,6 +94,53 @@ class ReconcilerTest {
                 .anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a"));
         assertThat(h1.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
         assertThat(r.done()).anySatisfy(i -> assertThat(i.reason()).contains("changed on [h2]"));
+    }
+
+    /**
+     * Writes are not read back (their answers are definitive), and the one case where Harbor answers 200 without
+     * effect, a role change of a member removed meanwhile, ends as the removal it is: a user removes alice on
+     * h2 right after the daemon listed h2's members and before its role PUT. The next run sees her gone on h2
+     * and removes her on h1 too, instead of bringing her back.
+     */
+    @Test
+    void aRoleChangeRacingAMemberRemovalEndsAsTheRemoval() {
+        addUser("alice");
+        h1.createProject(project("team-a"));
+        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        sync.run(Scope.ALL, false, false);
+        long onH2 = h2.findMember("team-a", "alice", false).orElseThrow().id();
+        h1.updateMemberRole("team-a", h1.findMember("team-a", "alice", false).orElseThrow().id(), 4);
+
+        java.util.concurrent.atomic.AtomicBoolean removed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger memberReadsAfterWrite = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
+        io.harborsync.emulator.ExchangeListener user = x -> {
+            if (x.method().equals("GET") && x.rawPath().equals("/api/v2.0/projects/team-a/members")
+                    && removed.compareAndSet(false, true)) {
+                // the listing is already answered with alice in it; now a user removes her
+                assertThat(f.http.get("h2").delete("/api/v2.0/projects/team-a/members/" + onH2).statusCode())
+                        .isEqualTo(200);
+            } else if (x.method().equals("PUT") && x.rawPath().contains("/members/")) {
+                written.set(true);
+            } else if (written.get() && x.method().equals("GET") && x.rawPath().contains("/members")) {
+                memberReadsAfterWrite.incrementAndGet();
+            }
+        };
+        f.emulator("h2").addExchangeListener(user);
+        SyncReport raced = sync.run(Scope.ALL, false, false);
+        f.emulator("h2").removeExchangeListener(user);
+
+        assertThat(removed).isTrue();
+        assertThat(written).as("the role change was sent").isTrue();
+        assertThat(memberReadsAfterWrite).as("and not read back").hasValue(0);
+        assertThat(raced.failed()).isEmpty();
+        SyncReport next = sync.run(Scope.ALL, false, false);
+        assertThat(h1.findMember("team-a", "alice", false)).as("the removal on h2 reached h1").isEmpty();
+        assertThat(next.done()).anySatisfy(i -> {
+            assertThat(i.key()).isEqualTo("team-a/u:alice");
+            assertThat(i.op()).isEqualTo("delete");
+            assertThat(i.reason()).contains("deleted on [h2]");
+        });
     }
 
     @Test

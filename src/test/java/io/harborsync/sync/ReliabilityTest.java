@@ -53,7 +53,7 @@ class ReliabilityTest {
                 h1.createProject(project("new-" + i));
                 h1.addMember("kept-" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
             }
-            h1.setMetadata("kept-0", Map.of("severity", "high"));
+            h1.updateProjectSettings("kept-0", Map.of("severity", "high"), null);
             h1.deleteProject("doomed");
             SyncReport during = sync.run(Scope.ALL, false, false);
             assertThat(during.unknownSites()).singleElement().satisfies(u -> assertThat(u).startsWith("h2"));
@@ -86,15 +86,15 @@ class ReliabilityTest {
                 String name = "load-" + p;
                 c.createProject(project(name));
                 changes++;
-                c.setMetadata(name, Map.of("severity", p % 2 == 0 ? "low" : "high"));
+                c.updateProjectSettings(name, Map.of("severity", p % 2 == 0 ? "low" : "high"), null);
                 changes++;
                 for (int u = 0; u < 3; u++) {
                     c.addMember(name, new MemberReq(1 + (p + u) % 5, new UserEntity(null, "u" + u), null));
                     changes++;
                 }
-                c.setStorageLimit(name, (1 + p % 3) * 1_073_741_824L);
+                c.setStorageLimit(name, (1 + p % 3) * 1_073_741_824L, java.util.Optional.empty());
                 changes++;
-                c.setCveAllowlist(name, CveAllowlist.portable(null, List.of(new CveItem("CVE-2026-" + (1000 + p)))));
+                c.updateProjectSettings(name, Map.of(), CveAllowlist.portable(null, List.of(new CveItem("CVE-2026-" + (1000 + p)))));
                 changes++;
                 if (p % 3 == 0) {
                     c.removeMember(name, c.findMember(name, "u0", false).orElseThrow().id());

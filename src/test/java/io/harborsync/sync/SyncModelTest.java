@@ -192,13 +192,13 @@ class SyncModelTest {
                         String key = rnd.nextBoolean() ? "auto_scan" : "severity";
                         String value = key.equals("severity") ? (rnd.nextBoolean() ? "low" : "high")
                                 : Boolean.toString(rnd.nextBoolean());
-                        c.setMetadata(p, Map.of(key, value));
+                        c.updateProjectSettings(p, Map.of(key, value), null);
                         touch(Keys.project(p), site, false);
                         log.add(clock + " " + site + ": metadata " + p + " " + key + "=" + value);
                     }
                     case 2 -> {
                         long bytes = (1 + rnd.nextInt(3)) * 1_073_741_824L;
-                        c.setStorageLimit(p, bytes);
+                        c.setStorageLimit(p, bytes, java.util.Optional.empty());
                         touch(Keys.project(p), site, false);
                         log.add(clock + " " + site + ": quota " + p + " " + bytes);
                     }
