@@ -90,6 +90,11 @@ public interface HarborSyncConfig {
         @WithName("max-pending")
         @WithDefault("10000")
         long maxPending();
+
+        /** How long settled (done) events are kept before they are removed from the store. */
+        @WithName("keep-done")
+        @WithDefault("1h")
+        Duration keepDone();
     }
 
     interface ProxyCache {

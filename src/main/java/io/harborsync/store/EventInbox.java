@@ -25,6 +25,9 @@ public interface EventInbox {
     /** Marks all these events done in one transaction. */
     void done(java.util.Collection<Long> ids);
 
+    /** Removes events settled (done) before {@code cutoff}; returns how many. Pending and dead ones stay. */
+    long purgeDone(java.time.Instant cutoff);
+
     /** Records a failed attempt: attempts + 1, lastError = error; the event stays pending. */
     void failed(long id, String error);
 

@@ -18,6 +18,8 @@ public final class JdbcEventInbox implements EventInbox {
             + " occurred_at, received_at, attempts, last_error";
 
     private final DataSource ds;
+    // Reads of pending, due and dead events order by (done, dead, id): the columns of index inbox_event_work,
+    // so the database walks it in order instead of sorting every pending row (V3__inbox_work_index.sql).
 
     public JdbcEventInbox(DataSource ds) {
         this.ds = Objects.requireNonNull(ds, "ds");
@@ -147,7 +149,7 @@ public final class JdbcEventInbox implements EventInbox {
         if (limit <= 0) {
             return List.of();
         }
-        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE AND dead = FALSE ORDER BY id LIMIT ?",
+        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE AND dead = FALSE ORDER BY done, dead, id LIMIT ?",
                 limit, "cannot read pending events");
     }
 
@@ -158,7 +160,7 @@ public final class JdbcEventInbox implements EventInbox {
         }
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE"
-                     + " AND dead = FALSE AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT ?")) {
+                     + " AND dead = FALSE AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY done, dead, id LIMIT ?")) {
             Jdbc.setInstant(ps, 1, now);
             ps.setInt(2, limit);
             return read(ps);
@@ -169,7 +171,7 @@ public final class JdbcEventInbox implements EventInbox {
 
     @Override
     public List<InboxEvent> dead(int limit) {
-        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE AND dead = TRUE ORDER BY id LIMIT ?",
+        return query("SELECT " + COLUMNS + " FROM inbox_event WHERE done = FALSE AND dead = TRUE ORDER BY done, dead, id LIMIT ?",
                 limit, "cannot read dead letters");
     }
 
@@ -279,6 +281,17 @@ public final class JdbcEventInbox implements EventInbox {
             }
         } catch (SQLException e) {
             throw new StoreException("cannot mark " + ids.size() + " events done", e);
+        }
+    }
+
+    @Override
+    public long purgeDone(Instant cutoff) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM inbox_event WHERE done = TRUE AND done_at < ?")) {
+            Jdbc.setInstant(ps, 1, cutoff);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot remove settled events", e);
         }
     }
 

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class EventWorker {
     private static final Logger LOG = Logger.getLogger(EventWorker.class);
-    private static final int BATCH = 500;
+    private static final int BATCH = 2000;
 
     @Inject
     EventInbox inbox;
@@ -93,6 +93,22 @@ public class EventWorker {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retryDue() {
         drain();
+    }
+
+    /** Settled events are kept for a while (harbor-sync.inbox.keep-done), then removed: the store stays small. */
+    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeSettled() {
+        if (!config.daemon().enabled()) {
+            return;
+        }
+        try {
+            long removed = inbox.purgeDone(clock.instant().minus(config.inbox().keepDone()));
+            if (removed > 0) {
+                LOG.debugf("removed %d settled webhook events", removed);
+            }
+        } catch (io.harborsync.store.StoreException e) {
+            LOG.warnf("settled webhook events could not be removed, next try in 10 minutes: %s", e.getMessage());
+        }
     }
 
     /**

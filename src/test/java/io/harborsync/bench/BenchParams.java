@@ -15,6 +15,9 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
                    int mirrorTimeoutS, int intakeSeconds, int intakeClients, int intakeProjects, int auditIntervalS,
                    int idleCycles, String daemonJvmOptions, String report) {
 
+    static final String DEPLOYED_JVM = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
+            + " -XX:ReservedCodeCacheSize=64m -XX:SharedArchiveFile=app-cds.jsa";
+
     /** name -> (full default, smoke default); the order is the order of the reproduce command. */
     private static final Map<String, String[]> DEFAULTS = new LinkedHashMap<>();
 
@@ -36,9 +39,10 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         d("intake-projects", "1", "1");   // projects the intake events name (round robin)
         d("audit-interval-s", "1", "1");  // harbor-sync.audit.interval for figure 3
         d("idle-cycles", "10", "3");
-        // The heap the Deployment gives the daemon (deploy/harbor-sync: 50 % of its 512Mi limit); empty = the
-        // JVM's defaults on this machine (a quarter of its memory).
-        d("daemon-jvm-options", "-Xmx256m", "-Xmx256m");
+        // The JVM options of the Deployment (deploy/harbor-sync, JAVA_TOOL_OPTIONS), its heap of 25 % of the 512Mi
+        // limit written as -Xmx128m, plus the AppCDS archive the image's entrypoint adds; empty = the JVM's
+        // defaults on this machine (G1, C2, a heap of a quarter of its memory).
+        d("daemon-jvm-options", DEPLOYED_JVM, DEPLOYED_JVM);
         d("report", "docs/benchmarks.md", "target/benchmarks/benchmarks.md");
     }
 

@@ -125,6 +125,22 @@ class JdbcEventInboxTest {
     }
 
     @Test
+    void settledEventsAreRemovedAfterTheirTimeAndNothingElseIs() {
+        long a = inbox.add(push("h1", "1.0"));
+        long b = inbox.add(push("h1", "2.0"));
+        long c = inbox.add(push("h1", "3.0"));
+        long d = inbox.add(push("h1", "4.0"));
+        inbox.done(java.util.List.of(a, b));
+        inbox.bury(d, "gave up");
+        assertThat(inbox.purgeDone(Instant.now().minusSeconds(3600))).as("settled only just now").isZero();
+        assertThat(inbox.purgeDone(Instant.now().plusSeconds(1))).isEqualTo(2);
+        assertThat(inbox.get(a)).isEmpty();
+        assertThat(inbox.get(b)).isEmpty();
+        assertThat(inbox.pending(10)).extracting(InboxEvent::id).containsExactly(c);
+        assertThat(inbox.dead(10)).extracting(InboxEvent::id).containsExactly(d);
+    }
+
+    @Test
     void doneOfManyMarksThemAllInOneGo() {
         long a = inbox.add(push("h1", "1.0"));
         long b = inbox.add(push("h1", "2.0"));

@@ -70,11 +70,13 @@ public final class DaemonProcess {
         cmd.addAll(jvmOptions);
         cmd.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // Run from the jar's directory, as the image does: the AppCDS archive (app-cds.jsa) names the class path
+        // relative to it, and the JVM ignores the archive when started from anywhere else.
         cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.add(jar.getFileName().toString());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long spawned = System.nanoTime();
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        process = new ProcessBuilder(cmd).directory(jar.toAbsolutePath().getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long[] ready = new long[1];
         await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(poll).until(() -> {
