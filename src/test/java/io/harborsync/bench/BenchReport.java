@@ -155,8 +155,10 @@ final class BenchReport {
         }
         if (ready > 3) {
             why.add("Figure 6: ready after " + fmt(ready) + " s (JVM start, Quarkus start, Flyway on a fresh store, one"
-                    + " readiness request per site at " + p.latencyMs() + " ms) on a shared machine (load average "
-                    + r.machine.loadBefore() + " before the run).");
+                    + " readiness request per site at " + p.latencyMs() + " ms): daemon A after "
+                    + r.readyA.toMillis() + " ms, started right after the harness loaded the dataset into both"
+                    + " emulators in its own JVM, daemon B after " + r.readyB.toMillis() + " ms; a shared machine"
+                    + " (load average " + r.machine.loadBefore() + " before the run).");
         }
     }
 
@@ -397,7 +399,9 @@ final class BenchReport {
     static final String MEANING = """
             ## What the figures mean
 
-            The daemon runs as its own process from the packaged jar (`target/quarkus-app/quarkus-run.jar`),
+            The daemon runs as its own process from the packaged jar (`target/quarkus-app/quarkus-run.jar`,
+            started in that directory, as the image does) with the Deployment's JVM options
+            (`bench.daemon-jvm-options`: Serial GC, C1 only, a 128 MiB heap, the AppCDS archive `package` writes),
             pointed at two emulated Harbors (`io.harborsync.emulator.HarborEmulator`) over HTTP; every API request
             to either emulator waits the configured latency first. The dataset is loaded straight into the
             emulators' stores, identically on both. Requests are counted where they arrive, at the emulators.
@@ -432,7 +436,9 @@ final class BenchReport {
                to `/webhooks/h1` by many clients at once for a fixed time; events per second answered 2xx (the
                daemon stores a work event in its inbox before it answers), and the response time as the clients
                saw it. Refusals (503 once `harbor-sync.inbox.max-pending` events wait) are not counted as
-               acknowledged.
+               acknowledged. The worker runs meanwhile, on the same cores: a rate it cannot keep up with lasts
+               only until the bound is reached, so the inbox depth afterwards (in the detail) tells whether the
+               rate can be sustained.
             6. **Peak RSS** is `VmHWM` from `/proc/<pid>/status` of the daemon's JVM process at the end of each
                phase (the larger is shown). **Start to ready** is from spawning `java -jar` to the first 200 from
                `/q/health/ready` (polled every 10 ms), which includes one readiness request per site.
