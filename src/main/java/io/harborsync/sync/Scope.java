@@ -43,6 +43,11 @@ public record Scope(Optional<String> project, Set<String> artifactKeys) {
         return !artifactKeys.isEmpty();
     }
 
+    /** Every project: the periodic reconcile's scope. */
+    public boolean isAll() {
+        return project.isEmpty() && artifactKeys.isEmpty();
+    }
+
     public boolean covers(String key) {
         if (isArtifacts()) {
             return artifactKeys.contains(key);

@@ -132,8 +132,14 @@ public class SyncService {
         }
     }
 
+    /** System.nanoTime() when the last reconcile of everything (not a dry run) finished. */
+    private volatile long lastFullRun = System.nanoTime() - Long.MAX_VALUE / 2;
+
     private SyncReport runLocked(Scope scope, boolean dryRun, boolean force) {
         SyncReport r = reconciler().run(scope, dryRun, force);
+        if (!dryRun && scope.isAll()) {
+            lastFullRun = System.nanoTime();
+        }
         status.record(sites.all().stream().map(Site::name).toList(), r);
         if (!dryRun && (!r.done().isEmpty() || !r.failed().isEmpty())) {
             LOG.infof("reconcile of %s: %d done, %d failed, %d conflicts, %d pending, %d unknown sites",
@@ -151,10 +157,15 @@ public class SyncService {
     @Scheduled(every = "${harbor-sync.reconcile.interval}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodic() {
-        if (!lock.writeLock().tryLock()) {
-            return; // a /sync or event-driven reconcile is running; the next period catches up
-        }
+        // Waits its turn instead of skipping when the lock is taken: deletion webhooks arriving steadily hold the
+        // shared lock almost all the time, and a periodic reconcile that gave way to them would never run. A
+        // waiting writer goes before new artifact reconciles, so the wait is for those already running.
+        long asked = System.nanoTime();
+        lock.writeLock().lock();
         try {
+            if (lastFullRun - asked > 0) {
+                return; // a reconcile of everything (POST /sync) finished while this one waited
+            }
             runLocked(Scope.ALL, false, false);
         } catch (RuntimeException e) {
             LOG.warnf("periodic reconcile failed: %s", e.getMessage());
