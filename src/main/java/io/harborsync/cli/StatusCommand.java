@@ -60,7 +60,7 @@ public class StatusCommand implements Callable<Integer> {
         section(out, "conflicts", s.path("conflicts"), Integer.MAX_VALUE, new Table("KIND", "KEY", "OUTCOME", "WHY"),
                 (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "detail"), Table.text(i, "reason")));
         section(out, "recent operations", s.path("recentOperations"), RECENT,
-                new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
+                new Table("OUTCOME", "SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::recent);
         section(out, "dead letters", s.path("deadLetters"), Integer.MAX_VALUE,
                 new Table("ID", "SITE", "TYPE", "PROJECT", "ATTEMPTS", "LAST ERROR"),
                 (t, i) -> t.row(Table.text(i, "id"), Table.text(i, "site"), Table.text(i, "type"), Table.text(i, "project"),
@@ -69,12 +69,22 @@ public class StatusCommand implements Callable<Integer> {
     }
 
     /** One report item (site, kind, op, key, reason[, detail]) as a row. */
+    /** A recent operation: whether it worked first, then the operation as {@link #op} shows it. */
+    static void recent(Table t, JsonNode i) {
+        t.row(Table.text(i, "outcome"), Table.text(i, "site"), Table.text(i, "kind"), Table.text(i, "op"),
+                Table.text(i, "key"), reason(i));
+    }
+
     static void op(Table t, JsonNode i) {
+        t.row(Table.text(i, "site"), Table.text(i, "kind"), Table.text(i, "op"), Table.text(i, "key"), reason(i));
+    }
+
+    private static String reason(JsonNode i) {
         String reason = Table.text(i, "reason");
         if (i.hasNonNull("detail")) {
             reason = reason + " (" + i.get("detail").asText() + ")";
         }
-        t.row(Table.text(i, "site"), Table.text(i, "kind"), Table.text(i, "op"), Table.text(i, "key"), reason);
+        return reason;
     }
 
     /** A titled table of a JSON list, "title: none" when empty, the first {@code max} with a note when longer. */

@@ -19,8 +19,19 @@ public class SyncStatus {
     public record SiteStatus(String site, boolean reachable, String lastError, Instant lastSuccessfulReconcile) {
     }
 
+    /** An applied or failed operation as /status lists it: whether it worked, what it was, and when. */
+    public record Operation(String outcome, String site, String kind, String key, String op, String reason,
+                            String detail, Instant at) {
+        public static final String DONE = "done";
+        public static final String FAILED = "failed";
+
+        static Operation of(String outcome, SyncReport.Item i, Instant at) {
+            return new Operation(outcome, i.site(), i.kind(), i.key(), i.op(), i.reason(), i.detail(), at);
+        }
+    }
+
     private final Map<String, SiteStatus> sites = new TreeMap<>();
-    private final Deque<SyncReport.Item> recent = new ArrayDeque<>();
+    private final Deque<Operation> recent = new ArrayDeque<>();
     private final Deque<SyncReport.Item> conflicts = new ArrayDeque<>();
     private List<SyncReport.Item> pending = List.of();
 
@@ -40,10 +51,10 @@ public class SyncStatus {
             sites.put(site, new SiteStatus(site, err.isEmpty(), err.orElse(null), ok));
         }
         for (SyncReport.Item i : r.done()) {
-            push(recent, i);
+            push(recent, Operation.of(Operation.DONE, i, r.finishedAt()));
         }
         for (SyncReport.Item i : r.failed()) {
-            push(recent, i);
+            push(recent, Operation.of(Operation.FAILED, i, r.finishedAt()));
         }
         for (SyncReport.Item i : r.conflicts()) {
             push(conflicts, i);
@@ -53,7 +64,7 @@ public class SyncStatus {
         }
     }
 
-    private static void push(Deque<SyncReport.Item> q, SyncReport.Item i) {
+    private static <T> void push(Deque<T> q, T i) {
         q.addFirst(i);
         while (q.size() > KEEP) {
             q.removeLast();
@@ -64,7 +75,7 @@ public class SyncStatus {
         return List.copyOf(sites.values());
     }
 
-    public synchronized List<SyncReport.Item> recentOperations() {
+    public synchronized List<Operation> recentOperations() {
         return new ArrayList<>(recent);
     }
 

@@ -160,12 +160,13 @@
 
   function renderOperations(s) {
     const list = (s.recentOperations || []).slice(0, MAX_OPERATIONS);
-    const tbody = fill("operations", list, "no operations yet", 6);
+    const tbody = fill("operations", list, "no operations yet", 7);
     for (const o of list) {
       const tr = tbody.insertRow();
       tr.dataset.key = o.key;
       tr.dataset.site = o.site || "";
-      cell(tr, o.site);
+      tr.dataset.outcome = o.outcome || "";
+      cell(tr, o.outcome, o.outcome === "failed" ? "bad" : "ok");
       cell(tr, o.kind);
       cell(tr, o.key);
       cell(tr, o.op);

@@ -126,7 +126,8 @@ class DaemonCommandsTest {
                 .containsPattern("(?m)^h1 +\\S.*closed")
                 .containsPattern("(?m)^h2 +\\S.*closed")
                 .containsPattern("(?m)^recent operations \\(\\d+")
-                .containsPattern("(?m)^h2 +project +create +" + p + " ")
+                .containsPattern("(?m)^OUTCOME +SITE +KIND +OP +KEY +REASON$")
+                .containsPattern("(?m)^done +h2 +project +create +" + p + " ")
                 .contains("pending webhook events: ");
 
         Run json = admin("status", "-o", "json");

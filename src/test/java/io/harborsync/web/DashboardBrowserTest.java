@@ -125,6 +125,7 @@ class DashboardBrowserTest {
         Locator created = page.locator("#operations tr[data-key='" + p + "'][data-site='h2']");
         assertThat(created).containsText("create");
         assertThat(created).containsText("created on [h1]");
+        assertThat(created).hasAttribute("data-outcome", "done");
         Assertions.assertThat(sites.client("h2").projectExists(p)).isTrue();
         for (String site : List.of("h1", "h2")) {
             assertThat(page.locator("[data-test='health-" + site + "']")).hasText("reachable");

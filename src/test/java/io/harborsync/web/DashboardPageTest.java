@@ -46,6 +46,23 @@ class DashboardPageTest {
     }
 
     @Test
+    void recentOperationsSayWhetherTheyWorked() {
+        String ok = "dash-ok-" + UUID.randomUUID().toString().substring(0, 8);
+        String broken = "dash-fail-" + UUID.randomUUID().toString().substring(0, 8);
+        sites.client("h1").createProject(new ProjectReq(ok, false, null, null, null, null));
+        sites.client("h1").createProject(new ProjectReq(broken, false, null, null, null, null));
+        given().header("Authorization", SyncApiTest.TOKEN).post("/sync/projects/" + ok).then().statusCode(200);
+        sites.demo().orElseThrow().emulators().get(1).faults().add(io.harborsync.emulator.Fault
+                .on("POST", "/api/v2.0/projects").status(500).times(1));
+        given().header("Authorization", SyncApiTest.TOKEN).post("/sync/projects/" + broken).then().statusCode(200)
+                .body("failed.key", hasItem(broken));
+        given().header("Authorization", SyncApiTest.TOKEN).get("/status").then().statusCode(200)
+                .body("recentOperations.find { it.key == '" + ok + "' && it.site == 'h2' }.outcome", is("done"))
+                .body("recentOperations.find { it.key == '" + broken + "' && it.site == 'h2' }.outcome", is("failed"))
+                .body("recentOperations.find { it.key == '" + broken + "' && it.site == 'h2' }.at", notNullValue());
+    }
+
+    @Test
     void theScriptSendsTheTokenOnlyInTheAuthorizationHeader() {
         String js = given().get("/dashboard/dashboard.js").then().statusCode(200).extract().asString();
         assertThat(js).contains("sessionStorage.setItem(TOKEN_KEY", "\"Authorization\": \"Bearer \" + token()",
