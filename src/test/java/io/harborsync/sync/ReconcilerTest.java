@@ -143,6 +143,34 @@ class ReconcilerTest {
         });
     }
 
+    /**
+     * A new webhook secret takes effect with a restart (configuration is read at start); the restarted daemon's
+     * first reconcile corrects every project's policy, although policies in place are otherwise checked hourly.
+     */
+    @Test
+    void aChangedWebhookSecretReachesThePoliciesOnTheFirstReconcileAfterARestart() {
+        h1.createProject(project("team-a"));
+        SyncSettings d = SyncSettings.defaults("h1");
+        java.util.function.Function<String, SyncSettings> withSecret = secret -> new SyncSettings(d.policy(),
+                d.maxDeleteFraction(), d.deletionDisabled(), java.util.Optional.of("http://harbor-sync.example:8080"),
+                Map.of("h1", secret + "-h1", "h2", secret + "-h2"), d.groupType());
+        Reconciler before = f.reconciler(withSecret.apply("old-secret"));
+        before.run(Scope.ALL, false, false);
+        before.run(Scope.ALL, false, false);
+        assertThat(h2.listWebhookPolicies("team-a")).singleElement()
+                .satisfies(w -> assertThat(w.targets().get(0).authHeader()).isEqualTo("old-secret-h2"));
+
+        SyncReport r = f.reconciler(withSecret.apply("new-secret")).run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).isEmpty();
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.listWebhookPolicies("team-a")).as(c.site()).singleElement().satisfies(w -> {
+                assertThat(w.targets().get(0).authHeader()).isEqualTo("new-secret-" + c.site());
+                assertThat(w.targets().get(0).address()).isEqualTo("http://harbor-sync.example:8080/webhooks/" + c.site());
+            });
+        }
+    }
+
     @Test
     void deletionsPropagateRepositoriesFirstThenTheProject() {
         h1.createProject(project("team-a"));
