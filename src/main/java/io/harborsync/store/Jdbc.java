@@ -12,6 +12,29 @@ final class Jdbc {
     private Jdbc() {
     }
 
+    /** Work on one connection that needs its own result. */
+    interface Work<T> {
+        T on(java.sql.Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    static <T> T inTransaction(javax.sql.DataSource ds, Work<T> work) throws SQLException {
+        try (java.sql.Connection c = ds.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.on(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
     static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
         if (t == null) {
             ps.setNull(i, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);

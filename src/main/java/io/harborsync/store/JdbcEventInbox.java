@@ -98,23 +98,19 @@ public final class JdbcEventInbox implements EventInbox {
         for (Queued q = queue.poll(); q != null; q = queue.poll()) {
             batch.add(q);
         }
-        long[] ids = new long[batch.size()];
-        try (Connection c = ds.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_event (site, type, project, repository,"
-                    + " digest, tag, operator, request_id, occurred_at, received_at, attempts, done)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, FALSE)", Statement.RETURN_GENERATED_KEYS)) {
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = insert(ps, batch.get(i).event());
+        long[] ids;
+        try {
+            ids = Jdbc.inTransaction(ds, c -> {
+                long[] out = new long[batch.size()];
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_event (site, type, project,"
+                        + " repository, digest, tag, operator, request_id, occurred_at, received_at, attempts, done)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, FALSE)", Statement.RETURN_GENERATED_KEYS)) {
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = insert(ps, batch.get(i).event());
+                    }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException ex) {
-                c.rollback();
-                throw ex;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+                return out;
+            });
         } catch (SQLException | RuntimeException ex) {
             batch.forEach(q -> q.answer().completeExceptionally(ex));
             return;
@@ -261,24 +257,19 @@ public final class JdbcEventInbox implements EventInbox {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection c = ds.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbox_event SET done = TRUE, done_at = ? WHERE id = ?")) {
-                Instant now = Instant.now();
-                for (long id : ids) {
-                    Jdbc.setInstant(ps, 1, now);
-                    ps.setLong(2, id);
-                    ps.addBatch();
+        try {
+            Jdbc.inTransaction(ds, c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE inbox_event SET done = TRUE, done_at = ?"
+                        + " WHERE id = ?")) {
+                    Instant now = Instant.now();
+                    for (long id : ids) {
+                        Jdbc.setInstant(ps, 1, now);
+                        ps.setLong(2, id);
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
                 }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException ex) {
-                c.rollback();
-                throw ex;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot mark " + ids.size() + " events done", e);
         }
