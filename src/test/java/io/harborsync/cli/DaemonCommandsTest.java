@@ -12,10 +12,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.harborsync.testsupport.CliRun;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.util.ArrayList;
@@ -53,21 +52,12 @@ class DaemonCommandsTest {
         p = "cli-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(Cli.class, factory);
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    CliRun cli(String... args) {
+        return CliRun.of(new CommandLine(Cli.class, factory), args);
     }
 
     /** The command with the daemon's URL and the test token appended. */
-    Run admin(String... args) {
+    CliRun admin(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", daemon.toString(), "--token", "test-admin-token"));
         return cli(all.toArray(String[]::new));
@@ -83,14 +73,14 @@ class DaemonCommandsTest {
     void aDryRunShowsThePlanAndChangesNothing() throws Exception {
         aProjectWithAMemberOnH1();
 
-        Run plan = admin("sync", "--dry-run");
+        CliRun plan = admin("sync", "--dry-run");
         assertThat(plan.exit()).as(plan.err()).isZero();
         assertThat(plan.out()).startsWith("dry run of all projects: ").contains("nothing was changed")
                 .containsPattern("(?m)^SITE +KIND +OP +KEY +REASON$")
                 .containsPattern("(?m)^h2 +project +create +" + p + " +created on \\[h1]")
                 .doesNotContain("done (");
 
-        Run json = admin("sync", "--dry-run", "--project", p, "--output", "json");
+        CliRun json = admin("sync", "--dry-run", "--project", p, "--output", "json");
         assertThat(json.exit()).as(json.err()).isZero();
         JsonNode r = JSON.readTree(json.out());
         assertThat(r.path("dryRun").asBoolean()).isTrue();
@@ -110,7 +100,7 @@ class DaemonCommandsTest {
     void syncOneProjectThenTheStatusShowsIt() throws Exception {
         aProjectWithAMemberOnH1();
 
-        Run sync = admin("sync", "--project", p);
+        CliRun sync = admin("sync", "--project", p);
         assertThat(sync.exit()).as(sync.err()).isZero();
         assertThat(sync.out()).startsWith("reconcile of project " + p + ": ").contains("failed: none")
                 .containsPattern("(?m)^done \\(\\d+\\):$")
@@ -119,7 +109,7 @@ class DaemonCommandsTest {
         assertThat(h2.projectExists(p)).isTrue();
         assertThat(h2.findMember(p, "carol-" + p, false)).isPresent();
 
-        Run status = admin("status");
+        CliRun status = admin("status");
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out()).startsWith("mode: demo   active site: h1   conflict policy: active-site (h1)")
                 .containsPattern("(?m)^SITE +REACHABLE +BREAKER +LAST FULL RECONCILE +LAST ERROR$")
@@ -130,7 +120,7 @@ class DaemonCommandsTest {
                 .containsPattern("(?m)^done +h2 +project +create +" + p + " ")
                 .contains("pending webhook events: ");
 
-        Run json = admin("status", "-o", "json");
+        CliRun json = admin("status", "-o", "json");
         assertThat(json.exit()).as(json.err()).isZero();
         JsonNode s = JSON.readTree(json.out());
         assertThat(s.path("mode").asText()).isEqualTo("demo");
@@ -140,30 +130,30 @@ class DaemonCommandsTest {
 
     @Test
     void theProxyCommandsAnswerJsonToo() throws Exception {
-        Run status = admin("proxy", "status", "--output", "json");
+        CliRun status = admin("proxy", "status", "--output", "json");
         assertThat(status.exit()).as(status.err()).isZero();
         JsonNode s = JSON.readTree(status.out());
         assertThat(s.path("active").asText()).isEqualTo("h1");
         assertThat(s.path("sites").toString()).isEqualTo("[\"h1\",\"h2\"]");
 
-        Run sw = admin("proxy", "switch", "h1", "-o", "json");
+        CliRun sw = admin("proxy", "switch", "h1", "-o", "json");
         assertThat(sw.exit()).as(sw.err()).isZero();
         assertThat(JSON.readTree(sw.out()).path("active").asText()).isEqualTo("h1");
     }
 
     @Test
     void badInputAWrongTokenOrAnUnreachableDaemonIsAClearMessageAndExit1() throws Exception {
-        Run badName = admin("sync", "--project", "Not_A_Name");
+        CliRun badName = admin("sync", "--project", "Not_A_Name");
         assertThat(badName.exit()).isEqualTo(Cli.FAILED);
         assertThat(badName.err()).contains("harbor-sync sync: the daemon answered HTTP 400")
                 .contains("'Not_A_Name' is not a Harbor project name");
 
-        Run badOutput = admin("status", "--output", "yaml");
+        CliRun badOutput = admin("status", "--output", "yaml");
         assertThat(badOutput.exit()).as("picocli's usage error").isEqualTo(2);
         assertThat(badOutput.err()).contains("--output").contains("table, json");
 
         for (String[] cmd : List.of(new String[]{"status"}, new String[]{"sync", "--dry-run"})) {
-            Run wrong = cli(concat(cmd, "--url", daemon.toString(), "--token", "not-the-token"));
+            CliRun wrong = cli(concat(cmd, "--url", daemon.toString(), "--token", "not-the-token"));
             assertThat(wrong.exit()).isEqualTo(Cli.FAILED);
             assertThat(wrong.err()).contains("harbor-sync " + cmd[0] + ": the daemon at " + daemon
                     + " refused the admin token (HTTP 401)").doesNotContain("not-the-token");
@@ -175,7 +165,7 @@ class DaemonCommandsTest {
             closed = socket.getLocalPort();
         }
         for (String[] cmd : List.of(new String[]{"status", "-o", "json"}, new String[]{"sync", "--project", "x"})) {
-            Run down = cli(concat(cmd, "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token"));
+            CliRun down = cli(concat(cmd, "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token"));
             assertThat(down.exit()).isEqualTo(Cli.FAILED);
             assertThat(down.err()).contains("harbor-sync " + cmd[0] + ": cannot reach the harbor-sync daemon at"
                     + " http://127.0.0.1:" + closed).doesNotContain("Exception");

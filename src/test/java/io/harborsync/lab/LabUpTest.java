@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.harborsync.testsupport.CliRun;
 import picocli.CommandLine;
 
 /**
@@ -56,9 +55,6 @@ class LabUpTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeEach
     void lab() throws Exception {
         harbors = new io.harborsync.testsupport.SyncFixture(new io.harborsync.testsupport.InMemoryBaseStore(), "h1", "h2");
@@ -75,7 +71,7 @@ class LabUpTest {
         harbors.close();
     }
 
-    Run lab(String... args) {
+    CliRun lab(String... args) {
         Kind kind = new Kind(Optional.empty(), "/nonexistent:" + bin);
         LabCommand command = new LabCommand();
         command.lab = new Lab(List.of(new ProxyStep(), new HarborStep(helm, Optional.of(ADMIN_PASSWORD)), new TlsStep(),
@@ -85,16 +81,12 @@ class LabUpTest {
         command.kind = kind;
         command.cluster = new ClusterStep(kind);
         command.contexts = () -> LabContext.of(settings, client, "apiVersion: v1", Clock.systemUTC());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.of(new CommandLine(command), args);
     }
 
     @Test
     void upRunsEveryStepInOrderAndASecondRunChangesNothing() throws Exception {
-        Run first;
+        CliRun first;
         try (AutoCloseable controllers = LabFixture.readyController(client)) {
             first = lab("up");
         }
@@ -126,7 +118,7 @@ class LabUpTest {
         new io.harborsync.proxy.HttpProxyBackend(client, "harbor-proxy", "harbor", "harbor",
                 Map.of("h1", "h1", "h2", "h2")).pointAt("h2");
 
-        Run second = lab("up");
+        CliRun second = lab("up");
 
         assertThat(second.exit()).as(second.err()).isZero();
         assertThat(second.out().lines()).containsExactly(
@@ -148,7 +140,7 @@ class LabUpTest {
     void aFailingStepStopsTheRunWithItsNameAndLaterStepsDoNotRun() throws Exception {
         Files.createFile(bin.resolve("fail"));
 
-        Run run = lab("up");
+        CliRun run = lab("up");
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("lab up failed at step 'cluster': kind exited with 1: "
@@ -160,7 +152,7 @@ class LabUpTest {
 
     @Test
     void aStepRunsAloneAndDownDeletesTheCluster() throws Exception {
-        Run tls = lab("tls");
+        CliRun tls = lab("tls");
         assertThat(tls.out()).startsWith("[1/1] tls ... generated a new CA and certificate");
         assertThat(LabFixture.kindCalls(bin)).isEmpty();
 
@@ -177,12 +169,10 @@ class LabUpTest {
         command.lab = new Lab(List.of(new ClusterStep(none)));
         command.settings = settings;
         command.contexts = () -> LabContext.of(settings, client, "", Clock.systemUTC());
-        StringWriter err = new StringWriter();
-        int exit = new CommandLine(command).setOut(new PrintWriter(new StringWriter()))
-                .setErr(new PrintWriter(err, true)).execute("up");
+        CliRun run = CliRun.of(new CommandLine(command), "up");
 
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString().strip()).isEqualTo("lab up failed at step 'cluster': kind not found on PATH: "
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("lab up failed at step 'cluster': kind not found on PATH: "
                 + Kind.INSTALL_HINT);
     }
 }

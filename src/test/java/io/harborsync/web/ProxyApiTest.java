@@ -16,10 +16,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import io.harborsync.testsupport.CliRun;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.util.Map;
@@ -110,46 +109,37 @@ class ProxyApiTest {
                 assertThat(c.findMember(p, "alice-" + p, false).orElseThrow().roleId()).as(c.site()).isEqualTo(4));
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(Cli.class, factory);
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    CliRun cli(String... args) {
+        return CliRun.of(new CommandLine(Cli.class, factory), args);
     }
 
     @Test
     void theCliShowsAndSwitchesThroughTheRunningDaemon() {
         String url = daemon.toString();
-        Run status = cli("proxy", "status", "--url", url, "--token", "test-admin-token");
+        CliRun status = cli("proxy", "status", "--url", url, "--token", "test-admin-token");
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("active site: h1").contains("sites:       h1, h2").contains("backend:     none")
                 .contains("failover:    off");
 
-        Run sw = cli("proxy", "switch", "h2", "--url", url, "--token", "test-admin-token");
+        CliRun sw = cli("proxy", "switch", "h2", "--url", url, "--token", "test-admin-token");
         assertThat(sw.exit()).as(sw.err()).isZero();
         assertThat(sw.out()).contains("switched: the active site is now h2 (was h1)").contains("last switches:")
                 .containsPattern("(?m)^  \\S+Z  h1 -> h2  manual  \\(admin API from [^)]+\\)$");
         assertThat(activeSite.name()).isEqualTo("h2");
 
         // the token from the configuration (HARBOR_SYNC_ADMIN_TOKEN / harbor-sync.admin-token) when --token is absent
-        Run again = cli("proxy", "switch", "h2", "--url", url);
+        CliRun again = cli("proxy", "switch", "h2", "--url", url);
         assertThat(again.exit()).as(again.err()).isZero();
         assertThat(again.out()).contains("h2 was already the active site");
 
-        Run unknown = cli("proxy", "switch", "h9", "--url", url, "--token", "test-admin-token");
+        CliRun unknown = cli("proxy", "switch", "h9", "--url", url, "--token", "test-admin-token");
         assertThat(unknown.exit()).isEqualTo(Cli.FAILED);
         assertThat(unknown.err()).contains("HTTP 400").contains("unknown site 'h9'").doesNotContain("Exception");
     }
 
     @Test
     void aWrongTokenOrAnUnreachableDaemonIsAClearMessageAndExit1() throws Exception {
-        Run wrong = cli("proxy", "status", "--url", daemon.toString(), "--token", "not-the-token");
+        CliRun wrong = cli("proxy", "status", "--url", daemon.toString(), "--token", "not-the-token");
         assertThat(wrong.exit()).isEqualTo(Cli.FAILED);
         assertThat(wrong.err()).contains("refused the admin token (HTTP 401)").doesNotContain("not-the-token");
         assertThat(wrong.out()).isEmpty();
@@ -158,7 +148,7 @@ class ProxyApiTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Run down = cli("proxy", "switch", "h2", "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token");
+        CliRun down = cli("proxy", "switch", "h2", "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token");
         assertThat(down.exit()).isEqualTo(Cli.FAILED);
         assertThat(down.err()).contains("cannot reach the harbor-sync daemon at http://127.0.0.1:" + closed)
                 .doesNotContain("Exception");
