@@ -19,15 +19,11 @@ public class SyncStatus {
     public record SiteStatus(String site, boolean reachable, String lastError, Instant lastSuccessfulReconcile) {
     }
 
-    /** An applied or failed operation as /status lists it: whether it worked, what it was, and when. */
-    public record Operation(String outcome, String site, String kind, String key, String op, String reason,
-                            String detail, Instant at) {
+    /** An applied or failed operation as /status lists it: whether it worked, when, and the item's fields. */
+    public record Operation(String outcome, Instant at,
+                            @com.fasterxml.jackson.annotation.JsonUnwrapped SyncReport.Item item) {
         public static final String DONE = "done";
         public static final String FAILED = "failed";
-
-        static Operation of(String outcome, SyncReport.Item i, Instant at) {
-            return new Operation(outcome, i.site(), i.kind(), i.key(), i.op(), i.reason(), i.detail(), at);
-        }
     }
 
     private final Map<String, SiteStatus> sites = new TreeMap<>();
@@ -51,10 +47,10 @@ public class SyncStatus {
             sites.put(site, new SiteStatus(site, err.isEmpty(), err.orElse(null), ok));
         }
         for (SyncReport.Item i : r.done()) {
-            push(recent, Operation.of(Operation.DONE, i, r.finishedAt()));
+            push(recent, new Operation(Operation.DONE, r.finishedAt(), i));
         }
         for (SyncReport.Item i : r.failed()) {
-            push(recent, Operation.of(Operation.FAILED, i, r.finishedAt()));
+            push(recent, new Operation(Operation.FAILED, r.finishedAt(), i));
         }
         for (SyncReport.Item i : r.conflicts()) {
             push(conflicts, i);
