@@ -132,13 +132,13 @@ public class SyncService {
         }
     }
 
-    /** System.nanoTime() when the last reconcile of everything (not a dry run) finished. */
-    private volatile long lastFullRun = System.nanoTime() - Long.MAX_VALUE / 2;
+    /** Reconciles of everything (not dry runs) finished so far. */
+    private final java.util.concurrent.atomic.AtomicLong fullRuns = new java.util.concurrent.atomic.AtomicLong();
 
     private SyncReport runLocked(Scope scope, boolean dryRun, boolean force) {
         SyncReport r = reconciler().run(scope, dryRun, force);
         if (!dryRun && scope.isAll()) {
-            lastFullRun = System.nanoTime();
+            fullRuns.incrementAndGet();
         }
         status.record(sites.all().stream().map(Site::name).toList(), r);
         if (!dryRun && (!r.done().isEmpty() || !r.failed().isEmpty())) {
@@ -160,10 +160,10 @@ public class SyncService {
         // Waits its turn instead of skipping when the lock is taken: deletion webhooks arriving steadily hold the
         // shared lock almost all the time, and a periodic reconcile that gave way to them would never run. A
         // waiting writer goes before new artifact reconciles, so the wait is for those already running.
-        long asked = System.nanoTime();
+        long fullRunsBefore = fullRuns.get();
         lock.writeLock().lock();
         try {
-            if (lastFullRun - asked > 0) {
+            if (fullRuns.get() != fullRunsBefore) {
                 return; // a reconcile of everything (POST /sync) finished while this one waited
             }
             runLocked(Scope.ALL, false, false);
