@@ -148,7 +148,7 @@ public final class HarborClient {
      * The writable keys of the spec's {@code ProjectMetadata}. The project PUT stores any value of these as
      * given and silently drops any other key, so another key is refused before sending.
      */
-    public static final java.util.Set<String> METADATA_KEYS = java.util.Set.of("public", "enable_content_trust",
+    private static final java.util.Set<String> METADATA_KEYS = java.util.Set.of("public", "enable_content_trust",
             "enable_content_trust_cosign", "prevent_vul", "severity", "auto_scan", "auto_sbom_generation",
             "reuse_sys_cve_allowlist", "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
 
