@@ -28,8 +28,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Works off the webhook inbox, at least once. An event is a hint that a project changed: the worker
- * reconciles that project (never applies the payload) and marks the events done only when the
+ * Works off the webhook inbox, at least once. An event is a hint that a project (or, for a deletion, one
+ * artifact) changed: the worker reconciles that project or artifact (never applies the payload) and marks
+ * the events done only when the
  * reconcile saw every site and failed nothing. Otherwise they are retried with exponential backoff and
  * jitter, and after {@code harbor-sync.inbox.max-attempts} set aside as dead letters until an operator
  * retries them. Events caused by the daemon's own writes are recognised and dropped without reads.
@@ -119,7 +120,7 @@ public class EventWorker {
     private final java.util.Set<Long> inFlightEvents = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> inFlightKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Enough to keep every site's request slots busy; more would only queue at the sites' bound. */
-    static final int MAX_IN_FLIGHT = 16;
+    private static final int MAX_IN_FLIGHT = 16;
     private final java.util.concurrent.ExecutorService deletions = java.util.concurrent.Executors.newFixedThreadPool(
             MAX_IN_FLIGHT, r -> {
                 Thread t = new Thread(r, "harbor-sync-deletion");
@@ -127,7 +128,10 @@ public class EventWorker {
                 return t;
             });
 
-    /** Reconciles each project named by due events once, however many events name it. */
+    /**
+     * Works off the due events: each project named by other events is reconciled once, however many events name
+     * it; each deleted artifact is started on its own (see {@link #startDeletion}).
+     */
     public synchronized void drain() {
         while (true) {
             // Taken before the read: a deletion that settles its events after the read is still in this copy,
