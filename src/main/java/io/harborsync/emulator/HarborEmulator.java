@@ -33,7 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process stand-in for one Harbor v2.15.2 site (see shared/harbor/api-notes.md): the REST API under
+ * An in-process stand-in for one Harbor v2.15.2 site (see package-info): the REST API under
  * /api/v2.0, webhooks, audit log, plus control endpoints under /emulator/ and fault injection.
  * Plain JDK HttpServer + Jackson, no Quarkus/CDI, so demo mode and tests can start as many as they like.
  */

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The build obtains Harbor's swagger.yaml itself and refuses a missing or wrong one in `validate`, before anything
- * compiles. Runs the project's own pom (with the wrapper) in a temporary copy that has no ../shared beside it,
+ * compiles. Runs the project's own pom (with the wrapper) in a temporary copy that has no shared/ folder beside it,
  * `validate` only, with Harbor's URL pointed at a server on loopback that serves the real file or a copy with one
  * byte changed (these machines have no internet), and a fresh download cache per test.
  */
@@ -163,7 +163,7 @@ class SpecFromBuildTest {
         Files.write(shared, good);
         Build right = validate("-Dharbor.swagger.url=" + url("/harbor/v2.15.2/swagger.yaml"));
         assertThat(right.exit()).as(right.output()).isZero();
-        assertThat(downloads).as("nothing downloaded while ../shared has the spec").hasValue(0);
+        assertThat(downloads).as("nothing downloaded while shared/ beside the project has the spec").hasValue(0);
         assertThat(downloaded()).doesNotExist();
     }
 

@@ -21,7 +21,7 @@ import java.nio.file.Path;
 /**
  * The Harbor v2.15.2 contract (Harbor's api/v2.0/swagger.yaml, Swagger 2.0, obtained by the build) loaded once per JVM: parsing 10k lines
  * of YAML takes seconds. Request validation stays strict; the response rules relaxed below are the places where
- * real Harbor itself does not follow its spec (api-notes.md section 1).
+ * real Harbor itself does not follow its spec (the rules below say where).
  */
 public final class HarborSpec {
     public static final String BASE_PATH = "/api/v2.0";
