@@ -22,8 +22,8 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The /api/v2.0 handlers. Every handler runs under the store lock. Section numbers refer to
- * shared/harbor/api-notes.md (Harbor v2.15.2 behaviour).
+ * The /api/v2.0 handlers. Every handler runs under the store lock. Section numbers name the section of the team's
+ * notes on Harbor v2.15.2's behaviour that a rule came from (see package-info).
  */
 final class HarborApi {
     static final String BASE = "/api/v2.0";

@@ -33,7 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process stand-in for one Harbor v2.15.2 site (see shared/harbor/api-notes.md): the REST API under
+ * An in-process stand-in for one Harbor v2.15.2 site (see package-info): the REST API under
  * /api/v2.0, webhooks, audit log, plus control endpoints under /emulator/ and fault injection.
  * Plain JDK HttpServer + Jackson, no Quarkus/CDI, so demo mode and tests can start as many as they like.
  */
@@ -52,6 +52,7 @@ public final class HarborEmulator implements AutoCloseable {
     private final ExecutorService pool;
     private volatile HarborApi api;
     private final Faults faults = new Faults();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HarborEmulator.class);
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object idleLock = new Object();
     private int inFlight; // exchanges whose listeners have not run yet
@@ -364,8 +365,11 @@ public final class HarborEmulator implements AutoCloseable {
         for (ExchangeListener l : listeners) {
             try {
                 l.onExchange(rec);
-            } catch (RuntimeException ignored) {
-                // a listener must not break the server
+            } catch (RuntimeException e) {
+                // A listener must not break the server, but its failure must not pass unseen either (a test's spec
+                // check that cannot run would otherwise check nothing). Method and path only: no headers, no body.
+                LOG.errorf(e, "Harbor emulator %s: exchange listener %s failed on %s %s: %s", options.name(),
+                        l.getClass().getName(), rec.method(), rec.rawPath(), e);
             }
         }
     }

@@ -1,6 +1,9 @@
 /**
  * An in-process Harbor v2.15.2 emulator for demo mode and tests (plain JDK HttpServer + Jackson, no Quarkus/CDI).
- * Behaviour follows {@code shared/harbor/api-notes.md}; the contract is {@code shared/harbor/swagger.yaml}.
+ * Behaviour follows what a real Harbor v2.15.2 was observed to answer (the emulator tests in {@code src/test}
+ * pin it down); the contract is Harbor's official {@code api/v2.0/swagger.yaml} of that version, which the build
+ * obtains and verifies and against which the tests check every exchange. Comments citing "api-notes §N" name the
+ * section of the team's Harbor notes a behaviour came from; the behaviour itself is described where it is coded.
  *
  * <pre>{@code
  * try (HarborEmulator h1 = HarborEmulator.start(EmulatorOptions.defaults("h1"))) {

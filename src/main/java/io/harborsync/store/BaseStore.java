@@ -3,7 +3,7 @@ package io.harborsync.store;
 import java.util.List;
 import java.util.Optional;
 
-/** The sync base: what the sites last agreed on, per (kind, key). See ../shared/design/sync-model.md. */
+/** The sync base: what the sites last agreed on, per (kind, key). See docs/sync-model.md. */
 public interface BaseStore {
     Optional<BaseRecord> get(String kind, String key);
 

@@ -3,9 +3,12 @@ package io.harborsync.testsupport;
 import io.harborsync.emulator.ExchangeListener;
 import io.harborsync.emulator.ExchangeListenerFactory;
 import io.harborsync.emulator.HarborEmulator;
+import io.harborsync.emulator.RecordedExchange;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Watches every emulator any test starts (named by a surefire system property, so the daemon's demo
@@ -21,13 +24,35 @@ public final class GlobalSpecGuard implements ExchangeListenerFactory {
 
     @Override
     public ExchangeListener listenerFor(HarborEmulator emulator) {
-        return ex -> SpecGuard.check(ex).forEach(v -> record(emulator.name() + ": " + v));
+        return listener(emulator.name(), SpecGuard::check);
+    }
+
+    /** Records what {@code check} finds; a check that throws is recorded as a violation, not lost. */
+    static ExchangeListener listener(String emulatorName, Function<RecordedExchange, List<SpecGuard.Violation>> check) {
+        return ex -> {
+            List<?> found;
+            try {
+                found = check.apply(ex);
+            } catch (RuntimeException | Error e) {
+                found = List.of(ex.method() + " " + ex.rawPath() + ": the Harbor spec check could not run: " + e);
+            }
+            found.forEach(v -> record(emulatorName + ": " + v));
+        };
     }
 
     private static void record(String violation) {
         synchronized (System.getProperties()) {
             String old = System.getProperty(KEY, "");
             System.setProperty(KEY, old + violation.replace('\n', ' ') + "\n");
+        }
+    }
+
+    /** Removes the recorded violations whose text contains {@code fragment} (see SpecGuard.expectViolation). */
+    static void forget(String fragment) {
+        synchronized (System.getProperties()) {
+            List<String> keep = new ArrayList<>(drain());
+            keep.removeIf(v -> v.contains(fragment));
+            if (!keep.isEmpty()) System.setProperty(KEY, String.join("\n", keep) + "\n");
         }
     }
 

@@ -19,9 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The Harbor v2.15.2 contract (shared/harbor/swagger.yaml, Swagger 2.0) loaded once per JVM: parsing 10k lines
+ * The Harbor v2.15.2 contract (Harbor's api/v2.0/swagger.yaml, Swagger 2.0, obtained by the build) loaded once per JVM: parsing 10k lines
  * of YAML takes seconds. Request validation stays strict; the response rules relaxed below are the places where
- * real Harbor itself does not follow its spec (api-notes.md section 1).
+ * real Harbor itself does not follow its spec (the rules below say where).
  */
 public final class HarborSpec {
     public static final String BASE_PATH = "/api/v2.0";
@@ -30,10 +30,17 @@ public final class HarborSpec {
     private HarborSpec() {
     }
 
+    /**
+     * The spec file the build verified (system property harbor.swagger, set by surefire and failsafe), or where the
+     * build puts its download when a test runs without that property.
+     */
     public static Path location() {
         String prop = System.getProperty("harbor.swagger");
-        Path p = prop != null && !prop.isBlank() ? Path.of(prop) : Path.of("../shared/harbor/swagger.yaml");
-        if (!Files.isRegularFile(p)) throw new IllegalStateException("Harbor swagger not found at " + p.toAbsolutePath());
+        Path p = prop != null && !prop.isBlank() ? Path.of(prop) : Path.of("target", "harbor", "swagger.yaml");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("Harbor's swagger.yaml not found at " + p.toAbsolutePath()
+                    + ": `./mvnw validate` downloads and verifies it (see the pom's harbor.swagger.url), or set -Dharbor.swagger=PATH");
+        }
         return p.toAbsolutePath();
     }
 

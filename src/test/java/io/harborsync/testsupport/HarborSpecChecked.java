@@ -8,10 +8,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * On a test class whose tests make Harbor traffic: each test fails if any emulator in the JVM (the
- * daemon's demo emulators included) saw a request or gave an answer outside Harbor's swagger.yaml.
- * (Not autodetected for every class: JUnit's extension autodetection scans jar resources in a way that
- * broke later Quarkus restarts in the same JVM.)
+ * Says that a test class makes Harbor traffic whose spec violations fail its tests. Every test class is checked
+ * that way whether it carries this or not: {@link SpecViolationsCheck} is registered for all of them by JUnit's
+ * extension autodetection (see its comment; {@code SpecGuardCoverageTest} proves it for an unannotated class).
+ * The explicit registration here is the same extension; both instances take and clear one suite-wide record,
+ * so a violation is still reported once.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,5 +1,6 @@
 package io.harborsync.testsupport;
 
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Checks every /api/v2.0 exchange of an emulator against the Harbor spec: the request (so a client that sends what
@@ -52,8 +54,24 @@ public final class SpecGuard implements ExchangeListener {
         }
     }
 
-    /** The violations of one exchange: request and response against the spec. */
+    /**
+     * The violations of one exchange: request and response against the spec. A check that cannot run (the spec
+     * does not load, the validator crashes) is a violation too, never an exchange that passed unchecked.
+     */
     static List<Violation> check(RecordedExchange ex) {
+        return check(ex, HarborSpec::validator);
+    }
+
+    static List<Violation> check(RecordedExchange ex, Supplier<OpenApiInteractionValidator> spec) {
+        try {
+            return validate(ex, spec);
+        } catch (RuntimeException | Error e) {
+            return List.of(new Violation(ex.method(), ex.rawPath() + (ex.rawQuery() == null ? "" : "?" + ex.rawQuery()),
+                    "the Harbor spec check could not run: " + e));
+        }
+    }
+
+    private static List<Violation> validate(RecordedExchange ex, Supplier<OpenApiInteractionValidator> spec) {
         if (!ex.rawPath().startsWith(HarborSpec.BASE_PATH) || ex.status() == 0) return List.of(); // dropped = no response
         SimpleRequest.Builder rb = new SimpleRequest.Builder(ex.method(), ex.rawPath());
         ex.requestHeaders().forEach(rb::withHeader);
@@ -63,7 +81,7 @@ public final class SpecGuard implements ExchangeListener {
         SimpleResponse.Builder sb = new SimpleResponse.Builder(ex.status());
         ex.responseHeaders().forEach(sb::withHeader);
         if (ex.responseBody().length > 0) sb.withBody(ex.responseBody());
-        ValidationReport report = HarborSpec.validator().validate(request, sb.build());
+        ValidationReport report = spec.get().validate(request, sb.build());
         List<Violation> out = new ArrayList<>();
         for (ValidationReport.Message m : report.getMessages()) {
             if (m.getLevel() != ValidationReport.Level.ERROR) continue;
@@ -111,7 +129,8 @@ public final class SpecGuard implements ExchangeListener {
 
     /**
      * For tests that send a deliberately invalid request: asserts that a violation whose text contains
-     * {@code fragment} was recorded, and removes the matching ones so the test is not failed for it.
+     * {@code fragment} was recorded, and removes the matching ones, here and from the suite-wide record
+     * ({@link GlobalSpecGuard}), so the test is not failed for it.
      */
     public Violation expectViolation(String fragment) {
         settle();
@@ -119,6 +138,7 @@ public final class SpecGuard implements ExchangeListener {
             Violation found = violations.stream().filter(v -> v.toString().contains(fragment)).findFirst()
                     .orElseThrow(() -> new AssertionError("expected a spec violation containing '" + fragment + "', got " + violations));
             violations.removeIf(v -> v.toString().contains(fragment));
+            GlobalSpecGuard.forget(fragment);
             return found;
         }
     }

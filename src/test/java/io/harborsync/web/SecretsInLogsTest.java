@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -90,8 +88,7 @@ class SecretsInLogsTest {
     }
 
     private static byte[] sample(String name, String project) throws Exception {
-        Path dir = Path.of(System.getProperty("harbor.samples", "../shared/harbor/webhook-samples"));
-        return Files.readString(dir.resolve(name)).replace("\"team-a\"", "\"" + project + "\"")
+        return io.harborsync.webhook.Samples.text(name).replace("\"team-a\"", "\"" + project + "\"")
                 .replace("team-a/", project + "/").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -1,30 +1,30 @@
 package io.harborsync.webhook;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 
-/** Harbor's webhook samples, read from ../shared/harbor/webhook-samples (system property harbor.samples). */
-final class Samples {
+/**
+ * Harbor's webhook payloads, the project's own test data on the test class path (src/test/resources/webhook-samples):
+ * hand-made ones and the {@code real-*} ones captured from a real Harbor v2.15.2 (see the README there).
+ */
+public final class Samples {
+    public static final String DIR = "webhook-samples/";
+
     private Samples() {
     }
 
-    static Path dir() {
-        String p = System.getProperty("harbor.samples", "../shared/harbor/webhook-samples");
-        return Path.of(p);
-    }
-
-    static byte[] bytes(String name) {
-        try {
-            return Files.readAllBytes(dir().resolve(name));
+    public static byte[] bytes(String name) {
+        try (InputStream in = Samples.class.getClassLoader().getResourceAsStream(DIR + name)) {
+            if (in == null) throw new IllegalArgumentException("no webhook sample " + name + " under src/test/resources/" + DIR);
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("webhook sample " + name + " not found under " + dir().toAbsolutePath()
-                    + " (set -Dharbor.samples)", e);
+            throw new UncheckedIOException("cannot read webhook sample " + name, e);
         }
     }
 
-    static String text(String name) {
-        return new String(bytes(name), java.nio.charset.StandardCharsets.UTF_8);
+    public static String text(String name) {
+        return new String(bytes(name), StandardCharsets.UTF_8);
     }
 }
