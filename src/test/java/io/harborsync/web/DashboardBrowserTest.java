@@ -87,6 +87,47 @@ class DashboardBrowserTest {
         activeSite.switchTo("h1", ProxySwitch.Reason.MANUAL, "test cleanup");
     }
 
+    /** One row of a table as heading → cell text, checking it has exactly one cell per heading. */
+    static Map<String, String> row(Page page, String table, Locator row) {
+        List<String> headings = page.locator("#" + table + " thead th").allTextContents();
+        List<String> cells = row.locator("td").allTextContents();
+        Assertions.assertThat(cells).as("one cell per heading of #%s", table).hasSameSizeAs(headings);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < headings.size(); i++) {
+            out.put(headings.get(i), cells.get(i));
+        }
+        return out;
+    }
+
+    @Test
+    void aNarrowScreenScrollsTheTablesNotThePage() throws Exception {
+        String p = "narrow-" + UUID.randomUUID().toString().substring(0, 8) + "-with-a-long-name-to-be-wide";
+        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        page = browser.newContext(new Browser.NewContextOptions().setViewportSize(420, 800)).newPage();
+        page.navigate(daemon.toString());
+        page.locator("#token").fill(TOKEN);
+        page.locator("#login-submit").click();
+        assertThat(page.locator("#operations tr[data-key='" + p + "'][data-site='h2']")).isVisible();
+
+        Assertions.assertThat(page.evaluate("document.documentElement.scrollWidth")).as("page width")
+                .isEqualTo(page.evaluate("document.documentElement.clientWidth"));
+        Assertions.assertThat((Integer) page.evaluate("document.documentElement.clientWidth")).isLessThanOrEqualTo(420);
+        // every table sits in its own scrolling box no wider than the page
+        Assertions.assertThat(page.evaluate("[...document.querySelectorAll('table')].every(t =>"
+                + " t.parentElement.classList.contains('scroll')"
+                + " && getComputedStyle(t.parentElement).overflowX === 'auto'"
+                + " && t.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth)"))
+                .isEqualTo(true);
+        // the controls stay reachable: the reconcile button and the switch buttons are inside the viewport width
+        for (String control : List.of("#reconcile", "#logout")) {
+            var box = page.locator(control).boundingBox();
+            Assertions.assertThat(box.x + box.width).as(control).isLessThanOrEqualTo(420);
+        }
+        Files.createDirectories(Path.of("target"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-420.png")).setFullPage(true));
+    }
+
     @Test
     void showsTheSitesASyncedProjectAndSwitchesTheActiveSite() throws Exception {
         String p = "dash-" + UUID.randomUUID().toString().substring(0, 8);
@@ -123,9 +164,14 @@ class DashboardBrowserTest {
         page.locator("#reconcile").click();
         assertThat(page.locator("#action-result")).containsText("Reconciled:");
         Locator created = page.locator("#operations tr[data-key='" + p + "'][data-site='h2']");
-        assertThat(created).containsText("create");
-        assertThat(created).containsText("created on [h1]");
         assertThat(created).hasAttribute("data-outcome", "done");
+        // every value under its own heading
+        Map<String, String> row = row(page, "operations", created);
+        Assertions.assertThat(row).containsOnlyKeys("Outcome", "Site", "Kind", "Key", "Operation", "Why", "Detail");
+        Assertions.assertThat(row).containsEntry("Outcome", "done").containsEntry("Site", "h2")
+                .containsEntry("Kind", "project").containsEntry("Key", p).containsEntry("Operation", "create")
+                .containsEntry("Detail", "");
+        Assertions.assertThat(row.get("Why")).startsWith("created on [h1]");
         Assertions.assertThat(sites.client("h2").projectExists(p)).isTrue();
         for (String site : List.of("h1", "h2")) {
             assertThat(page.locator("[data-test='health-" + site + "']")).hasText("reachable");
