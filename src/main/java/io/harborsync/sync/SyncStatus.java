@@ -69,13 +69,10 @@ public class SyncStatus {
     }
 
     /**
-     * A full run's pending items, and the earlier ones whose key this run could not decide (a site could not be
-     * read): an outage does not make pending work disappear from the list.
+     * A full run's pending items, and the earlier ones whose key this run could not decide (a site, or one
+     * project's content on a site, could not be read): an outage does not make pending work disappear from the list.
      */
     private List<SyncReport.Item> stillPending(SyncReport r) {
-        if (r.unknownSites().isEmpty()) {
-            return List.copyOf(r.pending());
-        }
         java.util.Set<String> undecided = new java.util.HashSet<>();
         r.skipped().stream().filter(i -> Decision.Case.UNKNOWN.explains(i.reason()))
                 .forEach(i -> undecided.add(i.kind() + "|" + i.key()));

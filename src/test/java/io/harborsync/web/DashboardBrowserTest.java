@@ -100,6 +100,37 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aConflictShowsEachSitesValueTheWinnerAndTheRule() {
+        String p = "dash-c-" + UUID.randomUUID().toString().substring(0, 8);
+        String alice = "alice-" + p;
+        sites.demo().orElseThrow().emulators().forEach(e -> e.addUser(alice));
+        var h1 = sites.client("h1");
+        var h2 = sites.client("h2");
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.addMember(p, new io.harborsync.harbor.HarborModel.MemberReq(2,
+                new io.harborsync.harbor.HarborModel.UserEntity(null, alice), null));
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        h1.updateMemberRole(p, h1.findMember(p, alice, false).orElseThrow().id(), 3);
+        h2.updateMemberRole(p, h2.findMember(p, alice, false).orElseThrow().id(), 4);
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+
+        page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
+        page.navigate(daemon.toString());
+        page.locator("#token").fill(TOKEN);
+        page.locator("#login-submit").click();
+        Locator conflict = page.locator("#conflicts tr[data-key='" + p + "/u:" + alice + "']");
+        assertThat(conflict).isVisible();
+        Map<String, String> row = row(page, "conflicts", conflict);
+        Assertions.assertThat(row).containsOnlyKeys("Kind", "Key", "Each site's value", "Winner", "Settled by",
+                "What happened");
+        Assertions.assertThat(row).containsEntry("Kind", "member").containsEntry("Key", p + "/u:" + alice)
+                .containsEntry("Each site's value", "h1: {\"roleId\":3}; h2: {\"roleId\":4}")
+                .containsEntry("Winner", "h1").containsEntry("Settled by", "conflict policy active-site (h1)");
+        Assertions.assertThat(row.get("What happened")).startsWith("changed differently on [h1, h2]");
+        Assertions.assertThat(h2.findMember(p, alice, false).orElseThrow().roleId()).isEqualTo(3);
+    }
+
+    @Test
     void aNarrowScreenScrollsTheTablesNotThePage() throws Exception {
         String p = "narrow-" + UUID.randomUUID().toString().substring(0, 8) + "-with-a-long-name-to-be-wide";
         sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
@@ -119,6 +150,9 @@ class DashboardBrowserTest {
                 + " && getComputedStyle(t.parentElement).overflowX === 'auto'"
                 + " && t.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth)"))
                 .isEqualTo(true);
+        // a table wider than the screen scrolls inside its box (its columns are not squeezed into letters)
+        Assertions.assertThat(page.evaluate("(() => { const box = document.querySelector('#operations').parentElement;"
+                + " return box.scrollWidth > box.clientWidth; })()")).isEqualTo(true);
         // the controls stay reachable: the reconcile button and the switch buttons are inside the viewport width
         for (String control : List.of("#reconcile", "#logout")) {
             var box = page.locator(control).boundingBox();

@@ -60,9 +60,43 @@ class OperatorVisibilityTest {
     @TestHTTPResource("/")
     URL daemon;
 
+    static com.microsoft.playwright.Playwright playwright;
+    static com.microsoft.playwright.Browser browser;
+    com.microsoft.playwright.Page page;
+
     @AfterEach
     void noFaults() {
         sites.demo().orElseThrow().emulators().forEach(e -> e.faults().clear());
+        if (page != null) {
+            page.context().close();
+            page = null;
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeBrowser() {
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    /** The dashboard in headless Chromium (as {@link DashboardBrowserTest} runs it), logged in. */
+    com.microsoft.playwright.Page dashboard() {
+        if (browser == null) {
+            assertThat(java.nio.file.Files.isExecutable(DashboardBrowserTest.CHROMIUM)).as("apt-get install -y chromium")
+                    .isTrue();
+            playwright = com.microsoft.playwright.Playwright.create(new com.microsoft.playwright.Playwright.CreateOptions()
+                    .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            browser = playwright.chromium().launch(new com.microsoft.playwright.BrowserType.LaunchOptions()
+                    .setExecutablePath(DashboardBrowserTest.CHROMIUM).setHeadless(true)
+                    .setArgs(List.of("--no-sandbox", "--disable-dev-shm-usage")));
+        }
+        page = browser.newContext().newPage();
+        page.navigate(daemon.toString());
+        page.locator("#token").fill("test-admin-token");
+        page.locator("#login-submit").click();
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#dashboard")).isVisible();
+        return page;
     }
 
     CliRun cli(String... args) {
@@ -134,6 +168,12 @@ class OperatorVisibilityTest {
         assertThat(s.getList("guardHeldBack.kind")).containsExactly("project");
         assertThat(s.getList("guardHeldBack.site")).containsExactly("h1");
         assertThat(s.getString("guardHeldBack[0].reason")).contains("2 of ").contains("projects on h1");
+        var board = dashboard();
+        var guardRow = board.locator("#guard tr[data-kind='project'][data-site='h1']");
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(guardRow).isVisible();
+        assertThat(DashboardBrowserTest.row(board, "guard", guardRow)).containsEntry("Scope", "all projects")
+                .containsEntry("Kind", "project").containsEntry("Site", "h1")
+                .hasEntrySatisfying("Why", w -> assertThat(w).contains("mass-deletion guard: 2 of"));
 
         // a run of another scope that passes does not settle it; the CLI's sync of everything fails while held back
         given().header("Authorization", TOKEN).post("/sync/projects/" + a + "?dryRun=true").then().statusCode(200);
@@ -186,6 +226,13 @@ class OperatorVisibilityTest {
         assertThat(value(metrics, "harborsync_drift_keys", h2Artifacts)).isEqualTo(driftH2);
         assertThat(value(metrics, "harborsync_drift_stale", Map.of("site", "h2"))).isEqualTo(1.0);
         assertThat(value(metrics, "harborsync_drift_stale", Map.of("site", "h1"))).isEqualTo(0.0);
+        var board = dashboard();
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(board.locator("#drift thead"))
+                .containsText("Drift on h2 (unknown: not readable)");
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(
+                board.locator("[data-test='drift-artifact-h2']")).hasText(driftH2 + "? (last known)");
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(
+                board.locator("[data-test='drift-artifact-h1']")).not().containsText("last known");
 
         e2.faults().clear();
         e2.pushArtifact(p, "app", digest, "1.0"); // replication caught up meanwhile
