@@ -57,8 +57,12 @@ public class StatusCommand implements Callable<Integer> {
 
         section(out, "pending work", s.path("pending"), Integer.MAX_VALUE, new Table("KIND", "KEY", "REASON"),
                 (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "reason")));
-        section(out, "conflicts", s.path("conflicts"), Integer.MAX_VALUE, new Table("KIND", "KEY", "OUTCOME", "WHY"),
-                (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "detail"), Table.text(i, "reason")));
+        section(out, "held back by the mass-deletion guard (until a run passes; check with sync --dry-run, then"
+                        + " sync --force)", s.path("guardHeldBack"), Integer.MAX_VALUE,
+                new Table("SCOPE", "KIND", "SITE", "SINCE", "REASON"),
+                (t, i) -> t.row(Table.text(i, "scope"), Table.text(i, "kind"), Table.text(i, "site"), Table.text(i, "at"),
+                        Table.text(i, "reason")));
+        section(out, "conflicts", s.path("conflicts"), Integer.MAX_VALUE, conflictTable(), StatusCommand::conflict);
         section(out, "recent operations", s.path("recentOperations"), RECENT,
                 new Table("OUTCOME", "SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::recent);
         section(out, "dead letters", s.path("deadLetters"), Integer.MAX_VALUE,
@@ -66,6 +70,19 @@ public class StatusCommand implements Callable<Integer> {
                 (t, i) -> t.row(Table.text(i, "id"), Table.text(i, "site"), Table.text(i, "type"), Table.text(i, "project"),
                         Table.text(i, "attempts"), Table.text(i, "lastError")));
         out.flush();
+    }
+
+    static Table conflictTable() {
+        return new Table("KIND", "KEY", "OUTCOME", "RULE", "WINNER", "VALUES");
+    }
+
+    /** A conflict: each site's value, what settled it and the winner. */
+    static void conflict(Table t, JsonNode c) {
+        StringBuilder values = new StringBuilder();
+        c.path("values").fields().forEachRemaining(e ->
+                values.append(values.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue().asText()));
+        t.row(Table.text(c, "kind"), Table.text(c, "key"), Table.text(c, "outcome"), Table.text(c, "rule"),
+                c.hasNonNull("winner") ? c.get("winner").asText() : "-", values.toString());
     }
 
     /** One report item (site, kind, op, key, reason[, detail]) as a row. */

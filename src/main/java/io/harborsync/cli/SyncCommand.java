@@ -42,7 +42,25 @@ public class SyncCommand implements Callable<Integer> {
         String path = (project == null ? "/sync"
                 : "/sync/projects/" + URLEncoder.encode(project, StandardCharsets.UTF_8).replace("+", "%20"))
                 + "?dryRun=" + dryRun + "&force=" + force;
-        return daemon.answer(spec, "sync", () -> daemon.call("POST", path, null, WAIT), SyncCommand::print);
+        JsonNode[] answer = new JsonNode[1];
+        int code = daemon.answer(spec, "sync", () -> answer[0] = daemon.call("POST", path, null, WAIT), SyncCommand::print);
+        if (code == 0 && !dryRun && heldBack(answer[0])) {
+            // the run worked, but not all of it: a script must not take it for a complete sync
+            spec.commandLine().getErr().println("harbor-sync sync: the mass-deletion guard held deletions back (see"
+                    + " skipped); check them with --dry-run, then run with --force to allow them");
+            return Cli.FAILED;
+        }
+        return code;
+    }
+
+    /** Whether the run's deletions were held back by the mass-deletion guard (not forced). */
+    static boolean heldBack(JsonNode r) {
+        for (JsonNode i : r.path("skipped")) {
+            if ("guard".equals(i.path("op").asText()) && io.harborsync.sync.Reconciler.GUARD_HELD_BACK.equals(i.path("detail").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void print(PrintWriter out, JsonNode r) {
@@ -71,9 +89,8 @@ public class SyncCommand implements Callable<Integer> {
         }
         StatusCommand.section(out, "skipped", r.path("skipped"), Integer.MAX_VALUE,
                 new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
-        StatusCommand.section(out, "conflicts", r.path("conflicts"), Integer.MAX_VALUE,
-                new Table("KIND", "KEY", "OUTCOME", "WHY"),
-                (t, i) -> t.row(Table.text(i, "kind"), Table.text(i, "key"), Table.text(i, "detail"), Table.text(i, "reason")));
+        StatusCommand.section(out, "conflicts", r.path("conflicts"), Integer.MAX_VALUE, StatusCommand.conflictTable(),
+                StatusCommand::conflict);
         StatusCommand.section(out, "pending", r.path("pending"), Integer.MAX_VALUE,
                 new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
         out.flush();

@@ -45,6 +45,8 @@ public class Metrics {
     public static final String SITE_WAITING = "harborsync.site.requests.waiting";
     public static final String SITE_BREAKER_OPEN = "harborsync.site.breaker.open";
     public static final String PROXY_SWITCHES = "harborsync.proxy.switches";
+    public static final String GUARD_BLOCKED = "harborsync.guard.blocked";
+    public static final String DRIFT_STALE = "harborsync.drift.stale";
 
     private static final List<String> KINDS = List.of("project", "member", "repository", "artifact");
 
@@ -66,6 +68,8 @@ public class Metrics {
     private final Map<String, AtomicLong> drift = new ConcurrentHashMap<>();
     /** site → epoch second of the last full reconcile that read it without error. */
     private final Map<String, AtomicLong> lastGood = new ConcurrentHashMap<>();
+    /** site → 1 while the last full reconcile could not read it: its drift values are older, from the last one that did. */
+    private final Map<String, AtomicLong> driftStale = new ConcurrentHashMap<>();
 
     void register(@Observes StartupEvent ev) {
         if (!config.daemon().enabled()) {
@@ -94,6 +98,11 @@ public class Metrics {
                     .tag("site", s.name()).baseUnit("seconds")
                     .description("Seconds since the last full reconcile that read this site without error")
                     .register(registry);
+            Gauge.builder(DRIFT_STALE, driftStale.computeIfAbsent(s.name(), k -> new AtomicLong()), AtomicLong::get)
+                    .tag("site", s.name())
+                    .description("1 while the last full reconcile could not read the site: its "
+                            + "harborsync_drift_keys are then the last known values, not current ones")
+                    .register(registry);
             for (String kind : KINDS) {
                 AtomicLong d = drift.computeIfAbsent(kind + "/" + s.name(), k -> new AtomicLong());
                 Gauge.builder(DRIFT, d, AtomicLong::get).tag("kind", kind).tag("site", s.name())
@@ -103,8 +112,16 @@ public class Metrics {
         }
     }
 
-    /** One reconcile's outcome (not called for dry runs). */
+    /** One reconcile's outcome (not called for dry runs), with the pending items as /status lists them. */
     public void reconciled(List<String> allSites, SyncReport r) {
+        reconciled(allSites, r, r.pending());
+    }
+
+    /**
+     * @param pending the pending work still listed after the run: its own, and for a site that could not be read
+     *                the earlier items it could not decide
+     */
+    public void reconciled(List<String> allSites, SyncReport r, List<SyncReport.Item> pending) {
         if (r.dryRun()) {
             return;
         }
@@ -118,24 +135,40 @@ public class Metrics {
         r.conflicts().forEach(i -> Counter.builder(CONFLICTS).tag("kind", kind(i.kind()))
                 .description("Keys changed differently on several sites since they last agreed")
                 .register(registry).increment());
+        io.harborsync.sync.SyncStatus.heldBack(r).forEach(i -> Counter.builder(GUARD_BLOCKED)
+                .tag("kind", kind(i.kind())).tag("site", String.valueOf(i.site()))
+                .description("Runs whose deletions of a kind on a site the mass-deletion guard held back")
+                .register(registry).increment());
         if (!full) {
             return;
         }
         Map<String, Long> counts = new HashMap<>();
-        for (List<SyncReport.Item> items : List.of(r.failed(), r.pending(), r.conflicts())) {
+        for (List<SyncReport.Item> items : List.of(r.failed(), pending)) {
             for (SyncReport.Item i : items) {
-                // A conflict or pending key has no one site: it is out of step everywhere.
+                // A pending key has no one site: it is out of step everywhere.
                 for (String site : i.site() == null ? allSites : List.of(i.site())) {
                     counts.merge(kind(i.kind()) + "/" + site, 1L, Long::sum);
                 }
             }
         }
-        drift.forEach((k, v) -> v.set(counts.getOrDefault(k, 0L)));
+        for (SyncReport.Conflict c : r.conflicts()) {
+            for (String site : allSites) { // a conflict is out of step everywhere
+                counts.merge(kind(c.kind()) + "/" + site, 1L, Long::sum);
+            }
+        }
         Instant now = r.finishedAt();
         for (String site : allSites) {
             boolean unread = r.unknownSites().stream().anyMatch(u -> u.startsWith(site + ": "));
+            // A site that could not be read: its drift is unknown, not 0. Its gauges keep the last known values
+            // (an alert on them keeps firing) and harborsync_drift_stale says they are old.
+            driftStale.computeIfAbsent(site, k -> new AtomicLong()).set(unread ? 1 : 0);
             if (!unread) {
                 lastGood.computeIfAbsent(site, k -> new AtomicLong(-1)).set(now.getEpochSecond());
+                drift.forEach((k, v) -> {
+                    if (k.endsWith("/" + site)) {
+                        v.set(counts.getOrDefault(k, 0L));
+                    }
+                });
             }
         }
     }
@@ -145,6 +178,16 @@ public class Metrics {
      * dashboard). Empty while the daemon is off: the gauges exist only when it runs.
      */
     public Map<String, Map<String, Long>> drift() {
+        return driftValues();
+    }
+
+    /** The sites whose drift values are stale: the last full reconcile could not read them. */
+    public List<String> driftStale() {
+        return driftStale.entrySet().stream().filter(e -> e.getValue().get() == 1).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
+    private Map<String, Map<String, Long>> driftValues() {
         Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
         drift.forEach((k, v) -> {
             int slash = k.indexOf('/');

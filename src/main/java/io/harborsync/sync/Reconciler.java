@@ -70,8 +70,38 @@ public final class Reconciler {
     }
 
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
+        return run(scope, dryRun, force, false);
+    }
+
+    /**
+     * A project that no site has and the base does not know: nothing to reconcile, and most likely a typo.
+     * Only raised when every site could be read (a site that cannot be read may have it).
+     */
+    public static final class NoSuchProject extends RuntimeException {
+        public NoSuchProject(String project, List<String> sites) {
+            super("project '" + project + "' exists on no site (" + String.join(", ", sites)
+                    + " were read) and harbor-sync has no record of it: nothing to reconcile");
+        }
+    }
+
+    /**
+     * @param projectMustExist for a project scope: throw {@link NoSuchProject} when every site was read, none
+     *                         has the project and the base has no record of it or its content (a project deleted
+     *                         everywhere that the base still knows is a deletion to settle, not an unknown name)
+     */
+    public SyncReport run(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
         Instant started = clock.instant();
         LiveState live = LiveState.read(clients, scope, settings.proxyCacheRegistries());
+        if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
+            String project = scope.project().get();
+            boolean known = !live.unknownSites.isEmpty() || live.keys(Kind.PROJECT).contains(project)
+                    || live.proxyCache.contains(project) || base.get(Kind.PROJECT.id(), project).isPresent()
+                    || List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT).stream()
+                    .anyMatch(k -> !base.list(k.id(), Keys.childPrefix(project)).isEmpty());
+            if (!known) {
+                throw new NoSuchProject(project, sites);
+            }
+        }
         List<Decision> decisions = decide(scope, live);
         Report r = new Report();
         live.unknownSites.forEach((site, why) -> r.unknownSites.add(site + ": " + why));
@@ -79,9 +109,9 @@ public final class Reconciler {
                 "proxy-cache project whose registry endpoint is not in harbor-sync.proxy-cache.registries: not copied",
                 null)));
 
-        Set<Op> blocked = guard(decisions, force, r);
+        Set<Op> blocked = guard(decisions, force, dryRun, r);
         for (Decision d : decisions) {
-            report(d, blocked, r);
+            report(d, blocked, r, live);
         }
         if (!dryRun) {
             apply(decisions, blocked, scope, r, live);
@@ -198,16 +228,38 @@ public final class Reconciler {
 
     // ------------------------------------------------------------------ guard
 
+    /** The detail of a guard item whose deletions were held back (not forced). */
+    public static final String GUARD_HELD_BACK = "held back";
+    public static final String GUARD_FORCED = "forced";
+
     /**
      * Mass-deletion guard: per kind and site, deleting more than max(1, fraction × keys the base says
-     * that site had) needs force. A site restored empty would otherwise wipe its peers.
+     * that site had) needs force. A site restored empty would otherwise wipe its peers. The members,
+     * repositories and artifacts of a project this run deletes on the same site go with it: they do not count
+     * against their kind's limit (deleting one project with many members is one deletion), and they are held
+     * back exactly when their project's deletion is.
      */
-    private Set<Op> guard(List<Decision> decisions, boolean force, Report r) {
-        Map<String, List<Op>> deletes = new HashMap<>();
+    private Set<Op> guard(List<Decision> decisions, boolean force, boolean dryRun, Report r) {
+        Map<String, List<Op>> deletes = new java.util.TreeMap<>(); // "kind|site", projects first (phase order)
+        Map<String, Op> projectDeletes = new HashMap<>(); // "site|project"
+        List<Op> withTheirProject = new ArrayList<>();
         for (Decision d : decisions) {
             for (Op op : d.ops()) {
-                if (op.type() == OpType.DELETE) {
-                    deletes.computeIfAbsent(op.kind().id() + "|" + op.site(), x -> new ArrayList<>()).add(op);
+                if (op.type() == OpType.DELETE && op.kind() == Kind.PROJECT) {
+                    projectDeletes.put(op.site() + "|" + op.key(), op);
+                }
+            }
+        }
+        for (Decision d : decisions) {
+            for (Op op : d.ops()) {
+                if (op.type() != OpType.DELETE) {
+                    continue;
+                }
+                if (op.kind() != Kind.PROJECT && projectDeletes.containsKey(op.site() + "|" + Keys.projectOf(op.key()))) {
+                    withTheirProject.add(op);
+                } else {
+                    deletes.computeIfAbsent(op.kind().ordinal() + "|" + op.kind().id() + "|" + op.site(),
+                            x -> new ArrayList<>()).add(op);
                 }
             }
         }
@@ -226,22 +278,33 @@ public final class Reconciler {
                 String why = String.format("mass-deletion guard: %d of %d %ss on %s would be deleted (limit %.0f%%)%s",
                         ops.size(), known, first.kind().id(), first.site(), settings.maxDeleteFraction() * 100,
                         force ? "; forced" : "; run with force=true to allow");
-                r.skipped.add(new Item(first.site(), first.kind().id(), "*", "guard", why, null));
+                r.skipped.add(new Item(first.site(), first.kind().id(), "*", "guard", why,
+                        force ? GUARD_FORCED : GUARD_HELD_BACK));
                 if (!force) {
                     blocked.addAll(ops);
+                    if (!dryRun) {
+                        LOG.warnf("mass-deletion guard held back a run: %d %s deletions on %s, of %d %ss known there"
+                                        + " (limit %.0f%%); check the plan (dry run), then run with force=true to allow",
+                                ops.size(), first.kind().id(), first.site(), known, first.kind().id(),
+                                settings.maxDeleteFraction() * 100);
+                    }
                 }
             }
         });
+        for (Op op : withTheirProject) {
+            if (blocked.contains(projectDeletes.get(op.site() + "|" + Keys.projectOf(op.key())))) {
+                blocked.add(op);
+            }
+        }
         return blocked;
     }
 
     // ------------------------------------------------------------------ reporting
 
-    private void report(Decision d, Set<Op> blocked, Report r) {
+    private void report(Decision d, Set<Op> blocked, Report r, LiveState live) {
         String kind = d.kind().id();
         if (d.conflict()) {
-            r.conflicts.add(new Item(null, kind, d.key(), "conflict", d.detail(),
-                    d.kase() == Case.CONFLICT_UNRESOLVED ? "unresolved" : "resolved: " + settings.policy().describe()));
+            r.conflicts.add(conflict(d, live));
         }
         switch (d.kase()) {
             case PENDING_REPLICATION -> r.pending.add(new Item(null, kind, d.key(), "pending", d.detail(), null));
@@ -254,6 +317,44 @@ public final class Reconciler {
             r.planned.add(blocked.contains(op) ? new Item(op.site(), kind, op.key(), op.type().name().toLowerCase(),
                     op.reason(), "blocked by the mass-deletion guard") : item);
         }
+    }
+
+    /** A conflict with every site's value, what settled it and the winner. */
+    private SyncReport.Conflict conflict(Decision d, LiveState live) {
+        Map<String, Value> present = live.values.get(d.kind()).getOrDefault(d.key(), Map.of());
+        Set<String> hadIt = base.get(d.kind().id(), d.key()).map(BaseRecord::sites).orElse(Set.of());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String site : sites) {
+            Value v = present.get(site);
+            values.put(site, v != null ? write(v)
+                    : hadIt.contains(site) ? SyncReport.Conflict.DELETED : SyncReport.Conflict.ABSENT);
+        }
+        boolean deletedSomewhere = values.containsValue(SyncReport.Conflict.DELETED);
+        String rule;
+        Set<String> winners = new TreeSet<>();
+        if (d.kase() == Case.CONFLICT_UNRESOLVED) {
+            rule = settings.policy() instanceof ConflictPolicy.ReportOnly
+                    ? "conflict policy report-only: left as is on every site"
+                    : "conflict policy " + settings.policy().describe() + " names no winner: left as is";
+        } else if (d.kase() == Case.CONFLICT_CHANGED_BOTH) {
+            rule = "conflict policy " + settings.policy().describe();
+            present.forEach((site, v) -> {
+                if (v.equals(d.target())) {
+                    winners.add(site);
+                }
+            });
+        } else {
+            // changed on some sites, deleted on others (also when the missing copies are replication's to make)
+            rule = deletedSomewhere ? SyncReport.Conflict.CHANGE_BEATS_DELETE : "kept where it was changed";
+            present.forEach((site, v) -> {
+                if (d.target() == null || v.equals(d.target())) {
+                    winners.add(site);
+                }
+            });
+        }
+        return new SyncReport.Conflict(d.kind().id(), d.key(),
+                winners.isEmpty() ? SyncReport.Conflict.UNRESOLVED : SyncReport.Conflict.RESOLVED, rule,
+                winners.isEmpty() ? null : String.join(",", winners), values, d.detail());
     }
 
     private static Item item(Op op, String detail) {
@@ -531,7 +632,7 @@ public final class Reconciler {
         final List<Item> done = new ArrayList<>();
         final List<Item> failed = new ArrayList<>();
         final List<Item> skipped = new ArrayList<>();
-        final List<Item> conflicts = new ArrayList<>();
+        final List<SyncReport.Conflict> conflicts = new ArrayList<>();
         final List<Item> pending = new ArrayList<>();
         final List<String> unknownSites = new ArrayList<>();
     }

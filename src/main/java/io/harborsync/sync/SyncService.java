@@ -126,17 +126,31 @@ public class SyncService {
         Lock l = scope.isArtifacts() ? lock.readLock() : lock.writeLock();
         l.lock();
         try {
-            return runLocked(scope, dryRun, force);
+            return runLocked(scope, dryRun, force, false);
         } finally {
             l.unlock();
+        }
+    }
+
+    /**
+     * A reconcile of one project asked for by name (POST /sync/projects/{name}).
+     *
+     * @throws Reconciler.NoSuchProject when every site was read, none has it and the base does not know it
+     */
+    public SyncReport runProject(String project, boolean dryRun, boolean force) {
+        lock.writeLock().lock();
+        try {
+            return runLocked(Scope.project(project), dryRun, force, true);
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
     /** Reconciles of everything (not dry runs) finished so far. */
     private final java.util.concurrent.atomic.AtomicLong fullRuns = new java.util.concurrent.atomic.AtomicLong();
 
-    private SyncReport runLocked(Scope scope, boolean dryRun, boolean force) {
-        SyncReport r = reconciler().run(scope, dryRun, force);
+    private SyncReport runLocked(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
+        SyncReport r = reconciler().run(scope, dryRun, force, projectMustExist);
         if (!dryRun && scope.isAll()) {
             fullRuns.incrementAndGet();
         }
@@ -166,7 +180,7 @@ public class SyncService {
             if (fullRuns.get() != fullRunsBefore) {
                 return; // a reconcile of everything (POST /sync) finished while this one waited
             }
-            runLocked(Scope.ALL, false, false);
+            runLocked(Scope.ALL, false, false, false);
         } catch (RuntimeException e) {
             LOG.warnf("periodic reconcile failed: %s", e.getMessage());
         } finally {

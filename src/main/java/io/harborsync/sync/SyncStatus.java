@@ -28,8 +28,14 @@ public class SyncStatus {
 
     private final Map<String, SiteStatus> sites = new TreeMap<>();
     private final Deque<Operation> recent = new ArrayDeque<>();
-    private final Deque<SyncReport.Item> conflicts = new ArrayDeque<>();
+    private final Deque<SyncReport.Conflict> conflicts = new ArrayDeque<>();
     private List<SyncReport.Item> pending = List.of();
+    /** "scope|kind|site" → the guard item of the last run of that scope that held deletions back. */
+    private final Map<String, GuardHold> guardHolds = new TreeMap<>();
+
+    /** Deletions a run held back at the mass-deletion guard; listed until a later run of the scope passes. */
+    public record GuardHold(String scope, String kind, String site, String reason, Instant at) {
+    }
 
     @jakarta.inject.Inject
     io.harborsync.metrics.Metrics metrics;
@@ -38,7 +44,12 @@ public class SyncStatus {
         if (r.dryRun()) {
             return;
         }
-        metrics.reconciled(allSites, r);
+        boolean full = r.scope().equals(Scope.ALL.toString());
+        if (full) {
+            pending = stillPending(r);
+        }
+        metrics.reconciled(allSites, r, full ? pending : r.pending());
+        recordGuard(r);
         for (String site : allSites) {
             Optional<String> err = r.unknownSites().stream().filter(u -> u.startsWith(site + ": ")).findFirst();
             SiteStatus old = sites.get(site);
@@ -52,12 +63,57 @@ public class SyncStatus {
         for (SyncReport.Item i : r.failed()) {
             push(recent, new Operation(Operation.FAILED, r.finishedAt(), i));
         }
-        for (SyncReport.Item i : r.conflicts()) {
+        for (SyncReport.Conflict i : r.conflicts()) {
             push(conflicts, i);
         }
-        if (r.scope().equals(Scope.ALL.toString())) {
-            pending = List.copyOf(r.pending());
+    }
+
+    /**
+     * A full run's pending items, and the earlier ones whose key this run could not decide (a site, or one
+     * project's content on a site, could not be read): an outage does not make pending work disappear from the list.
+     */
+    private List<SyncReport.Item> stillPending(SyncReport r) {
+        java.util.Set<String> undecided = new java.util.HashSet<>();
+        r.skipped().stream().filter(i -> Decision.Case.UNKNOWN.explains(i.reason()))
+                .forEach(i -> undecided.add(i.kind() + "|" + i.key()));
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        r.pending().forEach(i -> listed.add(i.kind() + "|" + i.key()));
+        List<SyncReport.Item> out = new ArrayList<>(r.pending());
+        for (SyncReport.Item old : pending) {
+            String k = old.kind() + "|" + old.key();
+            if (undecided.contains(k) && listed.add(k)) {
+                out.add(old);
+            }
         }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A run that held deletions back replaces what earlier runs of its scope held back; a run of everything that
+     * read every site passes for every scope. A run that could not read a site settles nothing.
+     */
+    private void recordGuard(SyncReport r) {
+        if (r.unknownSites().isEmpty()) {
+            if (r.scope().equals(Scope.ALL.toString())) {
+                guardHolds.clear();
+            } else {
+                guardHolds.keySet().removeIf(k -> k.startsWith(r.scope() + "|"));
+            }
+        }
+        for (SyncReport.Item i : heldBack(r)) {
+            guardHolds.put(r.scope() + "|" + i.kind() + "|" + i.site(),
+                    new GuardHold(r.scope(), i.kind(), i.site(), i.reason(), r.finishedAt()));
+        }
+    }
+
+    /** The guard items of a report whose deletions were held back (not forced). */
+    public static List<SyncReport.Item> heldBack(SyncReport r) {
+        return r.skipped().stream().filter(i -> "guard".equals(i.op()) && Reconciler.GUARD_HELD_BACK.equals(i.detail()))
+                .toList();
+    }
+
+    public synchronized List<GuardHold> guardHolds() {
+        return List.copyOf(guardHolds.values());
     }
 
     private static <T> void push(Deque<T> q, T i) {
@@ -75,7 +131,7 @@ public class SyncStatus {
         return new ArrayList<>(recent);
     }
 
-    public synchronized List<SyncReport.Item> conflicts() {
+    public synchronized List<SyncReport.Conflict> conflicts() {
         return new ArrayList<>(conflicts);
     }
 

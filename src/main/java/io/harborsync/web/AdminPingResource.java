@@ -21,6 +21,7 @@ public class AdminPingResource {
     @GET
     @Operation(summary = "Check the admin token", description = "Answers {\"status\":\"ok\"} when the token is right.")
     @APIResponse(responseCode = "200", description = "The token is right")
+    @APIResponse(responseCode = "400", ref = HarborSyncApi.UNKNOWN_QUERY_PARAMETER_REF)
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, String> ping() {
         return Map.of("status", "ok");

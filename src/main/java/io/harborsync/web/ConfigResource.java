@@ -41,6 +41,7 @@ public class ConfigResource {
             description = "Every harbor-sync property and the datasource settings, each with the source it came"
                     + " from. Passwords, secrets and tokens are shown as ****.")
     @APIResponse(responseCode = "200", description = "Property name to {value, source}")
+    @APIResponse(responseCode = "400", ref = HarborSyncApi.UNKNOWN_QUERY_PARAMETER_REF)
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Map<String, String>> dump() {
         Map<String, Map<String, String>> out = new TreeMap<>();

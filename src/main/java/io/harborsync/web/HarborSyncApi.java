@@ -39,10 +39,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                 in = SecuritySchemeIn.HEADER, apiKeyName = "Authorization",
                                 description = "The Authorization header carries harbor-sync.sites.<site>.webhook-secret"
                                         + " verbatim (the auth header of the site's webhook policy; no scheme prefix).")},
-                responses = @APIResponse(name = HarborSyncApi.ADMIN_UNAUTHORIZED, responseCode = "401",
-                        description = "No, a malformed or a wrong admin token (or harbor-sync.admin-token is not set)",
-                        headers = @Header(name = "WWW-Authenticate", schema = @Schema(implementation = String.class)),
-                        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))))
+                responses = {
+                        @APIResponse(name = HarborSyncApi.ADMIN_UNAUTHORIZED, responseCode = "401",
+                                description = "No, a malformed or a wrong admin token (or harbor-sync.admin-token is not set)",
+                                headers = @Header(name = "WWW-Authenticate", schema = @Schema(implementation = String.class)),
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = HarborSyncApi.UNKNOWN_QUERY_PARAMETER, responseCode = "400",
+                                description = "A query parameter this endpoint does not take (names are case-sensitive)",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))}))
 public class HarborSyncApi extends Application {
     public static final String SYNC = "sync";
     public static final String PROXY = "proxy";
@@ -55,4 +59,7 @@ public class HarborSyncApi extends Application {
     /** Reference to the shared 401 of the admin endpoints. */
     public static final String ADMIN_UNAUTHORIZED = "AdminUnauthorized";
     public static final String ADMIN_UNAUTHORIZED_REF = "#/components/responses/" + ADMIN_UNAUTHORIZED;
+    /** Reference to the shared 400 of an endpoint that takes no query parameter, refused by {@link QueryParameterFilter}. */
+    public static final String UNKNOWN_QUERY_PARAMETER = "UnknownQueryParameter";
+    public static final String UNKNOWN_QUERY_PARAMETER_REF = "#/components/responses/" + UNKNOWN_QUERY_PARAMETER;
 }

@@ -44,6 +44,7 @@ public class ProxyResource {
     @Operation(summary = "The active site", description = "Where core.harbor.domain points (and what the active-site"
             + " conflict policy prefers), the known sites, the backend, the failover settings and the last switches.")
     @APIResponse(responseCode = "200", description = "The proxy state")
+    @APIResponse(responseCode = "400", ref = HarborSyncApi.UNKNOWN_QUERY_PARAMETER_REF)
     public Map<String, Object> state() {
         return activeSite.snapshot();
     }
@@ -55,7 +56,8 @@ public class ProxyResource {
             description = "With harbor-sync.proxy.kubernetes.enabled=true the Contour HTTPProxy is patched first; the"
                     + " daemon's active site changes only when that worked.")
     @APIResponse(responseCode = "200", description = "The proxy state after the switch")
-    @APIResponse(responseCode = "400", description = "The body is not {\"site\":\"<name>\"}, or the site is unknown",
+    @APIResponse(responseCode = "400", description = "The body is not {\"site\":\"<name>\"}, the site is unknown, or a query"
+            + " parameter was given (this endpoint takes none)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "The body is not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "502", description = "The Kubernetes API refused the switch; the active site is unchanged",

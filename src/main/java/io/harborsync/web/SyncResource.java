@@ -73,7 +73,8 @@ public class SyncResource {
     @Parameter(name = "force", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
             description = "true: let the run pass the mass-deletion guard (harbor-sync.guard.max-delete-fraction).")
     @APIResponse(responseCode = "200", description = "The report (or the plan of a dry run)")
-    @APIResponse(responseCode = "400", description = "dryRun or force is not exactly true or false, or is given twice with different values",
+    @APIResponse(responseCode = "400", description = "dryRun or force is not exactly true or false, or is given twice with different values, or an"
+                    + " unknown query parameter (names are case-sensitive: dryrun is refused)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public SyncReport syncAll(@Context HttpServerRequest request) {
         return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force"));
@@ -88,14 +89,25 @@ public class SyncResource {
     @Parameter(name = "force", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
             description = "true: let the run pass the mass-deletion guard (harbor-sync.guard.max-delete-fraction).")
     @APIResponse(responseCode = "200", description = "The report (or the plan of a dry run)")
-    @APIResponse(responseCode = "400", description = "Not a Harbor project name, or dryRun/force not exactly true or false",
+    @APIResponse(responseCode = "400", description = "Not a Harbor project name, dryRun/force not exactly true or false, or an unknown"
+                    + " query parameter",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Every site was read, none has the project and harbor-sync has no"
+            + " record of it (a project deleted everywhere that harbor-sync still knows is reconciled, not a 404; a"
+            + " site that cannot be read may have it, so then the answer is the report with unknownSites)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public SyncReport syncProject(@Parameter(description = "Harbor project name") @PathParam("name") String name, @Context HttpServerRequest request) {
         // JAX-RS drops ";..." from a path segment as matrix parameters: "team-a;x" would sync team-a.
         if (!Scope.isProjectName(name) || request.path().contains(";")) {
             throw new ProblemException(400, "'" + ProblemMappers.sanitize(name) + "' is not a Harbor project name");
         }
-        return sync.run(Scope.project(name), flag(request, "dryRun"), flag(request, "force"));
+        boolean dryRun = flag(request, "dryRun");
+        boolean force = flag(request, "force");
+        try {
+            return sync.runProject(name, dryRun, force);
+        } catch (io.harborsync.sync.Reconciler.NoSuchProject e) {
+            throw new ProblemException(404, e.getMessage());
+        }
     }
 
     /**
@@ -144,6 +156,7 @@ public class SyncResource {
     @Operation(summary = "Put one dead-lettered webhook event back to work",
             description = "The ids are listed in GET /status under deadLetters.")
     @APIResponse(responseCode = "200", description = "{\"revived\": 1}")
+    @APIResponse(responseCode = "400", ref = HarborSyncApi.UNKNOWN_QUERY_PARAMETER_REF)
     @APIResponse(responseCode = "404", description = "No dead letter with this id (or the id is not a number)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Map<String, Object> retryDeadLetter(@PathParam("id") long id) {
@@ -159,6 +172,7 @@ public class SyncResource {
     @Path("inbox/dead/retry")
     @Operation(summary = "Put every dead-lettered webhook event back to work", description = "E.g. after a site's outage ended.")
     @APIResponse(responseCode = "200", description = "{\"revived\": n}")
+    @APIResponse(responseCode = "400", ref = HarborSyncApi.UNKNOWN_QUERY_PARAMETER_REF)
     public Map<String, Object> retryAllDeadLetters() {
         int n = 0;
         for (var e : inbox.dead(10_000)) {
@@ -176,6 +190,7 @@ public class SyncResource {
             description = "Mode, conflict policy, per site reachability and circuit breaker, pending events and work,"
                     + " conflicts, recent operations, dead letters, webhook counters and the proxy's active site.")
     @APIResponse(responseCode = "200", description = "The status")
+    @APIResponse(responseCode = "400", ref = HarborSyncApi.UNKNOWN_QUERY_PARAMETER_REF)
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mode", sites.isDemo() ? "demo" : "sites");
@@ -185,6 +200,8 @@ public class SyncResource {
         out.put("pendingEvents", inbox.pendingCount());
         out.put("pending", status.pending());
         out.put("drift", metrics.drift());
+        out.put("driftStale", metrics.driftStale());
+        out.put("guardHeldBack", status.guardHolds());
         out.put("conflicts", status.conflicts());
         out.put("recentOperations", status.recentOperations());
         out.put("deadLetters", inbox.dead(100).stream().map(e -> {

@@ -81,8 +81,8 @@ public class WebhookResource {
             @Content(mediaType = "application/cloudevents+json", schema = @Schema(type = SchemaType.OBJECT))})
     @APIResponse(responseCode = "200", description = "Stored (id) or acknowledged and ignored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Ack.class)))
-    @APIResponse(responseCode = "400", description = "Unreadable body, wrong Content-Type, not strict UTF-8 JSON, or"
-            + " not a Harbor event", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Unreadable body, wrong Content-Type, not strict UTF-8 JSON, not"
+            + " a Harbor event, or a query parameter (Harbor sends none to a webhook address)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "401", description = "The Authorization header is missing or is not the site's"
             + " webhook secret, or the site has none configured",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -127,7 +127,9 @@
     const head = $("drift").tHead;
     head.replaceChildren();
     const hr = head.insertRow();
-    for (const h of ["Kind", ...sites.map((x) => "Drift on " + x), "Pending replication"]) {
+    const stale = new Set(s.driftStale || []);
+    for (const h of ["Kind", ...sites.map((x) => "Drift on " + x + (stale.has(x) ? " (unknown: not readable)" : "")),
+      "Pending replication"]) {
       const th = document.createElement("th");
       th.textContent = h;
       hr.appendChild(th);
@@ -139,7 +141,9 @@
       cell(tr, kind);
       for (const site of sites) {
         const n = (drift[kind] || {})[site] || 0;
-        cell(tr, n, n > 0 ? "bad" : "");
+        // while a site cannot be read its drift is unknown: the last known value, marked as such
+        if (stale.has(site)) cell(tr, n + "? (last known)", "muted").dataset.test = "drift-" + kind + "-" + site;
+        else cell(tr, n, n > 0 ? "bad" : "").dataset.test = "drift-" + kind + "-" + site;
       }
       cell(tr, pendingByKind[kind] || 0);
     }
@@ -148,13 +152,31 @@
 
   function renderConflicts(s) {
     const list = s.conflicts || [];
-    const tbody = fill("conflicts", list, "no conflicts", 4);
+    const tbody = fill("conflicts", list, "no conflicts", 6);
     for (const c of list) {
       const tr = tbody.insertRow();
+      tr.dataset.key = c.key;
       cell(tr, c.kind);
       cell(tr, c.key);
+      cell(tr, Object.entries(c.values || {}).map(([site, v]) => site + ": " + v).join("; "));
+      cell(tr, c.winner || "none", c.winner ? "ok" : "bad");
+      cell(tr, c.rule, c.outcome === "unresolved" ? "bad" : "");
       cell(tr, c.reason);
-      cell(tr, c.detail, c.detail === "unresolved" ? "bad" : "");
+    }
+  }
+
+  function renderGuard(s) {
+    const list = s.guardHeldBack || [];
+    const tbody = fill("guard", list, "nothing held back", 5);
+    for (const g of list) {
+      const tr = tbody.insertRow();
+      tr.dataset.kind = g.kind;
+      tr.dataset.site = g.site;
+      cell(tr, g.scope);
+      cell(tr, g.kind);
+      cell(tr, g.site);
+      cell(tr, when(g.at));
+      cell(tr, g.reason, "bad");
     }
   }
 
@@ -167,6 +189,7 @@
       tr.dataset.site = o.site || "";
       tr.dataset.outcome = o.outcome || "";
       cell(tr, o.outcome, o.outcome === "failed" ? "bad" : "ok");
+      cell(tr, o.site);
       cell(tr, o.kind);
       cell(tr, o.key);
       cell(tr, o.op);
@@ -203,6 +226,7 @@
       $("logout").hidden = false;
       renderSites(s);
       renderDrift(s);
+      renderGuard(s);
       renderConflicts(s);
       renderOperations(s);
       renderDeadLetters(s);
@@ -230,8 +254,10 @@
   $("logout").addEventListener("click", () => showLogin("Token forgotten."));
   $("reconcile").addEventListener("click", () => act("Reconciling", async () => {
     const r = await api("POST", "/sync");
+    const held = r.skipped.filter((i) => i.op === "guard" && i.detail === "held back").length;
     return "Reconciled: " + r.done.length + " done, " + r.failed.length + " failed, "
-      + r.conflicts.length + " conflicts, " + r.pending.length + " pending.";
+      + r.conflicts.length + " conflicts, " + r.pending.length + " pending"
+      + (held ? "; the mass-deletion guard held deletions back (see below)." : ".");
   }));
   refresh();
 })();

@@ -251,6 +251,52 @@ class ReconcilerTest {
     }
 
     @Test
+    void theMembersOfADeletedProjectGoWithItAndDoNotTripTheGuard() {
+        for (int i = 0; i < 6; i++) {
+            addUser("user" + i);
+        }
+        h1.createProject(project("big"));
+        h1.createProject(project("small"));
+        for (int i = 0; i < 6; i++) {
+            h1.addMember("big", new MemberReq(2, new UserEntity(null, "user" + i), null));
+        }
+        sync.run(Scope.ALL, false, false);
+        assertThat(h2.listMembers("big")).hasSize(7); // and admin, Harbor's creator member
+
+        h1.deleteProject("big"); // 1 of 2 projects, but 7 of the 8 members the base knows on h2
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.skipped()).noneSatisfy(i -> assertThat(i.op()).isEqualTo("guard"));
+        assertThat(r.failed()).isEmpty();
+        assertThat(h2.projectExists("big")).as("mirrored without force").isFalse();
+        assertThat(h2.projectExists("small")).isTrue();
+        assertThat(r.done()).filteredOn(i -> i.kind().equals("member")).hasSize(7);
+    }
+
+    @Test
+    void membersOfProjectsTheGuardHoldsBackAreHeldBackWithThem() {
+        for (int i = 0; i < 4; i++) {
+            h1.createProject(project("p" + i));
+        }
+        sync.run(Scope.ALL, false, false);
+        for (int i = 0; i < 4; i++) {
+            h2.deleteProject("p" + i);
+        }
+        SyncReport r = sync.run(Scope.ALL, false, false);
+        // only the projects count; their members (Harbor's creator member, one each) go with them
+        assertThat(r.skipped()).filteredOn(i -> i.op().equals("guard")).singleElement().satisfies(i -> {
+            assertThat(i.kind()).isEqualTo("project");
+            assertThat(i.site()).isEqualTo("h1");
+            assertThat(i.detail()).isEqualTo(Reconciler.GUARD_HELD_BACK);
+            assertThat(i.reason()).contains("4 of 4 projects on h1");
+        });
+        assertThat(r.planned()).filteredOn(i -> i.kind().equals("member")).hasSize(4)
+                .allSatisfy(i -> assertThat(i.detail()).isEqualTo("blocked by the mass-deletion guard"));
+        assertThat(h1.listMembers("p0")).isNotEmpty();
+        assertThat(r.done()).isEmpty();
+    }
+
+    @Test
     void anUnreachableSiteIsUnknownNotEmpty() {
         h1.createProject(project("team-a"));
         sync.run(Scope.ALL, false, false);
@@ -297,7 +343,17 @@ class ReconcilerTest {
             Reconciler r = f.reconciler(new SyncSettings(ConflictPolicy.parse(policy, "h1"), 0.25, Set.of(),
                     Optional.empty(), Map.of(), 1));
             SyncReport report = r.run(Scope.ALL, false, false);
-            assertThat(report.conflicts()).as(policy).anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a/u:alice"));
+            assertThat(report.conflicts()).as(policy).anySatisfy(c -> {
+                assertThat(c.key()).isEqualTo("team-a/u:alice");
+                // every site's value, as it was before the run
+                assertThat(c.values()).containsExactly(Map.entry("h1", "{\"roleId\":" + a + "}"),
+                        Map.entry("h2", "{\"roleId\":" + b + "}"));
+                if (!policy.equals("report-only")) {
+                    assertThat(c.outcome()).isEqualTo("resolved");
+                    assertThat(c.rule()).startsWith("conflict policy " + policy);
+                    assertThat(c.winner()).isEqualTo(policy.equals("site:h2") ? "h2" : "h1");
+                }
+            });
             int role1 = h1.findMember("team-a", "alice", false).orElseThrow().roleId();
             int role2 = h2.findMember("team-a", "alice", false).orElseThrow().roleId();
             switch (policy) {
@@ -305,7 +361,11 @@ class ReconcilerTest {
                 case "site:h2" -> assertThat(List.of(role1, role2)).as(policy).containsOnly(b);
                 case "report-only" -> {
                     assertThat(List.of(role1, role2)).as(policy).containsExactly(a, b);
-                    assertThat(report.conflicts()).anySatisfy(c -> assertThat(c.detail()).isEqualTo("unresolved"));
+                    assertThat(report.conflicts()).singleElement().satisfies(c -> {
+                        assertThat(c.outcome()).isEqualTo("unresolved");
+                        assertThat(c.rule()).contains("report-only");
+                        assertThat(c.winner()).isNull();
+                    });
                 }
                 default -> throw new AssertionError(policy);
             }
@@ -352,7 +412,14 @@ class ReconcilerTest {
         h2.deleteProject("team-a");
         f.emulator("h1").pushArtifact("team-a", "new", null, "1.0"); // pushed after the deletion
         SyncReport r = sync.run(Scope.ALL, false, false);
-        assertThat(r.conflicts()).anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a"));
+        assertThat(r.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.key()).isEqualTo("team-a");
+            assertThat(c.rule()).as("named as such, not as the conflict policy").isEqualTo("a change beats a delete");
+            assertThat(c.outcome()).isEqualTo("resolved");
+            assertThat(c.winner()).isEqualTo("h1");
+            assertThat(c.values().get("h2")).isEqualTo("(deleted)");
+            assertThat(c.values().get("h1")).contains("\"auto_scan\":\"true\"");
+        });
         assertThat(h1.projectExists("team-a")).isTrue();
         assertThat(h2.projectExists("team-a")).as("recreated: the change wins").isTrue();
     }

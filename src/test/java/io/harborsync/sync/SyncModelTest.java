@@ -388,7 +388,11 @@ class SyncModelTest {
                         + " came back\n  " + trace);
             }
             // every conflict resolved (active-site policy) or at least reported
-            assertThat(last.conflicts()).allSatisfy(c -> assertThat(c.detail()).startsWith("resolved"));
+            assertThat(last.conflicts()).allSatisfy(c -> {
+                assertThat(c.outcome()).isEqualTo(SyncReport.Conflict.RESOLVED);
+                assertThat(c.winner()).isNotNull();
+                assertThat(c.values()).containsKeys(c.winner().split(","));
+            });
         }
 
         /** The deletion was of an agreed key and nobody touched it (or its project) elsewhere since. */

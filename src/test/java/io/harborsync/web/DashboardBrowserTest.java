@@ -87,6 +87,81 @@ class DashboardBrowserTest {
         activeSite.switchTo("h1", ProxySwitch.Reason.MANUAL, "test cleanup");
     }
 
+    /** One row of a table as heading → cell text, checking it has exactly one cell per heading. */
+    static Map<String, String> row(Page page, String table, Locator row) {
+        List<String> headings = page.locator("#" + table + " thead th").allTextContents();
+        List<String> cells = row.locator("td").allTextContents();
+        Assertions.assertThat(cells).as("one cell per heading of #%s", table).hasSameSizeAs(headings);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < headings.size(); i++) {
+            out.put(headings.get(i), cells.get(i));
+        }
+        return out;
+    }
+
+    @Test
+    void aConflictShowsEachSitesValueTheWinnerAndTheRule() {
+        String p = "dash-c-" + UUID.randomUUID().toString().substring(0, 8);
+        String alice = "alice-" + p;
+        sites.demo().orElseThrow().emulators().forEach(e -> e.addUser(alice));
+        var h1 = sites.client("h1");
+        var h2 = sites.client("h2");
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.addMember(p, new io.harborsync.harbor.HarborModel.MemberReq(2,
+                new io.harborsync.harbor.HarborModel.UserEntity(null, alice), null));
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        h1.updateMemberRole(p, h1.findMember(p, alice, false).orElseThrow().id(), 3);
+        h2.updateMemberRole(p, h2.findMember(p, alice, false).orElseThrow().id(), 4);
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+
+        page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
+        page.navigate(daemon.toString());
+        page.locator("#token").fill(TOKEN);
+        page.locator("#login-submit").click();
+        Locator conflict = page.locator("#conflicts tr[data-key='" + p + "/u:" + alice + "']");
+        assertThat(conflict).isVisible();
+        Map<String, String> row = row(page, "conflicts", conflict);
+        Assertions.assertThat(row).containsOnlyKeys("Kind", "Key", "Each site's value", "Winner", "Settled by",
+                "What happened");
+        Assertions.assertThat(row).containsEntry("Kind", "member").containsEntry("Key", p + "/u:" + alice)
+                .containsEntry("Each site's value", "h1: {\"roleId\":3}; h2: {\"roleId\":4}")
+                .containsEntry("Winner", "h1").containsEntry("Settled by", "conflict policy active-site (h1)");
+        Assertions.assertThat(row.get("What happened")).startsWith("changed differently on [h1, h2]");
+        Assertions.assertThat(h2.findMember(p, alice, false).orElseThrow().roleId()).isEqualTo(3);
+    }
+
+    @Test
+    void aNarrowScreenScrollsTheTablesNotThePage() throws Exception {
+        String p = "narrow-" + UUID.randomUUID().toString().substring(0, 8) + "-with-a-long-name-to-be-wide";
+        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        page = browser.newContext(new Browser.NewContextOptions().setViewportSize(420, 800)).newPage();
+        page.navigate(daemon.toString());
+        page.locator("#token").fill(TOKEN);
+        page.locator("#login-submit").click();
+        assertThat(page.locator("#operations tr[data-key='" + p + "'][data-site='h2']")).isVisible();
+
+        Assertions.assertThat(page.evaluate("document.documentElement.scrollWidth")).as("page width")
+                .isEqualTo(page.evaluate("document.documentElement.clientWidth"));
+        Assertions.assertThat((Integer) page.evaluate("document.documentElement.clientWidth")).isLessThanOrEqualTo(420);
+        // every table sits in its own scrolling box no wider than the page
+        Assertions.assertThat(page.evaluate("[...document.querySelectorAll('table')].every(t =>"
+                + " t.parentElement.classList.contains('scroll')"
+                + " && getComputedStyle(t.parentElement).overflowX === 'auto'"
+                + " && t.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth)"))
+                .isEqualTo(true);
+        // a table wider than the screen scrolls inside its box (its columns are not squeezed into letters)
+        Assertions.assertThat(page.evaluate("(() => { const box = document.querySelector('#operations').parentElement;"
+                + " return box.scrollWidth > box.clientWidth; })()")).isEqualTo(true);
+        // the controls stay reachable: the reconcile button and the switch buttons are inside the viewport width
+        for (String control : List.of("#reconcile", "#logout")) {
+            var box = page.locator(control).boundingBox();
+            Assertions.assertThat(box.x + box.width).as(control).isLessThanOrEqualTo(420);
+        }
+        Files.createDirectories(Path.of("target"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "dashboard-420.png")).setFullPage(true));
+    }
+
     @Test
     void showsTheSitesASyncedProjectAndSwitchesTheActiveSite() throws Exception {
         String p = "dash-" + UUID.randomUUID().toString().substring(0, 8);
@@ -123,9 +198,14 @@ class DashboardBrowserTest {
         page.locator("#reconcile").click();
         assertThat(page.locator("#action-result")).containsText("Reconciled:");
         Locator created = page.locator("#operations tr[data-key='" + p + "'][data-site='h2']");
-        assertThat(created).containsText("create");
-        assertThat(created).containsText("created on [h1]");
         assertThat(created).hasAttribute("data-outcome", "done");
+        // every value under its own heading
+        Map<String, String> row = row(page, "operations", created);
+        Assertions.assertThat(row).containsOnlyKeys("Outcome", "Site", "Kind", "Key", "Operation", "Why", "Detail");
+        Assertions.assertThat(row).containsEntry("Outcome", "done").containsEntry("Site", "h2")
+                .containsEntry("Kind", "project").containsEntry("Key", p).containsEntry("Operation", "create")
+                .containsEntry("Detail", "");
+        Assertions.assertThat(row.get("Why")).startsWith("created on [h1]");
         Assertions.assertThat(sites.client("h2").projectExists(p)).isTrue();
         for (String site : List.of("h1", "h2")) {
             assertThat(page.locator("[data-test='health-" + site + "']")).hasText("reachable");

@@ -104,7 +104,12 @@ class ProxyApiTest {
                 .put("/proxy/active").then().statusCode(200);
 
         SyncReport r = sync.run(Scope.project(p), false, false);
-        assertThat(r.conflicts()).anySatisfy(c -> assertThat(c.detail()).isEqualTo("resolved: active-site (h2)"));
+        assertThat(r.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.outcome()).isEqualTo("resolved");
+            assertThat(c.rule()).isEqualTo("conflict policy active-site (h2)");
+            assertThat(c.winner()).isEqualTo("h2");
+            assertThat(c.values()).containsExactly(Map.entry("h1", "{\"roleId\":3}"), Map.entry("h2", "{\"roleId\":4}"));
+        });
         assertThat(List.of(h1, h2)).allSatisfy(c ->
                 assertThat(c.findMember(p, "alice-" + p, false).orElseThrow().roleId()).as(c.site()).isEqualTo(4));
     }
