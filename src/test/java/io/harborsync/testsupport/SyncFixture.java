@@ -8,6 +8,7 @@ import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.harbor.HarborModel;
 import io.harborsync.sync.Keys;
+import io.harborsync.sync.OwnWrites;
 import io.harborsync.sync.SyncTestAccess;
 import io.harborsync.store.BaseStore;
 import io.harborsync.sync.Reconciler;
@@ -32,6 +33,8 @@ public final class SyncFixture implements AutoCloseable {
     public final Map<String, HarborClient> users = new LinkedHashMap<>();
     public final Map<String, PlainHarborHttp> http = new LinkedHashMap<>();
     public BaseStore store;
+    /** The reconcilers' journal of their own writes (what the daemon's event worker and audit tail consult). */
+    public final OwnWrites ownWrites = new OwnWrites();
 
     public SyncFixture(BaseStore store, String... names) {
         this(store, Duration.ofSeconds(10), names);
@@ -65,7 +68,7 @@ public final class SyncFixture implements AutoCloseable {
     }
 
     public Reconciler reconciler(SyncSettings settings) {
-        return new Reconciler(clients, store, settings, Clock.systemUTC());
+        return new Reconciler(clients, store, settings, Clock.systemUTC(), ownWrites);
     }
 
     /**
