@@ -42,9 +42,15 @@ public final class SyncFixture implements AutoCloseable {
 
     /** @param readTimeout of the product clients: short when a test injects timeouts */
     public SyncFixture(BaseStore store, Duration readTimeout, String... names) {
+        this(store, readTimeout, java.util.function.UnaryOperator.identity(), names);
+    }
+
+    /** @param options how the emulators differ from the defaults (e.g. a newer Harbor's member audit rows) */
+    public SyncFixture(BaseStore store, Duration readTimeout, java.util.function.UnaryOperator<EmulatorOptions> options,
+                       String... names) {
         this.store = store;
         for (String name : names) {
-            HarborEmulator e = HarborEmulator.start(EmulatorOptions.defaults(name));
+            HarborEmulator e = HarborEmulator.start(options.apply(EmulatorOptions.defaults(name)));
             emulators.put(name, e);
             http.put(name, new PlainHarborHttp(e));
             // No circuit breaker: the model histories take sites down and up again between runs with no time
