@@ -200,7 +200,8 @@ final class OpApplier {
 
     /**
      * A repository goes with its artifacts: Harbor logs the repository and each artifact, and sends a deletion
-     * webhook for each. The artifacts expected are those this run read on the site.
+     * webhook for each. The artifacts expected are those this run read on the site, but for those already
+     * expected (deleted one by one before their repository, as the reconciler does).
      */
     private void deleteRepository(HarborClient c, String repoKey, LiveState live) {
         List<OwnWrites.Write> writes = new ArrayList<>();
@@ -211,8 +212,9 @@ final class OpApplier {
                 ? sorted.tailMap(prefix, true) : artifacts).entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix))
                 .filter(e -> e.getValue().containsKey(c.site()))
-                .forEach(e -> writes.add(new OwnWrites.Write(c.site(), OwnWrites.Resource.ARTIFACT, e.getKey(),
-                        OwnWrites.Action.DELETE)));
+                .map(e -> new OwnWrites.Write(c.site(), OwnWrites.Resource.ARTIFACT, e.getKey(), OwnWrites.Action.DELETE))
+                .filter(w -> !journal.expecting(w))
+                .forEach(writes::add);
         sent(journal.expect(writes), () -> c.deleteRepository(Keys.projectOf(repoKey), Keys.repositoryName(repoKey)));
     }
 

@@ -156,6 +156,13 @@ public final class OwnWrites {
         return expect(List.of(write));
     }
 
+    /** Whether an entry for this write is still open (e.g. an artifact this run deleted before its repository). */
+    public synchronized boolean expecting(Write write) {
+        prune();
+        ArrayDeque<Entry> list = open.get(write);
+        return list != null && list.stream().anyMatch(e -> !dead(e));
+    }
+
     /**
      * Whether a webhook received at {@code receivedAt} is the echo of a recorded write; a match is consumed.
      * The first entry for the write that was recorded before the receipt and within the window is taken.
