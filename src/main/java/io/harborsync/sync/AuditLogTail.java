@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * Follows each site's audit log (/auditlog-exts) from a persisted cursor for changes that send no
  * webhook: project create/delete, repository delete, tag create/delete, and member or project
  * updates on Harbors newer than v2.15 that log them. The log is a hint only (it can be off or
- * purged): the named projects are reconciled, and the periodic reconcile catches the rest.
+ * purged): the named projects are reconciled, and the periodic reconcile catches the rest. Rows that
+ * the daemon's own writes left (recorded in {@link OwnWrites}) are skipped.
  */
 @ApplicationScoped
 public class AuditLogTail {
@@ -40,6 +41,8 @@ public class AuditLogTail {
     CursorStore cursors;
     @Inject
     SyncService sync;
+    @Inject
+    OwnWrites ownWrites;
 
     private final Deque<Long> seen = new ArrayDeque<>();
     private final Set<Long> seenSet = new HashSet<>();
@@ -71,6 +74,7 @@ public class AuditLogTail {
         OptionalLong cursor = cursors.get(site.name());
         long from = cursor.isPresent() ? Math.max(1, cursor.getAsLong() - OVERLAP + 1) : 1;
         long last = cursor.orElse(0);
+        ownWrites.auditReadStarted(site.name());
         while (true) {
             List<AuditLogExt> rows = client.auditLogSince(from, 100);
             for (AuditLogExt row : rows) {
@@ -78,8 +82,8 @@ public class AuditLogTail {
                 if (!markSeen(site.name(), row.id()) || cursor.isEmpty()) {
                     continue; // already handled, or history before our first look (the full reconcile covers it)
                 }
-                if (site.username().equals(row.username())) {
-                    continue; // our own write
+                if (isOwn(site, row)) {
+                    continue; // the trace of a write the daemon just made
                 }
                 projectOf(row).ifPresent(projects::add);
             }
@@ -89,7 +93,19 @@ public class AuditLogTail {
             from = rows.get(rows.size() - 1).id() + 1;
         }
         cursors.set(site.name(), last);
+        ownWrites.auditReadCompleted(site.name());
         return projects;
+    }
+
+    /**
+     * A row the journal of the daemon's writes expects (same site, resource and operation; consumed). The account
+     * alone says nothing: people may use the daemon's account too. A row by another account is never ours.
+     */
+    private boolean isOwn(Site site, AuditLogExt row) {
+        if (row.username() == null || !row.username().equalsIgnoreCase(site.username())) {
+            return false;
+        }
+        return OwnWrites.of(site.name(), row).map(ownWrites::consumeAudit).orElse(false);
     }
 
     private boolean markSeen(String site, long id) {

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the events done only when the
  * reconcile saw every site and failed nothing. Otherwise they are retried with exponential backoff and
  * jitter, and after {@code harbor-sync.inbox.max-attempts} set aside as dead letters until an operator
- * retries them. Events caused by the daemon's own writes are recognised and dropped without reads.
+ * retries them. Events caused by the daemon's own writes (see {@link OwnWrites}) are dropped without reads.
  */
 @ApplicationScoped
 public class EventWorker {
@@ -48,6 +48,8 @@ public class EventWorker {
     Sites sites;
     @Inject
     HarborSyncConfig config;
+    @Inject
+    OwnWrites ownWrites;
 
     Clock clock = Clock.systemUTC();
     private final AtomicLong ownEventsSkipped = new AtomicLong();
@@ -271,12 +273,28 @@ public class EventWorker {
         return Duration.ofMillis(Math.max(1, Math.round(capped * jitter)));
     }
 
-    /** The daemon's own writes come back as events; CloudEvents also carry our X-Request-Id. */
+    /**
+     * The daemon's own writes come back as events: one the journal of its writes expects (same site, artifact
+     * and deletion, received shortly after the write; consumed), or a CloudEvents one carrying our X-Request-Id.
+     * Who Harbor names as the operator only rules out: people may use the daemon's account too, and their
+     * deletions must reach the peers at once.
+     */
     private boolean isOwn(InboxEvent e) {
-        if (e.requestId() != null && e.requestId().startsWith(HarborClientFactory.REQUEST_ID_PREFIX)) {
+        boolean ourRequest = e.requestId() != null && e.requestId().startsWith(HarborClientFactory.REQUEST_ID_PREFIX);
+        if (!ourRequest && !byOurAccount(e)) {
+            return false;
+        }
+        Instant received = e.receivedAt() != null ? e.receivedAt() : clock.instant();
+        boolean expected = OwnWrites.of(e).map(w -> ownWrites.consumeWebhook(w, received)).orElse(false);
+        return expected || ourRequest;
+    }
+
+    /** The operator is the site's configured account, or not named at all. */
+    private boolean byOurAccount(InboxEvent e) {
+        if (e.operator() == null || e.operator().isBlank()) {
             return true;
         }
-        return sites.byName(e.site()).map(Site::username).filter(u -> u.equals(e.operator())).isPresent();
+        return sites.byName(e.site()).map(Site::username).filter(u -> u.equalsIgnoreCase(e.operator())).isPresent();
     }
 
     /** For tests: lets retries come due without waiting. */

@@ -14,23 +14,31 @@ import io.harborsync.sync.Values.ArtifactValue;
 import io.harborsync.sync.Values.MemberValue;
 import io.harborsync.sync.Values.ProjectValue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Turns one decided operation into Harbor calls on its site. Ids are looked up there, by name. */
+/**
+ * Turns one decided operation into Harbor calls on its site. Ids are looked up there, by name. Every write whose
+ * trace Harbor leaves in its audit log or sends as a webhook is recorded in {@link OwnWrites} before it is sent,
+ * so that the event worker and the audit-log tail know it as the daemon's own.
+ */
 final class OpApplier {
     enum Outcome { APPLIED, UNRESOLVABLE }
 
     private final Map<String, HarborClient> clients;
     private final SyncSettings settings;
+    private final OwnWrites journal;
 
-    OpApplier(Map<String, HarborClient> clients, SyncSettings settings) {
+    OpApplier(Map<String, HarborClient> clients, SyncSettings settings, OwnWrites journal) {
         this.clients = clients;
         this.settings = settings;
+        this.journal = journal;
     }
 
     /** @param live what this run read: ids of memberships, so that changing one needs no lookup first */
@@ -41,8 +49,7 @@ final class OpApplier {
             case MEMBER -> {
                 return member(c, op, live.memberId(op.site(), op.key()));
             }
-            case REPOSITORY -> ignoreNotFound(() -> c.deleteRepository(Keys.projectOf(op.key()),
-                    Keys.repositoryName(op.key())));
+            case REPOSITORY -> ignoreNotFound(() -> deleteRepository(c, op.key(), live));
             case ARTIFACT -> artifact(c, op);
         }
         return Outcome.APPLIED;
@@ -62,7 +69,9 @@ final class OpApplier {
                             .orElseThrow(() -> HarborException.of(c.site(), "create proxy-cache project " + name, 404,
                                     "NOT_FOUND", "no registry endpoint named " + v.proxyCacheRegistry()));
                 }
-                c.createProject(new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), registryId));
+                Long registry = registryId;
+                write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.CREATE, () -> c.createProject(
+                        new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), registry)));
                 Project created = c.getProject(name);
                 Optional<io.harborsync.harbor.HarborModel.Quota> q = c.projectQuota(created.projectId());
                 Long quota = q.map(io.harborsync.harbor.HarborModel.Quota::hardStorage).orElse(null);
@@ -92,7 +101,9 @@ final class OpApplier {
                         || !Objects.equals(from.cveExpiresAt(), to.cveExpiresAt());
                 // metadata and allowlist travel in one project PUT: one request for the project's settings
                 if (!set.isEmpty() || allowlistChanged) {
-                    c.updateProjectSettings(name, set, allowlistChanged ? allowlist(to) : null);
+                    // no audit row on v2.15.2; newer Harbors log project updates
+                    write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.UPDATE, () ->
+                            c.updateProjectSettings(name, set, allowlistChanged ? allowlist(to) : null));
                 }
                 for (String k : from.metadata().keySet()) {
                     if (!to.metadata().containsKey(k)) {
@@ -103,7 +114,8 @@ final class OpApplier {
                     c.setStorageLimit(name, to.storageLimit(), quotaId);
                 }
             }
-            case DELETE -> ignoreNotFound(() -> c.deleteProject(name));
+            case DELETE -> ignoreNotFound(() -> write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.DELETE,
+                    () -> c.deleteProject(name)));
         }
     }
 
@@ -122,7 +134,7 @@ final class OpApplier {
                         ? new MemberReq(role, null, new UserGroup(null, name, settings.groupType(), null))
                         : new MemberReq(role, new UserEntity(null, name), null);
                 try {
-                    c.addMember(project, req);
+                    write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE, () -> c.addMember(project, req));
                 } catch (HarborException.NotFound e) {
                     if (!c.projectExists(project)) {
                         throw e; // the project is missing, not the user: a failure to report
@@ -131,19 +143,21 @@ final class OpApplier {
                 } catch (HarborException.Conflict already) {
                     // e.g. the creator, whom Harbor adds to every project it creates: just set the role
                     long id = c.findMember(project, name, group).orElseThrow(() -> already).id();
-                    c.updateMemberRole(project, id, role);
+                    write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.UPDATE,
+                            () -> c.updateMemberRole(project, id, role));
                 }
             }
             case UPDATE -> {
                 long id = knownId.orElseGet(() -> c.findMember(project, name, group).orElseThrow(() ->
                         HarborException.of(c.site(), "update member " + name, 404, "NOT_FOUND", "member vanished")).id());
                 // The role is read back by id: a membership removed meanwhile is a 404 there, not a silent success.
-                c.updateMemberRole(project, id, ((MemberValue) op.value()).roleId());
+                write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.UPDATE,
+                        () -> c.updateMemberRole(project, id, ((MemberValue) op.value()).roleId()));
             }
             case DELETE -> {
                 Optional<Long> id = knownId.isPresent() ? knownId
                         : c.findMember(project, name, group).map(io.harborsync.harbor.HarborModel.Member::id);
-                id.ifPresent(m -> c.removeMember(project, m));
+                id.ifPresent(m -> removeMember(c, op.key(), m));
             }
         }
         return Outcome.APPLIED;
@@ -154,7 +168,8 @@ final class OpApplier {
         String repo = Keys.repositoryName(op.key());
         String digest = Keys.digest(op.key());
         switch (op.type()) {
-            case DELETE -> ignoreNotFound(() -> c.deleteArtifact(project, repo, digest));
+            case DELETE -> ignoreNotFound(() -> write(c, OwnWrites.Resource.ARTIFACT, op.key(), OwnWrites.Action.DELETE,
+                    () -> c.deleteArtifact(project, repo, digest)));
             case UPDATE -> {
                 Set<String> want = ((ArtifactValue) op.value()).tags();
                 Set<String> have = new TreeSet<>(c.findArtifact(project, repo, digest).orElseThrow(() ->
@@ -162,16 +177,68 @@ final class OpApplier {
                         .tagNames());
                 for (String t : want) {
                     if (!have.contains(t)) {
-                        c.addTag(project, repo, digest, t);
+                        write(c, OwnWrites.Resource.TAG, OwnWrites.tagKey(project, repo, t), OwnWrites.Action.CREATE,
+                                () -> c.addTag(project, repo, digest, t));
                     }
                 }
                 for (String t : have) {
                     if (!want.contains(t)) {
-                        ignoreNotFound(() -> c.deleteTag(project, repo, digest, t));
+                        ignoreNotFound(() -> write(c, OwnWrites.Resource.TAG, OwnWrites.tagKey(project, repo, t),
+                                OwnWrites.Action.DELETE, () -> c.deleteTag(project, repo, digest, t)));
                     }
                 }
             }
             case CREATE -> throw new IllegalStateException("artifacts are copied by replication, not by harbor-sync");
+        }
+    }
+
+    /** Removes a membership by its id (idempotent on Harbor: 200 whether or not it was still there). */
+    void removeMember(HarborClient c, String memberKey, long memberId) {
+        write(c, OwnWrites.Resource.MEMBER, memberKey, OwnWrites.Action.DELETE,
+                () -> c.removeMember(Keys.projectOf(memberKey), memberId));
+    }
+
+    /**
+     * A repository goes with its artifacts: Harbor logs the repository and each artifact, and sends a deletion
+     * webhook for each. The artifacts expected are those this run read on the site, but for those already
+     * expected (deleted one by one before their repository, as the reconciler does).
+     */
+    private void deleteRepository(HarborClient c, String repoKey, LiveState live) {
+        List<OwnWrites.Write> writes = new ArrayList<>();
+        writes.add(new OwnWrites.Write(c.site(), OwnWrites.Resource.REPOSITORY, repoKey, OwnWrites.Action.DELETE));
+        String prefix = repoKey + "@";
+        Map<String, Map<String, Values.Value>> artifacts = live.values.get(Kind.ARTIFACT);
+        (artifacts instanceof java.util.NavigableMap<String, Map<String, Values.Value>> sorted
+                ? sorted.tailMap(prefix, true) : artifacts).entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .filter(e -> e.getValue().containsKey(c.site()))
+                .map(e -> new OwnWrites.Write(c.site(), OwnWrites.Resource.ARTIFACT, e.getKey(), OwnWrites.Action.DELETE))
+                .filter(w -> !journal.expecting(w))
+                .forEach(writes::add);
+        sent(journal.expect(writes), () -> c.deleteRepository(Keys.projectOf(repoKey), Keys.repositoryName(repoKey)));
+    }
+
+    /** Sends one write, recorded in the journal first (Harbor may deliver its webhook before it answers). */
+    private void write(HarborClient c, OwnWrites.Resource resource, String key, OwnWrites.Action action,
+                       Runnable request) {
+        sent(journal.expect(new OwnWrites.Write(c.site(), resource, key, action)), request);
+    }
+
+    /**
+     * Withdraws the journal's entries when Harbor's answer says the write had no effect. A timeout or a server
+     * error leaves them: the write may have been done, and an entry nobody consumes only expires.
+     */
+    private static void sent(OwnWrites.Pending pending, Runnable request) {
+        try {
+            request.run();
+        } catch (HarborException e) {
+            if (!(e instanceof HarborException.ServerError) && !(e instanceof HarborException.Unreachable)) {
+                pending.cancel();
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            pending.cancel();
+            throw e;
         }
     }
 

@@ -56,12 +56,19 @@ public final class Reconciler {
     private final Map<String, Instant> webhookChecked = new java.util.concurrent.ConcurrentHashMap<>();
     static final java.time.Duration WEBHOOK_RECHECK = java.time.Duration.ofHours(1);
 
+    /** With a journal of its own writes that nothing else reads (tests, one-shot commands). */
     public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock) {
+        this(clients, base, settings, clock, new OwnWrites(clock));
+    }
+
+    /** @param ownWrites where every write is recorded, for the event worker and audit-log tail to recognise */
+    public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock,
+                      OwnWrites ownWrites) {
         this.clients = new LinkedHashMap<>(clients);
         this.sites = List.copyOf(new TreeSet<>(clients.keySet()));
         this.base = base;
         this.settings = settings;
-        this.applier = new OpApplier(this.clients, settings);
+        this.applier = new OpApplier(this.clients, settings, ownWrites);
         this.clock = clock;
     }
 
@@ -505,7 +512,7 @@ public final class Reconciler {
         for (io.harborsync.harbor.HarborModel.Member m : c.listMembers(project)) {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             if (!staying.contains(key)) {
-                c.removeMember(project, m.id());
+                applier.removeMember(c, key, m.id());
                 Item done = new Item(site, Kind.MEMBER.id(), key, "delete",
                         "added by Harbor as creator of the copy; not a member on the other sites", null);
                 removed.add(done);

@@ -40,6 +40,9 @@ public class SyncService {
     SyncStatus status;
     @Inject
     io.harborsync.proxy.ActiveSite activeSite;
+    /** The reconciler records its writes here; the event worker and the audit-log tail recognise them. */
+    @Inject
+    OwnWrites ownWrites;
 
     /** Shared by artifact reconciles, exclusive for every wider one. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -117,7 +120,7 @@ public class SyncService {
         if (reconciler == null || !reconciler.settings().equals(now)) {
             Map<String, HarborClient> clients = new LinkedHashMap<>();
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
-            reconciler = new Reconciler(clients, base, now, Clock.systemUTC());
+            reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites);
         }
         return reconciler;
     }

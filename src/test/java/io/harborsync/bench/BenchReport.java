@@ -409,8 +409,9 @@ final class BenchReport {
             * **Phase A** (a daemon with the audit-log tail and the periodic reconcile off, so that nothing runs
               unasked): start; an **initial** `POST /sync` that establishes the base (run at
               `bench.initial-latency-ms`, by default 0, because it is not a figure and would otherwise take most of
-              the run); the **drift**: on h1, through its REST API and as the admin account (the daemon's own, so
-              its webhooks are dropped unread), one change per chosen key: project metadata `auto_scan` changed,
+              the run); the **drift**: on h1, through its REST API and as the admin account (with the daemon's
+              webhook policy switched off meanwhile in the projects with a deletion: a person's deletion, also as
+              admin, is mirrored by its webhook at once), one change per chosen key: project metadata `auto_scan` changed,
               member role changed, member removed, member added, artifact deleted, in proportion to how many keys
               of each kind there are; then the measured `POST /sync` (figures 1 and 2) and the deletions of figure 4.
             * **Phase B**: a second daemon process on a fresh store and the same port, with the audit-log tail at

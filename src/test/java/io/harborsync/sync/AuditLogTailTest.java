@@ -89,4 +89,52 @@ class AuditLogTailTest {
         // our own writes are in h2's log now; they are not read back as changes to react to
         assertThat(tail.poll()).isEmpty();
     }
+
+    /**
+     * Small installations give the daemon the admin account that people use too. A project a person creates with
+     * exactly the daemon's credentials is a change like any other: the next poll finds it and it reaches h2. The
+     * daemon's own writes on h2 leave rows by that same account, which the journal of its writes recognises: the
+     * poll after that reads nothing but the audit logs, and the sites stay as they are.
+     */
+    @Test
+    void aProjectCreatedAsTheDaemonsOwnAccountIsFoundAtTheNextPollAndTheEchoIsNot() {
+        tail.poll(); // takes the cursors if this runs first; rows of the other test are handled either way
+        var account = sites.byName("h1").orElseThrow();
+        var asDaemonAccount = new PlainHarborHttp(Emulators.h1).as(account.username(), account.password());
+        Emulators.h1.addUser("dave");
+        Emulators.h2.addUser("dave");
+        assertThat(asDaemonAccount.post("/api/v2.0/projects", Map.of("project_name", "team-admin",
+                "metadata", Map.of("public", "false", "auto_scan", "true"))).statusCode()).isEqualTo(201);
+        assertThat(asDaemonAccount.post("/api/v2.0/projects/team-admin/members",
+                Map.of("role_id", 2, "member_user", Map.of("username", "dave"))).statusCode()).isEqualTo(201);
+
+        assertThat(tail.poll()).containsExactly("team-admin");
+        HarborClient h2 = sites.client("h2");
+        assertThat(h2.findProject("team-admin")).get()
+                .satisfies(p -> assertThat(p.metadata()).containsEntry("auto_scan", "true"));
+        assertThat(h2.findMember("team-admin", "dave", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+
+        java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.harborsync.emulator.ExchangeListener l1 = x -> requests.add("h1 " + x.method() + " " + x.rawPath());
+        io.harborsync.emulator.ExchangeListener l2 = x -> requests.add("h2 " + x.method() + " " + x.rawPath());
+        long recognisedBefore = ownWrites.recognised();
+        Emulators.h1.addExchangeListener(l1);
+        Emulators.h2.addExchangeListener(l2);
+        try {
+            assertThat(tail.poll()).as("the daemon's own project and member on h2 are no news").isEmpty();
+            assertThat(tail.poll()).isEmpty();
+        } finally {
+            Emulators.h1.removeExchangeListener(l1);
+            Emulators.h2.removeExchangeListener(l2);
+        }
+        assertThat(requests).as("nothing but the audit logs is read, nothing written").isNotEmpty()
+                .allMatch(r -> r.matches("h[12] GET .*/auditlog-exts"));
+        assertThat(ownWrites.recognised()).as("h2's create project and create member rows")
+                .isGreaterThanOrEqualTo(recognisedBefore + 2);
+        assertThat(h2.findMember("team-admin", "dave", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        assertThat(sites.client("h1").findProject("team-admin")).isPresent();
+    }
+
+    @Inject
+    OwnWrites ownWrites;
 }

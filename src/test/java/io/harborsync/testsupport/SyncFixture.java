@@ -8,6 +8,7 @@ import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.harbor.HarborModel;
 import io.harborsync.sync.Keys;
+import io.harborsync.sync.OwnWrites;
 import io.harborsync.sync.SyncTestAccess;
 import io.harborsync.store.BaseStore;
 import io.harborsync.sync.Reconciler;
@@ -32,6 +33,8 @@ public final class SyncFixture implements AutoCloseable {
     public final Map<String, HarborClient> users = new LinkedHashMap<>();
     public final Map<String, PlainHarborHttp> http = new LinkedHashMap<>();
     public BaseStore store;
+    /** The reconcilers' journal of their own writes (what the daemon's event worker and audit tail consult). */
+    public final OwnWrites ownWrites = new OwnWrites();
 
     public SyncFixture(BaseStore store, String... names) {
         this(store, Duration.ofSeconds(10), names);
@@ -39,9 +42,15 @@ public final class SyncFixture implements AutoCloseable {
 
     /** @param readTimeout of the product clients: short when a test injects timeouts */
     public SyncFixture(BaseStore store, Duration readTimeout, String... names) {
+        this(store, readTimeout, java.util.function.UnaryOperator.identity(), names);
+    }
+
+    /** @param options how the emulators differ from the defaults (e.g. a newer Harbor's member audit rows) */
+    public SyncFixture(BaseStore store, Duration readTimeout, java.util.function.UnaryOperator<EmulatorOptions> options,
+                       String... names) {
         this.store = store;
         for (String name : names) {
-            HarborEmulator e = HarborEmulator.start(EmulatorOptions.defaults(name));
+            HarborEmulator e = HarborEmulator.start(options.apply(EmulatorOptions.defaults(name)));
             emulators.put(name, e);
             http.put(name, new PlainHarborHttp(e));
             // No circuit breaker: the model histories take sites down and up again between runs with no time
@@ -65,7 +74,7 @@ public final class SyncFixture implements AutoCloseable {
     }
 
     public Reconciler reconciler(SyncSettings settings) {
-        return new Reconciler(clients, store, settings, Clock.systemUTC());
+        return new Reconciler(clients, store, settings, Clock.systemUTC(), ownWrites);
     }
 
     /**

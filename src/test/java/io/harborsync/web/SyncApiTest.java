@@ -86,7 +86,7 @@ class SyncApiTest {
         e1.pushArtifact(p, "app", digest, "1.0");
         e2.pushArtifact(p, "app", digest, "1.0");
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
-        // (as bob: the daemon's own account and request ids are recognised and their events skipped)
+        // (as bob, a person with his own account; as the daemon's own account: see aDeletionAsTheDaemonsOwnAccount...)
         e1.addUser("bob-" + p, "Bob-pass-1");
         h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
         var asBob = new io.harborsync.testsupport.PlainHarborHttp(e1).as("bob-" + p, "Bob-pass-1");
@@ -155,10 +155,7 @@ class SyncApiTest {
         // 16 artifacts, of which users delete 4: well within the mass-deletion guard's 25 %
         List<String> all = java.util.stream.IntStream.range(0, 16)
                 .mapToObj(n -> "sha256:" + Integer.toHexString(n).repeat(64)).toList();
-        for (String d : all) {
-            e1.pushArtifact(p, "app", d, "v" + d.charAt(7));
-            e2.pushArtifact(p, "app", d, "v" + d.charAt(7));
-        }
+        pushToBoth("app", all);
         List<String> digests = all.subList(0, 4);
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         e1.addUser("bob-" + p, "Bob-pass-1");
@@ -190,6 +187,93 @@ class SyncApiTest {
     }
 
     /**
+     * Small installations give the daemon the admin account that people use too: a deletion made with exactly the
+     * daemon's credentials is a person's change, mirrored by its webhook within seconds (no full reconcile runs
+     * in tests). The daemon's own deletion on h2 sends a webhook back, which the journal of its writes recognises:
+     * no further read or write of that artifact on either site, and a later reconcile has nothing to do.
+     */
+    @Test
+    void aDeletionAsTheDaemonsOwnAccountIsMirroredByWebhookAndItsEchoCausesNoSecondRound() {
+        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        List<String> all = java.util.stream.IntStream.range(0, 8)
+                .mapToObj(n -> "sha256:" + Integer.toHexString(n + 3).repeat(64)).toList();
+        pushToBoth("app", all);
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        String gone = all.get(0);
+        var account = sites.byName("h1").orElseThrow();
+        var asDaemonAccount = new io.harborsync.testsupport.PlainHarborHttp(e1).as(account.username(), account.password());
+
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+        io.harborsync.emulator.ExchangeListener c1 = x -> countFor(reads, "h1", gone, x);
+        io.harborsync.emulator.ExchangeListener c2 = x -> countFor(reads, "h2", gone, x);
+        long ownBefore = worker.ownEventsSkipped();
+        e1.addExchangeListener(c1);
+        e2.addExchangeListener(c2);
+        try {
+            assertThat(asDaemonAccount.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + gone)
+                    .statusCode()).isEqualTo(200);
+            // (watched through the emulator: a check through a client would add reads of its own)
+            await().atMost(Duration.ofSeconds(5)).until(() -> count(reads, "h2 deletes") == 1);
+            // h2's webhook about the daemon's own deletion arrives and is recognised as such
+            await().atMost(Duration.ofSeconds(10)).until(() -> worker.ownEventsSkipped() > ownBefore);
+            await().atMost(Duration.ofSeconds(10)).until(this::inboxIdle);
+        } finally {
+            e1.removeExchangeListener(c1);
+            e2.removeExchangeListener(c2);
+        }
+        assertThat(count(reads, "h1 daemon")).as("one read of the deleted artifact on h1").isEqualTo(1);
+        assertThat(count(reads, "h2 daemon")).as("one read on h2 before deleting it, none after its echo").isEqualTo(1);
+        assertThat(count(reads, "h2 deletes")).isEqualTo(1);
+        assertThat(count(reads, "h1 deletes")).as("the person's deletion was not the daemon's").isZero();
+        assertThat(e2.webhookDeliveries()).as("h2 did send the echo").anySatisfy(d ->
+                assertThat(d.eventType()).isEqualTo("DELETE_ARTIFACT"));
+        assertThat(inbox.dead(1000)).noneMatch(e -> p.equals(e.project()));
+        // stable: the sites agree, nothing goes back and forth
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
+                .body("done", empty()).body("failed", empty());
+        assertThat(h2.findArtifact(p, "app", gone)).isEmpty();
+        assertThat(h1.findArtifact(p, "app", all.get(1))).isPresent();
+        assertThat(h2.findArtifact(p, "app", all.get(1))).isPresent();
+    }
+
+    @Inject
+    io.harborsync.sync.EventWorker worker;
+
+    private static long pushesDelivered(HarborEmulator e) {
+        return e.webhookDeliveries().stream().filter(d -> d.eventType().equals("PUSH_ARTIFACT")).count();
+    }
+
+    /**
+     * Stands in for a push to h1 and Harbor's replication to h2 (tag "v" + the digest's first hex digit). The pushes
+     * are the emulators' admin's, a person's change to the daemon: their webhooks are worked off (a reconcile of
+     * the project each) before the test goes on, so that they do not mix with the events the test watches.
+     */
+    private void pushToBoth(String repo, List<String> digests) {
+        long pushes1 = pushesDelivered(e1);
+        long pushes2 = pushesDelivered(e2);
+        for (String d : digests) {
+            e1.pushArtifact(p, repo, d, "v" + d.charAt(7));
+            e2.pushArtifact(p, repo, d, "v" + d.charAt(7));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> pushesDelivered(e1) >= pushes1 + digests.size()
+                && pushesDelivered(e2) >= pushes2 + digests.size());
+        await().atMost(Duration.ofSeconds(20)).until(this::inboxIdle);
+    }
+
+    private static int count(java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reads, String what) {
+        return reads.getOrDefault(what, new java.util.concurrent.atomic.AtomicInteger()).get();
+    }
+
+    /** The daemon's reads and deletes of one artifact, by site. */
+    private void countFor(java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reads, String site,
+                          String digest, io.harborsync.emulator.RecordedExchange x) {
+        if (x.rawPath().contains("/projects/" + p + "/") && x.rawPath().contains(digest)) {
+            count(reads, site, x);
+        }
+    }
+
+    /**
      * Each deletion webhook is worked off on its own as soon as it is stored: a deletion whose read hangs on
      * h1 does not hold up one that came after it (before, the second waited for the first one's batch).
      */
@@ -199,10 +283,7 @@ class SyncApiTest {
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         List<String> all = java.util.stream.IntStream.range(0, 8)
                 .mapToObj(n -> "sha256:" + Integer.toHexString(n + 8).repeat(64)).toList();
-        for (String d : all) {
-            e1.pushArtifact(p, "app", d, "v" + d.charAt(7));
-            e2.pushArtifact(p, "app", d, "v" + d.charAt(7));
-        }
+        pushToBoth("app", all);
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         e1.addUser("carol-" + p, "Carol-pass-1");
         h1.addMember(p, new MemberReq(1, new UserEntity(null, "carol-" + p), null));
