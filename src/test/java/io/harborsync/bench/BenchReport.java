@@ -490,7 +490,7 @@ final class BenchReport {
                 .append(r.full.boundTotal() - r.full.boundWrites).append(" list pages + ").append(r.full.boundWrites)
                 .append(" writes = ").append(r.full.boundTotal()).append(". The reconcile answered ")
                 .append(r.full.done).append(" done, ").append(r.full.failed).append(" failed, ").append(r.full.pending)
-                .append(" pending, ").append(r.full.conflicts).append(" conflicts. ").append(cpu(r.full))
+                .append(" pending, ").append(r.full.conflicts).append(" conflicts. ").append(cpu(r.full)).append(' ').append(timeline(r.full))
                 .append("\n\n");
         sb.append(reconcileTable(r.full)).append('\n');
         sb.append("## Initial reconcile (establishes the base; not a figure)\n\n");
@@ -498,7 +498,7 @@ final class BenchReport {
                         + " (read bound %d; its writes are the daemon's webhook policies, one per project and site)."
                         + " Answer: %d done, %d failed. %s%n%n", r.initial.hits.size(),
                 fmt(r.initial.wall.toMillis() / 1000.0), r.initial.latencyMs, r.initial.boundTotal(), r.initial.done,
-                r.initial.failed, cpu(r.initial)));
+                r.initial.failed, cpu(r.initial) + " " + timeline(r.initial)));
         sb.append(reconcileTable(r.initial)).append('\n');
         sb.append("## Figure 3 in detail: requests per idle cycle\n\n");
         sb.append(String.format(Locale.ROOT, "%d whole cycles of the audit-log tail (harbor-sync.audit.interval=%ds),"
@@ -538,6 +538,36 @@ final class BenchReport {
                 r.readyA.toMillis(), kib(r.rssA.orElse(-1)), r.readyB.toMillis(), kib(r.rssB.orElse(-1))));
         sb.append(MEANING);
         return sb.toString();
+    }
+
+    /**
+     * Where a reconcile's wall time went, from when each request reached an emulator: before the first request,
+     * the reads (first request to the last read before the first write), the gap until the first write
+     * (deciding), the writes, and after the last request until the answer (recording the new base), with the
+     * requests in flight on average during the reads.
+     */
+    private String timeline(Results.Reconcile rec) {
+        if (rec.hits.isEmpty() || rec.sentNanos == 0) {
+            return "";
+        }
+        List<RequestLog.Hit> sorted = new ArrayList<>(rec.hits);
+        sorted.sort(java.util.Comparator.comparingLong(RequestLog.Hit::nanos));
+        long first = sorted.get(0).nanos();
+        long last = sorted.get(sorted.size() - 1).nanos();
+        long firstWrite = sorted.stream().filter(h -> !h.method().equals("GET") && !h.method().equals("HEAD"))
+                .mapToLong(RequestLog.Hit::nanos).findFirst().orElse(last);
+        long reads = sorted.stream().filter(h -> h.nanos() < firstWrite || firstWrite == last && h.method()
+                .equals("GET")).count();
+        long lastRead = sorted.stream().filter(h -> h.method().equals("GET") && h.nanos() <= firstWrite)
+                .mapToLong(RequestLog.Hit::nanos).max().orElse(first);
+        double readSecs = (lastRead - first) / 1e9;
+        return String.format(Locale.ROOT, "Timeline (from the requests' arrival at the emulators): %s s until the"
+                        + " first request, %s s of reads (%d requests, %.2f in flight on average across the sites),"
+                        + " %s s until the first write, %s s of writes, %s s after the last request until the"
+                        + " answer.", fmt((first - rec.sentNanos) / 1e9), fmt(readSecs), reads,
+                readSecs <= 0 ? Double.NaN : reads * (rec.latencyMs / 1000.0) / readSecs,
+                fmt((firstWrite - lastRead) / 1e9), fmt((last - firstWrite) / 1e9),
+                fmt((rec.answeredNanos - last) / 1e9));
     }
 
     /** The CPU a reconcile used, per request: where its time goes besides the latency. */

@@ -159,6 +159,8 @@ final class Benchmark {
                 .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofHours(1))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         rec.wall = Duration.ofNanos(System.nanoTime() - t0);
+        rec.sentNanos = t0;
+        rec.answeredNanos = t0 + rec.wall.toNanos();
         rec.daemonCpu = daemon.cpuTime().minus(daemonCpu);
         rec.harnessCpu = Duration.ofNanos(os.getProcessCpuTime() - harnessCpu);
         rec.hits = log.stop();

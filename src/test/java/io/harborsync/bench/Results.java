@@ -25,6 +25,9 @@ final class Results {
         /** CPU used while it ran: the daemon's process, and the harness's (both emulators, in this JVM). */
         Duration daemonCpu = Duration.ZERO;
         Duration harnessCpu = Duration.ZERO;
+        /** System.nanoTime() when POST /sync was sent and when its answer came (the hits' clock). */
+        long sentNanos;
+        long answeredNanos;
 
         long boundTotal() {
             return boundPages.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()
