@@ -206,8 +206,8 @@ final class BenchReport {
                     r.machine.cores(), fmt(r.intakeHarnessCpu.toNanos() / 1e9), r.intakeHarnessCpu.toNanos() / 1e9 / secs,
                     fmt(r.intakePendingAfter), in.byStatus().containsKey(503)
                             ? " 503 = the inbox bound (harbor-sync.inbox.max-pending) was reached: the worker, which"
-                            + " reconciles each named project, falls behind the intake, and both share the 2 cores."
-                            : ""));
+                            + " reconciles each named project, falls behind the intake, and both share the "
+                            + r.machine.cores() + " cores." : ""));
         }
         // 6
         long rssKib = Math.max(r.rssA.orElse(0), r.rssB.orElse(0));
@@ -668,7 +668,10 @@ final class BenchReport {
             `./mvnw -B verify -Pbenchmark` builds the jar, skips the unit tests and runs only `BenchmarkIT` with
             the default sizes; it prints the table and writes this file. Every parameter is a system property
             (see the command at the top; e.g. `-Dbench.projects=200 -Dbench.latency-ms=5`); `bench.report` names
-            the output file. The plain `./mvnw -B verify` runs the same code as a smoke test on a tiny dataset
+            the output file (write to e.g. `target/x.md` while trying things, so that this page keeps the published
+            run), `bench.cli-runs` how often each CLI command is timed, and `bench.daemon-jvm-options` the daemon's
+            JVM options (add e.g. `-XX:StartFlightRecording=filename=/tmp/jfr/` to profile it). The plain
+            `./mvnw -B verify` runs the same code as a smoke test on a tiny dataset
             (3 projects × 2 members × 2 repositories × 2 artifacts, 2 ms latency), writes
             `target/benchmarks/benchmarks.md` and asserts only that it completes and that the full reconcile's
             requests equal the computed lower bound.

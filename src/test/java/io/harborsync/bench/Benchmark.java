@@ -68,7 +68,7 @@ final class Benchmark {
     Results run() throws Exception {
         long started = System.nanoTime();
         if (p.full()) {
-            // the tests' swagger check validates every exchange: far too costly for 10^5 requests on 2 cores
+            // the tests' swagger check validates every exchange: far too costly for 10^5 requests
             System.clearProperty(ExchangeListenerFactory.PROPERTY);
         }
         h1 = HarborEmulator.start(EmulatorOptions.defaults("h1"));
