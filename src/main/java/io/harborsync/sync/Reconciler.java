@@ -55,12 +55,16 @@ public final class Reconciler {
      */
     private final Map<String, Instant> webhookChecked = new java.util.concurrent.ConcurrentHashMap<>();
     /**
-     * The base records of this run's scope, from the listings {@link #keys} makes anyway: deciding a key and
-     * recording it afterwards then read them from here instead of one store query each (two per key and run
-     * made a full reconcile of a large base spend seconds in the store). Runs never overlap (one lock), and
-     * within a run each key's record is written once, after it was read: the listing stays true for the run.
+     * The base records of the running reconcile's scope, from the listings {@link #keys} makes anyway: deciding
+     * a key and recording it afterwards then read them from here instead of one store query each (two per key
+     * and run made a full reconcile of a large base spend seconds in the store). Per thread, because
+     * reconciles of single artifacts run side by side (SyncService's shared lock; they list nothing and read
+     * the store), while full and project reconciles run alone (its exclusive lock), so nobody writes the base
+     * between a run's listing and its recording, and each key is recorded once per run. A run decides, applies
+     * and records on its own thread; a dry run's listing is dropped when that thread decides again.
      */
-    private final Map<Kind, BaseListing> listed = new java.util.EnumMap<>(Kind.class);
+    private final ThreadLocal<Map<Kind, BaseListing>> listed =
+            ThreadLocal.withInitial(() -> new java.util.EnumMap<>(Kind.class));
 
     private record BaseListing(String prefix, Map<String, BaseRecord> records) {
     }
@@ -104,7 +108,7 @@ public final class Reconciler {
     // ------------------------------------------------------------------ deciding
 
     private List<Decision> decide(Scope scope, LiveState live) {
-        listed.clear();
+        listed.remove();
         List<Decision> out = new ArrayList<>();
         Map<String, Set<String>> freshByProject = new HashMap<>();
         Map<String, Decision> projectDecisions = new HashMap<>();
@@ -211,13 +215,13 @@ public final class Reconciler {
         List<BaseRecord> records = base.list(kind.id(), prefix);
         Map<String, BaseRecord> byKey = new HashMap<>();
         records.forEach(r -> byKey.put(r.key(), r));
-        listed.put(kind, new BaseListing(prefix, byKey));
+        listed.get().put(kind, new BaseListing(prefix, byKey));
         return records;
     }
 
     /** The key's base record: from this run's listing when it covers the key, else from the store. */
     private Optional<BaseRecord> baseRecord(Kind kind, String key) {
-        BaseListing l = listed.get(kind);
+        BaseListing l = listed.get().get(kind);
         if (l != null && key.startsWith(l.prefix())) {
             return Optional.ofNullable(l.records().get(key));
         }
@@ -493,7 +497,7 @@ public final class Reconciler {
                         "read back differs from what was written; base left unchanged", null));
             }
         }
-        listed.clear(); // the run's listing is spent: the next run lists again
+        listed.remove(); // the run's listing is spent: the next run lists again
     }
 
     private void record(Kind kind, String key, Value value, Set<String> where, Instant now) {
