@@ -106,7 +106,7 @@ final class BenchReport {
             long[] larger = readsBySite.values().stream()
                     .max(java.util.Comparator.comparingLong(a -> a[0] + ceilDiv(a[1], slots))).orElse(new long[2]);
             List<String> phases = new ArrayList<>();
-            writesByPhase.values().forEach(bySite -> phases.add("⌈" + bySite.values().stream().mapToLong(x -> x)
+            new TreeMap<>(writesByPhase).values().forEach(bySite -> phases.add("⌈" + bySite.values().stream().mapToLong(x -> x)
                     .max().orElse(0) + " ÷ " + slots + "⌉"));
             return "(" + larger[0] + " + ⌈" + larger[1] + " ÷ " + slots + "⌉ reads on the larger site"
                     + (phases.isEmpty() ? "" : ", then " + String.join(" + ", phases) + " writes") + ") × "
@@ -230,8 +230,8 @@ final class BenchReport {
                     fmt(CLI_TARGET_S) + " s (target)", max / CLI_TARGET_S, "≤ 1", max <= CLI_TARGET_S));
             if (max > CLI_TARGET_S) {
                 why.add(String.format(Locale.ROOT, "Figure 7 (`%s`): runs took %s s, from spawning `java -jar` to"
-                                + " its exit; a JVM and Quarkus start for one HTTP request to the daemon, on %d shared"
-                                + " cores (load average %s before the run).", command,
+                                + " its exit: a JVM and Quarkus start, then the command's requests to the daemon, on %d"
+                                + " shared cores (load average %s before the run).", command,
                         String.join(", ", java.util.Arrays.stream(secs).mapToObj(BenchReport::fmt).toList()),
                         r.machine.cores(), r.machine.loadBefore()));
             }

@@ -45,7 +45,8 @@ public final class ReliabilityReport {
                 + " named below runs in CI (`./mvnw -B verify`), which writes this page to"
                 + " `target/reliability/reliability.md`. To refresh the published copy, run the same command with"
                 + " `-Dreliability.report=docs/reliability.md`; each test that records a figure rewrites the page, so"
-                + " after a whole run it holds every figure of that run.\n\n");
+                + " after a whole run it holds every figure of that run (a figure an earlier run left in `target/`"
+                + " shows its own date).\n\n");
         if (machines.isEmpty()) {
             head.append("No figure was recorded in this run.\n\n");
         } else {
