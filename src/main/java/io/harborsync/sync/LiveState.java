@@ -59,6 +59,9 @@ final class LiveState {
     /** site -> project -> Harbor's update_time, for the "newest" policy. */
     final Map<String, Map<String, Instant>> projectChangedAt = new HashMap<>();
 
+    /** Reading threads per request slot of a site (see {@link #read}). */
+    static final int READERS_PER_SLOT = 2;
+
     LiveState() {
         for (Kind k : Kind.values()) {
             values.put(k, new TreeMap<>());
@@ -69,6 +72,11 @@ final class LiveState {
      * Reads the sites at the same time, and on each site as many projects at once as the site's client
      * lets requests through (harbor-sync.http.max-concurrency): a full read is thousands of small
      * listings, so its time is their latency divided by the requests in flight.
+     *
+     * <p>Each site's pool has twice as many threads as the site has slots: a thread whose answer came back
+     * gives its slot up before it files what it read and asks for the next page, and the thread already
+     * waiting for a slot takes it at once, so the slots stay busy while answers are processed. The client's
+     * slots, not the pool, bound the requests in flight.
      */
     static LiveState read(Map<String, HarborClient> clients, Scope scope, Set<String> proxyCacheRegistries) {
         LiveState s = new LiveState();
@@ -79,7 +87,8 @@ final class LiveState {
         pools.add(sitePool);
         try {
             clients.forEach((site, client) -> {
-                ExecutorService pool = Executors.newFixedThreadPool(client.maxConcurrency(), daemonThreads(site));
+                ExecutorService pool = Executors.newFixedThreadPool(READERS_PER_SLOT * client.maxConcurrency(),
+                        daemonThreads(site));
                 pools.add(pool);
                 reads.add(CompletableFuture.runAsync(
                         () -> s.readSite(site, client, scope, proxyCacheRegistries, pool), sitePool));

@@ -54,6 +54,20 @@ public final class Reconciler {
      * checked again only after {@link #WEBHOOK_RECHECK} (someone may have removed it by hand).
      */
     private final Map<String, Instant> webhookChecked = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The base records of the running reconcile's scope, from the listings {@link #keys} makes anyway: deciding
+     * a key and recording it afterwards then read them from here instead of one store query each (two per key
+     * and run made a full reconcile of a large base spend seconds in the store). Per thread, because
+     * reconciles of single artifacts run side by side (SyncService's shared lock; they list nothing and read
+     * the store), while full and project reconciles run alone (its exclusive lock), so nobody writes the base
+     * between a run's listing and its recording, and each key is recorded once per run. A run decides, applies
+     * and records on its own thread; a dry run's listing is dropped when that thread decides again.
+     */
+    private final ThreadLocal<Map<Kind, BaseListing>> listed =
+            ThreadLocal.withInitial(() -> new java.util.EnumMap<>(Kind.class));
+
+    private record BaseListing(String prefix, Map<String, BaseRecord> records) {
+    }
     static final java.time.Duration WEBHOOK_RECHECK = java.time.Duration.ofHours(1);
 
     /** With a journal of its own writes that nothing else reads (tests, one-shot commands). */
@@ -131,6 +145,7 @@ public final class Reconciler {
     // ------------------------------------------------------------------ deciding
 
     private List<Decision> decide(Scope scope, LiveState live) {
+        listed.remove();
         List<Decision> out = new ArrayList<>();
         Map<String, Set<String>> freshByProject = new HashMap<>();
         Map<String, Decision> projectDecisions = new HashMap<>();
@@ -219,18 +234,35 @@ public final class Reconciler {
             }
         }
         if (scope.project().isEmpty()) {
-            base.list(kind.id(), "").forEach(r -> keys.add(r.key()));
+            remember(kind, "").forEach(r -> keys.add(r.key()));
         } else if (kind == Kind.PROJECT) {
             base.get(kind.id(), scope.project().get()).ifPresent(r -> keys.add(r.key()));
         } else {
-            base.list(kind.id(), Keys.childPrefix(scope.project().get())).forEach(r -> keys.add(r.key()));
+            remember(kind, Keys.childPrefix(scope.project().get())).forEach(r -> keys.add(r.key()));
         }
         keys.removeIf(k -> live.proxyCache.contains(Keys.projectOf(k)));
         return keys;
     }
 
     private Optional<KeyState.Base> baseOf(Kind kind, String key) {
-        return base.get(kind.id(), key).map(r -> new KeyState.Base(parse(kind, r.valueJson()), r.sites()));
+        return baseRecord(kind, key).map(r -> new KeyState.Base(parse(kind, r.valueJson()), r.sites()));
+    }
+
+    private List<BaseRecord> remember(Kind kind, String prefix) {
+        List<BaseRecord> records = base.list(kind.id(), prefix);
+        Map<String, BaseRecord> byKey = new HashMap<>();
+        records.forEach(r -> byKey.put(r.key(), r));
+        listed.get().put(kind, new BaseListing(prefix, byKey));
+        return records;
+    }
+
+    /** The key's base record: from this run's listing when it covers the key, else from the store. */
+    private Optional<BaseRecord> baseRecord(Kind kind, String key) {
+        BaseListing l = listed.get().get(kind);
+        if (l != null && key.startsWith(l.prefix())) {
+            return Optional.ofNullable(l.records().get(key));
+        }
+        return base.get(kind.id(), key);
     }
 
     // ------------------------------------------------------------------ guard
@@ -573,11 +605,12 @@ public final class Reconciler {
                         "read back differs from what was written; base left unchanged", null));
             }
         }
+        listed.remove(); // the run's listing is spent: the next run lists again
     }
 
     private void record(Kind kind, String key, Value value, Set<String> where, Instant now) {
         String json = write(value);
-        Optional<BaseRecord> old = base.get(kind.id(), key);
+        Optional<BaseRecord> old = baseRecord(kind, key);
         if (old.isPresent() && old.get().valueJson().equals(json) && old.get().sites().equals(where)) {
             return;
         }

@@ -13,7 +13,7 @@ import java.util.Map;
 record BenchParams(boolean full, int projects, int members, int repos, int artifacts, double drift, int latencyMs,
                    int initialLatencyMs, int maxConcurrency, long seed, int mirrorEvents, int mirrorRate,
                    int mirrorTimeoutS, int intakeSeconds, int intakeClients, int intakeProjects, int auditIntervalS,
-                   int idleCycles, String daemonJvmOptions, String report) {
+                   int idleCycles, int cliRuns, String daemonJvmOptions, String report) {
 
     static final String DEPLOYED_JVM = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
             + " -XX:ReservedCodeCacheSize=64m -XX:SharedArchiveFile=app-cds.jsa";
@@ -39,6 +39,7 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         d("intake-projects", "1", "1");   // projects the intake events name (round robin)
         d("audit-interval-s", "1", "1");  // harbor-sync.audit.interval for figure 3
         d("idle-cycles", "10", "3");
+        d("cli-runs", "5", "1");          // runs of each CLI command against the running daemon
         // The JVM options of the Deployment (deploy/harbor-sync, JAVA_TOOL_OPTIONS), its heap of 25 % of the 512Mi
         // limit written as -Xmx128m, plus the AppCDS archive the image's entrypoint adds; empty = the JVM's
         // defaults on this machine (G1, C2, a heap of a quarter of its memory).
@@ -58,7 +59,8 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
                 Double.parseDouble(v.get("drift")), i(v, "latency-ms"), i(v, "initial-latency-ms"),
                 i(v, "max-concurrency"), Long.parseLong(v.get("seed")), i(v, "mirror-events"), i(v, "mirror-rate"),
                 i(v, "mirror-timeout-s"), i(v, "intake-seconds"), i(v, "intake-clients"), i(v, "intake-projects"),
-                i(v, "audit-interval-s"), i(v, "idle-cycles"), v.get("daemon-jvm-options"), v.get("report"));
+                i(v, "audit-interval-s"), i(v, "idle-cycles"), i(v, "cli-runs"), v.get("daemon-jvm-options"),
+                v.get("report"));
         p.check();
         return p;
     }
@@ -82,6 +84,7 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         require(intakeClients >= 1 && intakeSeconds >= 1 && intakeProjects >= 1 && intakeProjects <= projects,
                 "bench.intake-*: clients and seconds >= 1, 1 <= projects <= bench.projects");
         require(auditIntervalS >= 1 && idleCycles >= 1, "bench.audit-interval-s and idle-cycles must be >= 1");
+        require(cliRuns >= 0, "bench.cli-runs must be >= 0 (0 = no CLI figure)");
     }
 
     private static void require(boolean ok, String message) {

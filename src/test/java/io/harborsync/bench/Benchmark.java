@@ -68,7 +68,7 @@ final class Benchmark {
     Results run() throws Exception {
         long started = System.nanoTime();
         if (p.full()) {
-            // the tests' swagger check validates every exchange: far too costly for 10^5 requests on 2 cores
+            // the tests' swagger check validates every exchange: far too costly for 10^5 requests
             System.clearProperty(ExchangeListenerFactory.PROPERTY);
         }
         h1 = HarborEmulator.start(EmulatorOptions.defaults("h1"));
@@ -118,10 +118,12 @@ final class Benchmark {
             latency(p.latencyMs());
             r.full = reconcile(daemon, p.latencyMs(), Map.of("h1", data.listPagesAfter(r.drift), "h2", seedPages),
                     r.drift.size());
+            r.full.boundWritesByPhase = Dataset.writesByPhase(r.drift, BenchReport.SITES);
             progress("full reconcile: %d requests (bound %d) in %d ms", r.full.hits.size(), r.full.boundTotal(),
                     r.full.wall.toMillis());
 
             mirror(daemon);
+            cli(daemon);
             r.rssA = daemon.peakRssKib();
         } finally {
             daemon.stop();
@@ -147,12 +149,20 @@ final class Benchmark {
         rec.latencyMs = latencyMs;
         rec.boundPages = pages;
         rec.boundWrites = writes;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Duration daemonCpu = daemon.cpuTime();
+        long harnessCpu = os.getProcessCpuTime();
         log.start();
         long t0 = System.nanoTime();
         HttpResponse<String> resp = http.send(HttpRequest.newBuilder(daemon.base().resolve("/sync"))
                 .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofHours(1))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         rec.wall = Duration.ofNanos(System.nanoTime() - t0);
+        rec.sentNanos = t0;
+        rec.answeredNanos = t0 + rec.wall.toNanos();
+        rec.daemonCpu = daemon.cpuTime().minus(daemonCpu);
+        rec.harnessCpu = Duration.ofNanos(os.getProcessCpuTime() - harnessCpu);
         rec.hits = log.stop();
         if (resp.statusCode() != 200) {
             throw new IllegalStateException("POST /sync answered " + resp.statusCode() + ": " + resp.body());
@@ -351,6 +361,51 @@ final class Benchmark {
                 into.putIfAbsent(URLDecoder.decode(ref, StandardCharsets.UTF_8), System.nanoTime());
             }
         };
+    }
+
+    // ------------------------------------------------------------------ the CLI
+
+    /** The CLI commands timed against the running daemon, as the report names them. */
+    static List<List<String>> cliCommands() {
+        return List.of(List.of("status"), List.of("sync", "--dry-run", "--project", Dataset.project(0)));
+    }
+
+    /**
+     * The CLI as an operator runs it, `java -jar target/quarkus-app/quarkus-run.jar COMMAND --url --token` (no
+     * JVM options, as the README has it), against daemon A once it has nothing left to do: the wall time from
+     * spawning the JVM to its exit, a few runs of each command. A run that exits non-zero is reported, not timed.
+     */
+    private void cli(DaemonProcess daemon) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("harbor-sync.jar", "target/quarkus-app/quarkus-run.jar"))
+                .toAbsolutePath();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        int n = 0;
+        for (List<String> command : cliCommands()) {
+            String name = String.join(" ", command);
+            List<Duration> times = new ArrayList<>();
+            for (int run = 0; run < p.cliRuns(); run++) {
+                List<String> cmd = new ArrayList<>(List.of(javaBin, "-jar", jar.toString()));
+                cmd.addAll(command);
+                cmd.addAll(List.of("--url", daemon.base().toString(), "--token", TOKEN));
+                Path out = work.resolve("cli-" + (++n) + ".log");
+                long t0 = System.nanoTime();
+                Process proc = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(out.toFile()).start();
+                if (!proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    proc.destroyForcibly();
+                    r.cliFailures.put(name, "did not exit within 60 s (output in " + out + ")");
+                    break;
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                if (proc.exitValue() != 0) {
+                    r.cliFailures.put(name, "exited " + proc.exitValue() + " (output in " + out + ")");
+                    break;
+                }
+                times.add(took);
+            }
+            r.cli.put(name, times);
+            progress("CLI %s: %s", name, times.stream().map(d -> d.toMillis() + " ms").toList());
+        }
     }
 
     // ------------------------------------------------------------------ phase B

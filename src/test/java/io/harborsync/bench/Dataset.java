@@ -209,6 +209,28 @@ final class Dataset {
         return listPages(memberDelta, removed);
     }
 
+    /**
+     * The drift's writes as the reconcile must send them: every change was made on h1, so each goes to every
+     * other site, in the write phase of its kind (Reconciler#phase: project settings, then members, then artifact
+     * deletions; each phase ends before the next begins). phase -> site -> writes.
+     */
+    static Map<Integer, Map<String, Long>> writesByPhase(List<Change> drift, List<String> sites) {
+        Map<Integer, Map<String, Long>> out = new TreeMap<>();
+        for (Change c : drift) {
+            int phase = switch (c.kind()) {
+                case METADATA -> 1;
+                case ROLE, ADD_MEMBER, REMOVE_MEMBER -> 2;
+                case DELETE_ARTIFACT -> 4;
+            };
+            for (String site : sites) {
+                if (!site.equals("h1")) {
+                    out.computeIfAbsent(phase, x -> new TreeMap<>()).merge(site, 1L, Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The formula, for the report. */
     String formula() {
         return "per site: ⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "

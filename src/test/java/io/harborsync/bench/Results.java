@@ -15,11 +15,19 @@ final class Results {
         int latencyMs;
         Map<String, Map<String, Long>> boundPages = Map.of(); // site -> endpoint -> pages
         long boundWrites;
+        /** The bound's writes by the reconcile's write phase (in the order they run), then by target site. */
+        Map<Integer, Map<String, Long>> boundWritesByPhase = Map.of();
         int done;
         int failed;
         int pending;
         int conflicts;
         String firstFailure = "";
+        /** CPU used while it ran: the daemon's process, and the harness's (both emulators, in this JVM). */
+        Duration daemonCpu = Duration.ZERO;
+        Duration harnessCpu = Duration.ZERO;
+        /** System.nanoTime() when POST /sync was sent and when its answer came (the hits' clock). */
+        long sentNanos;
+        long answeredNanos;
 
         long boundTotal() {
             return boundPages.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()
@@ -44,7 +52,10 @@ final class Results {
     double[] mirrorMillis = new double[0]; // sorted; +Infinity = not mirrored before the timeout
     Duration mirrorSendWindow = Duration.ZERO;
     List<RequestLog.Hit> mirrorHits = List.of();
-    int mirrorRequestsNeeded = 3;
+
+    // the CLI against the running daemon: command -> wall time of each run, in the order they ran
+    Map<String, List<Duration>> cli = new java.util.LinkedHashMap<>();
+    Map<String, String> cliFailures = new java.util.LinkedHashMap<>();
 
     // figure 5
     IntakeLoad.Result intake;

@@ -28,11 +28,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged daemon, killed with SIGKILL in the middle of 1,000 webhooks, restarted on the same
  * store: every change reaches the peer, nothing else changes, and nothing acknowledged is lost.
- * Writes target/reliability/crash-recovery.json (figures in docs/reliability.md).
+ * Records its figures for docs/reliability.md ({@link io.harborsync.testsupport.ReliabilityFigures}).
  */
 class CrashRecoveryIT {
     static final int PROJECTS = 10;
     static final int PER_PROJECT = 100;
+    static final int KILL_AT = 400;
+    static final int RESTART_AT = 600;
     static final String H1_SECRET = "crash-h1-secret-6f1c";
     static final String TOKEN = "crash-admin-token-93ab";
 
@@ -114,10 +116,10 @@ class CrashRecoveryIT {
         int acknowledged = 0;
         List<String> unacknowledged = new ArrayList<>();
         for (int n = 0; n < bodies.size(); n++) {
-            if (n == 400) {
+            if (n == KILL_AT) {
                 daemon.kill(); // mid-way, while it works off what it has acknowledged
             }
-            if (n == 600) {
+            if (n == RESTART_AT) {
                 daemon.start(); // same store
             }
             attempts++;
@@ -148,6 +150,10 @@ class CrashRecoveryIT {
         assertThat(DaemonProcess.log(log)).doesNotContain(H1_SECRET, TOKEN, "Harbor12345");
 
         Map<String, Object> report = new LinkedHashMap<>();
+        report.put("projects", PROJECTS);
+        report.put("perProject", PER_PROJECT);
+        report.put("killedAt", KILL_AT);
+        report.put("restartedAt", RESTART_AT);
         report.put("changes", PROJECTS * PER_PROJECT);
         report.put("webhooksSent", bodies.size());
         report.put("deliveryAttempts", attempts);
@@ -156,12 +162,8 @@ class CrashRecoveryIT {
         report.put("applied", applied);
         report.put("lost", PROJECTS * PER_PROJECT - applied);
         report.put("secondsUntilConverged", took.toMillis() / 1000.0);
-        Path out = Path.of("target", "reliability");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("crash-recovery.json"), PlainHarborHttp.JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(report));
-        System.out.println("crash recovery: " + report);
         assertThat(applied).isEqualTo(PROJECTS * PER_PROJECT);
+        io.harborsync.testsupport.ReliabilityFigures.record("crash-recovery", "it.CrashRecoveryIT", report);
     }
 
     private boolean send(HttpClient http, String body) throws InterruptedException {

@@ -26,10 +26,12 @@ import static org.hamcrest.Matchers.startsWith;
 @TestProfile(InboxBackpressureTest.SmallInbox.class)
 @io.harborsync.testsupport.HarborSpecChecked
 class InboxBackpressureTest {
+    static final int MAX_PENDING = 3;
+
     public static class SmallInbox implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("harbor-sync.inbox.max-pending", "3");
+            return Map.of("harbor-sync.inbox.max-pending", Integer.toString(MAX_PENDING));
         }
     }
 
@@ -53,20 +55,24 @@ class InboxBackpressureTest {
         // the peer is down: accepted work stays pending (scheduled for retry)
         sites.demo().orElseThrow().emulators().get(1).faults().add(Fault.on("GET", "/api/v2.0/.*").status(503));
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < MAX_PENDING; i++) {
                 post(i).statusCode(200);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> inbox.pendingCount() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> inbox.pendingCount() == MAX_PENDING);
             java.util.Map<String, String> busy = java.util.Map.of("site", "h1", "outcome", "rejected", "reason", "busy");
             double refusedBefore = MetricsAndConfigTest.value(MetricsAndConfigTest.scrape(),
                     "harborsync_webhook_events_total", busy);
-            post(3).statusCode(503).header("Retry-After", "30")
-                    .contentType(startsWith("application/problem+json")).body("status", is(503));
+            String retryAfter = post(MAX_PENDING).statusCode(503).header("Retry-After", "30")
+                    .contentType(startsWith("application/problem+json")).body("status", is(503))
+                    .extract().header("Retry-After");
             assertThat(inbox.pendingCount()).as("the refused event was not stored").isEqualTo(3);
             String metrics = MetricsAndConfigTest.scrape();
             assertThat(MetricsAndConfigTest.value(metrics, "harborsync_webhook_events_total", busy))
                     .as("the refusal is counted").isEqualTo(refusedBefore + 1);
             assertThat(metrics).contains("harborsync_inbox_pending 3.0");
+            io.harborsync.testsupport.ReliabilityFigures.record("backpressure", "sync.InboxBackpressureTest",
+                    Map.of("maxPending", MAX_PENDING, "accepted", MAX_PENDING, "refusedStatus", 503,
+                            "retryAfter", retryAfter, "pendingAfter", inbox.pendingCount()));
         } finally {
             sites.demo().orElseThrow().emulators().get(1).faults().clear();
         }

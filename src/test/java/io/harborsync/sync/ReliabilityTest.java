@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Site outages and a faulty network: the engine keeps what it cannot see, and converges once it can.
- * Figures go to target/reliability/*.json and docs/reliability.md.
+ * Records its figures for docs/reliability.md ({@link io.harborsync.testsupport.ReliabilityFigures}).
  */
 @QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
@@ -49,7 +49,8 @@ class ReliabilityTest {
 
             f.emulator("h2").goDown();
             // users go on working on h1
-            for (int i = 0; i < 5; i++) {
+            int changed = 5;
+            for (int i = 0; i < changed; i++) {
                 h1.createProject(project("new-" + i));
                 h1.addMember("kept-" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
             }
@@ -70,7 +71,18 @@ class ReliabilityTest {
             }
             assertThat(h2.metadata("kept-0")).containsEntry("severity", "high");
             assertThat(h2.projectExists("doomed")).isFalse();
-            assertThat(sync.run(Scope.ALL, false, false).planned()).as("converged in one reconcile").isEmpty();
+            SyncReport next = sync.run(Scope.ALL, false, false);
+            assertThat(next.planned()).as("converged in one reconcile").isEmpty();
+
+            Map<String, Object> figure = new LinkedHashMap<>();
+            figure.put("projectsCreated", changed);
+            figure.put("membersAdded", changed);
+            figure.put("metadataChanged", 1);
+            figure.put("projectsDeleted", 1);
+            figure.put("plannedDuringOutage", during.planned().size());
+            figure.put("reconcilesToConverge", 1);
+            figure.put("plannedAfterwards", next.planned().size());
+            io.harborsync.testsupport.ReliabilityFigures.record("outage", "sync.ReliabilityTest", figure);
         }
     }
 
@@ -153,10 +165,7 @@ class ReliabilityTest {
             report.put("failedOperationsRetried", failedOps);
             report.put("operationsDone", done);
             report.put("secondsUntilConverged", took.toMillis() / 1000.0);
-            Path out = Files.createDirectories(Path.of("target", "reliability"));
-            Files.writeString(out.resolve("faults.json"),
-                    PlainHarborHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-            System.out.println("faults: " + report);
+            io.harborsync.testsupport.ReliabilityFigures.record("faults", "sync.ReliabilityTest", report);
         }
     }
 }

@@ -188,5 +188,8 @@ class SecretsInLogsTest {
             assertThat(lines).as("log lines containing the %s", s.getKey()).noneMatch(l -> l.contains(s.getValue()));
             assertThat(answers).as("answers containing the %s", s.getKey()).noneMatch(a -> a.contains(s.getValue()));
         }
+        io.harborsync.testsupport.ReliabilityFigures.record("secrets", "web.SecretsInLogsTest", Map.of(
+                "logLines", lines.size(), "answers", answers.size(), "secretsChecked", secrets.size(),
+                "secretKinds", new java.util.TreeSet<>(secrets.keySet())));
     }
 }

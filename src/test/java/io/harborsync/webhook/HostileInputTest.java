@@ -109,6 +109,7 @@ class HostileInputTest {
                 this::wrongContentType, this::wrongMethod, this::badAdminParameter);
         List<String> failures = new ArrayList<>();
         Map<String, Integer> perKind = new TreeMap<>();
+        Map<Integer, Integer> byStatus = new TreeMap<>();
         List<Req> requests = new ArrayList<>();
         // The rare, heavy ones at fixed places; the rest drawn from the seed.
         requests.add(hugeBody(2 * 1024 * 1024, false, "/webhooks/h1"));
@@ -131,6 +132,7 @@ class HostileInputTest {
                 failures.add(where + ": no answer: " + e);
                 continue;
             }
+            byStatus.merge(resp.status(), 1, Integer::sum);
             check(r, resp).ifPresent(f -> failures.add(where + ": " + f));
             long now = storedRows();
             if (now != before) {
@@ -154,6 +156,15 @@ class HostileInputTest {
                 Samples.bytes("push-artifact.default.json"), false, false));
         assertThat(ok.status()).as(ok.text()).isEqualTo(200);
         assertThat(storedRows()).isEqualTo(rows + 1);
+
+        Map<String, Object> figure = new java.util.LinkedHashMap<>();
+        figure.put("requests", requests.size());
+        figure.put("seed", Long.toString(seed));
+        figure.put("perKind", perKind);
+        figure.put("byStatus", byStatus);
+        figure.put("failures", failures.size());
+        figure.put("healthyAfterwards", "live UP, and a valid webhook was then stored");
+        io.harborsync.testsupport.ReliabilityFigures.record("hostile-input", "webhook.HostileInputTest", figure);
     }
 
     /** Empty when the answer is right for a bad request: a 4xx, a problem without stack trace or secret. */
