@@ -65,7 +65,7 @@ public class HarborSyncMain implements QuarkusApplication {
      * Empty: Quarkus must start (the daemon, or a command that needs it).
      */
     public static OptionalInt beforeQuarkus(String[] args, Supplier<Config> config, PrintWriter out, PrintWriter err) {
-        if (Cli.isCommand(args) && Cli.runsWithoutQuarkus(Cli.commandLine(null), args)) {
+        if (Cli.runsWithoutQuarkus(args)) {
             CommandLine cmd = Cli.commandLine(null);
             cmd.setOut(out);
             cmd.setErr(err);

@@ -58,26 +58,32 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
         return cmd;
     }
 
+    /** The commands that need the application (CDI: the sites, the Kubernetes client); the others do not. */
+    static final java.util.Set<String> APPLICATION_COMMANDS = java.util.Set.of("lab", "bootstrap");
+
     /**
-     * Whether {@code args} run without Quarkus: the parsed leaf command talks to a daemon ({@link DaemonClient}), a request
-     * for help or the version, or wrong arguments. False means the command needs the application (lab, bootstrap).
+     * Whether {@code args} run without Quarkus: a command that talks to a daemon ({@link DaemonClient}), a request
+     * for help or the version, or wrong arguments. False: the command needs the application (lab, bootstrap).
      */
-    public static boolean runsWithoutQuarkus(CommandLine cmd, String... args) {
+    public static boolean runsWithoutQuarkus(String... args) {
+        if (!isCommand(args)) {
+            return false;
+        }
+        if (!APPLICATION_COMMANDS.contains(args[0])) {
+            return true; // status, sync, proxy, help, --help, --version, or a mistake: decided without a second parse
+        }
         CommandLine.ParseResult parsed;
         try {
-            parsed = cmd.parseArgs(args);
+            parsed = commandLine(null).parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             return true; // execute() reports it
         }
         for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
-            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()
-                    || r.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
                 return true;
             }
             if (r.subcommand() == null) {
-                Object command = r.commandSpec().userObject();
-                return command instanceof Cli || command instanceof ProxyCommand
-                        || r.commandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof DaemonClient);
+                return r.commandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof DaemonClient);
             }
         }
         return true;

@@ -1,8 +1,6 @@
 package io.harborsync.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harborsync.web.AdminToken;
 import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine;
@@ -21,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,8 +29,6 @@ import java.util.Optional;
  * with a message for the operator; the token never appears in one.
  */
 public class DaemonClient {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     public enum Output { table, json }
 
     @Option(names = "--url", defaultValue = "http://localhost:8080", converter = DaemonUrl.class, paramLabel = "URL",
@@ -117,19 +114,14 @@ public class DaemonClient {
      * One admin call; the answer's JSON when it is a 200. {@code body} null sends none. A reconcile may take long:
      * the caller gives the time it is willing to wait.
      */
-    JsonNode call(String method, String path, Object body, Duration timeout) throws Failed {
+    JsonNode call(String method, String path, Map<String, String> body, Duration timeout) throws Failed {
         String t = token().orElseThrow(() -> new Failed("no admin token: pass --token, set"
                 + " HARBOR_SYNC_ADMIN_TOKEN, or run where <harbor-sync.store.path>/admin-token is readable"));
         if (!t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new Failed("the admin token holds spaces or characters that cannot be sent in a header", Cli.USAGE);
         }
         URI uri = URI.create(url.toString().replaceAll("/+$", "") + path); // url is checked (DaemonUrl), path is ours
-        byte[] payload;
-        try {
-            payload = body == null ? null : JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise the request body", e);
-        }
+        byte[] payload = body == null ? null : Json.object(body).getBytes(StandardCharsets.UTF_8);
         // HttpURLConnection rather than java.net.http: a one-shot command starts noticeably faster without the
         // HTTP/2 client and the TLS set-up it does even for http:// URLs
         int status;
@@ -170,7 +162,7 @@ public class DaemonClient {
         }
         JsonNode json;
         try {
-            json = text.isBlank() ? null : JSON.readTree(text);
+            json = text.isBlank() ? null : Json.read(text);
         } catch (IOException e) {
             json = null;
         }
@@ -238,11 +230,7 @@ public class DaemonClient {
 
     /** The answer as pretty JSON (for --output json). */
     static void printJson(PrintWriter out, JsonNode answer) {
-        try {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e); // a tree read from JSON always writes back
-        }
+        out.println(Json.pretty(answer));
         out.flush();
     }
 }

@@ -183,12 +183,12 @@ class CliBadInputTest {
 
     @Test
     void onlyTheDaemonCommandsRunWithoutQuarkus() {
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "status")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "sync", "--dry-run", "--project", "p")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "proxy", "status")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "proxy", "switch", "h2")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "lab", "up")).as("needs the Kubernetes client").isFalse();
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "bootstrap", "--dry-run")).as("needs the sites")
+        assertThat(Cli.runsWithoutQuarkus("status")).isTrue();
+        assertThat(Cli.runsWithoutQuarkus("sync", "--dry-run", "--project", "p")).isTrue();
+        assertThat(Cli.runsWithoutQuarkus("proxy", "status")).isTrue();
+        assertThat(Cli.runsWithoutQuarkus("proxy", "switch", "h2")).isTrue();
+        assertThat(Cli.runsWithoutQuarkus("lab", "up")).as("needs the Kubernetes client").isFalse();
+        assertThat(Cli.runsWithoutQuarkus("bootstrap", "--dry-run")).as("needs the sites")
                 .isFalse();
     }
 }

@@ -153,8 +153,8 @@ class DaemonCommandsTest {
         assertThat(exit).as(err.toString()).hasValue(0);
         assertThat(JSON.readTree(out.toString()).path("active").asText()).isEqualTo("h1");
 
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "status", "--url", daemon.toString())).isTrue();
-        assertThat(Cli.runsWithoutQuarkus(Cli.commandLine(null), "bootstrap", "--dry-run")).isFalse();
+        assertThat(Cli.runsWithoutQuarkus("status", "--url", daemon.toString())).isTrue();
+        assertThat(Cli.runsWithoutQuarkus("bootstrap", "--dry-run")).isFalse();
     }
 
     @Test
