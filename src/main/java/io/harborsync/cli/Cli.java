@@ -1,28 +1,177 @@
 package io.harborsync.cli;
 
+import io.harborsync.config.ConfigProblem;
 import io.harborsync.lab.BootstrapCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /**
  * The command line. Without arguments the process is the daemon; with a command it runs that command
- * and exits. Commands run inside the same Quarkus application (they share the Harbor client, the
- * Kubernetes client and the configuration), but with the daemon switched off: no HTTP port, no
- * workers, no schedules, no demo emulators and an in-memory store, so a command can run beside a
- * daemon on the same machine without fighting it for the port or the store file.
+ * and exits. The commands that only talk to a running daemon (those with the {@link DaemonClient} mixin: {@code status},
+ * {@code sync}, {@code proxy status|switch}) run before and without Quarkus (plain picocli, java.net.http and
+ * Jackson), so they answer in a fraction of the time a Quarkus start takes. The others ({@code lab},
+ * {@code bootstrap}) run inside the same Quarkus application (they share the Harbor client, the Kubernetes
+ * client and the configuration), but with the daemon switched off: no HTTP port, no workers, no schedules, no
+ * demo emulators and an in-memory store, so a command can run beside a daemon on the same machine without
+ * fighting it for the port or the store file.
+ *
+ * <p>Exit codes: 0 done; {@link #FAILED} (1) the command failed (the daemon is unreachable, refused the token,
+ * or failed); {@link #USAGE} (2) the arguments or the configuration are wrong. Every error is one line on stderr
+ * that never repeats a typed value (it could be a token).
  */
 @Command(name = "harbor-sync", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Keeps two Harbor registries in step; without a command it runs the daemon.",
         subcommands = {CommandLine.HelpCommand.class, io.harborsync.lab.LabCommand.class, BootstrapCommand.class,
                 ProxyCommand.class, StatusCommand.class, SyncCommand.class})
-public class Cli {
+public class Cli implements java.util.concurrent.Callable<Integer> {
 
-    /** Exit code for a failed command (a bad argument is picocli's 2). */
+    /** Exit code for a failed command. */
     public static final int FAILED = 1;
+    /** Exit code for a wrong argument or configuration (picocli's usage error code too). */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** {@code harbor-sync --} or only options: there is no command to run. */
+    @Override
+    public Integer call() {
+        throw new Usage(spec.commandLine(), "missing command; the commands are "
+                + String.join(", ", spec.commandLine().getSubcommands().keySet()));
+    }
 
     /** True when the arguments name a command rather than starting the daemon. */
     public static boolean isCommand(String... args) {
         return args != null && args.length > 0;
+    }
+
+    /**
+     * The command line with its error handling: a wrong argument is one line naming the option (never the typed
+     * value) and exit code {@link #USAGE}; an unexpected exception is one line and {@link #FAILED}.
+     */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine cmd = factory == null ? new CommandLine(Cli.class) : new CommandLine(Cli.class, factory);
+        cmd.setParameterExceptionHandler(Cli::usageError);
+        cmd.setExecutionExceptionHandler(Cli::failure);
+        return cmd;
+    }
+
+    /** The commands that need the application (CDI: the sites, the Kubernetes client); the others do not. */
+    static final java.util.Set<String> APPLICATION_COMMANDS = java.util.Set.of("lab", "bootstrap");
+
+    /**
+     * Whether {@code args} run without Quarkus: a command that talks to a daemon ({@link DaemonClient}), a request
+     * for help or the version, or wrong arguments. False: the command needs the application (lab, bootstrap).
+     */
+    public static boolean runsWithoutQuarkus(String... args) {
+        if (!isCommand(args)) {
+            return false;
+        }
+        if (!APPLICATION_COMMANDS.contains(args[0])) {
+            return true; // status, sync, proxy, help, --help, --version, or a mistake: decided without a second parse
+        }
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine(null).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return true; // execute() reports it
+        }
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+                return true;
+            }
+            if (r.subcommand() == null) {
+                return r.commandSpec().mixins().values().stream().anyMatch(m -> m.userObject() instanceof DaemonClient);
+            }
+        }
+        return true;
+    }
+
+    /** One line for a wrong argument: what is wrong, which command, where the help is. Never the typed value. */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        PrintWriter err = cmd.getErr();
+        err.println(name + ": " + reason(e) + " (see '" + name + " --help')");
+        err.flush();
+        return USAGE;
+    }
+
+    static String reason(CommandLine.ParameterException e) {
+        CommandLine cmd = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            String first = u.getUnmatched().isEmpty() ? "" : u.getUnmatched().get(0);
+            if (first.startsWith("-")) {
+                // what was typed is not repeated (it may be a token pasted in the wrong place): the options are
+                return "unknown option; the options are " + String.join(", ", cmd.getCommandSpec().options().stream()
+                        .map(o -> String.join("/", o.names())).toList());
+            }
+            if (!cmd.getSubcommands().isEmpty() && cmd.getCommandSpec().positionalParameters().isEmpty()) {
+                return "unknown command; the commands are " + String.join(", ", cmd.getSubcommands().keySet());
+            }
+            return "unexpected argument";
+        }
+        if (e instanceof CommandLine.MissingParameterException m) {
+            if (!m.getMissing().isEmpty() && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o) {
+                return o.longestName() + " needs a value";
+            }
+            return "missing " + m.getMissing().stream().map(a -> a.paramLabel()).reduce((a, b) -> a + ", " + b)
+                    .orElse("argument");
+        }
+        if (e instanceof CommandLine.OverwrittenOptionException o) {
+            return (o.getOverwritten() instanceof CommandLine.Model.OptionSpec spec ? spec.longestName()
+                    : o.getOverwritten().paramLabel()) + " is given twice";
+        }
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec o) {
+            return "invalid value for " + o.longestName() + expected(o);
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Unknown subcommand")) { // picocli's help command
+            return "unknown command; the commands are " + String.join(", ", cmd.getSubcommands().keySet());
+        }
+        if (e.getArgSpec() != null) {
+            return "invalid " + e.getArgSpec().paramLabel();
+        }
+        if (e instanceof CommandLine.MissingTypeConverterException || e.getMessage() == null) {
+            return "invalid arguments";
+        }
+        // messages this project throws itself (e.g. "missing subcommand") never hold a typed value
+        return e instanceof Usage ? e.getMessage() : "invalid arguments";
+    }
+
+    private static String expected(CommandLine.Model.OptionSpec o) {
+        if (o.type().isEnum()) {
+            StringBuilder values = new StringBuilder();
+            for (Object c : o.type().getEnumConstants()) {
+                values.append(values.isEmpty() ? "" : " or ").append(c);
+            }
+            return ": must be " + values;
+        }
+        return o.type() == java.net.URI.class ? ": must be an http(s) URL such as http://localhost:8080"
+                + " (no user:password@, ?query or #fragment)" : "";
+    }
+
+    /** A wrong argument found by a command itself; its message is shown as it is (it must not hold typed values). */
+    public static final class Usage extends CommandLine.ParameterException {
+        public Usage(CommandLine cmd, String message) {
+            super(cmd, message);
+        }
+    }
+
+    /** An exception no command handled: one line without a stack trace; a configuration mistake exits 2. */
+    static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        var problem = ConfigProblem.in(e);
+        if (problem.isPresent()) {
+            err.println(name + ": configuration error: " + problem.get().getMessage());
+            err.flush();
+            return USAGE;
+        }
+        err.println(name + ": failed: " + e.getClass().getSimpleName());
+        err.flush();
+        return FAILED;
     }
 
     /** Called from main before Quarkus starts: switches the daemon's parts off for a one-shot command. */

@@ -18,7 +18,16 @@ import java.util.Map;
  */
 @Command(name = "proxy", description = "Shows or switches the active site behind core.harbor.domain (via a running daemon).",
         mixinStandardHelpOptions = true, subcommands = {ProxyCommand.Status.class, ProxyCommand.Switch.class})
-public class ProxyCommand {
+public class ProxyCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** {@code proxy} alone: a wrong argument like any other (exit 2), not a usage text. */
+    @Override
+    public Integer call() {
+        throw new Cli.Usage(spec.commandLine(), "missing command; the commands are status, switch");
+    }
+
     static void print(PrintWriter out, JsonNode state) {
         out.printf("active site: %s%n", state.path("active").asText());
         StringBuilder sites = new StringBuilder();

@@ -69,7 +69,13 @@ public final class HarborEmulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = bind(options.port());
+        try {
+            this.server = bind(options.port());
+        } catch (IOException e) {
+            pool.shutdownNow(); // a busy port: nothing of this emulator is left behind
+            api.webhooks.close();
+            throw e;
+        }
     }
 
     private HttpServer bind(int port) throws IOException {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * `harbor-sync status`, `sync` and `proxy ... --output json` against the running daemon (demo mode), over HTTP
  * exactly as an operator runs them: tables by default, the API's JSON with --output json, and a clear message with
- * exit code 1 when the daemon cannot be reached or refuses the token.
+ * exit code 1 when the daemon cannot be reached or refuses the token, 2 when it refuses an argument.
  */
 @QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
@@ -53,7 +53,7 @@ class DaemonCommandsTest {
     }
 
     CliRun cli(String... args) {
-        return CliRun.of(new CommandLine(Cli.class, factory), args);
+        return CliRun.of(Cli.commandLine(factory), args);
     }
 
     /** The command with the daemon's URL and the test token appended. */
@@ -141,16 +141,44 @@ class DaemonCommandsTest {
         assertThat(JSON.readTree(sw.out()).path("active").asText()).isEqualTo("h1");
     }
 
+    /** What main does: status, sync and proxy run before (and without) Quarkus, against this running daemon. */
     @Test
-    void badInputAWrongTokenOrAnUnreachableDaemonIsAClearMessageAndExit1() throws Exception {
-        CliRun badName = admin("sync", "--project", "Not_A_Name");
-        assertThat(badName.exit()).isEqualTo(Cli.FAILED);
-        assertThat(badName.err()).contains("harbor-sync sync: the daemon answered HTTP 400")
-                .contains("'Not_A_Name' is not a Harbor project name");
+    void theDaemonCommandsRunWithoutTheApplication() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.util.OptionalInt exit = io.harborsync.HarborSyncMain.beforeQuarkus(new String[]{"proxy", "status", "-o", "json",
+                        "--url", daemon.toString(), "--token", "test-admin-token"}, () -> {
+                    throw new AssertionError("a daemon command reads no configuration");
+                }, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertThat(exit).as(err.toString()).hasValue(0);
+        assertThat(JSON.readTree(out.toString()).path("active").asText()).isEqualTo("h1");
 
+        assertThat(Cli.runsWithoutQuarkus("status", "--url", daemon.toString())).isTrue();
+        assertThat(Cli.runsWithoutQuarkus("bootstrap", "--dry-run")).isFalse();
+    }
+
+    @Test
+    void anArgumentTheDaemonRefusesExits2WithItsDetailOnOneLine() {
+        CliRun badName = admin("sync", "--project", "Not_A_Name");
+        assertThat(badName.exit()).isEqualTo(Cli.USAGE);
+        assertThat(badName.err()).startsWith("harbor-sync sync: the daemon answered HTTP 400: ")
+                .contains("'Not_A_Name' is not a Harbor project name").endsWith("\n");
+        assertThat(badName.err().strip()).doesNotContain("\n");
+
+        CliRun unknownSite = admin("proxy", "switch", "h9");
+        assertThat(unknownSite.exit()).isEqualTo(Cli.USAGE);
+        assertThat(unknownSite.err()).isEqualTo("harbor-sync proxy switch: the daemon answered HTTP 400: unknown site"
+                + " 'h9'; the sites are [h1, h2]\n");
+        assertThat(unknownSite.out()).isEmpty();
+        assertThat(admin("proxy", "status", "-o", "json").out()).contains("\"active\" : \"h1\"");
+    }
+
+    @Test
+    void badInputAWrongTokenOrAnUnreachableDaemonIsAClearMessage() throws Exception {
         CliRun badOutput = admin("status", "--output", "yaml");
-        assertThat(badOutput.exit()).as("picocli's usage error").isEqualTo(2);
-        assertThat(badOutput.err()).contains("--output").contains("table, json");
+        assertThat(badOutput.exit()).as("a usage error").isEqualTo(Cli.USAGE);
+        assertThat(badOutput.err()).isEqualTo("harbor-sync status: invalid value for --output: must be table or json"
+                + " (see 'harbor-sync status --help')\n");
 
         for (String[] cmd : List.of(new String[]{"status"}, new String[]{"sync", "--dry-run"})) {
             CliRun wrong = cli(concat(cmd, "--url", daemon.toString(), "--token", "not-the-token"));

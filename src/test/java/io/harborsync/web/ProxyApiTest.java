@@ -138,7 +138,7 @@ class ProxyApiTest {
         assertThat(again.out()).contains("h2 was already the active site");
 
         CliRun unknown = cli("proxy", "switch", "h9", "--url", url, "--token", "test-admin-token");
-        assertThat(unknown.exit()).isEqualTo(Cli.FAILED);
+        assertThat(unknown.exit()).as("the daemon refused the argument").isEqualTo(Cli.USAGE);
         assertThat(unknown.err()).contains("HTTP 400").contains("unknown site 'h9'").doesNotContain("Exception");
     }
 
