@@ -21,6 +21,7 @@ public final class EmulatorMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        useJBossLogManager();
         List<HarborEmulator> running = new ArrayList<>();
         int exit = start(args, System.out, System.err, running);
         if (exit != 0) {
@@ -32,6 +33,22 @@ public final class EmulatorMain {
             stop.countDown();
         }));
         stop.await();
+    }
+
+    /**
+     * On the jar's class path (the README's command) JBoss Logging finds JBoss LogManager, which complains on stderr
+     * when java.util.logging was set up before it was named the manager: name it before anything logs, so that an
+     * error stays one line.
+     */
+    private static void useJBossLogManager() {
+        String manager = "org.jboss.logmanager.LogManager";
+        if (System.getProperty("java.util.logging.manager") != null) return;
+        try {
+            Class.forName(manager, false, EmulatorMain.class.getClassLoader());
+            System.setProperty("java.util.logging.manager", manager);
+        } catch (ClassNotFoundException e) {
+            // plain java.util.logging it is
+        }
     }
 
     /** An emulator to start: a name and a port (0: any free port). */
