@@ -1,5 +1,7 @@
 package io.harborsync.bench;
 
+import io.harborsync.testsupport.ReliabilityFigures;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harborsync.emulator.EmulatorOptions;
 import io.harborsync.emulator.ExchangeListener;
@@ -499,34 +501,13 @@ final class Benchmark {
         System.out.printf("[bench] " + format + "%n", args);
     }
 
+    /** The machine's facts, read the same way as for the reliability page. */
     static Results.Machine machine() {
-        String cpu = grep("/proc/cpuinfo", "model name");
-        String mem = grep("/proc/meminfo", "MemTotal");
-        return new Results.Machine(Runtime.getRuntime().availableProcessors(), cpu, mem,
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
-                loadAverage());
+        ReliabilityFigures.Machine m = ReliabilityFigures.Machine.now();
+        return new Results.Machine(m.cores(), m.cpu(), m.memory(), m.java(), m.os(), m.loadAverage());
     }
 
     static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String grep(String file, String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of(file))) {
-                if (line.startsWith(key)) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return "unknown";
+        return ReliabilityFigures.Machine.currentLoadAverage();
     }
 }
