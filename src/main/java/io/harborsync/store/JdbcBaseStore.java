@@ -54,9 +54,14 @@ public final class JdbcBaseStore implements BaseStore {
             ps.setString(1, kind);
             ps.setString(2, Jdbc.likeEscape(prefix) + "%");
             List<BaseRecord> out = new ArrayList<>();
+            // A full listing is every key of a kind (tens of thousands), and most of them share their value and
+            // sites with many others ({"roleId":2}, "h1,h2"): one instance of each, not one per row, keeps the
+            // listing a reconcile holds small on a daemon's small heap.
+            java.util.Map<String, String> texts = new java.util.HashMap<>();
+            java.util.Map<String, Set<String>> siteSets = new java.util.HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(read(rs));
+                    out.add(read(rs, texts, siteSets));
                 }
             }
             // The database's collation may differ (PostgreSQL uses the locale): fix the order to String order.
@@ -189,9 +194,20 @@ public final class JdbcBaseStore implements BaseStore {
     }
 
     private static BaseRecord read(ResultSet rs) throws SQLException {
+        return read(rs, new java.util.HashMap<>(), new java.util.HashMap<>());
+    }
+
+    /** @param texts, siteSets equal kinds, values and site lists read before, whose instances are reused */
+    private static BaseRecord read(ResultSet rs, java.util.Map<String, String> texts,
+                                   java.util.Map<String, Set<String>> siteSets) throws SQLException {
         String sites = rs.getString("sites");
-        Set<String> siteSet = sites == null || sites.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(sites.split(",")));
-        return new BaseRecord(rs.getString("kind"), rs.getString("item_key"), rs.getString("value_json"), siteSet,
-                Jdbc.getInstant(rs, "updated_at"));
+        Set<String> siteSet = sites == null || sites.isEmpty() ? Set.of()
+                : siteSets.computeIfAbsent(sites, x -> Set.copyOf(Arrays.asList(x.split(","))));
+        String kind = texts.computeIfAbsent(rs.getString("kind"), x -> x);
+        String json = rs.getString("value_json");
+        if (json != null) {
+            json = texts.computeIfAbsent(json, x -> x);
+        }
+        return new BaseRecord(kind, rs.getString("item_key"), json, siteSet, Jdbc.getInstant(rs, "updated_at"));
     }
 }

@@ -331,7 +331,16 @@ final class LiveState {
     }
 
     private synchronized void put(Kind kind, String key, String site, Value v) {
-        values.get(kind).computeIfAbsent(key, x -> new TreeMap<>()).put(site, v);
+        Map<String, Value> bySite = values.get(kind).computeIfAbsent(key, x -> new TreeMap<>());
+        // Sites in sync hold equal values: keep one instance (with its tag set) for all of them, as a full
+        // read holds every key of every site at once on a small heap. Values are immutable once read.
+        for (Value other : bySite.values()) {
+            if (other.equals(v)) {
+                v = other;
+                break;
+            }
+        }
+        bySite.put(site, v);
     }
 
     static ProjectValue projectValue(Project p, Long storageLimit) {
@@ -404,6 +413,19 @@ final class LiveState {
 
     synchronized Long projectId(String site, String project) {
         return projectIds.getOrDefault(site, Map.of()).get(project);
+    }
+
+    /** The keys of a kind that start with the prefix (a project's children: "p/"), with their values by site. */
+    Map<String, Map<String, Value>> startingWith(Kind kind, String prefix) {
+        Map<String, Map<String, Value>> out = new TreeMap<>();
+        for (Map.Entry<String, Map<String, Value>> e
+                : ((java.util.NavigableMap<String, Map<String, Value>>) values.get(kind)).tailMap(prefix, true).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                break; // sorted: every key with the prefix comes right after it
+            }
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     Set<String> keys(Kind kind) {
