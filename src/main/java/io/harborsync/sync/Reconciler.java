@@ -604,15 +604,20 @@ public final class Reconciler {
         }
         LiveState after = live.afterWrites(applied, clients);
         Instant now = clock.instant();
+        // Written together at the end (BaseStore#writeAll): one commit per record made this the longest part of
+        // a reconcile that changed many keys.
+        Set<String> allSites = new TreeSet<>(sites);
+        List<BaseRecord> puts = new ArrayList<>();
+        List<BaseStore.Removal> removals = new ArrayList<>();
         for (Decision d : decisions) {
             if (failed.contains(d) || d.ops().stream().anyMatch(blocked::contains)) {
                 continue;
             }
             if (!d.needsWork()) {
                 if (d.kase() == Case.IN_SYNC) {
-                    record(d.kind(), d.key(), d.target(), new TreeSet<>(sites), now);
+                    record(d.kind(), d.key(), d.target(), allSites, now, puts);
                 } else if (d.kase() == Case.DELETED_EVERYWHERE) {
-                    base.delete(d.kind().id(), d.key());
+                    removals.add(new BaseStore.Removal(d.kind().id(), d.key()));
                 }
                 continue;
             }
@@ -621,10 +626,10 @@ public final class Reconciler {
                 continue;
             }
             if (now2.present().isEmpty()) {
-                base.delete(d.kind().id(), d.key());
+                removals.add(new BaseStore.Removal(d.kind().id(), d.key()));
             } else if (d.target() != null && now2.present().values().stream().allMatch(d.target()::equals)) {
                 if (now2.absent().isEmpty()) {
-                    record(d.kind(), d.key(), d.target(), now2.present().keySet(), now);
+                    record(d.kind(), d.key(), d.target(), now2.present().keySet(), now, puts);
                 } else if (!d.kind().copiedBySync()) {
                     // tags applied where the artifact is; the missing copies are replication's to make
                     r.pending.add(new Item(null, d.kind().id(), d.key(), "pending",
@@ -638,16 +643,18 @@ public final class Reconciler {
                         "read back differs from what was written; base left unchanged", null));
             }
         }
+        base.writeAll(puts, removals);
         listed.remove(); // the run's listing is spent: the next run lists again
     }
 
-    private void record(Kind kind, String key, Value value, Set<String> where, Instant now) {
+    /** Adds the key's new base record to {@code puts}, unless its base already says exactly that. */
+    private void record(Kind kind, String key, Value value, Set<String> where, Instant now, List<BaseRecord> puts) {
         String json = written(value);
         Optional<BaseRecord> old = baseRecord(kind, key);
         if (old.isPresent() && old.get().valueJson().equals(json) && old.get().sites().equals(where)) {
             return;
         }
-        base.put(new BaseRecord(kind.id(), key, json, where, now));
+        puts.add(new BaseRecord(kind.id(), key, json, where, now));
     }
 
     static String write(Value v) {
