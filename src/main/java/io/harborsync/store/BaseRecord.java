@@ -21,14 +21,36 @@ public record BaseRecord(String kind, String key, String valueJson, Set<String> 
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(valueJson, "valueJson");
         Objects.requireNonNull(updatedAt, "updatedAt");
-        TreeSet<String> sorted = new TreeSet<>();
-        for (String s : sites == null ? Set.<String>of() : sites) {
+        Set<String> given = sites == null ? Set.of() : sites;
+        for (String s : given) {
             if (s == null || s.isEmpty() || s.indexOf(',') >= 0) {
                 throw new IllegalArgumentException("invalid site name in base record: '" + s + "'");
             }
-            sorted.add(s);
         }
-        sites = Collections.unmodifiableSortedSet(sorted);
-        updatedAt = updatedAt.truncatedTo(ChronoUnit.MICROS);
+        sites = canonicalSites(given);
+        if (updatedAt.getNano() % 1000 != 0) {
+            updatedAt = updatedAt.truncatedTo(ChronoUnit.MICROS);
+        }
+    }
+
+    /**
+     * Every record of a base names one of a handful of site sets ("h1,h2"), and a reconcile holds tens of
+     * thousands of records: one shared unmodifiable sorted set per combination instead of one per record.
+     */
+    private static final java.util.Map<Set<String>, java.util.SortedSet<String>> SITE_SETS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_SITE_SETS = 1024;
+
+    private static java.util.SortedSet<String> canonicalSites(Set<String> valid) {
+        java.util.SortedSet<String> known = SITE_SETS.get(valid);
+        if (known != null) {
+            return known;
+        }
+        java.util.SortedSet<String> made = Collections.unmodifiableSortedSet(new TreeSet<>(valid));
+        if (SITE_SETS.size() < MAX_SITE_SETS) {
+            java.util.SortedSet<String> raced = SITE_SETS.putIfAbsent(Set.copyOf(made), made);
+            return raced != null ? raced : made;
+        }
+        return made;
     }
 }

@@ -16,6 +16,20 @@ public interface BaseStore {
     /** Remove the record of (kind, key); nothing happens if there is none. */
     void delete(String kind, String key);
 
+    /** A record to remove, for {@link #writeAll}. */
+    record Removal(String kind, String key) {
+    }
+
+    /**
+     * {@link #put} each record, then {@link #delete} each removal: what a reconcile moves the base by, in one
+     * call, so that a store may write them together (one connection, a few commits) instead of one commit each.
+     * Each (kind, key) appears at most once in both lists together.
+     */
+    default void writeAll(List<BaseRecord> puts, List<Removal> removals) {
+        puts.forEach(this::put);
+        removals.forEach(r -> delete(r.kind(), r.key()));
+    }
+
     /**
      * Number of records of {@code kind} whose sites contain {@code site}, counted up to {@code atMost}: the
      * answer is min(count, atMost). The mass-deletion guard only asks "are there at least N?", and counting

@@ -54,9 +54,14 @@ public final class JdbcBaseStore implements BaseStore {
             ps.setString(1, kind);
             ps.setString(2, Jdbc.likeEscape(prefix) + "%");
             List<BaseRecord> out = new ArrayList<>();
+            // A full listing is every key of a kind (tens of thousands), and most of them share their value and
+            // sites with many others ({"roleId":2}, "h1,h2"): one instance of each, not one per row, keeps the
+            // listing a reconcile holds small on a daemon's small heap.
+            java.util.Map<String, String> texts = new java.util.HashMap<>();
+            java.util.Map<String, Set<String>> siteSets = new java.util.HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(read(rs));
+                    out.add(read(rs, texts, siteSets));
                 }
             }
             // The database's collation may differ (PostgreSQL uses the locale): fix the order to String order.
@@ -84,6 +89,86 @@ public final class JdbcBaseStore implements BaseStore {
         } catch (SQLException e) {
             throw new StoreException("cannot write base record " + r.kind() + " " + r.key(), e);
         }
+    }
+
+    /** Records written per transaction by {@link #writeAll}: few commits, and no huge transaction on a small heap. */
+    static final int WRITE_CHUNK = 500;
+
+    /**
+     * One connection for all, a commit per {@link #WRITE_CHUNK} records instead of one per record: moving the base
+     * after a reconcile that changed many keys (the first one writes all of them) spent most of its time in commits.
+     * The statements are those of {@link #put} and {@link #delete}, which never fail on purpose; a chunk whose
+     * commit fails is rolled back and the error raised, the chunks before it stay (each is a consistent part of
+     * the base: records are independent, and a record not moved is decided again by the next reconcile).
+     */
+    @Override
+    public void writeAll(List<BaseRecord> puts, List<Removal> removals) {
+        if (puts.isEmpty() && removals.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement upd = c.prepareStatement("UPDATE base_record SET value_json = ?, sites = ?,"
+                    + " updated_at = ? WHERE kind = ? AND item_key = ?");
+                 PreparedStatement del = c.prepareStatement("DELETE FROM base_record WHERE kind = ? AND item_key = ?")) {
+                int inChunk = 0;
+                boolean marked = baseWritten || puts.isEmpty();
+                if (!marked) {
+                    insertBaseWritten(c); // committed with the first chunk, so never a record without it
+                }
+                for (BaseRecord r : puts) {
+                    Objects.requireNonNull(r, "record");
+                    String sites = String.join(",", r.sites());
+                    upd.setString(1, r.valueJson());
+                    upd.setString(2, sites);
+                    Jdbc.setInstant(upd, 3, r.updatedAt());
+                    upd.setString(4, r.kind());
+                    upd.setString(5, r.key());
+                    if (upd.executeUpdate() == 0 && insertIfAbsent(c, r, sites) == 0) {
+                        // deleted or inserted by someone else in between: the single-record path retries
+                        c.commit();
+                        baseWritten |= !marked;
+                        put(c, r, sites);
+                    }
+                    if (++inChunk == WRITE_CHUNK) {
+                        c.commit();
+                        baseWritten |= !marked;
+                        inChunk = 0;
+                    }
+                }
+                for (Removal r : removals) {
+                    del.setString(1, r.kind());
+                    del.setString(2, r.key());
+                    del.executeUpdate();
+                    if (++inChunk == WRITE_CHUNK) {
+                        c.commit();
+                        inChunk = 0;
+                    }
+                }
+                c.commit();
+                baseWritten |= !marked;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot write " + puts.size() + " base records and delete " + removals.size(), e);
+        }
+    }
+
+    /** {@link #put} on a given connection (autocommit off): up to three tries, each committed. */
+    private void put(Connection c, BaseRecord r, String sites) throws SQLException {
+        for (int tries = 0; tries < 3; tries++) {
+            if (update(c, r, sites) > 0 || insertIfAbsent(c, r, sites) > 0) {
+                c.commit();
+                return;
+            }
+            c.commit();
+        }
+        throw new StoreException("cannot write base record " + r.kind() + " " + r.key() + ": concurrent writers", null);
     }
 
     private static int update(Connection c, BaseRecord r, String sites) throws SQLException {
@@ -122,6 +207,11 @@ public final class JdbcBaseStore implements BaseStore {
         if (baseWritten) {
             return;
         }
+        insertBaseWritten(c);
+        baseWritten = true;
+    }
+
+    private static void insertBaseWritten(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO store_meta (name, val)"
                 + " SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM store_meta WHERE name = ?)")) {
             ps.setString(1, BASE_WRITTEN);
@@ -133,7 +223,6 @@ public final class JdbcBaseStore implements BaseStore {
                 throw e;
             }
         }
-        baseWritten = true;
     }
 
     @Override
@@ -189,9 +278,20 @@ public final class JdbcBaseStore implements BaseStore {
     }
 
     private static BaseRecord read(ResultSet rs) throws SQLException {
+        return read(rs, new java.util.HashMap<>(), new java.util.HashMap<>());
+    }
+
+    /** @param texts, siteSets equal kinds, values and site lists read before, whose instances are reused */
+    private static BaseRecord read(ResultSet rs, java.util.Map<String, String> texts,
+                                   java.util.Map<String, Set<String>> siteSets) throws SQLException {
         String sites = rs.getString("sites");
-        Set<String> siteSet = sites == null || sites.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(sites.split(",")));
-        return new BaseRecord(rs.getString("kind"), rs.getString("item_key"), rs.getString("value_json"), siteSet,
-                Jdbc.getInstant(rs, "updated_at"));
+        Set<String> siteSet = sites == null || sites.isEmpty() ? Set.of()
+                : siteSets.computeIfAbsent(sites, x -> Set.copyOf(Arrays.asList(x.split(","))));
+        String kind = texts.computeIfAbsent(rs.getString("kind"), x -> x);
+        String json = rs.getString("value_json");
+        if (json != null) {
+            json = texts.computeIfAbsent(json, x -> x);
+        }
+        return new BaseRecord(kind, rs.getString("item_key"), json, siteSet, Jdbc.getInstant(rs, "updated_at"));
     }
 }

@@ -218,13 +218,41 @@ final class LiveState {
         }
     }
 
-    private void forgetChildren(String site, String project) {
+    private synchronized void forgetChildren(String site, String project) {
         for (Kind k : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
-            values.get(k).forEach((key, bySite) -> {
-                if (Keys.projectOf(key).equals(project)) {
-                    bySite.remove(site);
-                }
-            });
+            forgetPrefix(k, site, Keys.childPrefix(project)); // a child key is its project's name and a '/'
+        }
+    }
+
+    /**
+     * In a state made by {@link #copy}: the keys whose by-site map belongs to this state (copied on its first
+     * change); the others are shared with the state it was copied from, which stays as it was. Null in a state
+     * read from the sites, whose maps are all its own.
+     */
+    private Map<Kind, Set<String>> own;
+
+    /** The key's by-site map, this state's own to change (copied first when shared); created when absent. */
+    private Map<String, Value> writable(Kind kind, String key) {
+        Map<String, Map<String, Value>> byKey = values.get(kind);
+        Map<String, Value> bySite = byKey.get(key);
+        if (bySite == null) {
+            bySite = new TreeMap<>();
+            byKey.put(key, bySite);
+            if (own != null) {
+                own.get(kind).add(key);
+            }
+        } else if (own != null && own.get(kind).add(key)) {
+            bySite = new TreeMap<>(bySite);
+            byKey.put(key, bySite);
+        }
+        return bySite;
+    }
+
+    /** The key is gone from the site; nothing happens when it was not there. */
+    private synchronized void remove(Kind kind, String key, String site) {
+        Map<String, Value> bySite = values.get(kind).get(key);
+        if (bySite != null && bySite.containsKey(site)) {
+            writable(kind, key).remove(site);
         }
     }
 
@@ -241,10 +269,10 @@ final class LiveState {
             for (Decision.Op op : ops) {
                 String site = op.site();
                 if (op.type() == Decision.OpType.DELETE) {
-                    after.values.get(op.kind()).getOrDefault(op.key(), new TreeMap<>()).remove(site);
+                    after.remove(op.kind(), op.key(), site);
                     switch (op.kind()) {
                         case PROJECT -> after.forgetChildren(site, op.key());
-                        case REPOSITORY -> after.forget(Kind.ARTIFACT, site, k -> k.startsWith(op.key() + "@"));
+                        case REPOSITORY -> after.forgetPrefix(Kind.ARTIFACT, site, op.key() + "@");
                         default -> { }
                     }
                 } else if (op.kind() == Kind.PROJECT && op.type() == Decision.OpType.CREATE) {
@@ -268,7 +296,7 @@ final class LiveState {
             Optional<Project> p = client.findProject(project);
             if (p.isEmpty()) {
                 synchronized (this) {
-                    values.get(Kind.PROJECT).getOrDefault(project, new TreeMap<>()).remove(site);
+                    remove(Kind.PROJECT, project, site);
                     forgetChildren(site, project); // a deleted project takes everything in it along
                 }
                 return;
@@ -290,18 +318,30 @@ final class LiveState {
                 .findFirst().orElse(null);
     }
 
-    private void forget(Kind kind, String site, java.util.function.Predicate<String> which) {
-        values.get(kind).forEach((key, bySite) -> {
-            if (which.test(key)) {
-                bySite.remove(site);
+    /** The keys of a kind starting with the prefix are gone from the site (sorted keys: only those are visited). */
+    private synchronized void forgetPrefix(Kind kind, String site, String prefix) {
+        List<String> there = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Value>> e
+                : ((java.util.NavigableMap<String, Map<String, Value>>) values.get(kind)).tailMap(prefix, true).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                break;
             }
-        });
+            if (e.getValue().containsKey(site)) {
+                there.add(e.getKey());
+            }
+        }
+        there.forEach(key -> writable(kind, key).remove(site));
     }
 
     private synchronized LiveState copy() {
         LiveState c = new LiveState();
-        values.forEach((kind, byKey) -> byKey.forEach((key, bySite) ->
-                c.values.get(kind).put(key, new TreeMap<>(bySite))));
+        // The keys' by-site maps are shared until the copy changes one (writable): a full reconcile's state has
+        // every key of every site, and copying all of them for the few the writes touched filled a small heap.
+        values.forEach((kind, byKey) -> c.values.put(kind, new TreeMap<>(byKey)));
+        c.own = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) {
+            c.own.put(k, new HashSet<>());
+        }
         c.unknownSites.putAll(unknownSites);
         unknownChildren.forEach((site, projects) -> c.unknownChildren.put(site, new HashSet<>(projects)));
         c.proxyCache.addAll(proxyCache);
@@ -331,7 +371,16 @@ final class LiveState {
     }
 
     private synchronized void put(Kind kind, String key, String site, Value v) {
-        values.get(kind).computeIfAbsent(key, x -> new TreeMap<>()).put(site, v);
+        Map<String, Value> bySite = writable(kind, key);
+        // Sites in sync hold equal values: keep one instance (with its tag set) for all of them, as a full
+        // read holds every key of every site at once on a small heap. Values are immutable once read.
+        for (Value other : bySite.values()) {
+            if (other.equals(v)) {
+                v = other;
+                break;
+            }
+        }
+        bySite.put(site, v);
     }
 
     static ProjectValue projectValue(Project p, Long storageLimit) {
@@ -404,6 +453,19 @@ final class LiveState {
 
     synchronized Long projectId(String site, String project) {
         return projectIds.getOrDefault(site, Map.of()).get(project);
+    }
+
+    /** The keys of a kind that start with the prefix (a project's children: "p/"), with their values by site. */
+    Map<String, Map<String, Value>> startingWith(Kind kind, String prefix) {
+        Map<String, Map<String, Value>> out = new TreeMap<>();
+        for (Map.Entry<String, Map<String, Value>> e
+                : ((java.util.NavigableMap<String, Map<String, Value>>) values.get(kind)).tailMap(prefix, true).entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                break; // sorted: every key with the prefix comes right after it
+            }
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     Set<String> keys(Kind kind) {

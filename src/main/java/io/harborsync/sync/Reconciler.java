@@ -188,12 +188,10 @@ public final class Reconciler {
         for (Kind kind : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
             Map<String, String> known = new HashMap<>();
             base.list(kind.id(), prefix).forEach(rec -> known.put(rec.key(), rec.valueJson()));
-            for (String key : live.keys(kind)) {
-                if (!key.startsWith(prefix)) {
-                    continue;
-                }
-                for (Map.Entry<String, Value> e : live.values.get(kind).get(key).entrySet()) {
-                    if (keeping.contains(e.getKey()) && !write(e.getValue()).equals(known.get(key))) {
+            for (Map.Entry<String, Map<String, Value>> k : live.startingWith(kind, prefix).entrySet()) {
+                String key = k.getKey();
+                for (Map.Entry<String, Value> e : k.getValue().entrySet()) {
+                    if (keeping.contains(e.getKey()) && !written(e.getValue()).equals(known.get(key))) {
                         changedInside = true;
                     }
                 }
@@ -245,7 +243,42 @@ public final class Reconciler {
     }
 
     private Optional<KeyState.Base> baseOf(Kind kind, String key) {
-        return baseRecord(kind, key).map(r -> new KeyState.Base(parse(kind, r.valueJson()), r.sites()));
+        return baseRecord(kind, key).map(r -> new KeyState.Base(parsed(kind, r.valueJson()), r.sites()));
+    }
+
+    /**
+     * A full reconcile parses every base record and serialises every agreed value (tens of thousands), while a
+     * base holds few distinct values ({"roleId":2}, an artifact's usual tags): both are remembered, so each
+     * distinct text is parsed once and each distinct value written once. Values are immutable; the caches are
+     * bounded (dropped when full) and shared by runs side by side (concurrent maps).
+     */
+    private static final int MAX_CACHED = 4096;
+    private final Map<Kind, Map<String, Value>> parsedBase = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Value, String> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Value parsed(Kind kind, String json) {
+        Map<String, Value> cache = parsedBase.computeIfAbsent(kind, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        Value v = cache.get(json);
+        if (v == null) {
+            v = parse(kind, json);
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(json, v);
+        }
+        return v;
+    }
+
+    private String written(Value value) {
+        String json = written.get(value);
+        if (json == null) {
+            json = write(value);
+            if (written.size() >= MAX_CACHED) {
+                written.clear();
+            }
+            written.put(value, json);
+        }
+        return json;
     }
 
     private List<BaseRecord> remember(Kind kind, String prefix) {
@@ -571,15 +604,20 @@ public final class Reconciler {
         }
         LiveState after = live.afterWrites(applied, clients);
         Instant now = clock.instant();
+        // Written together at the end (BaseStore#writeAll): one commit per record made this the longest part of
+        // a reconcile that changed many keys.
+        Set<String> allSites = new TreeSet<>(sites);
+        List<BaseRecord> puts = new ArrayList<>();
+        List<BaseStore.Removal> removals = new ArrayList<>();
         for (Decision d : decisions) {
             if (failed.contains(d) || d.ops().stream().anyMatch(blocked::contains)) {
                 continue;
             }
             if (!d.needsWork()) {
                 if (d.kase() == Case.IN_SYNC) {
-                    record(d.kind(), d.key(), d.target(), new TreeSet<>(sites), now);
+                    record(d.kind(), d.key(), d.target(), allSites, now, puts);
                 } else if (d.kase() == Case.DELETED_EVERYWHERE) {
-                    base.delete(d.kind().id(), d.key());
+                    removals.add(new BaseStore.Removal(d.kind().id(), d.key()));
                 }
                 continue;
             }
@@ -588,10 +626,10 @@ public final class Reconciler {
                 continue;
             }
             if (now2.present().isEmpty()) {
-                base.delete(d.kind().id(), d.key());
+                removals.add(new BaseStore.Removal(d.kind().id(), d.key()));
             } else if (d.target() != null && now2.present().values().stream().allMatch(d.target()::equals)) {
                 if (now2.absent().isEmpty()) {
-                    record(d.kind(), d.key(), d.target(), now2.present().keySet(), now);
+                    record(d.kind(), d.key(), d.target(), now2.present().keySet(), now, puts);
                 } else if (!d.kind().copiedBySync()) {
                     // tags applied where the artifact is; the missing copies are replication's to make
                     r.pending.add(new Item(null, d.kind().id(), d.key(), "pending",
@@ -605,16 +643,18 @@ public final class Reconciler {
                         "read back differs from what was written; base left unchanged", null));
             }
         }
+        base.writeAll(puts, removals);
         listed.remove(); // the run's listing is spent: the next run lists again
     }
 
-    private void record(Kind kind, String key, Value value, Set<String> where, Instant now) {
-        String json = write(value);
+    /** Adds the key's new base record to {@code puts}, unless its base already says exactly that. */
+    private void record(Kind kind, String key, Value value, Set<String> where, Instant now, List<BaseRecord> puts) {
+        String json = written(value);
         Optional<BaseRecord> old = baseRecord(kind, key);
         if (old.isPresent() && old.get().valueJson().equals(json) && old.get().sites().equals(where)) {
             return;
         }
-        base.put(new BaseRecord(kind.id(), key, json, where, now));
+        puts.add(new BaseRecord(kind.id(), key, json, where, now));
     }
 
     static String write(Value v) {

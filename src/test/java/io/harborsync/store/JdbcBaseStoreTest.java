@@ -26,6 +26,28 @@ class JdbcBaseStoreTest {
     }
 
     @Test
+    void writeAllInsertsReplacesAndDeletesAcrossChunks() {
+        store.put(rec("member", "team-a/u:old", "{\"roleId\":1}", "h1"));
+        store.put(rec("member", "team-a/u:kept", "{\"roleId\":1}", "h1"));
+        java.util.List<BaseRecord> puts = new java.util.ArrayList<>();
+        int n = JdbcBaseStore.WRITE_CHUNK * 2 + 7; // more than one transaction's worth
+        for (int i = 0; i < n; i++) {
+            puts.add(rec("artifact", String.format("team-a/app@sha256:%05d", i), "{\"tags\":[\"v1\"]}", "h2", "h1"));
+        }
+        puts.add(rec("member", "team-a/u:kept", "{\"roleId\":2}", "h1", "h2"));
+        store.writeAll(puts, java.util.List.of(new BaseStore.Removal("member", "team-a/u:old"),
+                new BaseStore.Removal("member", "team-a/u:never-there")));
+
+        assertThat(store.list("artifact", "team-a/")).hasSize(n);
+        assertThat(store.get("artifact", "team-a/app@sha256:00005")).contains(puts.get(5));
+        assertThat(store.get("member", "team-a/u:kept").orElseThrow().valueJson()).isEqualTo("{\"roleId\":2}");
+        assertThat(store.get("member", "team-a/u:kept").orElseThrow().sites()).containsExactly("h1", "h2");
+        assertThat(store.get("member", "team-a/u:old")).isEmpty();
+        assertThat(store.isEmpty()).isFalse();
+        assertThat(new JdbcBaseStore(ds).isEmpty()).isFalse(); // the store says so too, not only this instance
+    }
+
+    @Test
     void getOfAnAbsentKeyIsEmpty() {
         assertThat(store.get("project", "team-a")).isEmpty();
     }
