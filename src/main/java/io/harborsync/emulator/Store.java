@@ -128,8 +128,8 @@ final class Store {
     }
 
     final Map<Long, Project> projects = new LinkedHashMap<>();
-    final Map<Long, Repository> repositories = new LinkedHashMap<>();
-    final Map<Long, Artifact> artifacts = new LinkedHashMap<>();
+    final Grouped<Repository> repositories = new Grouped<>(r -> r.projectId);
+    final Grouped<Artifact> artifacts = new Grouped<>(a -> a.repoId);
     final Map<Long, Member> members = new LinkedHashMap<>();
     final Map<Long, User> users = new LinkedHashMap<>();
     final Map<Long, Group> groups = new LinkedHashMap<>();
@@ -162,27 +162,22 @@ final class Store {
     }
 
     Repository repository(long projectId, String fullName) {
-        for (Repository r : repositories.values()) if (r.projectId == projectId && r.name.equals(fullName)) return r;
+        for (Repository r : repositories.viewOf(projectId)) if (r.name.equals(fullName)) return r;
         return null;
     }
 
     List<Repository> repositoriesOf(long projectId) {
-        List<Repository> out = new ArrayList<>();
-        for (Repository r : repositories.values()) if (r.projectId == projectId) out.add(r);
-        return out;
+        return repositories.of(projectId);
     }
 
     List<Artifact> artifactsOf(long repoId) {
-        List<Artifact> out = new ArrayList<>();
-        for (Artifact a : artifacts.values()) if (a.repoId == repoId) out.add(a);
-        return out;
+        return artifacts.of(repoId);
     }
 
     /** reference = digest (contains ':' after "sha256") or tag. */
     Artifact artifact(long repoId, String reference) {
         boolean digest = reference.startsWith("sha256:") || reference.contains(":");
-        for (Artifact a : artifacts.values()) {
-            if (a.repoId != repoId) continue;
+        for (Artifact a : artifacts.viewOf(repoId)) {
             if (digest ? a.digest.equals(reference) : a.tags.stream().anyMatch(t -> t.name.equals(reference))) return a;
         }
         return null;
