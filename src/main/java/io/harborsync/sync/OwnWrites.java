@@ -168,33 +168,26 @@ public final class OwnWrites {
      * The first entry for the write that was recorded before the receipt and within the window is taken.
      */
     public synchronized boolean consumeWebhook(Write w, Instant receivedAt) {
-        prune();
-        ArrayDeque<Entry> list = open.get(w);
-        if (list == null) {
-            return false;
-        }
-        for (Entry e : list) {
-            if (e.webhookOpen && !receivedAt.plus(SLACK).isBefore(e.at)
-                    && !receivedAt.isAfter(e.at.plus(WEBHOOK_WINDOW))) {
-                e.webhookOpen = false;
-                settle(e);
-                recognised.incrementAndGet();
-                return true;
-            }
-        }
-        return false;
+        return consume(w, e -> e.webhookOpen && !receivedAt.plus(SLACK).isBefore(e.at)
+                && !receivedAt.isAfter(e.at.plus(WEBHOOK_WINDOW)), e -> e.webhookOpen = false);
     }
 
     /** Whether an audit row read now is the trace of a recorded write; a match is consumed. */
     public synchronized boolean consumeAudit(Write w) {
+        return consume(w, e -> e.auditOpen && auditAlive(e), e -> e.auditOpen = false);
+    }
+
+    /** Takes the first open entry of {@code w} that {@code matches}: {@code close} marks that echo as seen. */
+    private boolean consume(Write w, java.util.function.Predicate<Entry> matches,
+                            java.util.function.Consumer<Entry> close) {
         prune();
         ArrayDeque<Entry> list = open.get(w);
         if (list == null) {
             return false;
         }
         for (Entry e : list) {
-            if (e.auditOpen && auditAlive(e)) {
-                e.auditOpen = false;
+            if (matches.test(e)) {
+                close.accept(e);
                 settle(e);
                 recognised.incrementAndGet();
                 return true;
