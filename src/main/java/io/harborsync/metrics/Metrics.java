@@ -112,12 +112,9 @@ public class Metrics {
         }
     }
 
-    /** One reconcile's outcome (not called for dry runs), with the pending items as /status lists them. */
-    public void reconciled(List<String> allSites, SyncReport r) {
-        reconciled(allSites, r, r.pending());
-    }
-
     /**
+     * One reconcile's outcome (nothing for dry runs).
+     *
      * @param pending the pending work still listed after the run: its own, and for a site that could not be read
      *                the earlier items it could not decide
      */

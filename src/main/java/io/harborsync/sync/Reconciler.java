@@ -70,11 +70,6 @@ public final class Reconciler {
     }
     static final java.time.Duration WEBHOOK_RECHECK = java.time.Duration.ofHours(1);
 
-    /** With a journal of its own writes that nothing else reads (tests, one-shot commands). */
-    public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock) {
-        this(clients, base, settings, clock, new OwnWrites(clock));
-    }
-
     /** @param ownWrites where every write is recorded, for the event worker and audit-log tail to recognise */
     public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock,
                       OwnWrites ownWrites) {
