@@ -312,9 +312,12 @@ final class HarborApi {
 
         router.add("GET", "auditlog-exts", (r, p) -> listAudit(r));
         router.add("GET", "auditlog-exts/events", (r, p) -> auditEvents());
+        // v2.15.2 writes audit rows to audit_log_ext only: the legacy list stays empty (step audit.legacy)
+        router.add("GET", "audit-logs", (r, p) -> page(r, List.<AuditLog.Row>of(), HarborApi::auditJson));
 
         router.add("GET", "users", (r, p) -> listUsers(r));
         router.add("POST", "users", (r, p) -> createUser(r));
+        new UsersApi(store).routes(router); // users/current, users/search
     }
 
     // ------------------------------------------------------------------ system
@@ -1365,13 +1368,6 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ users
 
-    private ObjectNode userJson(Store.User u) {
-        return Json.obj().put("email", u.email).put("realname", u.realname).put("comment", u.comment)
-                .put("user_id", u.id).put("username", u.username).put("sysadmin_flag", u.admin)
-                .put("admin_role_in_auth", false).put("creation_time", Json.time(u.created))
-                .put("update_time", Json.time(u.created));
-    }
-
     private Response listUsers(Request r) {
         if (!r.principal.admin()) throw ApiError.forbidden("forbidden");
         String name = null;
@@ -1379,7 +1375,7 @@ final class HarborApi {
         String n = name;
         List<Store.User> list = store.users.values().stream().filter(u -> n == null
                 || (n.startsWith("~") ? u.username.contains(n.substring(1)) : u.username.equals(n))).toList();
-        return page(r, list, this::userJson);
+        return page(r, list, UsersApi::userJson);
     }
 
     private Response createUser(Request r) {
@@ -1387,11 +1383,15 @@ final class HarborApi {
         ObjectNode body = Json.requireObject(r.json(), "userReq");
         String username = Json.str(body, "userReq", "username");
         String password = Json.str(body, "userReq", "password");
+        UsersApi.requireValidPassword(password); // before anything else (steps user.create.weakpw, user.create.nopw)
         if (username == null || username.isEmpty()) throw ApiError.badRequest("username is required");
-        if (password == null || password.isEmpty()) throw ApiError.badRequest("password is required");
-        if (store.userByName(username) != null) throw ApiError.conflict("username " + username + " is already used");
+        String email = textOr(body, "email");
+        if (store.userByName(username) != null
+                || !email.isEmpty() && store.users.values().stream().anyMatch(u -> u.email.equals(email))) {
+            throw ApiError.conflict("user " + username + " or email " + email + " already exists"); // user.create.dup
+        }
         Store.User u = addUserRow(username, password);
-        u.email = textOr(body, "email");
+        u.email = email;
         u.realname = textOr(body, "realname");
         u.comment = textOr(body, "comment");
         audit.record(r.username(), "user", "create", username, 0); // COMMON_API resolver for POST /users
