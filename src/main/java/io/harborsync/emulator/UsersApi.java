@@ -54,8 +54,8 @@ final class UsersApi {
     /** Any logged-in caller; {@code username} is a fuzzy match; items carry only id and name (step user.search). */
     private Response search(Request r) {
         String name = r.param("username");
-        String n = name == null ? "" : name;
-        List<Store.User> found = store.users.values().stream().filter(u -> u.username.contains(n)).toList();
+        if (name == null) throw ApiError.unprocessable("validation failure list:\nusername in query is required"); // go-swagger
+        List<Store.User> found = store.users.values().stream().filter(u -> u.username.contains(name)).toList();
         return HarborApi.page(r, found, u -> Json.obj().put("user_id", u.id).put("username", u.username));
     }
 }

@@ -88,6 +88,9 @@ class UsersApiTest {
         assertEquals(3, json(c().get("users/search?username=srch")).size(), "a substring anywhere in the name");
         assertEquals(List.of("srch-one"), usernames(json(c().as("srch-two", "Fidpass123").get("users/search?username=srch-one"))),
                 "any logged-in user may search");
+        HttpResponse<String> noName = c().get("users/search");
+        assertEquals(422, noName.statusCode(), "username is a required parameter");
+        h1.guard().expectViolation("username");
     }
 
     @Test
