@@ -283,12 +283,7 @@ final class HarborApi {
         router.add("POST", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> createTag(r, p));
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}/tags/{tag}", (r, p) -> deleteTag(r, p));
 
-        router.add("GET", "robots", (r, p) -> listRobots(r));
-        router.add("POST", "robots", (r, p) -> createRobot(r));
-        router.add("GET", "robots/{id}", (r, p) -> Response.ok(robotJson(robot(p.get("id")))));
-        router.add("PUT", "robots/{id}", (r, p) -> updateRobot(r, robot(p.get("id"))));
-        router.add("PATCH", "robots/{id}", (r, p) -> refreshSecret(r, robot(p.get("id"))));
-        router.add("DELETE", "robots/{id}", (r, p) -> deleteRobot(r, robot(p.get("id"))));
+        new RobotsApi(store, audit, this::checkAccess).routes(router); // robots/..., permissions
 
         router.add("GET", "registries", (r, p) -> listDocs(r, store.registries, this::registryJson));
         router.add("POST", "registries", (r, p) -> createRegistry(r));
@@ -317,9 +312,12 @@ final class HarborApi {
 
         router.add("GET", "auditlog-exts", (r, p) -> listAudit(r));
         router.add("GET", "auditlog-exts/events", (r, p) -> auditEvents());
+        // v2.15.2 writes audit rows to audit_log_ext only: the legacy list stays empty (step audit.legacy)
+        router.add("GET", "audit-logs", (r, p) -> page(r, List.<AuditLog.Row>of(), HarborApi::auditJson));
 
         router.add("GET", "users", (r, p) -> listUsers(r));
         router.add("POST", "users", (r, p) -> createUser(r));
+        new UsersApi(store).routes(router); // users/current, users/search
     }
 
     // ------------------------------------------------------------------ system
@@ -1086,162 +1084,6 @@ final class HarborApi {
         return Response.ok(o);
     }
 
-    // ------------------------------------------------------------------ robots (api-notes 7.1)
-
-    private Store.Robot robot(String id) {
-        Store.Robot rb = isLong(id) ? store.robots.get(Long.parseLong(id)) : null;
-        if (rb == null) throw ApiError.notFound("robot " + id + " not found");
-        return rb;
-    }
-
-    private ObjectNode robotJson(Store.Robot rb) {
-        ObjectNode o = Json.obj().put("id", rb.id).put("name", rb.name).put("description", rb.description)
-                .put("level", rb.level).put("duration", rb.duration).put("editable", true).put("disable", rb.disable)
-                .put("expires_at", rb.expiresAt);
-        o.set("permissions", rb.permissions.deepCopy());
-        o.put("creation_time", Json.time(rb.created)).put("update_time", Json.time(rb.updated));
-        return o;
-    }
-
-    private Response listRobots(Request r) {
-        String level = "system";
-        Long projectId = null;
-        for (Map.Entry<String, String> t : r.qTerms()) {
-            String k = t.getKey(), v = t.getValue();
-            if (k.equalsIgnoreCase("Level")) level = v;
-            if (k.equalsIgnoreCase("ProjectID")) {
-                if (!isLong(v)) throw ApiError.badRequest("invalid ProjectID " + v);
-                projectId = Long.parseLong(v);
-            }
-        }
-        if (level.equals("project") && projectId == null) throw ApiError.badRequest("must with project ID when to query project robots");
-        if (projectId != null && !r.principal.admin()) {
-            Store.Project p = store.projects.get(projectId);
-            checkAccess(r, p, String.valueOf(projectId));
-        }
-        String lv = level;
-        Long pid = projectId;
-        List<Store.Robot> list = store.robots.values().stream()
-                .filter(rb -> rb.level.equals(lv) && (pid == null || rb.projectId == pid)).toList();
-        return page(r, list, this::robotJson);
-    }
-
-    private static long expiresAt(Instant created, long duration) {
-        return duration == -1 ? -1 : created.getEpochSecond() + duration * 86400;
-    }
-
-    private ArrayNode robotPermissions(ObjectNode body) {
-        ArrayNode perms = Json.array(body, "robot", "permissions");
-        // Harbor's robot handler validates in this order before anything else (incl. the 409 on a taken name)
-        if (perms == null || perms.isEmpty()) throw ApiError.badRequest("bad request empty permission");
-        for (JsonNode perm : perms) {
-            String kind = Json.str(perm, "robot.permissions", "kind");
-            Json.str(perm, "robot.permissions", "namespace");
-            ArrayNode access = Json.array(perm, "robot.permissions", "access");
-            if (access == null || access.isEmpty()) throw ApiError.badRequest("bad request empty access");
-            if (!"system".equals(kind) && !"project".equals(kind)) throw ApiError.badRequest("bad request permission level: " + kind);
-            for (JsonNode a : access) {
-                String resource = Json.str(a, "robot.permissions.access", "resource");
-                String action = Json.str(a, "robot.permissions.access", "action");
-                if (!RobotCatalogue.allows(kind, resource, action)) {
-                    throw ApiError.badRequest("bad request permission: " + resource + ":" + action);
-                }
-            }
-        }
-        return perms;
-    }
-
-    private Response createRobot(Request r) {
-        ObjectNode body = Json.requireObject(r.json(), "robot");
-        String name = Json.str(body, "robot", "name");
-        String level = Json.str(body, "robot", "level");
-        Long duration = Json.lng(body, "robot", "duration");
-        String description = Json.str(body, "robot", "description");
-        Json.str(body, "robot", "secret");   // ignored on create
-        Json.bool(body, "robot", "disable"); // ignored on create
-        ArrayNode perms = robotPermissions(body);
-        if (name == null || !NAME.matcher(name).matches()) throw ApiError.badRequest("robot name is not in lower case or contains illegal characters");
-        if (!"system".equals(level) && !"project".equals(level)) throw ApiError.badRequest("bad request error level input: " + level);
-        long dur = duration == null ? 0 : duration;
-        if (dur != -1 && dur <= 0) throw ApiError.badRequest("bad request error duration input: " + dur + ", duration should be -1 or a positive number");
-        String full;
-        long projectId = 0;
-        if (level.equals("project")) {
-            if (perms.size() != 1 || !"project".equals(perms.get(0).path("kind").asText())) {
-                throw ApiError.badRequest("bad request permission");
-            }
-            Store.Project p = checkAccess(r, store.projectByName(perms.get(0).path("namespace").asText()),
-                    perms.get(0).path("namespace").asText());
-            projectId = p.id;
-            full = "robot$" + p.name + "+" + name;
-        } else {
-            full = "robot$" + name;
-        }
-        if (store.robotByName(full) != null) throw ApiError.conflict("robot account " + full + " already exists");
-        Store.Robot rb = new Store.Robot();
-        rb.id = store.next("robot");
-        rb.name = full;
-        rb.secret = secret();
-        rb.level = level;
-        rb.projectId = projectId;
-        rb.description = description == null ? "" : description;
-        rb.duration = dur;
-        rb.created = rb.updated = Instant.now();
-        rb.expiresAt = expiresAt(rb.created, dur);
-        rb.permissions = perms.deepCopy();
-        store.robots.put(rb.id, rb);
-        audit.record(r.username(), "robot", "create", full, projectId);
-        ObjectNode out = Json.obj().put("id", rb.id).put("name", full).put("secret", rb.secret)
-                .put("creation_time", Json.time(rb.created)).put("expires_at", rb.expiresAt);
-        return Response.json(201, out).header("Location", BASE + "/robots/" + rb.id);
-    }
-
-    private Response updateRobot(Request r, Store.Robot rb) {
-        if (r.principal.isRobot()) throw ApiError.forbidden("forbidden"); // robots cannot update robots (api-notes 7.1)
-        ObjectNode body = Json.requireObject(r.json(), "robot");
-        String name = Json.str(body, "robot", "name");
-        String level = Json.str(body, "robot", "level");
-        Long duration = Json.lng(body, "robot", "duration");
-        String description = Json.str(body, "robot", "description");
-        Boolean disable = Json.bool(body, "robot", "disable");
-        ArrayNode perms = robotPermissions(body);
-        if (!rb.name.equals(name) || !rb.level.equals(level)) throw ApiError.badRequest("cannot update the level or name of robot");
-        long dur = duration == null ? rb.duration : duration;
-        if (dur != -1 && dur <= 0) throw ApiError.badRequest("bad request error duration input: " + dur);
-        rb.duration = dur;
-        rb.expiresAt = expiresAt(rb.created, dur);
-        rb.description = description == null ? "" : description;
-        rb.disable = disable != null && disable;
-        rb.permissions = perms.deepCopy();
-        rb.updated = Instant.now();
-        return Response.empty();
-    }
-
-    private Response refreshSecret(Request r, Store.Robot rb) {
-        if (r.principal.isRobot()) throw ApiError.forbidden("forbidden");
-        JsonNode body = r.json();
-        String s = body == null ? null : Json.str(body, "robotSec", "secret");
-        ObjectNode out = Json.obj();
-        if (s != null && !s.isEmpty()) {
-            if (s.length() < 8 || s.length() > 128 || !s.matches(".*[A-Z].*") || !s.matches(".*[a-z].*") || !s.matches(".*[0-9].*")) {
-                throw ApiError.badRequest("the secret must be 8-128, inclusively, characters long with at least 1 uppercase letter, 1 lowercase letter and 1 number");
-            }
-            rb.secret = s;
-            out.put("secret", "");
-        } else {
-            rb.secret = secret();
-            out.put("secret", rb.secret);
-        }
-        rb.updated = Instant.now();
-        return Response.ok(out);
-    }
-
-    private Response deleteRobot(Request r, Store.Robot rb) {
-        store.robots.remove(rb.id);
-        audit.record(r.username(), "robot", "delete", rb.name, rb.projectId);
-        return Response.empty();
-    }
-
     // ------------------------------------------------------------------ registries, replication (api-notes 7.2, 7.3)
 
     private Store.Doc doc(Map<Long, Store.Doc> docs, String id, String what) {
@@ -1526,13 +1368,6 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ users
 
-    private ObjectNode userJson(Store.User u) {
-        return Json.obj().put("email", u.email).put("realname", u.realname).put("comment", u.comment)
-                .put("user_id", u.id).put("username", u.username).put("sysadmin_flag", u.admin)
-                .put("admin_role_in_auth", false).put("creation_time", Json.time(u.created))
-                .put("update_time", Json.time(u.created));
-    }
-
     private Response listUsers(Request r) {
         if (!r.principal.admin()) throw ApiError.forbidden("forbidden");
         String name = null;
@@ -1540,7 +1375,7 @@ final class HarborApi {
         String n = name;
         List<Store.User> list = store.users.values().stream().filter(u -> n == null
                 || (n.startsWith("~") ? u.username.contains(n.substring(1)) : u.username.equals(n))).toList();
-        return page(r, list, this::userJson);
+        return page(r, list, UsersApi::userJson);
     }
 
     private Response createUser(Request r) {
@@ -1548,11 +1383,15 @@ final class HarborApi {
         ObjectNode body = Json.requireObject(r.json(), "userReq");
         String username = Json.str(body, "userReq", "username");
         String password = Json.str(body, "userReq", "password");
+        UsersApi.requireValidPassword(password); // before anything else (steps user.create.weakpw, user.create.nopw)
         if (username == null || username.isEmpty()) throw ApiError.badRequest("username is required");
-        if (password == null || password.isEmpty()) throw ApiError.badRequest("password is required");
-        if (store.userByName(username) != null) throw ApiError.conflict("username " + username + " is already used");
+        String email = textOr(body, "email");
+        if (store.userByName(username) != null
+                || !email.isEmpty() && store.users.values().stream().anyMatch(u -> u.email.equals(email))) {
+            throw ApiError.conflict("user " + username + " or email " + email + " already exists"); // user.create.dup
+        }
         Store.User u = addUserRow(username, password);
-        u.email = textOr(body, "email");
+        u.email = email;
         u.realname = textOr(body, "realname");
         u.comment = textOr(body, "comment");
         audit.record(r.username(), "user", "create", username, 0); // COMMON_API resolver for POST /users

@@ -98,6 +98,8 @@ final class Store {
         ArrayNode permissions;
         Instant created;
         Instant updated;
+        long creatorRef; // the creating user's id (a robot's id when creator_type is "robot")
+        String creatorType = "local";
     }
 
     static final class Quota {

@@ -89,6 +89,17 @@ class AuditLogTest {
     }
 
     @Test
+    void legacyAuditLogsListStaysEmpty() {
+        PlainHarborHttp c = h1.client();
+        c.createProject("legacy-audit", false);
+        assertTrue(json(c.get("auditlog-exts?page_size=1")).size() > 0, "rows go to audit_log_ext");
+        var legacy = c.get("audit-logs?page_size=1");
+        assertEquals(200, legacy.statusCode());
+        assertEquals("[]", legacy.body(), "v2.15.2 writes nothing to the legacy table (step audit.legacy)");
+        assertEquals("0", legacy.headers().firstValue("X-Total-Count").orElseThrow());
+    }
+
+    @Test
     void disabledAuditLogStoresNothing() {
         PlainHarborHttp c = silent.client();
         c.createProject("invisible", false);
