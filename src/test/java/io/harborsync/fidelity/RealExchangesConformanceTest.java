@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,36 +46,50 @@ class RealExchangesConformanceTest {
 
     @BeforeAll
     static void replay() {
+        long started = System.nanoTime();
         recording = RealExchanges.load();
+        // the recorded real exchanges are checked side by side (the validator is shared by the emulators' threads too)
+        Map<String, List<String>> realViolations = recording.steps().parallelStream().filter(s -> !s.action())
+                .collect(Collectors.toMap(Step::id, s -> SpecGuard.check(realExchange(s)).stream()
+                        .map(SpecGuard.Violation::message).toList()));
         Replay replay = new Replay(h1.emulator(), recording);
+        h1.emulator().addExchangeListener(ex -> exchanges.incrementAndGet());
         h1.guard().reset();
         for (Step step : recording.steps()) {
             if (step.action()) {
                 actions.add(replay.act(step));
                 takeViolations(); // the control endpoint is outside /api/v2.0; the audit look-up is a plain valid GET
+                exchanges.set(0);
                 continue;
             }
             Replay.Exchange ex = replay.send(step);
             List<String> seen = takeViolations();
             List<Comparison.Diff> diffs = Comparison.compare(step.real(), ex.answer(), replay.ids(),
                     step.request().headers().get("X-Request-Id"));
-            List<String> real = SpecGuard.check(realExchange(step)).stream().map(SpecGuard.Violation::message).toList();
+            List<String> real = realViolations.get(step.id());
             List<String> realAnswer = real.stream().filter(v -> !v.startsWith("validation.request")).toList();
             List<String> emuAnswer = seen.stream().filter(v -> !v.startsWith("validation.request")).toList();
             List<Comparison.Diff> all = new ArrayList<>(diffs);
             all.addAll(Comparison.spec(realAnswer, emuAnswer));
-            results.add(StepResult.of(step, ex.pathAndQuery(), all,
+            if (exchanges.getAndSet(0) == 0) unseen.add(step.id());
+            results.add(StepResult.of(step, all,
                     seen.stream().filter(v -> v.startsWith("validation.request")).toList(), realAnswer, emuAnswer));
             realRequestViolations.put(step.id(), real.stream().filter(v -> v.startsWith("validation.request")).toList());
         }
         String page = FidelityReport.render(results, actions);
         List<java.nio.file.Path> written = FidelityReport.write(page);
         System.out.print(FidelityReport.summary(results));
+        System.out.printf(Locale.ROOT, "[fidelity] %d steps replayed and checked in %.1f s%n", recording.steps().size(),
+                (System.nanoTime() - started) / 1e9);
         System.out.println("[fidelity] report -> " + written.stream().map(p -> p.toAbsolutePath().toString())
                 .collect(Collectors.joining(", ")));
     }
 
     private static final Map<String, List<String>> realRequestViolations = new LinkedHashMap<>();
+    /** Exchanges the emulator reported (to its listeners, the spec guards among them) during the current step. */
+    private static final AtomicInteger exchanges = new AtomicInteger();
+    /** Request steps that never reached the emulator's handlers, and so were not checked against the spec. */
+    private static final List<String> unseen = new ArrayList<>();
 
     /** The spec violations the replay caused since the last call (validator messages), taken off the guards. */
     private static List<String> takeViolations() {
@@ -150,6 +166,8 @@ class RealExchangesConformanceTest {
 
     @Test
     void theReplayBreaksTheSpecWhereTheRealRunDid() {
+        // every request reached the emulator and so its spec guards, but the one the JDK HTTP server refuses itself
+        assertThat(unseen).as("steps no spec guard saw").containsExactly("query.badescape");
         List<String> problems = new ArrayList<>();
         for (StepResult r : results) {
             Set<String> replayed = keysOf(r.specRequest());

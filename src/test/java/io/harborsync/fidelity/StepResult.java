@@ -10,7 +10,7 @@ import java.util.List;
  * The outcome of one request step: its differences, each excused or not, and the spec violations of the request
  * and of both answers (validator message keys only).
  */
-record StepResult(Step step, String sentPath, List<Judged> diffs, List<String> specRequest, List<String> specReal,
+record StepResult(Step step, List<Judged> diffs, List<String> specRequest, List<String> specReal,
                   List<String> specEmu) {
 
     enum Verdict { MATCH, EXCUSED, MISMATCH }
@@ -19,10 +19,10 @@ record StepResult(Step step, String sentPath, List<Judged> diffs, List<String> s
     record Judged(Diff diff, Excuse excuse) {
     }
 
-    static StepResult of(Step step, String sentPath, List<Diff> diffs, List<String> specRequest, List<String> specReal,
+    static StepResult of(Step step, List<Diff> diffs, List<String> specRequest, List<String> specReal,
                          List<String> specEmu) {
         List<Judged> judged = diffs.stream().map(d -> new Judged(d, FidelityRules.excuseFor(step.id(), d.field()))).toList();
-        return new StepResult(step, sentPath, judged, specRequest, specReal, specEmu);
+        return new StepResult(step, judged, specRequest, specReal, specEmu);
     }
 
     Verdict verdict() {
