@@ -41,6 +41,7 @@ class RealExchangesConformanceTest {
     static EmulatorExtension h1 = EmulatorExtension.named("fidelity");
 
     private static Recording recording;
+    private static IdMap ids;
     private static final List<StepResult> results = new ArrayList<>();
     private static final List<ActionResult> actions = new ArrayList<>();
 
@@ -53,6 +54,7 @@ class RealExchangesConformanceTest {
                 .collect(Collectors.toMap(Step::id, s -> SpecGuard.check(realExchange(s)).stream()
                         .map(SpecGuard.Violation::message).toList()));
         Replay replay = new Replay(h1.emulator(), recording);
+        ids = replay.ids();
         h1.emulator().addExchangeListener(ex -> exchanges.incrementAndGet());
         h1.guard().reset();
         for (Step step : recording.steps()) {
@@ -162,6 +164,17 @@ class RealExchangesConformanceTest {
                 .filter(s -> FidelityRules.WRONG_CREDENTIAL_WORDS.stream().anyMatch(s.desc()::contains))
                 .map(Step::id).filter(id -> !FidelityRules.CREDENTIALS.containsKey(id)).toList();
         assertThat(unlisted).as("steps with other credentials missing from FidelityRules.CREDENTIALS").isEmpty();
+    }
+
+    /** The recorder tracked ids by name (users, projects, members, quotas, robots, ...): the replay paired each. */
+    @Test
+    void everyIdTheRecordingTracksWasPaired() {
+        Step last = recording.steps().stream().filter(Step::action).reduce((a, b) -> b).orElseThrow();
+        List<String> unpaired = new ArrayList<>();
+        last.ctx().path("real").fields().forEachRemaining(f -> {
+            if (f.getValue().isIntegralNumber() && !ids.pairs().containsKey(f.getValue().asLong())) unpaired.add(f.getKey());
+        });
+        assertThat(unpaired).as("ids of ctx the replay never learned").isEmpty();
     }
 
     @Test
