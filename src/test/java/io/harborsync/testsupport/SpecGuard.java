@@ -56,9 +56,10 @@ public final class SpecGuard implements ExchangeListener {
 
     /**
      * The violations of one exchange: request and response against the spec. A check that cannot run (the spec
-     * does not load, the validator crashes) is a violation too, never an exchange that passed unchecked.
+     * does not load, the validator crashes) is a violation too, never an exchange that passed unchecked. Public for
+     * checks of exchanges no emulator made (the fidelity replay checks the recorded real Harbor exchanges too).
      */
-    static List<Violation> check(RecordedExchange ex) {
+    public static List<Violation> check(RecordedExchange ex) {
         return check(ex, HarborSpec::validator);
     }
 
