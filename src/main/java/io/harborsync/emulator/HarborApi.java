@@ -121,26 +121,39 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ helpers
 
+    /** page and page_size as given (defaults 1 and 10); only page_size over 100 is refused (observations §2). */
     private static long[] pageParams(Request r) {
         Long page = r.longParam("page");
         Long size = r.longParam("page_size");
         if (size != null && size > 100) {
             throw ApiError.unprocessable("page_size in query should be less than or equal to 100");
         }
-        return new long[]{page == null || page < 1 ? 1 : page, size == null || size < 1 ? 10 : size};
+        return new long[]{page == null ? 1 : page, size == null ? 10 : size};
     }
 
     /** Paged list with X-Total-Count and Link exactly as api-notes 1 (relative URL, sorted unescaped query, " , "). */
     static <T> Response page(Request r, List<T> all, Function<T, JsonNode> f) {
+        return page(r, all, all.size(), f);
+    }
+
+    /**
+     * As Harbor pages: {@code page_size} 0 or negative lists every row, a page below 1 is served as page 1, and the
+     * links are computed from the values as given, so {@code page_size=-1} gets a next link to page 2 and
+     * {@code page=0} one to page 1 ({@code lib.Links}: none when page_size is 0; observations §2, steps page.*).
+     *
+     * @param total the X-Total-Count, which Harbor counts with its own query (not always the rows listed)
+     */
+    static <T> Response page(Request r, List<T> all, long total, Function<T, JsonNode> f) {
         long[] ps = pageParams(r);
-        long page = ps[0], size = ps[1], total = all.size();
+        long page = ps[0], size = ps[1];
         ArrayNode arr = Json.arr();
-        long from = (page - 1) * size;
-        for (long i = from; i < Math.min(total, from + size); i++) arr.add(f.apply(all.get((int) i)));
+        long from = size <= 0 ? 0 : (Math.max(1, page) - 1) * size;
+        long to = size <= 0 ? all.size() : Math.min(all.size(), from + size);
+        for (long i = from; i < to; i++) arr.add(f.apply(all.get((int) i)));
         Response resp = Response.ok(arr).header("X-Total-Count", String.valueOf(total));
         List<String> links = new ArrayList<>();
-        if (page > 1 && (page - 1) * size < total) links.add("<" + linkUrl(r, page - 1, size) + ">; rel=\"prev\"");
-        if (size * page < total) links.add("<" + linkUrl(r, page + 1, size) + ">; rel=\"next\"");
+        if (size != 0 && page > 1 && (page - 1) * size < total) links.add("<" + linkUrl(r, page - 1, size) + ">; rel=\"prev\"");
+        if (size != 0 && size * page < total) links.add("<" + linkUrl(r, page + 1, size) + ">; rel=\"next\"");
         if (!links.isEmpty()) resp.header("Link", String.join(" , ", links));
         return resp;
     }
@@ -243,7 +256,7 @@ final class HarborApi {
         router.add("GET", "projects", (r, p) -> listProjects(r));
         router.add("HEAD", "projects", (r, p) -> headProject(r));
         router.add("POST", "projects", (r, p) -> createProject(r));
-        router.add("GET", "projects/{p}", (r, p) -> Response.ok(projectJson(project(r, p.get("p")), true)));
+        router.add("GET", "projects/{p}", (r, p) -> Response.ok(projectJson(project(r, p.get("p")), true, r.principal)));
         router.add("PUT", "projects/{p}", (r, p) -> updateProject(r, project(r, p.get("p"))));
         router.add("DELETE", "projects/{p}", (r, p) -> deleteProject(r, project(r, p.get("p"))));
         router.add("GET", "projects/{p}/_deletable", (r, p) -> deletable(project(r, p.get("p"))));
@@ -257,7 +270,7 @@ final class HarborApi {
         });
 
         router.add("GET", "quotas", (r, p) -> listQuotas(r));
-        router.add("GET", "quotas/{id}", (r, p) -> Response.ok(quotaJson(quota(p.get("id")))));
+        router.add("GET", "quotas/{id}", (r, p) -> Response.ok(quotaJson(quota(p.get("id"))).put("update_time", ZERO_TIME))); // quota.get
         router.add("PUT", "quotas/{id}", (r, p) -> updateQuota(r, quota(p.get("id"))));
 
         router.add("GET", "projects/{p}/members", (r, p) -> listMembers(r, project(r, p.get("p"))));
@@ -269,7 +282,7 @@ final class HarborApi {
         router.add("GET", "projects/{p}/repositories", (r, p) -> listRepositories(r, projectByName(r, p.get("p"))));
         router.add("GET", "projects/{p}/repositories/{r}", (r, p) -> Response.ok(repoJson(repo(r, p))));
         router.add("DELETE", "projects/{p}/repositories/{r}", (r, p) -> deleteRepository(r, repo(r, p)));
-        router.add("GET", "projects/{p}/repositories/{r}/artifacts", (r, p) -> listArtifacts(r, repo(r, p)));
+        router.add("GET", "projects/{p}/repositories/{r}/artifacts", (r, p) -> listArtifacts(r, p));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> {
             Store.Repository repo = repo(r, p);
             return Response.ok(artifactJson(artifact(repo, p.get("ref")), repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))));
@@ -278,7 +291,7 @@ final class HarborApi {
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> {
             Store.Repository repo = repo(r, p);
             Store.Artifact a = artifact(repo, p.get("ref"));
-            return page(r, a.tags, t -> tagJson(t, a, repo));
+            return page(r, newestFirst(a.tags), t -> tagJson(t, a, repo));
         });
         router.add("POST", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> createTag(r, p));
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}/tags/{tag}", (r, p) -> deleteTag(r, p));
@@ -290,7 +303,7 @@ final class HarborApi {
         router.add("GET", "registries/{id}", (r, p) -> Response.ok(registryJson(doc(store.registries, p.get("id"), "registry"))));
         router.add("PUT", "registries/{id}", (r, p) -> updateRegistry(r, doc(store.registries, p.get("id"), "registry")));
         router.add("DELETE", "registries/{id}", (r, p) -> deleteDoc(r, store.registries, p.get("id"), "registry"));
-        router.add("GET", "replication/policies", (r, p) -> listDocs(r, store.replicationPolicies, this::policyJson));
+        router.add("GET", "replication/policies", (r, p) -> listPolicies(r));
         router.add("POST", "replication/policies", (r, p) -> createPolicy(r));
         router.add("GET", "replication/policies/{id}", (r, p) -> Response.ok(policyJson(doc(store.replicationPolicies, p.get("id"), "policy"))));
         router.add("PUT", "replication/policies/{id}", (r, p) -> updatePolicy(r, doc(store.replicationPolicies, p.get("id"), "policy")));
@@ -347,9 +360,26 @@ final class HarborApi {
     // ------------------------------------------------------------------ projects (api-notes 4)
 
     ObjectNode projectJson(Store.Project p, boolean detail) {
+        return projectJson(p, detail, null);
+    }
+
+    /**
+     * As Harbor answers a project (observations §1 "field shapes", steps proj.get.*): the caller's role in it,
+     * {@code registry_id} only for a proxy cache, no {@code deleted}/{@code togglable}, and the allowlist's
+     * creation time zero; without detail still the allowlist's times.
+     */
+    ObjectNode projectJson(Store.Project p, boolean detail, Principal who) {
         ObjectNode o = Json.obj().put("project_id", p.id).put("owner_id", p.ownerId).put("name", p.name)
-                .put("registry_id", p.registryId).put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
-                .put("deleted", false).put("togglable", true).put("repo_count", store.repositoriesOf(p.id).size());
+                .put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
+                .put("repo_count", store.repositoriesOf(p.id).size());
+        if (p.registryId > 0) o.put("registry_id", p.registryId);
+        Long role = who == null || who.isRobot() ? null : store.members.values().stream()
+                .filter(m -> m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId())
+                .map(m -> m.role).findFirst().orElse(null);
+        if (role != null) o.put("current_user_role_id", role).putArray("current_user_role_ids").add(role);
+        if (!detail) {
+            o.putObject("cve_allowlist").put("creation_time", ZERO_TIME).put("update_time", ZERO_TIME);
+        }
         if (detail) {
             o.put("owner_name", p.ownerName);
             o.set("metadata", metaJson(p.metadata));
@@ -358,10 +388,12 @@ final class HarborApi {
             ArrayNode items = al.putArray("items");
             a.items.forEach(cve -> items.addObject().put("cve_id", cve));
             if (a.expiresAt != null) al.put("expires_at", a.expiresAt);
-            al.put("creation_time", Json.time(a.created)).put("update_time", Json.time(a.updated));
+            al.put("creation_time", ZERO_TIME).put("update_time", Json.time(a.updated));
         }
         return o;
     }
+
+    private static final String ZERO_TIME = "0001-01-01T00:00:00.000Z";
 
     private static ObjectNode metaJson(Map<String, String> meta) {
         ObjectNode o = Json.obj();
@@ -385,13 +417,14 @@ final class HarborApi {
         }
         List<Store.Project> list = store.projects.values().stream().filter(filter)
                 .sorted(Comparator.comparing(p -> p.name)).toList();
-        return page(r, list, p -> projectJson(p, detail));
+        return page(r, list, p -> projectJson(p, detail, r.principal));
     }
 
     private Response headProject(Request r) {
         String name = r.param("project_name");
         if (name == null || name.isEmpty()) throw ApiError.unprocessable("project_name in query is required");
-        return store.projectByName(name) != null ? Response.status(200) : Response.status(404);
+        if (store.projectByName(name) == null) throw ApiError.notFound("project " + name + " not found"); // headers only
+        return Response.status(200);
     }
 
     private Response createProject(Request r) {
@@ -464,13 +497,15 @@ final class HarborApi {
         Json.lng(body, "project", "storage_limit");     // ignored on update
         Map<String, String> meta = metadataFromBody(body, "project");
         ObjectNode allow = Json.object(body, "project", "cve_allowlist");
-        if (meta.containsKey("public")) validatePublic(meta.get("public"));
+        // no validation of the values on PUT: {"public":"yes"} is stored as given (step proj.update.badpublic)
         if (meta.containsKey("retention_id") && !meta.get("retention_id").equals(p.metadata.getOrDefault("retention_id", ""))) {
             throw ApiError.badRequest("retention_id cannot be changed");
         }
         if (allow != null) {
             Long pid = Json.lng(allow, "project.cve_allowlist", "project_id");
-            if (pid != null && pid != 0 && pid != p.id) throw ApiError.badRequest("project_id in cve_allowlist does not match the project");
+            if (pid != null && pid != 0 && pid != p.id) {
+                throw ApiError.badRequest("project_id in cve_allowlist must be " + p.id + " but it's " + pid);
+            }
             List<String> items = new ArrayList<>();
             ArrayNode arr = Json.array(allow, "project.cve_allowlist", "items");
             if (arr != null) for (JsonNode i : arr) items.add(Json.str(i, "project.cve_allowlist.items", "cve_id"));
@@ -498,9 +533,9 @@ final class HarborApi {
 
     private Response deletable(Store.Project p) {
         boolean ok = store.repositoriesOf(p.id).isEmpty();
-        ObjectNode o = Json.obj().put("deletable", ok);
-        if (!ok) o.put("message", "the project contains repositories, can not be deleted");
-        return Response.ok(o);
+        // a project that cannot go is only the message: Go omits the false (step proj.deletable.withrepos)
+        return Response.ok(ok ? Json.obj().put("deletable", true)
+                : Json.obj().put("message", "the project contains repositories, can not be deleted"));
     }
 
     /** /metadatas endpoints validate and normalize values (api-notes 4). */
@@ -548,8 +583,8 @@ final class HarborApi {
 
     private Response getMetadata(Store.Project p, String key) {
         String v = p.metadata.get(key);
-        if (v == null) throw ApiError.notFound("metadata " + key + " not found");
-        return Response.ok(Json.obj().put(key, v));
+        // an absent key is 200 {} (step meta.get.missing)
+        return Response.ok(v == null ? Json.obj() : Json.obj().put(key, v));
     }
 
     private Response updateMetadata(Request r, Store.Project p, String key) {
@@ -564,7 +599,7 @@ final class HarborApi {
     private ObjectNode quotaJson(Store.Quota q) {
         Store.Project p = store.projects.get(q.projectId);
         ObjectNode o = Json.obj().put("id", q.id);
-        o.putObject("ref").put("id", q.projectId).put("name", p == null ? "" : p.name).put("owner_name", p == null ? "" : p.ownerName);
+        o.putObject("ref").put("id", q.projectId).put("name", p == null ? "" : p.name).put("owner_name", ""); // step quota.list
         o.putObject("hard").put("storage", q.hardStorage);
         o.putObject("used").put("storage", 0);
         o.put("creation_time", Json.time(q.created)).put("update_time", Json.time(q.updated));
@@ -581,7 +616,8 @@ final class HarborApi {
         String ref = r.param("reference"), refId = r.param("reference_id");
         List<Store.Quota> list = store.quotas.values().stream()
                 .filter(q -> ref == null || ref.equals("project"))
-                .filter(q -> refId == null || String.valueOf(q.projectId).equals(refId)).toList();
+                .filter(q -> refId == null || String.valueOf(q.projectId).equals(refId))
+                .sorted(Comparator.comparingLong((Store.Quota q) -> q.id).reversed()).toList(); // newest first (quota.list.noref)
         return page(r, list, this::quotaJson);
     }
 
@@ -616,12 +652,17 @@ final class HarborApi {
                 .put("entity_type", m.entityType);
     }
 
+    /**
+     * The list joins on the role, so a member with a role id outside Harbor's roles is not listed; X-Total-Count
+     * counts every member row of the project, whatever {@code entityname} says and hidden ones included
+     * (observations §1, steps mem.list.entity, mem.list.entitypart, mem.list.afterrole9).
+     */
     private Response listMembers(Request r, Store.Project p) {
         String entity = r.param("entityname");
-        List<Store.Member> list = store.members.values().stream()
-                .filter(m -> m.projectId == p.id && ROLES.containsKey(m.role)) // list joins on role
+        List<Store.Member> rows = store.members.values().stream().filter(m -> m.projectId == p.id).toList();
+        List<Store.Member> list = rows.stream().filter(m -> ROLES.containsKey(m.role))
                 .filter(m -> entity == null || entity.isEmpty() || m.entityName.equals(entity)).toList();
-        return page(r, list, this::memberJson);
+        return page(r, list, rows.size(), this::memberJson);
     }
 
     private Response addMember(Request r, Store.Project p, String asGiven) {
@@ -635,7 +676,7 @@ final class HarborApi {
         String groupName = Json.str(mg, "projectMember.member_group", "group_name");
         Long groupType = Json.lng(mg, "projectMember.member_group", "group_type");
         String dn = Json.str(mg, "projectMember.member_group", "ldap_group_dn");
-        if (role == null || !ROLES.containsKey(role)) throw ApiError.badRequest("role is not in 1,2,3");
+        if (role == null || !ROLES.containsKey(role)) throw ApiError.badRequest("Failed to update project member, role is not in 1,2,3");
         String type;
         long entityId;
         String entityName;
@@ -663,7 +704,8 @@ final class HarborApi {
             if (g == null) throw ApiError.notFound("group " + groupName + " is not found");
             type = "g"; entityId = g.id; entityName = g.name;
         } else {
-            throw ApiError.badRequest("either member_user or member_group is required");
+            // neither a user nor a group: Harbor fails inside (step mem.add.nouser)
+            throw new ApiError(500, "UNKNOWN", "internal server error");
         }
         for (Store.Member m : store.members.values()) {
             if (m.projectId == p.id && m.entityType.equals(type) && m.entityId == entityId) {
@@ -701,7 +743,9 @@ final class HarborApi {
 
     private Response getMember(Store.Project p, String mid) {
         Store.Member m = member(p, mid);
-        if (m == null || !ROLES.containsKey(m.role)) throw ApiError.notFound("member " + mid + " not found");
+        if (m == null || !ROLES.containsKey(m.role)) {
+            throw ApiError.notFound("the project member is not found, project id " + p.id + ", member id " + mid);
+        }
         return Response.ok(memberJson(m));
     }
 
@@ -734,7 +778,7 @@ final class HarborApi {
 
     private ObjectNode repoJson(Store.Repository repo) {
         return Json.obj().put("id", repo.id).put("project_id", repo.projectId).put("name", repo.name)
-                .put("description", "").put("artifact_count", store.artifactsOf(repo.id).size()).put("pull_count", 0)
+                .put("artifact_count", store.artifactsOf(repo.id).size()).put("pull_count", 0) // no description (repo.get)
                 .put("creation_time", Json.time(repo.created)).put("update_time", Json.time(repo.updated));
     }
 
@@ -745,7 +789,11 @@ final class HarborApi {
             String v = t.getValue();
             filter = filter.and(v.startsWith("~") ? x -> x.name.contains(v.substring(1)) : x -> x.name.equals(v));
         }
-        return page(r, store.repositoriesOf(p.id).stream().filter(filter).toList(), this::repoJson);
+        // newest first, as Harbor lists them (observations §1 "list order", step repo.list)
+        List<Store.Repository> list = store.repositoriesOf(p.id).stream().filter(filter)
+                .sorted(Comparator.comparing((Store.Repository x) -> x.created).thenComparingLong(x -> x.id).reversed())
+                .toList();
+        return page(r, list, this::repoJson);
     }
 
     private Store.Artifact artifact(Store.Repository repo, String ref) {
@@ -766,17 +814,37 @@ final class HarborApi {
                 .put("project_id", repo.projectId).put("repository_id", repo.id).put("repository_name", repo.name)
                 .put("digest", a.digest).put("size", 0).put("icon", "sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06")
                 .put("push_time", Json.time(a.pushTime)).put("pull_time", "0001-01-01T00:00:00.000Z");
+        // fields Harbor adds to every artifact (observations §1 "field shapes", steps art.*). Not its JSON nulls
+        // (accessories, labels, references, tags) nor its extra_attrs strings: the spec allows neither.
+        o.put("artifact_type", "application/vnd.oci.image.config.v1+json");
+        o.putObject("addition_links").putObject("build_history").put("absolute", false).put("href", BASE + "/projects/"
+                + repo.name.substring(0, repo.name.indexOf('/')) + "/repositories/"
+                + repo.name.substring(repo.name.indexOf('/') + 1).replace("/", "%252F") + "/artifacts/" + a.digest
+                + "/additions/build_history");
         o.putArray("references");
         if (withTag && !a.tags.isEmpty()) {
             ArrayNode tags = o.putArray("tags");
-            a.tags.forEach(t -> tags.add(tagJson(t, a, repo)));
+            newestFirst(a.tags).forEach(t -> tags.add(tagJson(t, a, repo)));
         }
         return o;
     }
 
-    private Response listArtifacts(Request r, Store.Repository repo) {
+    /** Tags newest first, as Harbor lists them (steps tag.list.tagc, tag.list.after). */
+    private static List<Store.Tag> newestFirst(List<Store.Tag> tags) {
+        return tags.stream().sorted(Comparator.comparing((Store.Tag t) -> t.pushTime).thenComparingLong(t -> t.id)
+                .reversed()).toList();
+    }
+
+    /** Artifacts newest push first, as Harbor lists them (observations §1 "list order", step art.list). */
+    private Response listArtifacts(Request r, Map<String, String> params) {
+        Store.Project p = projectByName(r, params.get("p"));
+        Store.Repository repo = store.repository(p.id, p.name + "/" + Request.pathUnescape(params.get("r")));
+        if (repo == null) return page(r, List.of(), this::repoJson); // 200 [], not 404 (step art.get.missingrepo)
         boolean withTag = !Boolean.FALSE.equals(r.boolParam("with_tag"));
-        return page(r, store.artifactsOf(repo.id), a -> artifactJson(a, repo, withTag));
+        List<Store.Artifact> list = store.artifactsOf(repo.id).stream()
+                .sorted(Comparator.comparing((Store.Artifact a) -> a.pushTime).thenComparingLong(a -> a.id).reversed())
+                .toList();
+        return page(r, list, a -> artifactJson(a, repo, withTag));
     }
 
     private Response deleteArtifact(Request r, Map<String, String> params) {
@@ -802,19 +870,29 @@ final class HarborApi {
         return Response.empty();
     }
 
+    /** A tag as the distribution reference grammar has it: at most 128 word characters, dots and dashes. */
+    private static final Pattern TAG = Pattern.compile("^[\\w][\\w.-]{0,127}$");
+
+    /**
+     * A tag is unique in its repository: one on another artifact is a 409 as on this one, never moved (a push moves
+     * tags, the API does not). 201 without Location; an invalid name 400 (observations §11, steps tag.create.*).
+     */
     private Response createTag(Request r, Map<String, String> params) {
         Store.Repository repo = repo(r, params);
         Store.Artifact a = artifact(repo, params.get("ref"));
         ObjectNode body = Json.requireObject(r.json(), "tag");
         String name = Json.str(body, "tag", "name");
-        if (name == null || name.isEmpty()) throw ApiError.badRequest("tag name is required");
-        if (a.tags.stream().anyMatch(t -> t.name.equals(name))) {
-            throw ApiError.conflict("tag " + name + " already exists on the artifact");
+        if (name == null || !TAG.matcher(name).matches()) {
+            throw ApiError.badRequest("bad request: invalid tag name: " + (name == null ? "" : name));
+        }
+        for (Store.Artifact any : store.artifactsOf(repo.id)) {
+            if (any.tags.stream().anyMatch(t -> t.name.equals(name))) {
+                throw ApiError.conflict("tag " + name + " already exists under the repository " + repo.id);
+            }
         }
         moveTag(repo, a, name);
         audit.record(r.username(), "tag", "create", repo.name + ":" + name, repo.projectId); // no webhook (api-notes 0)
-        return Response.created(BASE + "/projects/" + params.get("p") + "/repositories/" + params.get("r")
-                .replace("%", "%25") + "/artifacts/" + params.get("ref") + "/tags/" + name);
+        return Response.status(201);
     }
 
     private void moveTag(Store.Repository repo, Store.Artifact target, String name) {
@@ -834,7 +912,9 @@ final class HarborApi {
         Store.Repository repo = repo(r, params);
         Store.Artifact a = artifact(repo, params.get("ref"));
         String name = params.get("tag");
-        if (!a.tags.removeIf(t -> t.name.equals(name))) throw ApiError.notFound("tag " + name + " not found");
+        if (!a.tags.removeIf(t -> t.name.equals(name))) {
+            throw ApiError.notFound("tag " + name + " attached to artifact " + a.id + " not found");
+        }
         audit.record(r.username(), "tag", "delete", repo.name + ":" + name, repo.projectId); // no webhook
         return Response.empty();
     }
@@ -869,7 +949,9 @@ final class HarborApi {
         a.pushTime = now;
         for (String t : tags) moveTag(repo, a, t);
         String tag = tags.isEmpty() ? null : tags.get(0);
-        audit.record(operator, "artifact", "create", tag == null ? full + "@" + d : full + ":" + tag, p.id);
+        // resource repo:tag, description by digest (observations §10)
+        audit.record(operator, "artifact", "create", tag == null ? full + "@" + d : full + ":" + tag, p.id,
+                "push artifact: " + full + "@" + d);
         fireArtifactEvent("PUSH_ARTIFACT", repo, d, tag, true, operator, requestId);
         return d;
     }
@@ -1103,6 +1185,22 @@ final class HarborApi {
         return page(r, list, f);
     }
 
+    /** Newest first, and {@code name} a substring match (observations §1, steps repl.list, repl.list.q). */
+    private Response listPolicies(Request r) {
+        requireSysadminOrRobot(r);
+        String name = r.param("name");
+        Predicate<Store.Doc> filter = d -> name == null || d.json.path("name").asText().contains(name);
+        for (Map.Entry<String, String> t : r.qTerms()) {
+            if (!t.getKey().equals("name")) continue;
+            String v = t.getValue();
+            filter = filter.and(v.startsWith("~") ? d -> d.json.path("name").asText().contains(v.substring(1))
+                    : d -> d.json.path("name").asText().equals(v));
+        }
+        List<Store.Doc> list = store.replicationPolicies.values().stream().filter(filter)
+                .sorted(Comparator.comparingLong((Store.Doc d) -> d.id).reversed()).toList();
+        return page(r, list, this::policyJson);
+    }
+
     private Response deleteDoc(Request r, Map<Long, Store.Doc> docs, String id, String what) {
         requireSysadminOrRobot(r);
         docs.remove(doc(docs, id, what).id);
@@ -1115,6 +1213,7 @@ final class HarborApi {
 
     private ObjectNode registryJson(Store.Doc d) {
         ObjectNode o = d.json.deepCopy();
+        if (o.path("ca_certificate").asText("").isEmpty()) o.remove("ca_certificate"); // omitted when empty (step reg.get)
         JsonNode cred = o.get("credential");
         if (cred instanceof ObjectNode c && c.hasNonNull("access_secret") && !c.get("access_secret").asText().isEmpty()) {
             c.put("access_secret", "*****");
@@ -1175,6 +1274,11 @@ final class HarborApi {
         return Response.empty();
     }
 
+    /**
+     * A policy as Harbor answers it (observations §1, steps repl.get*): the local side is the "Local" registry (id 0),
+     * {@code deletion} and {@code replicate_deletion} are both set when true and both omitted when false, an empty
+     * {@code dest_namespace} is omitted, {@code copy_by_chunk} and {@code single_active_replication} always there.
+     */
     private ObjectNode policyJson(Store.Doc d) {
         ObjectNode o = d.json.deepCopy();
         for (String side : List.of("src_registry", "dest_registry")) {
@@ -1182,9 +1286,24 @@ final class HarborApi {
             Store.Doc reg = store.registries.get(rid);
             if (reg != null) o.set(side, registryJson(reg));
         }
+        boolean pull = o.path("src_registry").path("id").asLong(0) > 0;
+        o.set(pull ? "dest_registry" : "src_registry", localRegistryJson());
         boolean deletion = o.path("deletion").asBoolean(false);
-        o.put("deletion", deletion).put("replicate_deletion", deletion); // responses set both (api-notes 7.3)
+        o.remove(List.of("deletion", "replicate_deletion"));
+        if (deletion) o.put("deletion", true).put("replicate_deletion", true);
+        if (o.path("dest_namespace").asText("").isEmpty()) o.remove("dest_namespace");
+        for (String flag : List.of("copy_by_chunk", "single_active_replication")) {
+            o.put(flag, o.path(flag).asBoolean(false));
+        }
         return o;
+    }
+
+    /** The site itself as a replication policy names it. */
+    private static ObjectNode localRegistryJson() {
+        ObjectNode o = Json.obj().put("creation_time", "0001-01-01T00:00:00.000Z");
+        o.putObject("credential").put("access_secret", "*****").put("type", "secret");
+        return o.put("id", 0).put("insecure", true).put("name", "Local").put("status", "healthy").put("type", "harbor")
+                .put("update_time", "0001-01-01T00:00:00.000Z").put("url", "http://127.0.0.1:8080");
     }
 
     private ObjectNode policyFromBody(ObjectNode body, long id, Instant created) {
@@ -1394,7 +1513,7 @@ final class HarborApi {
         u.email = email;
         u.realname = textOr(body, "realname");
         u.comment = textOr(body, "comment");
-        audit.record(r.username(), "user", "create", username, 0); // COMMON_API resolver for POST /users
+        audit.record(r.username(), "user", "create", username, 0, "create user with name: " + username); // COMMON_API resolver; §10
         return Response.created(BASE + "/users/" + u.id);
     }
 

@@ -344,7 +344,7 @@ public final class HarborEmulator implements AutoCloseable {
             } catch (ApiError e) {
                 resp = Response.error(e);
             } catch (RuntimeException e) {
-                resp = Response.json(500, Json.errors("UNKNOWN", "internal server error"));
+                resp = Response.error(new ApiError(500, "UNKNOWN", "internal server error"));
             }
         }
         resp.header("X-Request-Id", requestId);
@@ -356,6 +356,10 @@ public final class HarborEmulator implements AutoCloseable {
         ex.getResponseHeaders().forEach((k, v) -> respHeaders.put(k, List.copyOf(v)));
         notifyListeners(new RecordedExchange(method, rawPath, rawQuery, reqHeaders, body, resp.status, respHeaders,
                 method.equals("HEAD") ? new byte[0] : resp.body));
+        if (method.equals("HEAD") && resp.body.length > 0) {
+            // a HEAD error says the length of the body it does not send (step proj.head.missing)
+            ex.getResponseHeaders().set("Content-Length", String.valueOf(resp.body.length));
+        }
         boolean noBody = method.equals("HEAD") || resp.body.length == 0;
         answered.run(); // from here on the client may have its answer and send the next request
         ex.sendResponseHeaders(resp.status, noBody ? -1 : resp.body.length);

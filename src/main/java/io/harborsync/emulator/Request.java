@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A parsed request. The path is decoded exactly once, like Go's URL.Path, before it is split (api-notes 1). */
+/** A parsed request. The path is split on its raw '/' and each segment decoded once (api-notes 1, observations §2). */
 final class Request {
     final String method;
     final String rawPath;
@@ -29,7 +29,10 @@ final class Request {
         this.rawPath = rawPath;
         this.rawQuery = rawQuery;
         this.path = pathUnescape(rawPath);
-        List<String> segs = new ArrayList<>(Arrays.asList(path.split("/", -1)));
+        // Split before decoding, as go-swagger's router matches the escaped path: a single-encoded "team%2Fweb"
+        // is one segment, as real Harbor resolves it (observations §2, step repo.get.nested1).
+        List<String> segs = new ArrayList<>();
+        for (String raw : rawPath.split("/", -1)) segs.add(pathUnescape(raw));
         if (!segs.isEmpty() && segs.get(0).isEmpty()) segs.remove(0);
         this.segments = segs;
         this.query = parseQuery(rawQuery);
@@ -100,12 +103,22 @@ final class Request {
         }
     }
 
+    /**
+     * Boolean query parameter as Harbor binds it: a value strconv.ParseBool does not read counts as false, not as a
+     * 422 (observations §1, steps query.publicbad, query.withdetailbad).
+     */
     Boolean boolParam(String name) {
         String v = param(name);
         if (v == null || v.isEmpty()) return null;
-        if (v.equals("true") || v.equals("1")) return true;
-        if (v.equals("false") || v.equals("0")) return false;
-        throw ApiError.unprocessable(name + " in query must be of type boolean: \"" + v + "\"");
+        return goTrue(v);
+    }
+
+    /** strconv.ParseBool's true values; anything else is false here. */
+    private static boolean goTrue(String v) {
+        return switch (v) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            default -> false;
+        };
     }
 
     /** Harbor's parseKeywords URL-unescapes q a second time (api-notes 1). */
@@ -114,24 +127,28 @@ final class Request {
         return v == null ? null : queryUnescape(v);
     }
 
-    /** The k=v terms of q (Harbor's comma-separated syntax), in order; terms without '=' are skipped. */
+    /**
+     * The k=v terms of q (Harbor's comma-separated syntax), in order. A term without '=' or with an empty key or
+     * value is a 400 (observations §2 "q", step query.qgarbage).
+     */
     java.util.List<java.util.Map.Entry<String, String>> qTerms() {
         String q = q();
         java.util.List<java.util.Map.Entry<String, String>> terms = new java.util.ArrayList<>();
         if (q == null || q.isEmpty()) return terms;
         for (String kv : q.split(",")) {
             int eq = kv.indexOf('=');
-            if (eq > 0) terms.add(java.util.Map.entry(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim()));
+            if (eq <= 0 || eq == kv.length() - 1) {
+                throw ApiError.badRequest("the query string must contain \"=\" and the key/value cannot be empty");
+            }
+            terms.add(java.util.Map.entry(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim()));
         }
         return terms;
     }
 
+    /** The header as Harbor reads it: only a true value of strconv.ParseBool (step query.headerbad: "maybe" is false). */
     boolean isResourceNameHeader() {
         String v = header("X-Is-Resource-Name");
-        if (v == null) return false;
-        if (v.equalsIgnoreCase("true") || v.equals("1")) return true;
-        if (v.equalsIgnoreCase("false") || v.equals("0") || v.isEmpty()) return false;
-        throw ApiError.unprocessable("X-Is-Resource-Name in header must be of type boolean: \"" + v + "\"");
+        return v != null && goTrue(v);
     }
 
     JsonNode json() { return Json.parse(body); }

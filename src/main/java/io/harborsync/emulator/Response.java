@@ -28,7 +28,10 @@ final class Response {
     static Response status(int status) { return new Response(status, null, null); }
     /** 201 + Location, no body (api-notes 4: create answers carry no body). */
     static Response created(String location) { return new Response(201, null, null).header("Location", location); }
-    static Response error(ApiError e) { return json(e.status, Json.errors(e.code, e.getMessage())); }
+    /** Harbor's error answers say their charset, its successful JSON does not (observations §1, "all error answers"). */
+    static Response error(ApiError e) {
+        return new Response(e.status, "application/json; charset=utf-8", Json.bytes(Json.errors(e.code, e.getMessage())));
+    }
 
     Response header(String name, String value) {
         headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);

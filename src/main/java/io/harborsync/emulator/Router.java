@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Matches already-decoded path segments against patterns like {@code projects/{p}/members/{mid}}.
- * Because the path was decoded once before splitting, a single-encoded "app%2Fweb" becomes two segments and
- * matches no repository route (404), while "app%252Fweb" stays one segment (api-notes 1).
+ * The path was split before it was decoded, so a single-encoded "app%2Fweb" and a double-encoded "app%252Fweb"
+ * are both one segment; the repository handlers unescape it once more, which resolves both as real Harbor
+ * does (observations §2, steps repo.get.nested1, repo.get.nested2).
  */
 final class Router {
     interface Handler {

@@ -212,13 +212,21 @@ public final class HarborClient {
 
     // ---------------------------------------------------------------- members
 
+    /**
+     * Every member Harbor lists. Its X-Total-Count also counts the members it hides (a role id outside its
+     * roles), so the count is no measure of the listing here (observations §1, step mem.list.afterrole9).
+     */
     public List<Member> listMembers(String project) {
-        return all("list members of " + project, page -> api.listMembers(BY_NAME, project, page, pageSize, null));
+        return all("list members of " + project, Total.UPPER_BOUND,
+                page -> api.listMembers(BY_NAME, project, page, pageSize, null));
     }
 
-    /** Members by exact entity name; users and groups may share a name, so the type decides. */
+    /**
+     * Members by exact entity name; users and groups may share a name, so the type decides. Harbor answers the
+     * filtered rows with the count of every member of the project (observations §1, step mem.list.entity).
+     */
     public Optional<Member> findMember(String project, String entityName, boolean group) {
-        List<Member> found = all("find member " + entityName + " of " + project,
+        List<Member> found = all("find member " + entityName + " of " + project, Total.UPPER_BOUND,
                 page -> api.listMembers(BY_NAME, project, page, pageSize, entityName));
         return found.stream()
                 .filter(m -> entityName.equals(m.entityName()) && m.isGroup() == group)
@@ -432,8 +440,30 @@ public final class HarborClient {
 
     // ---------------------------------------------------------------- plumbing
 
-    /** Follows every page. A listing whose total changes while paging is re-read; still moving = unknown. */
+    /** What a listing's X-Total-Count says about its items. */
+    private enum Total {
+        /** The number of items listed: fewer items than that means a page was skipped. */
+        EXACT,
+        /**
+         * At least the number of items listed: Harbor also counts rows it does not list (members' count ignores
+         * {@code entityname} and counts members hidden by an invalid role). Only a change between pages tells
+         * the listing moved.
+         */
+        UPPER_BOUND
+    }
+
     private <T> List<T> all(String op, IntFunction<RestResponse<List<T>>> fetchPage) {
+        return all(op, Total.EXACT, fetchPage);
+    }
+
+    /**
+     * Follows every page. A listing that changed while it was paged (items shift between pages) is re-read; still
+     * moving = unknown. It moved when the total changed between pages, or, where the total counts exactly the
+     * items, when fewer or more items came than it said. A next link that does not lead to the following page is
+     * never followed (Harbor sends such links for {@code page_size=-1} and {@code page<1}, observations §2):
+     * the listing is unknown rather than read forever.
+     */
+    private <T> List<T> all(String op, Total kind, IntFunction<RestResponse<List<T>>> fetchPage) {
         for (int attempt = 1; ; attempt++) {
             List<T> items = new ArrayList<>();
             Long firstTotal = null;
@@ -449,14 +479,21 @@ public final class HarborClient {
                 } else if (total != null && !total.equals(firstTotal)) {
                     moved = true;
                 }
-                if (!hasNext(r, batch, items.size(), total)) {
+                if (!hasNext(r, batch, items.size(), total, kind)) {
                     break;
+                }
+                Long next = nextPage(r);
+                if (next != null && next != page + 1) {
+                    throw HarborException.of(site, op, 503, "PAGING",
+                            "Harbor's next page link after page " + page + " leads to page " + next);
                 }
                 if (page > 100_000) {
                     throw HarborException.of(site, op, 500, "PAGING", "more than 100000 pages");
                 }
             }
-            if (!moved && (firstTotal == null || firstTotal == items.size())) {
+            boolean complete = firstTotal == null
+                    || (kind == Total.EXACT ? firstTotal == items.size() : items.size() <= firstTotal);
+            if (!moved && complete) {
                 return items;
             }
             if (attempt == LISTING_ATTEMPTS) {
@@ -466,7 +503,7 @@ public final class HarborClient {
         }
     }
 
-    private boolean hasNext(RestResponse<?> r, List<?> batch, int seen, Long total) {
+    private boolean hasNext(RestResponse<?> r, List<?> batch, int seen, Long total, Total kind) {
         String link = r.getHeaderString("Link");
         if (link != null) {
             return link.contains("rel=\"next\"");
@@ -474,7 +511,29 @@ public final class HarborClient {
         if (batch.isEmpty()) {
             return false;
         }
-        return total != null ? seen < total : batch.size() >= pageSize;
+        return total != null && kind == Total.EXACT ? seen < total : batch.size() >= pageSize;
+    }
+
+    private static final java.util.regex.Pattern NEXT_LINK =
+            java.util.regex.Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"next\"");
+    private static final java.util.regex.Pattern PAGE_PARAM = java.util.regex.Pattern.compile("[?&]page=([^&]*)");
+
+    /** The page number of the Link header's next link, null when it has none or names no page. */
+    private static Long nextPage(RestResponse<?> r) {
+        String link = r.getHeaderString("Link");
+        java.util.regex.Matcher next = link == null ? null : NEXT_LINK.matcher(link);
+        if (next == null || !next.find()) {
+            return null;
+        }
+        java.util.regex.Matcher page = PAGE_PARAM.matcher(next.group(1));
+        if (!page.find()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(page.group(1));
+        } catch (NumberFormatException e) {
+            return -1L; // no page that could be asked for
+        }
     }
 
     private static Long headerLong(RestResponse<?> r, String name) {

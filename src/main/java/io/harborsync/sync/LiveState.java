@@ -212,7 +212,16 @@ final class LiveState {
         for (Repository r : client.listRepositories(p.name())) {
             String repo = r.name().substring(p.name().length() + 1);
             put(Kind.REPOSITORY, Keys.repository(p.name(), repo), site, RepositoryValue.EXISTS);
-            for (Artifact a : client.listArtifacts(p.name(), repo)) {
+            List<Artifact> artifacts = client.listArtifacts(p.name(), repo);
+            if (artifacts.isEmpty() && r.artifactCount() != null && r.artifactCount() > 0) {
+                // Harbor lists the artifacts of a repository it does not find as 200 [] (observations §1, step
+                // art.get.missingrepo): an empty listing of a repository just listed with artifacts is no proof
+                // that they are gone (deleted meanwhile, or a name Harbor resolved to nothing). Unknown this run.
+                throw HarborException.of(site, "list artifacts of " + p.name() + "/" + repo, 503,
+                        "INCOMPLETE_LISTING", "the repository was listed with " + r.artifactCount()
+                                + " artifact(s) but its artifact listing is empty");
+            }
+            for (Artifact a : artifacts) {
                 put(Kind.ARTIFACT, Keys.artifact(p.name(), repo, a.digest()), site, artifactValue(a));
             }
         }

@@ -175,20 +175,45 @@ final class OpApplier {
                 Set<String> have = new TreeSet<>(c.findArtifact(project, repo, digest).orElseThrow(() ->
                         HarborException.of(c.site(), "retag " + op.key(), 404, "NOT_FOUND", "artifact vanished"))
                         .tagNames());
-                for (String t : want) {
-                    if (!have.contains(t)) {
-                        write(c, OwnWrites.Resource.TAG, OwnWrites.tagKey(project, repo, t), OwnWrites.Action.CREATE,
-                                () -> c.addTag(project, repo, digest, t));
-                    }
-                }
+                // Removals first: a tag that moves to another artifact of the repository must be free there first.
                 for (String t : have) {
                     if (!want.contains(t)) {
                         ignoreNotFound(() -> write(c, OwnWrites.Resource.TAG, OwnWrites.tagKey(project, repo, t),
                                 OwnWrites.Action.DELETE, () -> c.deleteTag(project, repo, digest, t)));
                     }
                 }
+                for (String t : want) {
+                    if (!have.contains(t)) {
+                        addTag(c, project, repo, digest, t);
+                    }
+                }
             }
             case CREATE -> throw new IllegalStateException("artifacts are copied by replication, not by harbor-sync");
+        }
+    }
+
+    /**
+     * Harbor keeps a tag unique in its repository and answers 409 to adding one that another artifact carries
+     * (observations §1, step tag.create.other), where a push would move it. The artifact that carries it now is
+     * the one whose own update (later in this run, or already failed) takes it off: the tag is taken off there
+     * first and added here again. Should the add then fail, the tag is on neither artifact and this key's base
+     * does not move, so the next reconcile adds it again from the sites that have it here.
+     */
+    private void addTag(HarborClient c, String project, String repo, String digest, String tag) {
+        String tagKey = OwnWrites.tagKey(project, repo, tag);
+        try {
+            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
+        } catch (HarborException.Conflict onAnother) {
+            Optional<io.harborsync.harbor.HarborModel.Artifact> holder = c.findArtifact(project, repo, tag);
+            if (holder.isPresent() && digest.equals(holder.get().digest())) {
+                return; // put here meanwhile: the goal state
+            }
+            if (holder.isPresent()) {
+                String from = holder.get().digest();
+                ignoreNotFound(() -> write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.DELETE,
+                        () -> c.deleteTag(project, repo, from, tag)));
+            }
+            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
         }
     }
 

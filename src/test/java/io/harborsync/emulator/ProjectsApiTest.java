@@ -70,7 +70,7 @@ class ProjectsApiTest {
         HttpResponse<String> del = c().send(c().request("DELETE", "projects/has-repo", null).header("X-Is-Resource-Name", "true"));
         assertEquals(412, del.statusCode());
         assertEquals("PRECONDITION", json(del).get("errors").get(0).get("code").asText());
-        assertFalse(json(c().get("projects/has-repo/_deletable")).get("deletable").asBoolean());
+        assertFalse(json(c().get("projects/has-repo/_deletable")).has("deletable"), "only the message (proj.deletable.withrepos)");
 
         assertEquals(200, c().delete("projects/has-repo/repositories/app%252Fweb").statusCode());
         assertTrue(json(c().get("projects/has-repo/_deletable")).get("deletable").asBoolean());

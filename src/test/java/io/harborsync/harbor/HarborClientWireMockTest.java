@@ -79,6 +79,69 @@ class HarborClientWireMockTest {
         wm.verify(1, getRequestedFor(urlPathEqualTo("/api/v2.0/projects")));
     }
 
+    /** A client that waits for slow answers: these tests are about what it asks, not about timeouts. */
+    private HarborClient patient() {
+        return HarborClientFactory.create(new Site("h1", URI.create(wm.baseUrl()), "robot$sync", "s3cret-Pw",
+                Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 2);
+    }
+
+    /**
+     * Real Harbor answers {@code page_size=-1} with every row and a next link to page 2 of the same, and
+     * {@code page=0} with page 1 and a next link to page 1 (observations §2, steps page.sizeneg, page.page0): a
+     * server whose next link does not lead on is not followed, nor is the listing paged on by the client's own
+     * count forever. Here every page is the whole list with a next link to page 2.
+     */
+    @Test
+    void aNextLinkThatDoesNotAdvanceIsNotFollowedAndTheListingIsUnknown() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects"))
+                .willReturn(okJson(json("[{'project_id':1,'name':'a'},{'project_id':2,'name':'b'}]"))
+                        .withHeader("X-Total-Count", "2")
+                        .withHeader("Link", "</api/v2.0/projects?page=2&page_size=-1>; rel=\"next\"")));
+
+        HarborException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(HarborException.class, patient()::listProjects));
+
+        assertThat(e.isUnknownState()).as("an unfinished listing says nothing about what is missing").isTrue();
+        assertThat(e.getMessage()).contains("after page 2 leads to page 2");
+        // WireMock journals a request after answering it: wait for both, so none is counted in the next test
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                wm.verify(2, getRequestedFor(urlPathEqualTo("/api/v2.0/projects"))));
+    }
+
+    /** The member listing's next link is as good as any; one that points back (page=1 from page 1) is refused. */
+    @Test
+    void aNextLinkBackToTheSamePageIsRefusedAtOnce() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects/p/members"))
+                .willReturn(okJson(json("[{'id':1,'entity_name':'admin','entity_type':'u','role_id':1}]"))
+                        .withHeader("X-Total-Count", "3")
+                        .withHeader("Link", "</api/v2.0/projects/p/members?page=1&page_size=1>; rel=\"next\"")));
+
+        HarborException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(HarborException.class, () -> patient().listMembers("p")));
+
+        assertThat(e.isUnknownState()).isTrue();
+        assertThat(e.getMessage()).contains("after page 1 leads to page 1");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                wm.verify(1, getRequestedFor(urlPathEqualTo("/api/v2.0/projects/p/members"))));
+    }
+
+    /** Paging values Harbor reads as "no paging" (0, -1) or refuses (over 100) never go out, whatever is configured. */
+    @Test
+    void pageSizesOutsideOneToAHundredAreNeverSent() {
+        wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects"))
+                .willReturn(okJson("[]").withHeader("X-Total-Count", "0")));
+        for (int configured : new int[]{0, -1, 101, 1000}) {
+            HarborClientFactory.create(new Site("h1", URI.create(wm.baseUrl()), "robot$sync", "s3cret-Pw",
+                    Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), configured)
+                    .listProjects();
+        }
+        List<String> sizes = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2.0/projects"))).stream()
+                .map(r -> r.queryParameter("page_size").firstValue()).toList();
+        assertThat(sizes).containsExactly("1", "1", "100", "100");
+        assertThat(wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2.0/projects"))))
+                .allSatisfy(r -> assertThat(r.queryParameter("page").firstValue()).isEqualTo("1"));
+    }
+
     @Test
     void aListingThatShiftsWhileReadIsUnknownNotShort() {
         // Page 2 reports a smaller total: a project vanished between pages and one may have been skipped.
