@@ -38,6 +38,8 @@ final class HarborApi {
             "prevent_vul", "severity", "auto_scan", "auto_sbom_generation", "reuse_sys_cve_allowlist", "retention_id",
             "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Go's zero time.Time as Harbor prints it. */
+    static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     private final EmulatorOptions options;
     final Store store = new Store();
@@ -320,6 +322,8 @@ final class HarborApi {
 
         router.add("GET", "users", (r, p) -> listUsers(r));
         router.add("POST", "users", (r, p) -> createUser(r));
+
+        router.add("GET", "projects/{p}/webhook/lasttrigger", (r, p) -> lastTrigger(project(r, p.get("p"))));
     }
 
     // ------------------------------------------------------------------ system
@@ -968,6 +972,7 @@ final class HarborApi {
                 .put("repo_full_name", repo.name).put("repo_type", "true".equals(p.metadata.get("public")) ? "public" : "private");
         for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
             if (w.projectId != p.id || !w.enabled || !w.eventTypes.contains(type)) continue;
+            w.lastTriggered.put(type, Instant.now());
             for (JsonNode t : w.targets) {
                 if (!"http".equals(t.path("type").asText())) continue; // slack is not emulated
                 String format = t.path("payload_format").asText("Default");
@@ -994,20 +999,34 @@ final class HarborApi {
         }
     }
 
+    /**
+     * Real Harbor's shape (observations §7, steps hook.get, hook.get.afterupdate): keys in the swagger model's order,
+     * no {@code creator}, empty name/description, {@code auth_header} and false {@code skip_cert_verify} omitted.
+     */
     private ObjectNode webhookJson(Store.WebhookPolicy w) {
-        ObjectNode o = Json.obj().put("id", w.id).put("name", w.name).put("description", w.description)
-                .put("project_id", w.projectId);
-        o.set("targets", w.targets.deepCopy());
+        ObjectNode o = Json.obj().put("creation_time", Json.time(w.created));
+        if (!w.description.isEmpty()) o.put("description", w.description);
+        o.put("enabled", w.enabled);
         ArrayNode et = o.putArray("event_types");
         w.eventTypes.forEach(et::add);
-        o.put("creator", w.creator).put("creation_time", Json.time(w.created)).put("update_time", Json.time(w.updated))
-                .put("enabled", w.enabled);
+        o.put("id", w.id);
+        if (!w.name.isEmpty()) o.put("name", w.name);
+        o.put("project_id", w.projectId);
+        ArrayNode targets = o.putArray("targets");
+        for (JsonNode t : w.targets) {
+            ObjectNode tn = targets.addObject().put("address", t.path("address").asText());
+            if (!t.path("auth_header").asText().isEmpty()) tn.put("auth_header", t.path("auth_header").asText());
+            if (t.has("payload_format")) tn.put("payload_format", t.path("payload_format").asText());
+            if (t.path("skip_cert_verify").asBoolean()) tn.put("skip_cert_verify", true);
+            tn.put("type", t.path("type").asText());
+        }
+        o.put("update_time", Json.time(w.updated));
         return o;
     }
 
     private Store.WebhookPolicy webhookPolicy(Store.Project p, String id) {
         Store.WebhookPolicy w = isLong(id) ? store.webhookPolicies.get(Long.parseLong(id)) : null;
-        if (w == null || w.projectId != p.id) throw ApiError.notFound("webhook policy " + id + " not found");
+        if (w == null || w.projectId != p.id) throw ApiError.notFound("notificationPolicy " + id + " not found");
         return w;
     }
 
@@ -1015,46 +1034,79 @@ final class HarborApi {
         return page(r, store.webhookPolicies.values().stream().filter(w -> w.projectId == p.id).toList(), this::webhookJson);
     }
 
+    /**
+     * Create and PUT alike (observations §7, Harbor's webhook handler): event types are checked first, then the
+     * targets (address parsed as Harbor's utils.ParseEndpoint does, then type and format), then the name is unique in
+     * the project. A nameless policy is allowed; {@code enabled} absent means false; PUT replaces every field.
+     */
     private void fillWebhookPolicy(Store.WebhookPolicy w, ObjectNode body, Store.Project p) {
-        String name = Json.str(body, "policy", "name");
-        if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
-        for (Store.WebhookPolicy o : store.webhookPolicies.values()) {
-            if (o != w && o.projectId == p.id && o.name.equals(name)) throw ApiError.conflict("webhook policy " + name + " already exists");
-        }
+        String given = Json.str(body, "policy", "name");
+        String name = given == null ? "" : given;
         List<String> types = new ArrayList<>();
         ArrayNode et = Json.array(body, "policy", "event_types");
-        if (et != null) for (JsonNode t : et) {
+        if (et == null || et.isEmpty()) throw ApiError.badRequest("empty event type");
+        for (JsonNode t : et) {
             if (!EVENT_TYPES.contains(t.asText())) throw ApiError.badRequest("unsupported event type " + t.asText());
             types.add(t.asText());
         }
-        if (types.isEmpty()) throw ApiError.badRequest("empty event type");
         ArrayNode targets = Json.arr();
         ArrayNode ts = Json.array(body, "policy", "targets");
-        if (ts == null || ts.isEmpty()) throw ApiError.badRequest("empty notify target");
+        if (ts == null || ts.isEmpty()) throw ApiError.badRequest("empty notification target with policy " + name);
         for (JsonNode t : ts) {
             String type = Json.str(t, "policy.targets", "type");
             String address = Json.str(t, "policy.targets", "address");
             String format = Json.str(t, "policy.targets", "payload_format");
             Boolean skip = Json.bool(t, "policy.targets", "skip_cert_verify");
             String auth = Json.str(t, "policy.targets", "auth_header");
-            if (!"http".equals(type) && !"slack".equals(type)) throw ApiError.badRequest("unsupported target type " + type);
-            if (address == null || address.isEmpty()) throw ApiError.badRequest("empty target address");
-            if (type.equals("slack") && format != null && !format.isEmpty()) throw ApiError.badRequest("slack does not support payload format");
-            if (format != null && !format.isEmpty() && !Set.of("Default", "CloudEvents").contains(format)) {
-                throw ApiError.badRequest("unsupported payload format " + format);
+            String endpoint = parseEndpoint(address == null ? "" : address);
+            if (!"http".equals(type) && !"slack".equals(type)) {
+                throw ApiError.badRequest("unsupported target type " + type + " with policy " + name);
             }
-            ObjectNode tn = targets.addObject().put("type", type).put("address", address)
+            boolean hasFormat = format != null && !format.isEmpty();
+            if (type.equals("slack") && hasFormat) throw ApiError.badRequest("set payload format is not allowed for slack");
+            if (hasFormat && !Set.of("Default", "CloudEvents").contains(format)) {
+                throw ApiError.badRequest("unsupported payload format type: " + format);
+            }
+            ObjectNode tn = targets.addObject().put("type", type).put("address", endpoint)
                     .put("auth_header", auth == null ? "" : auth).put("skip_cert_verify", skip != null && skip);
-            if (type.equals("http")) tn.put("payload_format", format == null || format.isEmpty() ? "Default" : format);
+            if (type.equals("http") || hasFormat) tn.put("payload_format", hasFormat ? format : "Default");
+        }
+        if (!name.isEmpty()) {
+            for (Store.WebhookPolicy o : store.webhookPolicies.values()) {
+                if (o != w && o.projectId == p.id && o.name.equals(name)) {
+                    throw ApiError.conflict("notification policy named " + name + " already exists");
+                }
+            }
         }
         String desc = Json.str(body, "policy", "description");
         Boolean enabled = Json.bool(body, "policy", "enabled");
         w.name = name;
         w.description = desc == null ? "" : desc;
-        w.enabled = enabled == null || enabled;
+        w.enabled = enabled != null && enabled;
         w.eventTypes = types;
         w.targets = targets;
-        w.updated = Instant.now();
+    }
+
+    /**
+     * Harbor's utils.ParseEndpoint: no scheme means http, only http and https pass, and what is kept is
+     * scheme://host/path (the query goes, against SSRF). Go's url.Parse refuses a space in the host.
+     */
+    private static String parseEndpoint(String address) {
+        String s = address.trim();
+        if (!s.contains("://")) s = "http://" + s;
+        String scheme = s.substring(0, s.indexOf("://"));
+        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+            throw ApiError.badRequest("invalid scheme: " + scheme);
+        }
+        try {
+            java.net.URI u = new java.net.URI(s);
+            if (u.getRawAuthority() == null || u.getRawAuthority().isEmpty()) {
+                throw ApiError.badRequest("parse \"" + s + "\": empty host");
+            }
+            return u.getScheme() + "://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath());
+        } catch (java.net.URISyntaxException e) {
+            throw ApiError.badRequest("parse \"" + s + "\": invalid character \" \" in host name");
+        }
     }
 
     private Response createWebhookPolicy(Request r, Store.Project p, String asGiven) {
@@ -1064,15 +1116,35 @@ final class HarborApi {
         w.id = store.next("webhook");
         w.projectId = p.id;
         w.creator = r.username();
-        w.created = w.updated;
+        w.created = w.updated = Instant.now();
         store.webhookPolicies.put(w.id, w);
         return Response.created(BASE + "/projects/" + asGiven + "/webhook/policies/" + w.id);
     }
 
+    /** Observations §7: every PUT zeroes creation_time and leaves update_time as it was (step hook.get.afterupdate). */
     private Response updateWebhookPolicy(Request r, Store.Project p, String id) {
         Store.WebhookPolicy w = webhookPolicy(p, id);
         fillWebhookPolicy(w, Json.requireObject(r.json(), "policy"), p);
+        w.created = ZERO_TIME;
         return Response.empty();
+    }
+
+    /**
+     * One entry per (policy, event type) of the project (Harbor's constructPolicyWithTriggerTime): a nameless policy's
+     * policy_name omitted, zero time when it never fired; no X-Total-Count (step next.lasttrigger).
+     */
+    private Response lastTrigger(Store.Project p) {
+        ArrayNode arr = Json.arr();
+        for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
+            if (w.projectId != p.id) continue;
+            for (String type : w.eventTypes) {
+                ObjectNode o = arr.addObject().put("creation_time", Json.time(w.created)).put("enabled", w.enabled)
+                        .put("event_type", type);
+                o.put("last_trigger_time", Json.time(w.lastTriggered.getOrDefault(type, ZERO_TIME)));
+                if (!w.name.isEmpty()) o.put("policy_name", w.name);
+            }
+        }
+        return Response.ok(arr);
     }
 
     private Response webhookEvents(Store.Project p) {
@@ -1081,8 +1153,9 @@ final class HarborApi {
         EVENT_TYPES.forEach(et::add);
         o.putArray("notify_type").add("http").add("slack");
         ArrayNode pf = o.putArray("payload_formats");
-        pf.addObject().put("notify_type", "http").putArray("formats").add("Default").add("CloudEvents");
-        pf.addObject().put("notify_type", "slack").putArray("formats").add("Default");
+        ObjectNode http = pf.addObject(); // only http takes a payload format (step hook.events)
+        http.putArray("formats").add("Default").add("CloudEvents");
+        http.put("notify_type", "http");
         return Response.ok(o);
     }
 

@@ -119,6 +119,8 @@ final class Store {
         String creator;
         Instant created;
         Instant updated;
+        /** Event type -> when this policy last fired for it (GET …/webhook/lasttrigger, observations §7). */
+        final Map<String, Instant> lastTriggered = new TreeMap<>();
     }
 
     /** Registries, replication policies and executions are kept as their JSON (the emulator does not act on them). */
