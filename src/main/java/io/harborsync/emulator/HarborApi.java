@@ -46,6 +46,7 @@ final class HarborApi {
     final AuditLog audit;
     final WebhookSender webhooks;
     private final Router router = new Router();
+    private final LabelsApi labels = new LabelsApi(this);
 
     HarborApi(EmulatorOptions options) {
         this.options = options;
@@ -274,7 +275,8 @@ final class HarborApi {
         router.add("GET", "projects/{p}/repositories/{r}/artifacts", (r, p) -> listArtifacts(r, repo(r, p)));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> {
             Store.Repository repo = repo(r, p);
-            return Response.ok(artifactJson(artifact(repo, p.get("ref")), repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))));
+            Store.Artifact a = artifact(repo, p.get("ref"));
+            return Response.ok(decorated(r, artifactJson(a, repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))), a, repo));
         });
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> deleteArtifact(r, p));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> {
@@ -322,6 +324,8 @@ final class HarborApi {
 
         router.add("GET", "users", (r, p) -> listUsers(r));
         router.add("POST", "users", (r, p) -> createUser(r));
+
+        labels.routes(router);
 
         router.add("GET", "projects/{p}/webhook/lasttrigger", (r, p) -> lastTrigger(project(r, p.get("p"))));
     }
@@ -782,7 +786,13 @@ final class HarborApi {
 
     private Response listArtifacts(Request r, Store.Repository repo) {
         boolean withTag = !Boolean.FALSE.equals(r.boolParam("with_tag"));
-        return page(r, store.artifactsOf(repo.id), a -> artifactJson(a, repo, withTag));
+        return page(r, store.artifactsOf(repo.id), a -> decorated(r, artifactJson(a, repo, withTag), a, repo));
+    }
+
+    /** {@code with_label} and {@code with_immutable_status} (observations §4, §5). */
+    private ObjectNode decorated(Request r, ObjectNode o, Store.Artifact a, Store.Repository repo) {
+        if (Boolean.TRUE.equals(r.boolParam("with_label"))) labels.decorate(o, a);
+        return o;
     }
 
     private Response deleteArtifact(Request r, Map<String, String> params) {
@@ -1158,6 +1168,14 @@ final class HarborApi {
         http.put("notify_type", "http");
         return Response.ok(o);
     }
+
+    // ------------------------------------------------------------------ for LabelsApi, ImmutableRulesApi, RetentionsApi
+
+    Store.Project projectOf(Request r, String nameOrId) { return project(r, nameOrId); }
+
+    Store.Repository repositoryOf(Request r, Map<String, String> params) { return repo(r, params); }
+
+    Store.Artifact artifactOf(Store.Repository repo, String ref) { return artifact(repo, ref); }
 
     // ------------------------------------------------------------------ robots (api-notes 7.1)
 

@@ -123,6 +123,18 @@ final class Store {
         final Map<String, Instant> lastTriggered = new TreeMap<>();
     }
 
+    /** A label (observations §4): global (scope g) or of a project (scope p, project id 0 when none was given). */
+    static final class Label {
+        long id;
+        String name = "";
+        String color = "";
+        String description = "";
+        String scope;
+        long projectId;
+        Instant created;
+        Instant updated;
+    }
+
     /** Registries, replication policies and executions are kept as their JSON (the emulator does not act on them). */
     static final class Doc {
         long id;
@@ -141,6 +153,9 @@ final class Store {
     final Map<Long, Doc> registries = new LinkedHashMap<>();
     final Map<Long, Doc> replicationPolicies = new LinkedHashMap<>();
     final Map<Long, Doc> executions = new LinkedHashMap<>();
+    final Map<Long, Label> labels = new LinkedHashMap<>();
+    /** Artifact id -> label id -> when it was attached. */
+    final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
 
     private final Map<String, Long> sequences = new TreeMap<>();
 
