@@ -47,6 +47,7 @@ final class HarborApi {
     final WebhookSender webhooks;
     private final Router router = new Router();
     private final LabelsApi labels = new LabelsApi(this);
+    private final ImmutableRulesApi immutableRules = new ImmutableRulesApi(this);
 
     HarborApi(EmulatorOptions options) {
         this.options = options;
@@ -282,7 +283,8 @@ final class HarborApi {
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> {
             Store.Repository repo = repo(r, p);
             Store.Artifact a = artifact(repo, p.get("ref"));
-            return page(r, a.tags, t -> tagJson(t, a, repo));
+            boolean immutable = Boolean.TRUE.equals(r.boolParam("with_immutable_status"));
+            return page(r, a.tags, t -> immutable ? immutableRules.decorateTag(tagJson(t, a, repo), repo) : tagJson(t, a, repo));
         });
         router.add("POST", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> createTag(r, p));
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}/tags/{tag}", (r, p) -> deleteTag(r, p));
@@ -326,6 +328,7 @@ final class HarborApi {
         router.add("POST", "users", (r, p) -> createUser(r));
 
         labels.routes(router);
+        immutableRules.routes(router);
 
         router.add("GET", "projects/{p}/webhook/lasttrigger", (r, p) -> lastTrigger(project(r, p.get("p"))));
     }
@@ -501,6 +504,7 @@ final class HarborApi {
         store.quotas.values().removeIf(q -> q.projectId == p.id);
         store.members.values().removeIf(m -> m.projectId == p.id);
         store.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
+        store.immutableRules.values().removeIf(x -> x.projectId == p.id); // labels stay (observations §4)
         store.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
         audit.record(r.username(), "project", "delete", p.name, p.id);
         return Response.empty();
@@ -792,12 +796,14 @@ final class HarborApi {
     /** {@code with_label} and {@code with_immutable_status} (observations §4, §5). */
     private ObjectNode decorated(Request r, ObjectNode o, Store.Artifact a, Store.Repository repo) {
         if (Boolean.TRUE.equals(r.boolParam("with_label"))) labels.decorate(o, a);
+        if (Boolean.TRUE.equals(r.boolParam("with_immutable_status"))) immutableRules.decorate(o, repo);
         return o;
     }
 
     private Response deleteArtifact(Request r, Map<String, String> params) {
         Store.Repository repo = repo(r, params);
         Store.Artifact a = artifact(repo, params.get("ref"));
+        immutableRules.refuseDelete(repo, a.tags.stream().map(t -> t.name).toList());
         removeArtifact(r.username(), r.requestId, repo, a, true);
         return Response.empty();
     }
@@ -850,7 +856,9 @@ final class HarborApi {
         Store.Repository repo = repo(r, params);
         Store.Artifact a = artifact(repo, params.get("ref"));
         String name = params.get("tag");
-        if (!a.tags.removeIf(t -> t.name.equals(name))) throw ApiError.notFound("tag " + name + " not found");
+        if (a.tags.stream().noneMatch(t -> t.name.equals(name))) throw ApiError.notFound("tag " + name + " not found");
+        immutableRules.refuseDelete(repo, List.of(name));
+        a.tags.removeIf(t -> t.name.equals(name));
         audit.record(r.username(), "tag", "delete", repo.name + ":" + name, repo.projectId); // no webhook
         return Response.empty();
     }
@@ -865,6 +873,7 @@ final class HarborApi {
         Instant now = Instant.now();
         String full = p.name + "/" + repository;
         Store.Repository repo = store.repository(p.id, full);
+        if (repo != null) immutableRules.refusePush(repo, d, tags);
         if (repo == null) {
             repo = new Store.Repository();
             repo.id = store.next("repository");

@@ -135,6 +135,18 @@ final class Store {
         Instant updated;
     }
 
+    /** A tag immutability rule (observations §5); selectors kept as normalised JSON, tag selectors null when empty. */
+    static final class ImmutableRule {
+        long id;
+        long projectId;
+        long priority;
+        boolean disabled;
+        String action;
+        String template;
+        ArrayNode tagSelectors;
+        ObjectNode scopeSelectors;
+    }
+
     /** Registries, replication policies and executions are kept as their JSON (the emulator does not act on them). */
     static final class Doc {
         long id;
@@ -156,6 +168,7 @@ final class Store {
     final Map<Long, Label> labels = new LinkedHashMap<>();
     /** Artifact id -> label id -> when it was attached. */
     final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
+    final Map<Long, ImmutableRule> immutableRules = new LinkedHashMap<>();
 
     private final Map<String, Long> sequences = new TreeMap<>();
 
