@@ -329,7 +329,7 @@ final class HarborApi {
 
         labels.routes(router);
         immutableRules.routes(router);
-
+        new RetentionsApi(this).routes(router);
         router.add("GET", "projects/{p}/webhook/lasttrigger", (r, p) -> lastTrigger(project(r, p.get("p"))));
     }
 
@@ -505,6 +505,7 @@ final class HarborApi {
         store.members.values().removeIf(m -> m.projectId == p.id);
         store.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
         store.immutableRules.values().removeIf(x -> x.projectId == p.id); // labels stay (observations §4)
+        store.retentions.values().removeIf(x -> x.projectId == p.id);
         store.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
         audit.record(r.username(), "project", "delete", p.name, p.id);
         return Response.empty();
@@ -555,6 +556,7 @@ final class HarborApi {
         Map<String, String> m = validateMetadata(r.json());
         if (m.size() != 1) throw ApiError.badRequest("only allow one key/value pair");
         Map.Entry<String, String> e = m.entrySet().iterator().next();
+        if (e.getKey().equals("retention_id")) throw ApiError.badRequest("invalid key: retention_id"); // observations §6
         if (p.metadata.containsKey(e.getKey())) throw ApiError.conflict("metadata " + e.getKey() + " already exists");
         p.metadata.put(e.getKey(), e.getValue());
         return Response.empty();

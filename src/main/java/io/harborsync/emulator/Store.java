@@ -147,6 +147,13 @@ final class Store {
         ObjectNode scopeSelectors;
     }
 
+    /** A tag retention policy (observations §6), kept as the normalised body; one per project at most. */
+    static final class Retention {
+        long id;
+        long projectId;
+        ObjectNode policy;
+    }
+
     /** Registries, replication policies and executions are kept as their JSON (the emulator does not act on them). */
     static final class Doc {
         long id;
@@ -169,6 +176,7 @@ final class Store {
     /** Artifact id -> label id -> when it was attached. */
     final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
     final Map<Long, ImmutableRule> immutableRules = new LinkedHashMap<>();
+    final Map<Long, Retention> retentions = new LinkedHashMap<>();
 
     private final Map<String, Long> sequences = new TreeMap<>();
 
