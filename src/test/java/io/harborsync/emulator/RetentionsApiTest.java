@@ -82,16 +82,23 @@ class RetentionsApiTest {
         return k;
     }
 
+    /** Step next.retention: the body real Harbor answered, byte for byte. */
     @Test
     void metadatasAreRealHarborsFixedAnswer() {
-        JsonNode m = json(c().get("retentions/metadatas"));
-        assertEquals(List.of("scope_selectors", "tag_selectors", "templates"), keys(m));
-        assertEquals("[\"repoMatches\",\"repoExcludes\"]", m.get("scope_selectors").get(0).get("decorations").toString());
-        List<String> templates = new ArrayList<>();
-        m.get("templates").forEach(t -> templates.add(t.get("rule_template").asText()));
-        assertEquals(List.of("latestPushedK", "latestPulledN", "nDaysSinceLastPush", "nDaysSinceLastPull", "always"), templates);
-        assertEquals("{\"required\":true,\"type\":\"int\",\"unit\":\"DAYS\"}", m.get("templates").get(2).get("params").get(0).toString());
-        assertEquals(0, m.get("templates").get(4).get("params").size());
+        HttpResponse<String> r = c().get("retentions/metadatas");
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"scope_selectors\":[{\"decorations\":[\"repoMatches\",\"repoExcludes\"],\"display_text\":\"Reposito"
+                + "ries\",\"kind\":\"doublestar\"}],\"tag_selectors\":[{\"decorations\":[\"matches\",\"excludes\"],\"displa"
+                + "y_text\":\"Tags\",\"kind\":\"doublestar\"}],\"templates\":[{\"action\":\"retain\",\"display_text\":\"the m"
+                + "ost recently pushed # artifacts\",\"params\":[{\"required\":true,\"type\":\"int\",\"unit\":\"COUNT\"}],"
+                + "\"rule_template\":\"latestPushedK\"},{\"action\":\"retain\",\"display_text\":\"the most recently pull"
+                + "ed # artifacts\",\"params\":[{\"required\":true,\"type\":\"int\",\"unit\":\"COUNT\"}],\"rule_template\":\""
+                + "latestPulledN\"},{\"action\":\"retain\",\"display_text\":\"pushed within the last # days\",\"params\""
+                + ":[{\"required\":true,\"type\":\"int\",\"unit\":\"DAYS\"}],\"rule_template\":\"nDaysSinceLastPush\"},{\"ac"
+                + "tion\":\"retain\",\"display_text\":\"pulled within the last # days\",\"params\":[{\"required\":true,\""
+                + "type\":\"int\",\"unit\":\"DAYS\"}],\"rule_template\":\"nDaysSinceLastPull\"},{\"action\":\"retain\",\"disp"
+                + "lay_text\":\"always\",\"params\":[],\"rule_template\":\"always\"}]}",
+                r.body());
     }
 
     @Test
