@@ -48,6 +48,7 @@ final class HarborApi {
     private final Router router = new Router();
     private final LabelsApi labels = new LabelsApi(this);
     private final ImmutableRulesApi immutableRules = new ImmutableRulesApi(this);
+    private final WebhookExecutionsApi webhookExecutions = new WebhookExecutionsApi(this);
 
     HarborApi(EmulatorOptions options) {
         this.options = options;
@@ -317,6 +318,7 @@ final class HarborApi {
         router.add("DELETE", "projects/{p}/webhook/policies/{id}", (r, p) -> {
             Store.WebhookPolicy w = webhookPolicy(project(r, p.get("p")), p.get("id"));
             store.webhookPolicies.remove(w.id);
+            store.webhookExecutions.values().removeIf(x -> x.json.path("vendor_id").asLong() == w.id);
             return Response.empty();
         });
         router.add("GET", "projects/{p}/webhook/events", (r, p) -> webhookEvents(project(r, p.get("p"))));
@@ -330,6 +332,7 @@ final class HarborApi {
         labels.routes(router);
         immutableRules.routes(router);
         new RetentionsApi(this).routes(router);
+        webhookExecutions.routes(router);
         router.add("GET", "projects/{p}/webhook/lasttrigger", (r, p) -> lastTrigger(project(r, p.get("p"))));
     }
 
@@ -1015,7 +1018,8 @@ final class HarborApi {
                     body = Json.bytes(d);
                     contentType = "application/json";
                 }
-                webhooks.send(t.path("address").asText(), t.path("auth_header").asText(""), contentType, body, type, format);
+                webhooks.send(t.path("address").asText(), t.path("auth_header").asText(""), contentType, body, type, format,
+                        webhookExecutions.started(w, type, body));
             }
         }
     }
@@ -1187,6 +1191,8 @@ final class HarborApi {
     Store.Repository repositoryOf(Request r, Map<String, String> params) { return repo(r, params); }
 
     Store.Artifact artifactOf(Store.Repository repo, String ref) { return artifact(repo, ref); }
+
+    Store.WebhookPolicy webhookPolicyOf(Request r, String project, String id) { return webhookPolicy(project(r, project), id); }
 
     // ------------------------------------------------------------------ robots (api-notes 7.1)
 

@@ -177,6 +177,8 @@ final class Store {
     final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
     final Map<Long, ImmutableRule> immutableRules = new LinkedHashMap<>();
     final Map<Long, Retention> retentions = new LinkedHashMap<>();
+    /** One per delivery job (policy target and event), ids from the execution sequence replication uses too. */
+    final Map<Long, Doc> webhookExecutions = new LinkedHashMap<>();
 
     private final Map<String, Long> sequences = new TreeMap<>();
 
