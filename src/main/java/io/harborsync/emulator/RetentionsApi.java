@@ -138,8 +138,8 @@ final class RetentionsApi {
     }
 
     /**
-     * The stored form: rules with Harbor's shape (id = position, omitted for the first; priority and disabled:false
-     * omitted), after the rule count and the conflict check of Harbor's handler.
+     * The stored form: rules with Harbor's shape (id, priority and disabled:false omitted; the id is what the client
+     * sent, as Harbor's conflict check only numbers copies), after the rule count and that conflict check.
      */
     private static ObjectNode normalise(ObjectNode body) {
         ArrayNode rules = Json.array(body, "policy", "rules");
@@ -148,7 +148,7 @@ final class RetentionsApi {
         if (rules != null) {
             if (rules.size() > MAX_RULES) throw ApiError.badRequest("only " + MAX_RULES + " rules are allowed at most");
             for (int n = 0; n < rules.size(); n++) {
-                ObjectNode rule = rule(rules.get(n), n);
+                ObjectNode rule = rule(rules.get(n));
                 ObjectNode key = rule.deepCopy();
                 key.remove("id");
                 Integer old = seen.putIfAbsent(key.toString(), n);
@@ -177,11 +177,11 @@ final class RetentionsApi {
         return o;
     }
 
-    private static ObjectNode rule(JsonNode in, int n) {
+    private static ObjectNode rule(JsonNode in) {
         ObjectNode o = Json.obj();
         if (in.hasNonNull("action")) o.put("action", in.get("action").asText());
         if (in.path("disabled").asBoolean()) o.put("disabled", true);
-        if (n != 0) o.put("id", n);
+        if (in.path("id").asLong() != 0) o.put("id", in.path("id").asLong());
         if (in.get("params") instanceof ObjectNode params && !params.isEmpty()) o.set("params", params);
         if (in.path("priority").asLong() != 0) o.put("priority", in.path("priority").asLong());
         if (in.get("scope_selectors") instanceof ObjectNode scopes) {

@@ -144,10 +144,13 @@ class RetentionsApiTest {
         assertEquals(400, cron.statusCode());
         assertEquals("invalid cron string for scheduled tag retention: every day, error: expected exactly 6 fields, found 2", message(cron));
 
-        long id = create(policy(pid, "project", List.of(rule("bogus", "**"), rule("latestPushedK", "v*")), "Manual", ""));
+        Map<String, Object> withId = rule("latestPushedK", "v*");
+        withId.put("id", 7);
+        long id = create(policy(pid, "project", List.of(rule("bogus", "**"), withId), "Manual", ""));
         JsonNode rules = json(c().get("retentions/" + id)).get("rules");
         assertEquals("bogus", rules.get(0).get("template").asText(), "templates are not checked");
-        assertEquals(1, rules.get(1).get("id").asLong(), "a rule's id is its position");
+        assertFalse(rules.get(0).has("id"));
+        assertEquals(7, rules.get(1).get("id").asLong(), "a rule's id is kept as sent");
     }
 
     @Test
