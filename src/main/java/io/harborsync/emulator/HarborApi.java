@@ -1113,16 +1113,16 @@ final class HarborApi {
     }
 
     /**
-     * Harbor's utils.ParseEndpoint: no scheme means http, only http and https pass, and what is kept is
-     * scheme://host/path (the query goes, against SSRF). Go's url.Parse refuses a space in the host.
+     * Harbor's utils.ParseEndpoint: spaces and trailing slashes trimmed, no scheme means http, only http and https
+     * pass, and what is kept is scheme://host/path (the query goes, against SSRF). Go's url.ParseRequestURI refuses a
+     * space in the host.
      */
     private static String parseEndpoint(String address) {
-        String s = address.trim();
+        String s = address.strip().replaceAll("/+$", "");
+        if (s.isEmpty()) throw ApiError.badRequest("empty URL");
         if (!s.contains("://")) s = "http://" + s;
         String scheme = s.substring(0, s.indexOf("://"));
-        if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
-            throw ApiError.badRequest("invalid scheme: " + scheme);
-        }
+        if (!scheme.equals("http") && !scheme.equals("https")) throw ApiError.badRequest("invalid scheme: " + scheme);
         try {
             java.net.URI u = new java.net.URI(s);
             if (u.getRawAuthority() == null || u.getRawAuthority().isEmpty()) {

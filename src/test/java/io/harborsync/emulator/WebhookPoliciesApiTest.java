@@ -169,6 +169,7 @@ class WebhookPoliciesApiTest {
                 "parse \"http://not a url\": invalid character \" \" in host name");
         cases.put(policy("b8", true, List.of("PUSH_ARTIFACT"), List.of(target("ftp://127.0.0.1/x", null, null))), "invalid scheme: ftp");
         cases.put(policy("b9", true, List.of("PUSH_ARTIFACT"), List.of(email)), "unsupported target type email with policy b9");
+        cases.put(policy("b10", true, List.of("PUSH_ARTIFACT"), List.of(target(" ", null, null))), "empty URL");
         cases.forEach((body, expected) -> {
             HttpResponse<String> r = c().post("projects/wp-bad/webhook/policies", body);
             assertEquals(400, r.statusCode(), body.toString());
@@ -208,12 +209,13 @@ class WebhookPoliciesApiTest {
         long pid = c().createProject("wp-shape", false);
         Map<String, Object> skip = target(url("/s"), "Default", "Bearer z");
         skip.put("skip_cert_verify", true);
-        Map<String, Object> body = policy("shape", true, List.of("PUSH_ARTIFACT"), List.of(target(url("/plain"), null, null), skip));
+        Map<String, Object> body = policy("shape", true, List.of("PUSH_ARTIFACT"), List.of(target(url("/plain?token=x"), null, null), skip));
         body.put("description", "d");
         long id = create("wp-shape", body);
         JsonNode w = json(c().get("projects/" + pid + "/webhook/policies/" + id));
         assertEquals(List.of("creation_time", "description", "enabled", "event_types", "id", "name", "project_id", "targets", "update_time"), keys(w));
         assertEquals(List.of("address", "payload_format", "type"), keys(w.get("targets").get(0)));
+        assertEquals(url("/plain"), w.get("targets").get(0).get("address").asText(), "scheme://host/path kept, the query dropped");
         assertEquals(List.of("address", "auth_header", "payload_format", "skip_cert_verify", "type"), keys(w.get("targets").get(1)));
     }
 
