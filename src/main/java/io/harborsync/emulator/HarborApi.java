@@ -38,12 +38,17 @@ final class HarborApi {
             "prevent_vul", "severity", "auto_scan", "auto_sbom_generation", "reuse_sys_cve_allowlist", "retention_id",
             "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Go's zero time.Time as Harbor prints it. */
+    static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     private final EmulatorOptions options;
     final Store store = new Store();
     final AuditLog audit;
     final WebhookSender webhooks;
     private final Router router = new Router();
+    private final LabelsApi labels = new LabelsApi(this);
+    private final ImmutableRulesApi immutableRules = new ImmutableRulesApi(this);
+    private final WebhookExecutionsApi webhookExecutions = new WebhookExecutionsApi(this);
 
     HarborApi(EmulatorOptions options) {
         this.options = options;
@@ -270,7 +275,7 @@ final class HarborApi {
         });
 
         router.add("GET", "quotas", (r, p) -> listQuotas(r));
-        router.add("GET", "quotas/{id}", (r, p) -> Response.ok(quotaJson(quota(p.get("id"))).put("update_time", ZERO_TIME))); // quota.get
+        router.add("GET", "quotas/{id}", (r, p) -> Response.ok(quotaJson(quota(p.get("id"))).put("update_time", Json.time(ZERO_TIME)))); // quota.get
         router.add("PUT", "quotas/{id}", (r, p) -> updateQuota(r, quota(p.get("id"))));
 
         router.add("GET", "projects/{p}/members", (r, p) -> listMembers(r, project(r, p.get("p"))));
@@ -285,13 +290,15 @@ final class HarborApi {
         router.add("GET", "projects/{p}/repositories/{r}/artifacts", (r, p) -> listArtifacts(r, p));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> {
             Store.Repository repo = repo(r, p);
-            return Response.ok(artifactJson(artifact(repo, p.get("ref")), repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))));
+            Store.Artifact a = artifact(repo, p.get("ref"));
+            return Response.ok(decorated(r, artifactJson(a, repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))), a, repo));
         });
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> deleteArtifact(r, p));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> {
             Store.Repository repo = repo(r, p);
             Store.Artifact a = artifact(repo, p.get("ref"));
-            return page(r, newestFirst(a.tags), t -> tagJson(t, a, repo));
+            boolean immutable = Boolean.TRUE.equals(r.boolParam("with_immutable_status"));
+            return page(r, newestFirst(a.tags), t -> immutable ? immutableRules.decorateTag(tagJson(t, a, repo), repo) : tagJson(t, a, repo));
         });
         router.add("POST", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> createTag(r, p));
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}/tags/{tag}", (r, p) -> deleteTag(r, p));
@@ -319,6 +326,7 @@ final class HarborApi {
         router.add("DELETE", "projects/{p}/webhook/policies/{id}", (r, p) -> {
             Store.WebhookPolicy w = webhookPolicy(project(r, p.get("p")), p.get("id"));
             store.webhookPolicies.remove(w.id);
+            store.webhookExecutions.values().removeIf(x -> x.json.path("vendor_id").asLong() == w.id);
             return Response.empty();
         });
         router.add("GET", "projects/{p}/webhook/events", (r, p) -> webhookEvents(project(r, p.get("p"))));
@@ -331,6 +339,12 @@ final class HarborApi {
         router.add("GET", "users", (r, p) -> listUsers(r));
         router.add("POST", "users", (r, p) -> createUser(r));
         new UsersApi(store).routes(router); // users/current, users/search
+
+        labels.routes(router);
+        immutableRules.routes(router);
+        new RetentionsApi(this).routes(router);
+        webhookExecutions.routes(router);
+        router.add("GET", "projects/{p}/webhook/lasttrigger", (r, p) -> lastTrigger(project(r, p.get("p"))));
     }
 
     // ------------------------------------------------------------------ system
@@ -378,7 +392,7 @@ final class HarborApi {
                 .map(m -> m.role).findFirst().orElse(null);
         if (role != null) o.put("current_user_role_id", role).putArray("current_user_role_ids").add(role);
         if (!detail) {
-            o.putObject("cve_allowlist").put("creation_time", ZERO_TIME).put("update_time", ZERO_TIME);
+            o.putObject("cve_allowlist").put("creation_time", Json.time(ZERO_TIME)).put("update_time", Json.time(ZERO_TIME));
         }
         if (detail) {
             o.put("owner_name", p.ownerName);
@@ -388,12 +402,11 @@ final class HarborApi {
             ArrayNode items = al.putArray("items");
             a.items.forEach(cve -> items.addObject().put("cve_id", cve));
             if (a.expiresAt != null) al.put("expires_at", a.expiresAt);
-            al.put("creation_time", ZERO_TIME).put("update_time", Json.time(a.updated));
+            al.put("creation_time", Json.time(ZERO_TIME)).put("update_time", Json.time(a.updated));
         }
         return o;
     }
 
-    private static final String ZERO_TIME = "0001-01-01T00:00:00.000Z";
 
     private static ObjectNode metaJson(Map<String, String> meta) {
         ObjectNode o = Json.obj();
@@ -526,6 +539,8 @@ final class HarborApi {
         store.quotas.values().removeIf(q -> q.projectId == p.id);
         store.members.values().removeIf(m -> m.projectId == p.id);
         store.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
+        store.immutableRules.values().removeIf(x -> x.projectId == p.id); // labels stay (observations §4)
+        store.retentions.values().removeIf(x -> x.projectId == p.id);
         store.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
         audit.record(r.username(), "project", "delete", p.name, p.id);
         return Response.empty();
@@ -576,6 +591,7 @@ final class HarborApi {
         Map<String, String> m = validateMetadata(r.json());
         if (m.size() != 1) throw ApiError.badRequest("only allow one key/value pair");
         Map.Entry<String, String> e = m.entrySet().iterator().next();
+        if (e.getKey().equals("retention_id")) throw ApiError.badRequest("invalid key: retention_id"); // observations §6
         if (p.metadata.containsKey(e.getKey())) throw ApiError.conflict("metadata " + e.getKey() + " already exists");
         p.metadata.put(e.getKey(), e.getValue());
         return Response.empty();
@@ -844,12 +860,20 @@ final class HarborApi {
         List<Store.Artifact> list = store.artifactsOf(repo.id).stream()
                 .sorted(Comparator.comparing((Store.Artifact a) -> a.pushTime).thenComparingLong(a -> a.id).reversed())
                 .toList();
-        return page(r, list, a -> artifactJson(a, repo, withTag));
+        return page(r, list, a -> decorated(r, artifactJson(a, repo, withTag), a, repo));
+    }
+
+    /** {@code with_label} and {@code with_immutable_status} (observations §4, §5). */
+    private ObjectNode decorated(Request r, ObjectNode o, Store.Artifact a, Store.Repository repo) {
+        if (Boolean.TRUE.equals(r.boolParam("with_label"))) labels.decorate(o, a);
+        if (Boolean.TRUE.equals(r.boolParam("with_immutable_status"))) immutableRules.decorate(o, repo);
+        return o;
     }
 
     private Response deleteArtifact(Request r, Map<String, String> params) {
         Store.Repository repo = repo(r, params);
         Store.Artifact a = artifact(repo, params.get("ref"));
+        immutableRules.refuseDelete(repo, a.tags.stream().map(t -> t.name).toList());
         removeArtifact(r.username(), r.requestId, repo, a, true);
         return Response.empty();
     }
@@ -912,9 +936,11 @@ final class HarborApi {
         Store.Repository repo = repo(r, params);
         Store.Artifact a = artifact(repo, params.get("ref"));
         String name = params.get("tag");
-        if (!a.tags.removeIf(t -> t.name.equals(name))) {
+        if (a.tags.stream().noneMatch(t -> t.name.equals(name))) {
             throw ApiError.notFound("tag " + name + " attached to artifact " + a.id + " not found");
         }
+        immutableRules.refuseDelete(repo, List.of(name));
+        a.tags.removeIf(t -> t.name.equals(name));
         audit.record(r.username(), "tag", "delete", repo.name + ":" + name, repo.projectId); // no webhook
         return Response.empty();
     }
@@ -929,6 +955,7 @@ final class HarborApi {
         Instant now = Instant.now();
         String full = p.name + "/" + repository;
         Store.Repository repo = store.repository(p.id, full);
+        if (repo != null) immutableRules.refusePush(repo, d, tags);
         if (repo == null) {
             repo = new Store.Repository();
             repo.id = store.next("repository");
@@ -1048,6 +1075,7 @@ final class HarborApi {
                 .put("repo_full_name", repo.name).put("repo_type", "true".equals(p.metadata.get("public")) ? "public" : "private");
         for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
             if (w.projectId != p.id || !w.enabled || !w.eventTypes.contains(type)) continue;
+            w.lastTriggered.put(type, Instant.now());
             for (JsonNode t : w.targets) {
                 if (!"http".equals(t.path("type").asText())) continue; // slack is not emulated
                 String format = t.path("payload_format").asText("Default");
@@ -1069,25 +1097,40 @@ final class HarborApi {
                     body = Json.bytes(d);
                     contentType = "application/json";
                 }
-                webhooks.send(t.path("address").asText(), t.path("auth_header").asText(""), contentType, body, type, format);
+                webhooks.send(t.path("address").asText(), t.path("auth_header").asText(""), contentType, body, type, format,
+                        webhookExecutions.started(w, type, body));
             }
         }
     }
 
+    /**
+     * Real Harbor's shape (observations §7, steps hook.get, hook.get.afterupdate): keys in the swagger model's order,
+     * no {@code creator}, empty name/description, {@code auth_header} and false {@code skip_cert_verify} omitted.
+     */
     private ObjectNode webhookJson(Store.WebhookPolicy w) {
-        ObjectNode o = Json.obj().put("id", w.id).put("name", w.name).put("description", w.description)
-                .put("project_id", w.projectId);
-        o.set("targets", w.targets.deepCopy());
+        ObjectNode o = Json.obj().put("creation_time", Json.time(w.created));
+        if (!w.description.isEmpty()) o.put("description", w.description);
+        o.put("enabled", w.enabled);
         ArrayNode et = o.putArray("event_types");
         w.eventTypes.forEach(et::add);
-        o.put("creator", w.creator).put("creation_time", Json.time(w.created)).put("update_time", Json.time(w.updated))
-                .put("enabled", w.enabled);
+        o.put("id", w.id);
+        if (!w.name.isEmpty()) o.put("name", w.name);
+        o.put("project_id", w.projectId);
+        ArrayNode targets = o.putArray("targets");
+        for (JsonNode t : w.targets) {
+            ObjectNode tn = targets.addObject().put("address", t.path("address").asText());
+            if (!t.path("auth_header").asText().isEmpty()) tn.put("auth_header", t.path("auth_header").asText());
+            if (t.has("payload_format")) tn.put("payload_format", t.path("payload_format").asText());
+            if (t.path("skip_cert_verify").asBoolean()) tn.put("skip_cert_verify", true);
+            tn.put("type", t.path("type").asText());
+        }
+        o.put("update_time", Json.time(w.updated));
         return o;
     }
 
     private Store.WebhookPolicy webhookPolicy(Store.Project p, String id) {
         Store.WebhookPolicy w = isLong(id) ? store.webhookPolicies.get(Long.parseLong(id)) : null;
-        if (w == null || w.projectId != p.id) throw ApiError.notFound("webhook policy " + id + " not found");
+        if (w == null || w.projectId != p.id) throw ApiError.notFound("notificationPolicy " + id + " not found");
         return w;
     }
 
@@ -1095,46 +1138,79 @@ final class HarborApi {
         return page(r, store.webhookPolicies.values().stream().filter(w -> w.projectId == p.id).toList(), this::webhookJson);
     }
 
+    /**
+     * Create and PUT alike (observations §7, Harbor's webhook handler): event types are checked first, then the
+     * targets (address parsed as Harbor's utils.ParseEndpoint does, then type and format), then the name is unique in
+     * the project. A nameless policy is allowed; {@code enabled} absent means false; PUT replaces every field.
+     */
     private void fillWebhookPolicy(Store.WebhookPolicy w, ObjectNode body, Store.Project p) {
-        String name = Json.str(body, "policy", "name");
-        if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
-        for (Store.WebhookPolicy o : store.webhookPolicies.values()) {
-            if (o != w && o.projectId == p.id && o.name.equals(name)) throw ApiError.conflict("webhook policy " + name + " already exists");
-        }
+        String given = Json.str(body, "policy", "name");
+        String name = given == null ? "" : given;
         List<String> types = new ArrayList<>();
         ArrayNode et = Json.array(body, "policy", "event_types");
-        if (et != null) for (JsonNode t : et) {
+        if (et == null || et.isEmpty()) throw ApiError.badRequest("empty event type");
+        for (JsonNode t : et) {
             if (!EVENT_TYPES.contains(t.asText())) throw ApiError.badRequest("unsupported event type " + t.asText());
             types.add(t.asText());
         }
-        if (types.isEmpty()) throw ApiError.badRequest("empty event type");
         ArrayNode targets = Json.arr();
         ArrayNode ts = Json.array(body, "policy", "targets");
-        if (ts == null || ts.isEmpty()) throw ApiError.badRequest("empty notify target");
+        if (ts == null || ts.isEmpty()) throw ApiError.badRequest("empty notification target with policy " + name);
         for (JsonNode t : ts) {
             String type = Json.str(t, "policy.targets", "type");
             String address = Json.str(t, "policy.targets", "address");
             String format = Json.str(t, "policy.targets", "payload_format");
             Boolean skip = Json.bool(t, "policy.targets", "skip_cert_verify");
             String auth = Json.str(t, "policy.targets", "auth_header");
-            if (!"http".equals(type) && !"slack".equals(type)) throw ApiError.badRequest("unsupported target type " + type);
-            if (address == null || address.isEmpty()) throw ApiError.badRequest("empty target address");
-            if (type.equals("slack") && format != null && !format.isEmpty()) throw ApiError.badRequest("slack does not support payload format");
-            if (format != null && !format.isEmpty() && !Set.of("Default", "CloudEvents").contains(format)) {
-                throw ApiError.badRequest("unsupported payload format " + format);
+            String endpoint = parseEndpoint(address == null ? "" : address);
+            if (!"http".equals(type) && !"slack".equals(type)) {
+                throw ApiError.badRequest("unsupported target type " + type + " with policy " + name);
             }
-            ObjectNode tn = targets.addObject().put("type", type).put("address", address)
+            boolean hasFormat = format != null && !format.isEmpty();
+            if (type.equals("slack") && hasFormat) throw ApiError.badRequest("set payload format is not allowed for slack");
+            if (hasFormat && !Set.of("Default", "CloudEvents").contains(format)) {
+                throw ApiError.badRequest("unsupported payload format type: " + format);
+            }
+            ObjectNode tn = targets.addObject().put("type", type).put("address", endpoint)
                     .put("auth_header", auth == null ? "" : auth).put("skip_cert_verify", skip != null && skip);
-            if (type.equals("http")) tn.put("payload_format", format == null || format.isEmpty() ? "Default" : format);
+            if (type.equals("http") || hasFormat) tn.put("payload_format", hasFormat ? format : "Default");
+        }
+        if (!name.isEmpty()) {
+            for (Store.WebhookPolicy o : store.webhookPolicies.values()) {
+                if (o != w && o.projectId == p.id && o.name.equals(name)) {
+                    throw ApiError.conflict("notification policy named " + name + " already exists");
+                }
+            }
         }
         String desc = Json.str(body, "policy", "description");
         Boolean enabled = Json.bool(body, "policy", "enabled");
         w.name = name;
         w.description = desc == null ? "" : desc;
-        w.enabled = enabled == null || enabled;
+        w.enabled = enabled != null && enabled;
         w.eventTypes = types;
         w.targets = targets;
-        w.updated = Instant.now();
+    }
+
+    /**
+     * Harbor's utils.ParseEndpoint: spaces and trailing slashes trimmed, no scheme means http, only http and https
+     * pass, and what is kept is scheme://host/path (the query goes, against SSRF). Go's url.ParseRequestURI refuses a
+     * space in the host.
+     */
+    private static String parseEndpoint(String address) {
+        String s = address.strip().replaceAll("/+$", "");
+        if (s.isEmpty()) throw ApiError.badRequest("empty URL");
+        if (!s.contains("://")) s = "http://" + s;
+        String scheme = s.substring(0, s.indexOf("://"));
+        if (!scheme.equals("http") && !scheme.equals("https")) throw ApiError.badRequest("invalid scheme: " + scheme);
+        try {
+            java.net.URI u = new java.net.URI(s);
+            if (u.getRawAuthority() == null || u.getRawAuthority().isEmpty()) {
+                throw ApiError.badRequest("parse \"" + s + "\": empty host");
+            }
+            return u.getScheme() + "://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath());
+        } catch (java.net.URISyntaxException e) {
+            throw ApiError.badRequest("parse \"" + s + "\": invalid character \" \" in host name");
+        }
     }
 
     private Response createWebhookPolicy(Request r, Store.Project p, String asGiven) {
@@ -1144,15 +1220,35 @@ final class HarborApi {
         w.id = store.next("webhook");
         w.projectId = p.id;
         w.creator = r.username();
-        w.created = w.updated;
+        w.created = w.updated = Instant.now();
         store.webhookPolicies.put(w.id, w);
         return Response.created(BASE + "/projects/" + asGiven + "/webhook/policies/" + w.id);
     }
 
+    /** Observations §7: every PUT zeroes creation_time and leaves update_time as it was (step hook.get.afterupdate). */
     private Response updateWebhookPolicy(Request r, Store.Project p, String id) {
         Store.WebhookPolicy w = webhookPolicy(p, id);
         fillWebhookPolicy(w, Json.requireObject(r.json(), "policy"), p);
+        w.created = ZERO_TIME;
         return Response.empty();
+    }
+
+    /**
+     * One entry per (policy, event type) of the project (Harbor's constructPolicyWithTriggerTime): a nameless policy's
+     * policy_name omitted, zero time when it never fired; no X-Total-Count (step next.lasttrigger).
+     */
+    private Response lastTrigger(Store.Project p) {
+        ArrayNode arr = Json.arr();
+        for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
+            if (w.projectId != p.id) continue;
+            for (String type : w.eventTypes) {
+                ObjectNode o = arr.addObject().put("creation_time", Json.time(w.created)).put("enabled", w.enabled)
+                        .put("event_type", type);
+                o.put("last_trigger_time", Json.time(w.lastTriggered.getOrDefault(type, ZERO_TIME)));
+                if (!w.name.isEmpty()) o.put("policy_name", w.name);
+            }
+        }
+        return Response.ok(arr);
     }
 
     private Response webhookEvents(Store.Project p) {
@@ -1161,10 +1257,21 @@ final class HarborApi {
         EVENT_TYPES.forEach(et::add);
         o.putArray("notify_type").add("http").add("slack");
         ArrayNode pf = o.putArray("payload_formats");
-        pf.addObject().put("notify_type", "http").putArray("formats").add("Default").add("CloudEvents");
-        pf.addObject().put("notify_type", "slack").putArray("formats").add("Default");
+        ObjectNode http = pf.addObject(); // only http takes a payload format (step hook.events)
+        http.putArray("formats").add("Default").add("CloudEvents");
+        http.put("notify_type", "http");
         return Response.ok(o);
     }
+
+    // ------------------------------------------------------------------ for LabelsApi, ImmutableRulesApi, RetentionsApi
+
+    Store.Project projectOf(Request r, String nameOrId) { return project(r, nameOrId); }
+
+    Store.Repository repositoryOf(Request r, Map<String, String> params) { return repo(r, params); }
+
+    Store.Artifact artifactOf(Store.Repository repo, String ref) { return artifact(repo, ref); }
+
+    Store.WebhookPolicy webhookPolicyOf(Request r, String project, String id) { return webhookPolicy(project(r, project), id); }
 
     // ------------------------------------------------------------------ registries, replication (api-notes 7.2, 7.3)
 

@@ -121,6 +121,39 @@ final class Store {
         String creator;
         Instant created;
         Instant updated;
+        /** Event type -> when this policy last fired for it (GET …/webhook/lasttrigger, observations §7). */
+        final Map<String, Instant> lastTriggered = new TreeMap<>();
+    }
+
+    /** A label (observations §4): global (scope g) or of a project (scope p, project id 0 when none was given). */
+    static final class Label {
+        long id;
+        String name = "";
+        String color = "";
+        String description = "";
+        String scope;
+        long projectId;
+        Instant created;
+        Instant updated;
+    }
+
+    /** A tag immutability rule (observations §5); selectors kept as normalised JSON, tag selectors null when empty. */
+    static final class ImmutableRule {
+        long id;
+        long projectId;
+        long priority;
+        boolean disabled;
+        String action;
+        String template;
+        ArrayNode tagSelectors;
+        ObjectNode scopeSelectors;
+    }
+
+    /** A tag retention policy (observations §6), kept as the normalised body; one per project at most. */
+    static final class Retention {
+        long id;
+        long projectId;
+        ObjectNode policy;
     }
 
     /** Registries, replication policies and executions are kept as their JSON (the emulator does not act on them). */
@@ -141,6 +174,13 @@ final class Store {
     final Map<Long, Doc> registries = new LinkedHashMap<>();
     final Map<Long, Doc> replicationPolicies = new LinkedHashMap<>();
     final Map<Long, Doc> executions = new LinkedHashMap<>();
+    final Map<Long, Label> labels = new LinkedHashMap<>();
+    /** Artifact id -> label id -> when it was attached. */
+    final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
+    final Map<Long, ImmutableRule> immutableRules = new LinkedHashMap<>();
+    final Map<Long, Retention> retentions = new LinkedHashMap<>();
+    /** One per delivery job (policy target and event), ids from the execution sequence replication uses too. */
+    final Map<Long, Doc> webhookExecutions = new LinkedHashMap<>();
 
     private final Map<String, Long> sequences = new TreeMap<>();
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Delivers webhook jobs like Harbor's jobservice (api-notes 2.2): POST, 3 s timeout, success = any 2xx,
@@ -35,11 +36,17 @@ final class WebhookSender implements AutoCloseable {
     }
 
     void send(String address, String authHeader, String contentType, byte[] body, String eventType, String format) {
-        executor.execute(() -> attempt(address, authHeader, contentType, body, eventType, format, 1));
+        send(address, authHeader, contentType, body, eventType, format, ok -> { });
+    }
+
+    /** As above; {@code done} hears once, when the job ends, whether it was delivered. */
+    void send(String address, String authHeader, String contentType, byte[] body, String eventType, String format,
+              Consumer<Boolean> done) {
+        executor.execute(() -> attempt(address, authHeader, contentType, body, eventType, format, 1, done));
     }
 
     private void attempt(String address, String authHeader, String contentType, byte[] body, String eventType,
-                         String format, int attempt) {
+                         String format, int attempt, Consumer<Boolean> done) {
         int status = 0;
         try {
             HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(address)).timeout(TIMEOUT)
@@ -58,10 +65,11 @@ final class WebhookSender implements AutoCloseable {
             synchronized (deliveries) {
                 deliveries.add(new WebhookDelivery(address, eventType, format, status, attempt, ok));
             }
+            done.accept(ok);
             return;
         }
         if (!executor.isShutdown()) {
-            executor.schedule(() -> attempt(address, authHeader, contentType, body, eventType, format, attempt + 1),
+            executor.schedule(() -> attempt(address, authHeader, contentType, body, eventType, format, attempt + 1, done),
                     retryDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

@@ -23,7 +23,7 @@
  * curl -u admin:Harbor12345 -X DELETE $URL/emulator/faults
  * </pre>
  *
- * Known simplifications: no registry (/v2) API, no scans, labels, retention or slack delivery; replication executions
+ * Known simplifications: no registry (/v2) API, no scans, retention runs or slack delivery; replication executions
  * are recorded as succeeded without copying anything; permissions are checked only as "may this account see this
  * project" (sysadmin: all; robots: their namespaces; users: member projects), not per resource/action.
  */
