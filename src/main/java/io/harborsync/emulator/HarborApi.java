@@ -44,6 +44,7 @@ final class HarborApi {
     final AuditLog audit;
     final WebhookSender webhooks;
     private final Router router = new Router();
+    private final RoutePermissions permissions = new RoutePermissions(store);
 
     HarborApi(EmulatorOptions options) {
         this.options = options;
@@ -70,13 +71,12 @@ final class HarborApi {
             throw ApiError.forbidden("CSRF token invalid");
         }
         synchronized (store) {
-            r.principal = authenticate(r);
+            Principal who = authenticate(r);
+            // bad credentials are anonymous, not 401: each route's rule decides (observations §2, steps auth.*)
+            r.principal = who == null ? Principal.ANONYMOUS : who;
             List<String> segs = r.segments.subList(2, r.segments.size());
-            boolean anonymousOk = r.method.equals("GET") && segs.size() == 1
-                    && Set.of("ping", "health", "systeminfo").contains(segs.get(0));
-            if (r.principal == null && !anonymousOk) throw ApiError.unauthorized();
             if (r.method.equals("GET")) pageParams(r); // go-swagger binds and checks paging before the handler
-            return router.dispatch(r, segs);
+            return router.dispatch(r, segs, permissions::check);
         }
     }
 
@@ -207,6 +207,11 @@ final class HarborApi {
             if (p == null) throw ApiError.notFound("project " + asGiven + " not found");
             return p;
         }
+        if (who.isAnonymous()) {
+            // RoutePermissions let anonymous through only where a public project may be read (auth.none.getpublic)
+            if (p == null || !"true".equals(p.metadata.get("public"))) throw ApiError.unauthorized();
+            return p;
+        }
         if (p == null || !canAccess(who, p)) throw ApiError.forbidden("forbidden");
         return p;
     }
@@ -234,6 +239,11 @@ final class HarborApi {
     }
 
     // ------------------------------------------------------------------ routes
+
+    /** "METHOD template" of every registered route (RoutePermissions must have a rule for each). */
+    List<String> routeKeys() {
+        return router.keys();
+    }
 
     private void routes() {
         router.add("GET", "ping", (r, p) -> Response.text(200, "Pong"));
@@ -336,7 +346,7 @@ final class HarborApi {
     private Response systemInfo(Request r) {
         ObjectNode o = Json.obj().put("auth_mode", "db_auth").put("primary_auth_mode", false)
                 .put("self_registration", false).put("banner_message", "").put("oidc_provider_name", "");
-        if (r.principal != null) {
+        if (!r.principal.isAnonymous()) { // sys.systeminfo.anon, auth.wrongpw.sysinfo: no version for anonymous
             o.put("harbor_version", "v2.15.2-emulator").put("external_url", "https://" + options.externalHost())
                     .put("registry_url", options.externalHost()).put("current_time", Json.time(Instant.now()))
                     .put("read_only", false).put("notification_enable", true)
