@@ -112,6 +112,10 @@ final class LiveState {
         }
         List<Project> projects;
         Map<Long, Quota> quotas = null;
+        // Bad credentials are anonymous on real Harbor, which then lists (and finds) the public projects only:
+        // the listing is trusted once the site has shown it took our credentials (observations §2). The check
+        // runs beside the first listing request, so it costs one request per site and no round trip.
+        CompletableFuture<Void> authenticated = CompletableFuture.runAsync(client::requireAuthenticated, pool);
         try {
             if (scope.project().isPresent()) {
                 projects = client.findProject(scope.project().get()).map(List::of).orElse(List.of());
@@ -120,9 +124,16 @@ final class LiveState {
                 // After the projects, so that every project listed already has its quota.
                 quotas = client.listProjectQuotas();
             }
+            join(authenticated);
         } catch (HarborException e) {
+            HarborException why = e;
+            try {
+                join(authenticated); // a failed check is the reason, whatever the listing answered
+            } catch (HarborException check) {
+                why = check;
+            }
             synchronized (this) {
-                unknownSites.put(site, e.getMessage());
+                unknownSites.put(site, why.getMessage());
             }
             return;
         }
