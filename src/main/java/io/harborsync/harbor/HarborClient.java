@@ -80,21 +80,9 @@ public final class HarborClient {
     }
 
     /**
-     * Establishes that Harbor took this client's credentials, robot or user: real Harbor treats bad credentials
-     * as anonymous, not 401, and then lists the public projects only, so a listing proves nothing by itself
-     * (observations §2; steps auth.wrongpw.list, auth.wrongpw.sysinfo). {@code GET /systeminfo} carries
-     * {@code harbor_version} only for an authenticated caller (dsync.sysinfo).
-     *
-     * @throws HarborException.Unauthorized (unknown state) when Harbor answered as to anonymous
+     * Why a site whose credentials failed is unknown, in the report, /status and readiness: real Harbor treats
+     * bad credentials as anonymous, not 401 (observations §2), so a listing alone proves nothing.
      */
-    public void requireAuthenticated() {
-        SystemInfo info = systemInfo();
-        if (info.harborVersion() == null || info.harborVersion().isBlank()) {
-            throw new HarborException.Unauthorized(site, "check credentials", 0, null, NOT_AUTHENTICATED);
-        }
-    }
-
-    /** Why a site whose credentials failed is unknown, in the report, /status and readiness. */
     public static final String NOT_AUTHENTICATED = "the credentials were not accepted (Harbor answered as anonymous)";
 
     // ---------------------------------------------------------------- projects

@@ -33,17 +33,6 @@ class BenchModelTest {
     }
 
     @Test
-    void theCredentialsCheckIsOneRequestBesideTheListingsNotARoundTripBeforeThem() {
-        // LiveState checks GET /systeminfo at the same time as the first project page (bad credentials are
-        // anonymous on real Harbor): it takes a slot, not a place in the serial chain of listings
-        Results.Reconcile rec = reconcile(Map.of("h1", Map.of("GET /systeminfo", 1L, "GET /projects", 2L,
-                "GET /quotas", 2L, "GET /projects/{p}/members", 7L)), Map.of());
-        BenchReport.Model m = BenchReport.Model.of(rec, 4, 20);
-        assertThat(m.readRounds()).isEqualTo(4 + 2); // ⌈(1 + 7) ÷ 4⌉
-        assertThat(m.readsBySite().get("h1")).containsExactly(4, 8);
-    }
-
-    @Test
     void writesGoPhaseByPhaseEachOnItsTargetSitesSlots() {
         Results.Reconcile rec = reconcile(Map.of("h1", Map.of("GET /projects", 1L), "h2", Map.of("GET /projects", 1L)),
                 Map.of(1, Map.of("h2", 10L), 2, Map.of("h1", 3L, "h2", 200L), 4, Map.of("h2", 550L)));

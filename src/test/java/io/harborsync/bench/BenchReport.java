@@ -625,17 +625,14 @@ final class BenchReport {
               leftover work out of the idle measurement.
 
             1. **Full reconcile requests**: every request either emulator received during the measured
-               `POST /sync`, against the lower bound: one credentials check per site (`GET /systeminfo`: real
-               Harbor answers bad credentials as anonymous, with the public projects only, so a listing is trusted
-               once the site has shown it took the daemon's account), each list page once per site (projects, all
-               project quotas in one listing, then members and repositories per project and artifacts per
-               repository, at 100 per page) plus one write per drifted key. The table above breaks both down by endpoint.
+               `POST /sync`, against the lower bound: each list page once per site (projects, all project quotas in
+               one listing, then members and repositories per project and artifacts per repository, at 100 per
+               page) plus one write per drifted key. The table above breaks both down by endpoint.
             2. **Full reconcile wall time**: the time `POST /sync` took, against a model of the round trips the
                reconcile cannot avoid, each taking the emulators' latency. The sites are read at the same time,
                each with its own `harbor-sync.http.max-concurrency` slots (the limit of requests in flight to one
                site): on each, its project pages and then its quota pages one after the other (each page names
-               the next; the credentials check runs beside the first page, in a slot of its own), then its
-               per-project pages (members, repositories, artifacts) with every slot busy; the
+               the next), then its per-project pages (members, repositories, artifacts) with every slot busy; the
                reads end with the larger site's. Then the writes, phase by phase as the reconcile runs them
                (project settings, members, artifact deletions; a phase ends before the next begins), each on
                its target site's slots: per phase ⌈the most writes one site gets ÷ slots⌉ round trips. CPU time in

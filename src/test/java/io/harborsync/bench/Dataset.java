@@ -175,8 +175,6 @@ final class Dataset {
      */
     Map<String, Long> listPages(Map<Integer, Integer> memberDelta, Map<Long, Integer> removedArtifacts) {
         Map<String, Long> out = new TreeMap<>();
-        // the credentials check before the listing is trusted (LiveState: beside the first project page)
-        out.put("GET /systeminfo", 1L);
         out.put("GET /projects", (long) pages(projects));
         out.put("GET /quotas", (long) pages(projects));
         long mem = 0;
@@ -235,8 +233,7 @@ final class Dataset {
 
     /** The formula, for the report. */
     String formula() {
-        return "per site: 1 credentials check (GET /systeminfo, beside the first project page) + "
-                + "⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "
+        return "per site: ⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "
                 + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages "
                 + "(⌈n/100⌉ taken as at least 1, with each site's own counts); plus one write per drifted key";
     }

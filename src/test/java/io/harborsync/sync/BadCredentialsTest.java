@@ -97,21 +97,6 @@ class BadCredentialsTest {
         assertThat(base()).isEqualTo(baseBefore);
     }
 
-    @Test
-    void theCheckIsOneRequestPerSiteAndReconcile() {
-        List<String> checks = new java.util.concurrent.CopyOnWriteArrayList<>();
-        f.emulator("h2").addExchangeListener(x -> {
-            if (x.method().equals("GET") && x.rawPath().endsWith("/systeminfo")) checks.add(x.rawPath());
-        });
-        f.clients.put("h1", f.users.get("h1")); // the right password again
-        sync = f.reconciler(SyncSettings.defaults("h1"));
-
-        SyncReport r = sync.run(Scope.ALL, false, false);
-
-        assertThat(r.unknownSites()).isEmpty();
-        assertThat(checks).hasSize(1);
-    }
-
     private List<BaseRecord> base() {
         List<BaseRecord> all = new ArrayList<>();
         for (Kind k : Kind.values()) {
