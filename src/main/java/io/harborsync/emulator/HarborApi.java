@@ -423,7 +423,7 @@ final class HarborApi {
         if (store.projectByName(name) != null) throw ApiError.conflict("The project named " + name + " already exists");
         if (registryId != null && registryId > 0) {
             // proxy cache: sysadmin only, and the registry endpoint must exist (api-notes 4)
-            if (!r.principal.admin()) throw ApiError.forbidden("Only system admin can create proxy cache project");
+            if (!createsAsAdmin(r.principal)) throw ApiError.forbidden("Only system admin can create proxy cache project");
             if (!store.registries.containsKey(registryId)) throw ApiError.badRequest("registry " + registryId + " not found");
         }
         if (pub != null && !meta.containsKey("public")) meta.put("public", String.valueOf(pub));
@@ -434,10 +434,19 @@ final class HarborApi {
         }
         Store.User owner = ownerFor(r.principal);
         Store.Project p = insertProject(name, owner, meta, registryId == null ? 0 : registryId,
-                storageLimit == null || storageLimit == 0 ? -1 : storageLimit, Instant.now());
+                storageLimit == null || storageLimit == 0 || !createsAsAdmin(r.principal) ? -1 : storageLimit, Instant.now());
         audit.record(r.username(), "project", "create", name, p.id);
         boolean nameInLocation = "true".equalsIgnoreCase(r.header("X-Resource-Name-In-Location"));
         return Response.created(BASE + "/projects/" + (nameInLocation ? name : String.valueOf(p.id)));
+    }
+
+    /**
+     * project.go isSysAdmin(ctx, ActionCreate): a sysadmin, or a robot holding system project:create, gets its
+     * storage_limit and may create a proxy-cache project; anyone else gets the default quota.
+     */
+    private boolean createsAsAdmin(Principal who) {
+        return who.admin() || who.isRobot() && RoutePermissions.holds(store.robots.get(who.robotId()), "system", null,
+                "project", "create");
     }
 
     private Map<String, String> metadataFromBody(ObjectNode body, String param) {
