@@ -49,6 +49,7 @@ final class HarborApi {
     private final LabelsApi labels = new LabelsApi(this);
     private final ImmutableRulesApi immutableRules = new ImmutableRulesApi(this);
     private final WebhookExecutionsApi webhookExecutions = new WebhookExecutionsApi(this);
+    private final RoutePermissions permissions = new RoutePermissions(store);
 
     HarborApi(EmulatorOptions options) {
         this.options = options;
@@ -75,13 +76,12 @@ final class HarborApi {
             throw ApiError.forbidden("CSRF token invalid");
         }
         synchronized (store) {
-            r.principal = authenticate(r);
+            Principal who = authenticate(r);
+            // bad credentials are anonymous, not 401: each route's rule decides (observations §2, steps auth.*)
+            r.principal = who == null ? Principal.ANONYMOUS : who;
             List<String> segs = r.segments.subList(2, r.segments.size());
-            boolean anonymousOk = r.method.equals("GET") && segs.size() == 1
-                    && Set.of("ping", "health", "systeminfo").contains(segs.get(0));
-            if (r.principal == null && !anonymousOk) throw ApiError.unauthorized();
             if (r.method.equals("GET")) pageParams(r); // go-swagger binds and checks paging before the handler
-            return router.dispatch(r, segs);
+            return router.dispatch(r, segs, permissions::check);
         }
     }
 
@@ -225,6 +225,11 @@ final class HarborApi {
             if (p == null) throw ApiError.notFound("project " + asGiven + " not found");
             return p;
         }
+        if (who.isAnonymous()) {
+            // RoutePermissions let anonymous through only where a public project may be read (auth.none.getpublic)
+            if (p == null || !"true".equals(p.metadata.get("public"))) throw ApiError.unauthorized();
+            return p;
+        }
         if (p == null || !canAccess(who, p)) throw ApiError.forbidden("forbidden");
         return p;
     }
@@ -252,6 +257,11 @@ final class HarborApi {
     }
 
     // ------------------------------------------------------------------ routes
+
+    /** "METHOD template" of every registered route (RoutePermissions must have a rule for each). */
+    List<String> routeKeys() {
+        return router.keys();
+    }
 
     private void routes() {
         router.add("GET", "ping", (r, p) -> Response.text(200, "Pong"));
@@ -361,7 +371,7 @@ final class HarborApi {
     private Response systemInfo(Request r) {
         ObjectNode o = Json.obj().put("auth_mode", "db_auth").put("primary_auth_mode", false)
                 .put("self_registration", false).put("banner_message", "").put("oidc_provider_name", "");
-        if (r.principal != null) {
+        if (!r.principal.isAnonymous()) { // sys.systeminfo.anon, auth.wrongpw.sysinfo: no version for anonymous
             o.put("harbor_version", "v2.15.2-emulator").put("external_url", "https://" + options.externalHost())
                     .put("registry_url", options.externalHost()).put("current_time", Json.time(Instant.now()))
                     .put("read_only", false).put("notification_enable", true)
@@ -457,7 +467,7 @@ final class HarborApi {
         if (store.projectByName(name) != null) throw ApiError.conflict("The project named " + name + " already exists");
         if (registryId != null && registryId > 0) {
             // proxy cache: sysadmin only, and the registry endpoint must exist (api-notes 4)
-            if (!r.principal.admin()) throw ApiError.forbidden("Only system admin can create proxy cache project");
+            if (!createsAsAdmin(r.principal)) throw ApiError.forbidden("Only system admin can create proxy cache project");
             if (!store.registries.containsKey(registryId)) throw ApiError.badRequest("registry " + registryId + " not found");
         }
         if (pub != null && !meta.containsKey("public")) meta.put("public", String.valueOf(pub));
@@ -468,10 +478,19 @@ final class HarborApi {
         }
         Store.User owner = ownerFor(r.principal);
         Store.Project p = insertProject(name, owner, meta, registryId == null ? 0 : registryId,
-                storageLimit == null || storageLimit == 0 ? -1 : storageLimit, Instant.now());
+                storageLimit == null || storageLimit == 0 || !createsAsAdmin(r.principal) ? -1 : storageLimit, Instant.now());
         audit.record(r.username(), "project", "create", name, p.id);
         boolean nameInLocation = "true".equalsIgnoreCase(r.header("X-Resource-Name-In-Location"));
         return Response.created(BASE + "/projects/" + (nameInLocation ? name : String.valueOf(p.id)));
+    }
+
+    /**
+     * project.go isSysAdmin(ctx, ActionCreate): a sysadmin, or a robot holding system project:create, gets its
+     * storage_limit and may create a proxy-cache project; anyone else gets the default quota.
+     */
+    private boolean createsAsAdmin(Principal who) {
+        return who.admin() || who.isRobot() && RoutePermissions.holds(store.robots.get(who.robotId()), "system", null,
+                "project", "create");
     }
 
     private Map<String, String> metadataFromBody(ObjectNode body, String param) {

@@ -151,6 +151,9 @@ public final class HarborEmulator implements AutoCloseable {
 
     public EmulatorOptions options() { return options; }
 
+    /** The API behind the server, for tests in this package (its routes, its store). */
+    HarborApi api() { return api; }
+
     /**
      * e.g. http://127.0.0.1:41234 (the API lives under /api/v2.0); with TLS https://localhost:41234, the name
      * the test certificates carry, so that clients verify the host as they would for a real Harbor.

@@ -16,21 +16,38 @@ final class Router {
         Response handle(Request r, Map<String, String> p);
     }
 
-    private record Route(String method, String[] pattern, Handler handler) {
+    /** Runs after routing and before the handler, as Harbor's handlers check access first (RoutePermissions). */
+    interface Guard {
+        void check(Request r, String method, String template, Map<String, String> p);
+    }
+
+    private record Route(String method, String template, String[] pattern, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
     void add(String method, String pattern, Handler h) {
-        routes.add(new Route(method, pattern.split("/", -1), h));
+        routes.add(new Route(method, pattern, pattern.split("/", -1), h));
+    }
+
+    /** "METHOD template" of every registered route, in registration order. */
+    List<String> keys() {
+        return routes.stream().map(rt -> rt.method + " " + rt.template).toList();
     }
 
     Response dispatch(Request r, List<String> segments) {
+        return dispatch(r, segments, (req, method, template, p) -> { });
+    }
+
+    Response dispatch(Request r, List<String> segments, Guard guard) {
         boolean pathKnown = false;
         for (Route route : routes) {
             Map<String, String> params = match(route.pattern, segments);
             if (params == null) continue;
-            if (route.method.equals(r.method)) return route.handler.handle(r, params);
+            if (route.method.equals(r.method)) {
+                guard.check(r, route.method, route.template, params);
+                return route.handler.handle(r, params);
+            }
             pathKnown = true;
         }
         if (pathKnown) throw new ApiError(405, "METHOD_NOT_ALLOWED", "method " + r.method + " is not allowed");

@@ -79,6 +79,12 @@ public final class HarborClient {
         return call("get systeminfo", api::systemInfo);
     }
 
+    /**
+     * Why a site whose credentials failed is unknown, in the report, /status and readiness: real Harbor treats
+     * bad credentials as anonymous, not 401 (observations §2), so a listing alone proves nothing.
+     */
+    public static final String NOT_AUTHENTICATED = "the credentials were not accepted (Harbor answered as anonymous)";
+
     // ---------------------------------------------------------------- projects
 
     public List<Project> listProjects() {

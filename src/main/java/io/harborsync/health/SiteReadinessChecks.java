@@ -62,7 +62,9 @@ public class SiteReadinessChecks {
             SystemInfo info = client.systemInfo();
             b.withData("harbor", String.valueOf(health.status()));
             if (info.harborVersion() == null) {
-                return b.down().withData("error", "credentials of " + site.username() + " not accepted").build();
+                // bad credentials are anonymous on real Harbor, not 401 (observations §2, auth.wrongpw.sysinfo)
+                return b.down().withData("error", site.name() + ": " + HarborClient.NOT_AUTHENTICATED)
+                        .withData("account", site.username()).build();
             }
             b.withData("version", info.harborVersion());
             return health.healthy() ? b.up().build() : b.down().build();

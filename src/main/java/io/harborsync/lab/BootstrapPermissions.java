@@ -1,6 +1,7 @@
 package io.harborsync.lab;
 
 import io.harborsync.harbor.HarborModel.Access;
+import io.harborsync.harbor.HarborOperation;
 import io.harborsync.harbor.HarborModel.RobotPermission;
 
 import java.util.List;
@@ -35,40 +36,14 @@ public final class BootstrapPermissions {
                     access("tag", "delete")));
 
     /**
-     * The robot the harbor-sync daemon can run as: one entry per Harbor call it makes (HarborClient methods
-     * the daemon uses), nothing else. Listing projects needs no permission of its own (namespace "*"), nor
-     * do HEAD /projects, /health, /systeminfo and /auditlog-exts/events.
-     * <ul>
-     *   <li>system project:create: create missing projects (with project:create Harbor also honours
-     *       storage_limit and registry_id, as for an admin).</li>
-     *   <li>system registry:list: find the proxy-cache registry endpoint by name.</li>
-     *   <li>system quota:list, update: read and set project storage quotas (GET/PUT /quotas).</li>
-     *   <li>system audit-log:list: tail the audit log; without it Harbor returns an empty list.</li>
-     *   <li>project:read, update, delete: read projects and their CVE allowlist, merge metadata and the
-     *       allowlist (PUT /projects), delete projects.</li>
-     *   <li>metadata:list, delete: read metadata back, remove a key (PUT /projects never removes one).</li>
-     *   <li>member:list, read, create, update, delete: keep members in step. Members are added by user name
-     *       or group name and Harbor resolves them itself: no users API call, so no user permission.</li>
-     *   <li>repository:list, delete; artifact:list, read, delete; tag:create, delete: propagate
-     *       deletions and tag moves.</li>
-     *   <li>notification-policy:list, create, update: keep its webhook policy in every project.</li>
-     * </ul>
-     * What a robot cannot do: update robots or set robot secrets (so bootstrap runs as an admin), and it
-     * gets 403 instead of 404 for a missing project (the client falls back to HEAD). Harbor makes the lowest-id
-     * sysadmin, not the robot, the owner and first member of a project a robot creates.
+     * The robot the harbor-sync daemon can run as: exactly the permissions of the Harbor operations the daemon
+     * performs, computed from the one list of them ({@link HarborOperation}: each operation with the permission
+     * Harbor checks for it). What a robot cannot do whatever it holds: update robots or set robot secrets
+     * (robot:update is in no robot's catalogue, so bootstrap runs as an admin), and it gets 403 instead of 404
+     * for a missing project (the client falls back to HEAD). Harbor makes the lowest-id sysadmin, not the robot,
+     * the owner and first member of a project a robot creates.
      */
-    public static final List<RobotPermission> HARBOR_SYNC = List.of(
-            system(access("project", "create"), access("registry", "list"), access("quota", "list"),
-                    access("quota", "update"), access("audit-log", "list")),
-            allProjects(access("project", "read"), access("project", "update"), access("project", "delete"),
-                    access("metadata", "list"), access("metadata", "delete"),
-                    access("member", "list"), access("member", "read"), access("member", "create"),
-                    access("member", "update"), access("member", "delete"),
-                    access("repository", "list"), access("repository", "delete"),
-                    access("artifact", "list"), access("artifact", "read"), access("artifact", "delete"),
-                    access("tag", "create"), access("tag", "delete"),
-                    access("notification-policy", "list"), access("notification-policy", "create"),
-                    access("notification-policy", "update")));
+    public static final List<RobotPermission> HARBOR_SYNC = HarborOperation.daemonPermissions();
 
     /** kind|namespace|resource:action for each access: order and the default effect do not matter. */
     public static Set<String> flatten(List<RobotPermission> permissions) {

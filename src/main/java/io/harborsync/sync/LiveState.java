@@ -122,7 +122,7 @@ final class LiveState {
             }
         } catch (HarborException e) {
             synchronized (this) {
-                unknownSites.put(site, e.getMessage());
+                unknownSites.put(site, whyUnknown(e));
             }
             return;
         }
@@ -145,6 +145,9 @@ final class LiveState {
         } catch (HarborException e) {
             synchronized (this) {
                 unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
+                if (e instanceof HarborException.Unauthorized) {
+                    unknownSites.put(site, whyUnknown(e));
+                }
             }
         }
     }
@@ -167,8 +170,27 @@ final class LiveState {
             synchronized (this) {
                 unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(p.name());
                 forgetChildren(site, p.name());
+                if (e instanceof HarborException.Unauthorized) {
+                    unknownSites.put(site, whyUnknown(e)); // the project's quota needs a login: see whyUnknown
+                }
             }
         }
+    }
+
+    /**
+     * Why a site is unknown for this run. Real Harbor answers bad credentials as anonymous, not 401: the project
+     * listing is 200 with the public projects only and a public project reads 200 (observations §2, steps
+     * auth.wrongpw.list, auth.none.getpublic). So a site's read is trusted only with a request in it that needs a
+     * login, and every scope's read has one, which anonymous gets 401 for: the quota listing (a full read), the
+     * project's quota (a public project's read; a private or missing project is 401 itself). A 401 anywhere in a
+     * site's read therefore means the credentials were not accepted, and makes the whole site unknown, not only
+     * the project: never "these projects were deleted". This costs no request of its own.
+     */
+    private static String whyUnknown(HarborException e) {
+        if (e instanceof HarborException.Unauthorized) {
+            return HarborClient.NOT_AUTHENTICATED + " (" + e.operation() + " answered HTTP 401)";
+        }
+        return e.getMessage();
     }
 
     /** Marks the registry names of a site as listed (no registry has a negative id). */

@@ -55,7 +55,7 @@ class SecurityTest {
         assertEquals("robot$robo+ci", robot.get("name").asText());
         PlainHarborHttp asRobot = c().as(robot.get("name").asText(), robot.get("secret").asText());
 
-        assertEquals(200, asRobot.get("projects/robo/repositories").statusCode());
+        assertEquals(403, asRobot.get("projects/robo/repositories").statusCode(), "repository:pull is not repository:list (robot.perm.repos)");
         HttpResponse<String> missing = asRobot.send(asRobot.request("GET", "projects/does-not-exist", null).header("X-Is-Resource-Name", "true"));
         assertEquals(403, missing.statusCode(), "robots cannot tell absent from forbidden");
         assertEquals(404, c().send(c().request("GET", "projects/does-not-exist", null).header("X-Is-Resource-Name", "true")).statusCode());
@@ -63,8 +63,9 @@ class SecurityTest {
         assertEquals(403, asRobot.patch("robots/" + robot.get("id").asLong(), Map.of()).statusCode(), "robots cannot refresh secrets");
 
         assertEquals(200, c().patch("robots/" + robot.get("id").asLong(), Map.of("secret", "Secret123")).statusCode());
-        assertEquals(401, asRobot.get("projects").statusCode(), "old secret no longer works");
-        assertEquals(200, c().as("robot$robo+ci", "Secret123").get("projects").statusCode());
+        assertEquals(401, asRobot.send(asRobot.request("GET", "projects/robo", null).header("X-Is-Resource-Name", "true"))
+                .statusCode(), "old secret no longer works: anonymous, and robo is private (robot.auth.oldsecret)");
+        assertTrue(json(c().as("robot$robo+ci", "Secret123").get("systeminfo")).has("harbor_version"));
 
         JsonNode list = json(c().get("robots?q=Level%3Dproject%2CProjectID%3D" + json(c().send(c().request("GET", "projects/robo", null)
                 .header("X-Is-Resource-Name", "true"))).get("project_id").asLong()));

@@ -176,7 +176,9 @@ class BootstrapTest {
                     .isEqualTo(BootstrapPermissions.flatten(BootstrapPermissions.HARBOR_SYNC))
                     .contains("project|*|repository:delete", "project|*|member:create", "project|*|notification-policy:create",
                             "system|/|audit-log:list")
-                    .noneMatch(p -> p.contains("|user") || p.contains("|robot:") || p.contains("registry:create"));
+                    // robot list/read/create/delete for robot mirroring; robot:update no robot may hold
+                    .contains("system|/|robot:list", "project|*|tag:list")
+                    .noneMatch(p -> p.contains("|user") || p.contains("|robot:update") || p.contains("registry:create"));
 
             JsonNode registry = byName(json(http(site).get("registries")), "harbor-sync-" + peer);
             assertThat(registry.get("url").asText()).isEqualTo(f.emulator(peer).baseUrl().toString().replaceAll("/+$", ""));

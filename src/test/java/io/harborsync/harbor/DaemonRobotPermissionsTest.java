@@ -1,0 +1,314 @@
+package io.harborsync.harbor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harborsync.config.Site;
+import io.harborsync.harbor.HarborModel.MemberReq;
+import io.harborsync.harbor.HarborModel.ProjectReq;
+import io.harborsync.harbor.HarborModel.RobotCreate;
+import io.harborsync.harbor.HarborModel.RobotPermission;
+import io.harborsync.harbor.HarborModel.UserEntity;
+import io.harborsync.harbor.HarborModel.WebhookPolicy;
+import io.harborsync.harbor.HarborModel.WebhookTarget;
+import io.harborsync.harbor.HarborOperation.Need;
+import io.harborsync.lab.BootstrapPermissions;
+import io.harborsync.sync.Scope;
+import io.harborsync.sync.SyncReport;
+import io.harborsync.sync.SyncSettings;
+import io.harborsync.testsupport.InMemoryBaseStore;
+import io.harborsync.testsupport.PlainHarborHttp;
+import io.harborsync.testsupport.SyncFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The daemon robot of bootstrap (HARBOR_SYNC, computed from {@link HarborOperation}) against an emulator that
+ * enforces robot permissions per resource:action as real Harbor v2.15.2 does (observations §3, dsync.*): with
+ * exactly those permissions every operation the daemon performs works and a full reconcile runs clean; without
+ * an operation's permission, that operation is refused. A new daemon operation without a probe here, or a
+ * permission the list no longer derives, fails this test.
+ */
+@QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
+class DaemonRobotPermissionsTest {
+    private static final String P = "perm-p";
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    SyncFixture f;
+    PlainHarborHttp admin;
+    HarborClient adminClient;
+    String digest;
+    long projectId;
+    long memberId;
+    long hookId;
+    long systemRobotId;
+    long projectRobotId;
+    long registryId;
+
+    interface Probe {
+        /** Runs the operation as {@code robot}; returns what it answered (for operations that filter, not refuse). */
+        Object run(HarborClient robot);
+    }
+
+    @BeforeEach
+    void start() {
+        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
+        admin = f.http.get("h1");
+        adminClient = f.users.get("h1");
+        f.emulators.values().forEach(e -> {
+            e.addUser("alice");
+            e.addUser("bob");
+        });
+        projectId = adminClient.createProject(new ProjectReq(P, false, Map.of("auto_scan", "true"), null, null, null));
+        memberId = adminClient.addMember(P, new MemberReq(2, new UserEntity(null, "alice"), null));
+        digest = f.emulator("h1").pushArtifact(P, "app", null, "v1");
+        hookId = adminClient.createWebhookPolicy(P, hook("existing"));
+        systemRobotId = adminClient.createRobot(systemRobot("existing-sys")).id();
+        projectRobotId = adminClient.createRobot(projectRobot("existing-p")).id();
+        registryId = id(admin.post("registries", Map.of("name", "reg", "type", "docker-hub", "url", "https://hub.docker.com")));
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private Map<HarborOperation, Probe> probes() {
+        Map<HarborOperation, Probe> p = new EnumMap<>(HarborOperation.class);
+        p.put(HarborOperation.HEALTH, HarborClient::health);
+        p.put(HarborOperation.SYSTEM_INFO, HarborClient::systemInfo);
+        p.put(HarborOperation.LIST_PROJECTS, HarborClient::listProjects);
+        p.put(HarborOperation.PROJECT_EXISTS, r -> r.projectExists(P));
+        p.put(HarborOperation.GET_PROJECT, r -> r.getProject(P));
+        // a proxy-cache project: refused without system project:create (project.go isSysAdmin(ctx, ActionCreate))
+        p.put(HarborOperation.CREATE_PROJECT, r -> r.createProject(new ProjectReq(unique("perm-new"), false, Map.of(),
+                null, null, registryId)));
+        p.put(HarborOperation.UPDATE_PROJECT, r -> {
+            r.updateProjectSettings(P, Map.of("severity", "high"), null);
+            return null;
+        });
+        p.put(HarborOperation.DELETE_PROJECT, r -> {
+            String name = unique("perm-del");
+            adminClient.createProject(new ProjectReq(name, false, Map.of(), null, null, null));
+            r.deleteProject(name);
+            return null;
+        });
+        p.put(HarborOperation.LIST_METADATA, r -> r.metadata(P));
+        p.put(HarborOperation.DELETE_METADATA, r -> {
+            r.removeMetadata(P, "auto_scan");
+            return null;
+        });
+        p.put(HarborOperation.LIST_QUOTAS, r -> List.of(r.listProjectQuotas(), r.projectQuota(projectId)));
+        p.put(HarborOperation.UPDATE_QUOTA, r -> {
+            r.setStorageLimit(P, 1 << 30, Optional.of(adminClient.projectQuota(projectId).orElseThrow().id()));
+            return null;
+        });
+        p.put(HarborOperation.LIST_MEMBERS, r -> List.of(r.listMembers(P), r.findMember(P, "alice", false)));
+        p.put(HarborOperation.ADD_MEMBER, r -> {
+            String user = unique("user");
+            f.emulator("h1").addUser(user);
+            return r.addMember(P, new MemberReq(3, new UserEntity(null, user), null));
+        });
+        p.put(HarborOperation.UPDATE_MEMBER, r -> {
+            r.updateMemberRole(P, memberId, 3);
+            return null;
+        });
+        p.put(HarborOperation.DELETE_MEMBER, r -> {
+            String user = unique("user");
+            f.emulator("h1").addUser(user);
+            r.removeMember(P, adminClient.addMember(P, new MemberReq(3, new UserEntity(null, user), null)));
+            return null;
+        });
+        p.put(HarborOperation.LIST_REPOSITORIES, r -> r.listRepositories(P));
+        p.put(HarborOperation.DELETE_REPOSITORY, r -> {
+            String repo = unique("gone");
+            f.emulator("h1").pushArtifact(P, repo, null, "v1");
+            r.deleteRepository(P, repo);
+            return null;
+        });
+        p.put(HarborOperation.LIST_ARTIFACTS, r -> r.listArtifacts(P, "app"));
+        p.put(HarborOperation.GET_ARTIFACT, r -> r.findArtifact(P, "app", digest));
+        p.put(HarborOperation.DELETE_ARTIFACT, r -> {
+            r.deleteArtifact(P, "app", f.emulator("h1").pushArtifact(P, "app", null, unique("t")));
+            return null;
+        });
+        p.put(HarborOperation.LIST_TAGS, r -> r.listTags(P, "app", digest));
+        p.put(HarborOperation.CREATE_TAG, r -> {
+            r.addTag(P, "app", digest, unique("t"));
+            return null;
+        });
+        p.put(HarborOperation.DELETE_TAG, r -> {
+            String tag = unique("t");
+            adminClient.addTag(P, "app", digest, tag);
+            r.deleteTag(P, "app", digest, tag);
+            return null;
+        });
+        p.put(HarborOperation.LIST_WEBHOOK_POLICIES, r -> r.listWebhookPolicies(P));
+        p.put(HarborOperation.CREATE_WEBHOOK_POLICY, r -> r.createWebhookPolicy(P, hook(unique("hook"))));
+        p.put(HarborOperation.UPDATE_WEBHOOK_POLICY, r -> {
+            r.updateWebhookPolicy(P, hookId, hook("existing"));
+            return null;
+        });
+        p.put(HarborOperation.READ_AUDIT_LOG, r -> r.auditLogSince(0, 100));
+        p.put(HarborOperation.AUDIT_LOG_EVENT_TYPES, HarborClient::auditLogEventTypes);
+        p.put(HarborOperation.LIST_REGISTRIES, HarborClient::listRegistries);
+        p.put(HarborOperation.LIST_SYSTEM_ROBOTS, HarborClient::listSystemRobots);
+        p.put(HarborOperation.LIST_PROJECT_ROBOTS, r -> r.listProjectRobots(projectId));
+        p.put(HarborOperation.GET_SYSTEM_ROBOT, r -> r.getRobot(systemRobotId));
+        p.put(HarborOperation.GET_PROJECT_ROBOT, r -> r.getRobot(projectRobotId));
+        p.put(HarborOperation.CREATE_SYSTEM_ROBOT, r -> r.createRobot(systemRobot(unique("sys"))));
+        p.put(HarborOperation.CREATE_PROJECT_ROBOT, r -> r.createRobot(projectRobot(unique("ci"))));
+        p.put(HarborOperation.DELETE_SYSTEM_ROBOT, r -> {
+            r.deleteRobot(adminClient.createRobot(systemRobot(unique("sys"))).id());
+            return null;
+        });
+        p.put(HarborOperation.DELETE_PROJECT_ROBOT, r -> {
+            r.deleteRobot(adminClient.createRobot(projectRobot(unique("ci"))).id());
+            return null;
+        });
+        return p;
+    }
+
+    @Test
+    void everyOperationOfTheDaemonHasAProbe() {
+        assertThat(probes().keySet()).isEqualTo(HarborOperation.daemonOperations());
+        assertThat(BootstrapPermissions.HARBOR_SYNC).isEqualTo(HarborOperation.permissionsFor(HarborOperation.daemonOperations()));
+        assertThat(BootstrapPermissions.flatten(BootstrapPermissions.HARBOR_SYNC))
+                .contains("project|*|tag:list", "system|/|robot:list", "system|/|robot:create", "project|*|robot:delete")
+                .doesNotContain("system|/|robot:update", "project|*|member:read", "project|*|notification-policy:delete");
+    }
+
+    @Test
+    void withExactlyHarborSyncEveryOperationPassesAndWithoutItsPermissionItIsRefused() {
+        HarborClient full = robotClient("h1", unique("daemon"), BootstrapPermissions.HARBOR_SYNC);
+        List<String> problems = new ArrayList<>();
+        probes().forEach((op, probe) -> {
+            try {
+                probe.run(full);
+            } catch (HarborException e) {
+                problems.add(op + " with HARBOR_SYNC: " + e.getMessage());
+            }
+            Optional<Need> need = op.need();
+            if (need.isEmpty()) {
+                return;
+            }
+            HarborClient without = robotClient("h1", unique("less"), without(need.get()));
+            if (op == HarborOperation.READ_AUDIT_LOG) {
+                // Harbor filters the rows instead of refusing (robot.perm.auditnoperm)
+                assertThat(full.auditLogSince(0, 100)).isNotEmpty();
+                assertThat(without.auditLogSince(0, 100)).as(op.name()).isEmpty();
+                return;
+            }
+            assertThatThrownBy(() -> probe.run(without)).as(op + " without " + need.get())
+                    .isInstanceOf(HarborException.Forbidden.class);
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theDaemonRobotRunsAFullReconcile() {
+        for (String site : List.of("h1", "h2")) {
+            f.clients.put(site, robotClient(site, "harbor-sync", BootstrapPermissions.HARBOR_SYNC));
+        }
+        HarborClient h1 = adminClient;
+        h1.createProject(new ProjectReq("perm-gone", false, Map.of(), null, null, null));
+        SyncReport first = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false);
+        assertThat(first.failed()).isEmpty();
+        assertThat(first.unknownSites()).isEmpty();
+        assertThat(f.users.get("h2").getProject(P).metadata()).containsEntry("auto_scan", "true");
+
+        // the same artifacts on both sites, as replication leaves them
+        String d1 = f.emulator("h1").pushArtifact(P, "web", null, "v1", "latest");
+        f.emulator("h2").pushArtifact(P, "web", d1, "v1", "latest");
+        String d2 = f.emulator("h1").pushArtifact(P, "web", null, "v2");
+        f.emulator("h2").pushArtifact(P, "web", d2, "v2");
+        String d3 = f.emulator("h1").pushArtifact(P, "web", null, "old");
+        f.emulator("h2").pushArtifact(P, "web", d3, "old");
+        assertThat(f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false).failed()).isEmpty();
+
+        // on h1: settings, members, a tag moved, an artifact and a project deleted
+        h1.removeMetadata(P, "auto_scan");
+        h1.updateProjectSettings(P, Map.of("severity", "critical"), null);
+        h1.removeMember(P, memberId);
+        h1.addMember(P, new MemberReq(4, new UserEntity(null, "bob"), null));
+        h1.deleteTag(P, "web", d1, "latest");
+        h1.addTag(P, "web", d2, "latest");
+        h1.deleteArtifact(P, "web", d3);
+        h1.deleteProject("perm-gone");
+        SyncReport r = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, true);
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.unknownSites()).isEmpty();
+        Map<String, Object> h2 = f.dump("h2");
+        h2.keySet().removeIf(k -> k.startsWith(P + "/app")); // pushed on h1 only, in the setup
+        Map<String, Object> h1Dump = f.dump("h1");
+        h1Dump.keySet().removeIf(k -> k.startsWith(P + "/app") || k.startsWith(P + "/gone"));
+        assertThat(h2).isEqualTo(h1Dump);
+    }
+
+    private HarborClient robotClient(String site, String name, List<RobotPermission> permissions) {
+        JsonNode created = json(f.http.get(site).post("robots", Map.of("name", name, "level", "system", "duration", -1,
+                "permissions", permissions)));
+        Site s = new Site(site, f.emulator(site).baseUrl(), created.get("name").asText(), created.get("secret").asText(),
+                Optional.empty(), Optional.empty());
+        return HarborClientFactory.create(s, Duration.ofSeconds(10), Duration.ofSeconds(30), 100,
+                CircuitBreaker.Settings.OFF, Clock.systemUTC());
+    }
+
+    /** HARBOR_SYNC without {@code need}, and without the project-wide action that would cover it (§3 inheritance). */
+    private static List<RobotPermission> without(Need need) {
+        Set<String> drop = new HashSet<>(Set.of(need.kind() + ":" + need.resource() + ":" + need.action()));
+        if (need.kind().equals("project") && Set.of("read", "update", "delete").contains(need.action())) {
+            drop.add("project:project:" + need.action());
+        }
+        List<RobotPermission> out = new ArrayList<>();
+        for (RobotPermission p : BootstrapPermissions.HARBOR_SYNC) {
+            List<HarborModel.Access> kept = p.access().stream()
+                    .filter(a -> !drop.contains(p.kind() + ":" + a.resource() + ":" + a.action())).toList();
+            if (!kept.isEmpty()) {
+                out.add(new RobotPermission(p.kind(), p.namespace(), kept));
+            }
+        }
+        return out;
+    }
+
+    private static RobotCreate systemRobot(String name) {
+        return new RobotCreate(name, "", "system", -1L, List.of(new RobotPermission("system", "/",
+                List.of(new HarborModel.Access("project", "list", null)))));
+    }
+
+    private static RobotCreate projectRobot(String name) {
+        return new RobotCreate(name, "", "project", -1L, List.of(new RobotPermission("project", P,
+                List.of(new HarborModel.Access("repository", "pull", null)))));
+    }
+
+    private static WebhookPolicy hook(String name) {
+        return new WebhookPolicy(null, name, "", null, List.of(new WebhookTarget("http", "http://127.0.0.1:9/hook",
+                null, false, "Default")), List.of("PUSH_ARTIFACT"), true);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + SEQ.incrementAndGet();
+    }
+
+    private static long id(java.net.http.HttpResponse<String> created) {
+        String loc = created.headers().firstValue("Location").orElseThrow();
+        return Long.parseLong(loc.substring(loc.lastIndexOf('/') + 1));
+    }
+}
