@@ -3,6 +3,7 @@ package io.harborsync.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -264,7 +265,7 @@ final class HarborApi {
     }
 
     private void routes() {
-        router.add("GET", "ping", (r, p) -> Response.text(200, "Pong"));
+        router.add("GET", "ping", (r, p) -> Response.ok(TextNode.valueOf("Pong"))); // a JSON string, not the spec's text/plain (step sys.ping)
         router.add("GET", "health", (r, p) -> health());
         router.add("GET", "systeminfo", (r, p) -> systemInfo(r));
 
@@ -401,8 +402,10 @@ final class HarborApi {
                 .filter(m -> m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId())
                 .map(m -> m.role).findFirst().orElse(null);
         if (role != null) o.put("current_user_role_id", role).putArray("current_user_role_ids").add(role);
+        else if (who != null) o.putNull("current_user_role_ids"); // Go's nil slice: robots, anonymous (steps dsync.get, auth.none.getpublic)
         if (!detail) {
-            o.putObject("cve_allowlist").put("creation_time", Json.time(ZERO_TIME)).put("update_time", Json.time(ZERO_TIME));
+            o.putObject("cve_allowlist").put("creation_time", Json.time(ZERO_TIME)).putNull("items") // step proj.list.nodetail
+                    .put("update_time", Json.time(ZERO_TIME));
         }
         if (detail) {
             o.put("owner_name", p.ownerName);
@@ -849,17 +852,23 @@ final class HarborApi {
                 .put("project_id", repo.projectId).put("repository_id", repo.id).put("repository_name", repo.name)
                 .put("digest", a.digest).put("size", 0).put("icon", "sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06")
                 .put("push_time", Json.time(a.pushTime)).put("pull_time", "0001-01-01T00:00:00.000Z");
-        // fields Harbor adds to every artifact (observations §1 "field shapes", steps art.*). Not its JSON nulls
-        // (accessories, labels, references, tags) nor its extra_attrs strings: the spec allows neither.
+        // fields Harbor adds to every artifact (observations §1 "field shapes", steps art.*), with its Go nil slices as
+        // JSON null (accessories, labels, references, and tags when not asked for or none) and the extra_attrs of an
+        // image config without those fields: both outside the spec, see testsupport.HarborSpec's whitelist.
+        o.putNull("accessories").putNull("labels");
+        o.putObject("extra_attrs").put("architecture", "").put("author", "").put("created", "0001-01-01T00:00:00Z")
+                .put("os", "").putObject("config");
         o.put("artifact_type", "application/vnd.oci.image.config.v1+json");
         o.putObject("addition_links").putObject("build_history").put("absolute", false).put("href", BASE + "/projects/"
                 + repo.name.substring(0, repo.name.indexOf('/')) + "/repositories/"
                 + repo.name.substring(repo.name.indexOf('/') + 1).replace("/", "%252F") + "/artifacts/" + a.digest
                 + "/additions/build_history");
-        o.putArray("references");
+        o.putNull("references");
         if (withTag && !a.tags.isEmpty()) {
             ArrayNode tags = o.putArray("tags");
             newestFirst(a.tags).forEach(t -> tags.add(tagJson(t, a, repo)));
+        } else {
+            o.putNull("tags"); // step art.get.digest.notag
         }
         return o;
     }

@@ -317,8 +317,13 @@ class RobotsApiTest {
         c().patch("robots/" + id, Map.of("secret", "FidChosen2024"));
         PlainHarborHttp asRobot = c().as("robot$patch-bot", "FidChosen2024");
         assertError(403, "robot$patch-bot", asRobot.patch("robots/" + id, Map.of()));
-        JsonNode other = created(c().post("robots", robot("patch-other", "system", -1, perm("system", "/", "project:list"))));
+        // Harbor's RefreshSec checks robot:update at the target's level (robot.go requireAccess): a project robot as
+        // target is RequireProjectAccess, 403 "forbidden" (step robot.perm.patch); a system one RequireSystemAccess,
+        // 403 with the caller's name.
+        JsonNode other = created(c().post("robots", robot("other", "project", -1, perm("project", "patch-proj", "repository:pull"))));
         assertError(403, "forbidden", asRobot.patch("robots/" + other.get("id").asLong(), Map.of()));
+        JsonNode otherSystem = created(c().post("robots", robot("patch-other", "system", -1, perm("system", "/", "project:list"))));
+        assertError(403, "robot$patch-bot", asRobot.patch("robots/" + otherSystem.get("id").asLong(), Map.of()));
         assertEquals(200, readPrivate(asRobot, pid), "the refused PATCHes left the secret alone");
 
         assertEquals(List.of("create"), auditRows("robot$patch-bot"), "PATCH writes no audit row");

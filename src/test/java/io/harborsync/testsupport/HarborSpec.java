@@ -82,6 +82,20 @@ public final class HarborSpec {
                 // (integer and strings) would fail. Only the values under `ref` are exempted.
                 .withRule("QuotaRefObject values are free-form", allOf(isResponse(), pathContainsSubstring("/quotas"),
                         messageHasKey("validation.response.body.schema.type"), messageContainsSubstring("/ref/")))
+                // Real Harbor v2.15.2 writes Go's nil slices as JSON null where the spec says array (observations §1
+                // "field shapes"; steps art.*, dsync.get, auth.none.getpublic, proj.list.nodetail): an artifact's
+                // accessories, labels, references and tags, a project's current_user_role_ids for a caller who is no
+                // member (robots, anonymous), and the allowlist items of a project listed without detail. The
+                // emulator answers the same; only a null in exactly those fields is exempted.
+                .withRule("Go nil slices are null", allOf(isResponse(), messageHasKey("validation.response.body.schema.type"),
+                        messageContainsRegexp("/(accessories|labels|references|tags|current_user_role_ids|cve_allowlist/items)'.*\\(null\\)")))
+                // An artifact's extra_attrs is `type: object, additionalProperties: {}` like QuotaRefObject, and real
+                // Harbor's values are strings and objects (architecture, author, config, created, os; step art.get.tag).
+                .withRule("extra_attrs values are free-form", allOf(isResponse(), pathContainsSubstring("/artifacts"),
+                        messageHasKey("validation.response.body.schema.type"), messageContainsSubstring("/extra_attrs/")))
+                // GET /ping is declared text/plain; real Harbor answers application/json with the JSON string "Pong".
+                .withRule("ping answers JSON", allOf(isResponse(), pathContainsSubstring("/ping"),
+                        messageHasKey("validation.response.contentType.notAllowed")))
                 // ReplicationFilter.value has no `type` in the spec (a string for name/tag/resource filters, a list for
                 // label filters), which means "any" in Swagger 2.0, but the converted schema demands an object. This is
                 // the one request-side exemption: it is a converter artefact, not a Harbor rule, and it is limited to
