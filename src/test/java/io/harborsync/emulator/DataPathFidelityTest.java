@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,10 +26,6 @@ class DataPathFidelityTest {
     static EmulatorExtension h1 = EmulatorExtension.named("h1");
 
     private PlainHarborHttp c() { return h1.client(); }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
-    }
 
     private static List<String> names(JsonNode list, String field) {
         List<String> out = new ArrayList<>();

@@ -7,12 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
+import static io.harborsync.testsupport.PlainHarborHttp.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,16 +42,6 @@ class ImmutableRulesApiTest {
         String loc = r.headers().firstValue("Location").orElseThrow();
         assertTrue(loc.startsWith("/api/v2.0/projects/" + project + "/immutabletagrules/"), "project as given: " + loc);
         return Long.parseLong(loc.substring(loc.lastIndexOf('/') + 1));
-    }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
-    }
-
-    private static List<String> keys(JsonNode n) {
-        List<String> k = new ArrayList<>();
-        n.fieldNames().forEachRemaining(k::add);
-        return k;
     }
 
     private JsonNode listed(String project, long id) {

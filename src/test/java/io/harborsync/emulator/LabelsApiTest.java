@@ -7,11 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
+import static io.harborsync.testsupport.PlainHarborHttp.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,16 +31,6 @@ class LabelsApiTest {
         String loc = r.headers().firstValue("Location").orElseThrow();
         assertTrue(loc.matches("/api/v2\\.0/labels/\\d+"), loc);
         return Long.parseLong(loc.substring(loc.lastIndexOf('/') + 1));
-    }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
-    }
-
-    private static List<String> keys(JsonNode n) {
-        List<String> k = new ArrayList<>();
-        n.fieldNames().forEachRemaining(k::add);
-        return k;
     }
 
     @Test

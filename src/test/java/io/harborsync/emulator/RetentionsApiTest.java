@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
+import static io.harborsync.testsupport.PlainHarborHttp.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,16 +72,6 @@ class RetentionsApiTest {
         String loc = r.headers().firstValue("Location").orElseThrow();
         assertTrue(loc.matches("/api/v2\\.0/retentions/\\d+"), loc);
         return Long.parseLong(loc.substring(loc.lastIndexOf('/') + 1));
-    }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
-    }
-
-    private static List<String> keys(JsonNode n) {
-        List<String> k = new ArrayList<>();
-        n.fieldNames().forEachRemaining(k::add);
-        return k;
     }
 
     /** Step next.retention: the body real Harbor answered, byte for byte. */

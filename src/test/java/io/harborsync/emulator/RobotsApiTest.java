@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,10 +62,6 @@ class RobotsApiTest {
     private static JsonNode created(HttpResponse<String> r) {
         assertEquals(201, r.statusCode(), r.body());
         return json(r);
-    }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
     }
 
     private static void assertError(int status, String message, HttpResponse<String> r) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,10 +33,6 @@ class UsersApiTest {
         Set<String> k = new TreeSet<>();
         o.fieldNames().forEachRemaining(k::add);
         return k;
-    }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
     }
 
     private static List<String> usernames(JsonNode users) {

@@ -14,13 +14,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
+import static io.harborsync.testsupport.PlainHarborHttp.message;
+import static io.harborsync.testsupport.PlainHarborHttp.keys;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,16 +90,6 @@ class WebhookPoliciesApiTest {
         String loc = r.headers().firstValue("Location").orElseThrow();
         assertTrue(loc.startsWith("/api/v2.0/projects/" + project + "/webhook/policies/"), loc);
         return Long.parseLong(loc.substring(loc.lastIndexOf('/') + 1));
-    }
-
-    private static String message(HttpResponse<String> r) {
-        return json(r).get("errors").get(0).get("message").asText();
-    }
-
-    private static List<String> keys(JsonNode n) {
-        List<String> k = new ArrayList<>();
-        n.fieldNames().forEachRemaining(k::add);
-        return k;
     }
 
     @Test

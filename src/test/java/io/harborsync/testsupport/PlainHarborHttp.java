@@ -12,7 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /** Minimal JSON-over-HTTP test client (no cookie jar, like the daemon must be: api-notes 1 CSRF). */
 public final class PlainHarborHttp {
@@ -66,6 +68,18 @@ public final class PlainHarborHttp {
     public HttpResponse<String> post(String path, Object body) { return send(request("POST", path, body)); }
     public HttpResponse<String> put(String path, Object body) { return send(request("PUT", path, body)); }
     public HttpResponse<String> patch(String path, Object body) { return send(request("PATCH", path, body)); }
+
+    /** The message of Harbor's error body {"errors":[{"code","message"}]}. */
+    public static String message(HttpResponse<String> r) {
+        return json(r).get("errors").get(0).get("message").asText();
+    }
+
+    /** An object's field names in their order. */
+    public static List<String> keys(JsonNode n) {
+        List<String> k = new ArrayList<>();
+        n.fieldNames().forEachRemaining(k::add);
+        return k;
+    }
 
     public static JsonNode json(HttpResponse<String> r) {
         try {
