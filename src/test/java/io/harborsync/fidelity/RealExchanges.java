@@ -15,9 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The recording of 2026-12-01 (src/test/resources/harbor/real-exchanges-v2.15.2.json, a verbatim copy of
- * ../shared/harbor/real-exchanges-v2.15.2.json): the same request sequence sent to a real Harbor v2.15.2 and to the
- * emulator of that day. Only the request and the real answer are used; the recorded emulator answer is history.
+ * The recording of 2026-12-01 (src/test/resources/harbor/real-exchanges-v2.15.2.json, test data kept verbatim in
+ * the project): the same request sequence sent to a real Harbor v2.15.2 and to the emulator of that day. Only the request and the real answer are used; the recorded emulator answer is history.
  */
 final class RealExchanges {
     static final String RESOURCE = "/harbor/real-exchanges-v2.15.2.json";
