@@ -242,7 +242,6 @@ final class RobotsApi {
      * name (with its prefix) and level must be the robot's own. No audit row (observations §3, §10).
      */
     private Response update(Request r, Store.Robot rb) {
-        if (r.principal.isRobot()) throw ApiError.forbidden("forbidden"); // robots cannot update robots (api-notes 7.1)
         ObjectNode body = Json.requireObject(r.json(), "robot");
         String name = Json.str(body, "robot", "name");
         String level = Json.str(body, "robot", "level");
@@ -266,16 +265,13 @@ final class RobotsApi {
 
     /**
      * PATCH: a valid chosen secret answers {@code {}}; none (or "") generates one and returns it; no body is
-     * go-swagger's 422. A robot may not refresh secrets: its own → 403 with its name, another's → 403 "forbidden"
-     * (steps robot.patch.*, robot.perm.patch). No audit row.
+     * go-swagger's 422. No audit row (steps robot.patch.*). Robots never get here: PUT and PATCH need robot:update,
+     * which no robot may hold, and {@link RoutePermissions} answers their 403 (robot.perm.patch).
      */
     private Response refreshSecret(Request r, String id) {
         JsonNode body = r.json();
         if (body == null || body.isNull()) throw ApiError.unprocessable("validation failure list:\nrobotSec in body is required");
         Store.Robot rb = robot(id);
-        if (r.principal.isRobot()) {
-            throw ApiError.forbidden(r.principal.robotId() == rb.id ? rb.name : "forbidden");
-        }
         String s = Json.str(Json.requireObject(body, "robotSec"), "robotSec", "secret");
         if (s != null && !s.isEmpty() && !validSecret(s)) throw ApiError.badRequest(SECRET_RULE);
         rb.updated = Instant.now();
