@@ -1,7 +1,7 @@
 package io.harborsync.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
+import io.harborsync.emulator.WebhookReceiver.Received;
 import io.harborsync.testsupport.EmulatorExtension;
 import io.harborsync.testsupport.PlainHarborHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -10,15 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
 import static org.awaitility.Awaitility.await;
@@ -30,41 +25,27 @@ class WebhookDeliveryTest {
     @RegisterExtension
     static EmulatorExtension h1 = EmulatorExtension.named("h1", o -> o.withWebhookRetryDelay(Duration.ofMillis(50)));
 
-    record Received(String path, Map<String, List<String>> headers, JsonNode body) {
-    }
-
-    static HttpServer receiver;
-    static final List<Received> received = new CopyOnWriteArrayList<>();
-    static final AtomicInteger failing = new AtomicInteger();
+    static WebhookReceiver receiver;
 
     @BeforeAll
-    static void startReceiver() throws IOException {
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", ex -> {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), PlainHarborHttp.JSON.readTree(body)));
-            int status = ex.getRequestURI().getPath().startsWith("/fail") ? 500 : 200;
-            if (status == 500) failing.incrementAndGet();
-            ex.sendResponseHeaders(status, -1);
-            ex.close();
-        });
-        receiver.start();
+    static void startReceiver() {
+        receiver = WebhookReceiver.start();
     }
 
     @AfterAll
     static void stopReceiver() {
-        receiver.stop(0);
+        receiver.close();
     }
 
     @BeforeEach
     void clear() {
-        received.clear();
+        receiver.clear();
     }
 
     private PlainHarborHttp c() { return h1.client(); }
 
     private String url(String path) {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+        return receiver.url(path);
     }
 
     private void policy(String project, String name, String path, String format, String auth) {
@@ -75,7 +56,7 @@ class WebhookDeliveryTest {
     }
 
     private List<Received> at(String path) {
-        return received.stream().filter(x -> x.path.equals(path)).toList();
+        return receiver.at(path);
     }
 
     @Test
@@ -91,37 +72,37 @@ class WebhookDeliveryTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> at("/default").size() == 1 && at("/ce").size() == 1);
 
         Received d = at("/default").get(0);
-        assertEquals(List.of("application/json"), d.headers.get("Content-type"));
-        assertEquals(List.of("Bearer s3cret"), d.headers.get("Authorization"));
-        assertEquals("PUSH_ARTIFACT", d.body.get("type").asText());
-        assertEquals("admin", d.body.get("operator").asText());
-        JsonNode res = d.body.get("event_data").get("resources").get(0);
+        assertEquals(List.of("application/json"), d.headers().get("Content-type"));
+        assertEquals(List.of("Bearer s3cret"), d.headers().get("Authorization"));
+        assertEquals("PUSH_ARTIFACT", d.body().get("type").asText());
+        assertEquals("admin", d.body().get("operator").asText());
+        JsonNode res = d.body().get("event_data").get("resources").get(0);
         assertEquals(digest, res.get("digest").asText());
         assertEquals("1.4.2", res.get("tag").asText());
         assertEquals("h1.harbor.domain/hooks/app/web:1.4.2", res.get("resource_url").asText());
-        JsonNode repo = d.body.get("event_data").get("repository");
+        JsonNode repo = d.body().get("event_data").get("repository");
         assertEquals(List.of("date_created", "name", "namespace", "repo_full_name", "repo_type"), fieldNames(repo));
         assertEquals("app/web", repo.get("name").asText());
         assertEquals("hooks", repo.get("namespace").asText());
         assertEquals("private", repo.get("repo_type").asText());
 
         Received ce = at("/ce").get(0);
-        assertEquals(List.of("application/cloudevents+json"), ce.headers.get("Content-type"));
-        assertFalse(ce.headers.containsKey("Authorization"), "no Authorization without auth_header");
+        assertEquals(List.of("application/cloudevents+json"), ce.headers().get("Content-type"));
+        assertFalse(ce.headers().containsKey("Authorization"), "no Authorization without auth_header");
         assertEquals(List.of("specversion", "id", "source", "type", "datacontenttype", "time", "data", "operator", "requestid"),
-                fieldNames(ce.body));
-        assertEquals("/projects/" + pid + "/webhook/policies/" + ceId, ce.body.get("source").asText());
-        assertEquals("harbor.artifact.pushed", ce.body.get("type").asText());
-        assertEquals(digest, ce.body.get("data").get("resources").get(0).get("digest").asText());
+                fieldNames(ce.body()));
+        assertEquals("/projects/" + pid + "/webhook/policies/" + ceId, ce.body().get("source").asText());
+        assertEquals("harbor.artifact.pushed", ce.body().get("type").asText());
+        assertEquals(digest, ce.body().get("data").get("resources").get(0).get("digest").asText());
 
         // a delete through the API carries the caller's X-Request-Id into CloudEvents' requestid
-        received.clear();
+        receiver.clear();
         assertEquals(200, c().send(c().request("DELETE", "projects/hooks/repositories/app%252Fweb/artifacts/1.4.2", null)
                 .header("X-Request-Id", "harbor-sync-7")).statusCode());
         await().atMost(Duration.ofSeconds(5)).until(() -> at("/ce").size() == 1 && at("/default").size() == 1);
-        assertEquals("harbor.artifact.deleted", at("/ce").get(0).body.get("type").asText());
-        assertEquals("harbor-sync-7", at("/ce").get(0).body.get("requestid").asText());
-        assertEquals("DELETE_ARTIFACT", at("/default").get(0).body.get("type").asText());
+        assertEquals("harbor.artifact.deleted", at("/ce").get(0).body().get("type").asText());
+        assertEquals("harbor-sync-7", at("/ce").get(0).body().get("requestid").asText());
+        assertEquals("DELETE_ARTIFACT", at("/default").get(0).body().get("type").asText());
     }
 
     @Test
@@ -131,12 +112,12 @@ class WebhookDeliveryTest {
         h1.emulator().pushArtifact("repodel", "tools/builder", null);
         h1.emulator().pushArtifact("repodel", "tools/builder", null, "v1", "v2");
         await().atMost(Duration.ofSeconds(5)).until(() -> at("/repodel").size() == 2);
-        received.clear();
+        receiver.clear();
         assertEquals(200, c().delete("projects/repodel/repositories/tools%252Fbuilder").statusCode());
         await().atMost(Duration.ofSeconds(5)).until(() -> at("/repodel").size() == 2);
         for (Received r : at("/repodel")) {
-            assertEquals("DELETE_ARTIFACT", r.body.get("type").asText());
-            assertFalse(r.body.get("event_data").get("repository").has("date_created"));
+            assertEquals("DELETE_ARTIFACT", r.body().get("type").asText());
+            assertFalse(r.body().get("event_data").get("repository").has("date_created"));
         }
         JsonNode untagged = at("/repodel").stream().map(Received::body)
                 .filter(b -> b.get("event_data").get("resources").get(0).get("tag").asText().startsWith("sha256:")).findFirst().orElseThrow();
@@ -148,7 +129,7 @@ class WebhookDeliveryTest {
     void failingReceiverGetsThreeAttemptsThenTheJobIsDropped() {
         c().createProject("retry", false);
         policy("retry", "f", "/fail", "Default", "");
-        failing.set(0);
+        receiver.failed.set(0);
         h1.emulator().pushArtifact("retry", "app", null, "1");
         await().atMost(Duration.ofSeconds(5)).until(() -> h1.emulator().webhookDeliveries().stream()
                 .anyMatch(d -> d.address().endsWith("/fail")));
@@ -156,9 +137,9 @@ class WebhookDeliveryTest {
         assertEquals(3, d.attempts());
         assertEquals(500, d.status());
         assertFalse(d.delivered());
-        assertEquals(3, failing.get());
+        assertEquals(3, receiver.failed.get());
         assertEquals(3, at("/fail").size());
-        assertEquals(at("/fail").get(0).body, at("/fail").get(2).body, "retries resend the same body");
+        assertEquals(at("/fail").get(0).body(), at("/fail").get(2).body(), "retries resend the same body");
     }
 
     @Test

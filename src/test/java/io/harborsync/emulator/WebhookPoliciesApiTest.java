@@ -1,7 +1,7 @@
 package io.harborsync.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
+import io.harborsync.emulator.WebhookReceiver.Received;
 import io.harborsync.testsupport.EmulatorExtension;
 import io.harborsync.testsupport.PlainHarborHttp;
 import org.junit.jupiter.api.AfterAll;
@@ -9,15 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.harborsync.testsupport.PlainHarborHttp.json;
 import static io.harborsync.testsupport.PlainHarborHttp.message;
@@ -33,37 +29,26 @@ class WebhookPoliciesApiTest {
     @RegisterExtension
     static EmulatorExtension h1 = EmulatorExtension.named("h1");
 
-    record Received(String path, Map<String, List<String>> headers, JsonNode body) {
-    }
-
-    static HttpServer receiver;
-    static final List<Received> received = new CopyOnWriteArrayList<>();
+    static WebhookReceiver receiver;
 
     @BeforeAll
-    static void startReceiver() throws IOException {
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", ex -> {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), PlainHarborHttp.JSON.readTree(body)));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        receiver.start();
+    static void startReceiver() {
+        receiver = WebhookReceiver.start();
     }
 
     @AfterAll
     static void stopReceiver() {
-        receiver.stop(0);
+        receiver.close();
     }
 
     private PlainHarborHttp c() { return h1.client(); }
 
     private String url(String path) {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+        return receiver.url(path);
     }
 
     private List<Received> at(String path) {
-        return received.stream().filter(x -> x.path.equals(path)).toList();
+        return receiver.at(path);
     }
 
     private static Map<String, Object> target(String address, String format, String auth) {
@@ -112,18 +97,18 @@ class WebhookPoliciesApiTest {
         String digest = h1.emulator().pushArtifact("wp-two", "app", null, "v1");
         await().atMost(Duration.ofSeconds(5)).until(() -> at("/wp-two/default").size() == 1 && at("/wp-two/ce").size() == 1);
         Received d = at("/wp-two/default").get(0);
-        assertEquals(List.of("Bearer s3cret"), d.headers.get("Authorization"), "auth_header verbatim");
-        assertEquals(List.of("application/json"), d.headers.get("Content-type"));
+        assertEquals(List.of("Bearer s3cret"), d.headers().get("Authorization"), "auth_header verbatim");
+        assertEquals(List.of("application/json"), d.headers().get("Content-type"));
 
         assertEquals(200, c().send(c().request("DELETE", "projects/wp-two/repositories/app/artifacts/" + digest, null)
                 .header("X-Request-Id", "wp-two-rid")).statusCode());
         await().atMost(Duration.ofSeconds(5)).until(() -> at("/wp-two/ce").size() == 2);
         Received ce = at("/wp-two/ce").get(1);
-        assertEquals(List.of("application/cloudevents+json"), ce.headers.get("Content-type"));
-        assertFalse(ce.headers.containsKey("Authorization"));
-        assertEquals(List.of("specversion", "id", "source", "type", "datacontenttype", "time", "data", "operator", "requestid"), keys(ce.body));
-        assertEquals("/projects/" + pid + "/webhook/policies/" + id, ce.body.get("source").asText());
-        assertEquals("wp-two-rid", ce.body.get("requestid").asText(), "the triggering request's X-Request-Id");
+        assertEquals(List.of("application/cloudevents+json"), ce.headers().get("Content-type"));
+        assertFalse(ce.headers().containsKey("Authorization"));
+        assertEquals(List.of("specversion", "id", "source", "type", "datacontenttype", "time", "data", "operator", "requestid"), keys(ce.body()));
+        assertEquals("/projects/" + pid + "/webhook/policies/" + id, ce.body().get("source").asText());
+        assertEquals("wp-two-rid", ce.body().get("requestid").asText(), "the triggering request's X-Request-Id");
     }
 
     @Test

@@ -8,10 +8,7 @@ import io.harborsync.fidelity.RealExchanges.Step;
 import io.harborsync.testsupport.HarborSpec;
 import io.harborsync.testsupport.PlainHarborHttp;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -42,7 +39,7 @@ final class Replay {
 
     private final HarborEmulator emulator;
     private final Recording recording;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PlainHarborHttp http;
     private final IdMap ids = new IdMap();
     private final Map<String, String> passwords = new HashMap<>();
     /** Robot name -> current and previous secret, from the replay's own create and PATCH answers. */
@@ -54,6 +51,7 @@ final class Replay {
 
     Replay(HarborEmulator emulator, Recording recording) {
         this.emulator = emulator;
+        this.http = new PlainHarborHttp(emulator);
         this.recording = recording;
         passwords.put(emulator.options().adminUsername(), emulator.options().adminPassword());
     }
@@ -75,7 +73,7 @@ final class Replay {
             Map<String, Object> body = Map.of("project", project, "repository", push.group(2), "digest", digest,
                     "tags", List.of(push.group(3)));
             HttpResponse<String> r = send("POST", "/emulator/artifacts", Map.of("Authorization",
-                    emulator.adminAuthorization(), "Content-Type", "application/json"), json(body));
+                    emulator.adminAuthorization(), "Content-Type", "application/json"), PlainHarborHttp.toJson(body));
             if (r.statusCode() != 201) throw new IllegalStateException(step.id() + ": push answered " + r.statusCode() + " " + r.body());
             return new ActionResult(step.id(), step.desc(), "POST /emulator/artifacts " + project + "/" + push.group(2)
                     + ":" + push.group(3) + " with the real digest");
@@ -128,7 +126,7 @@ final class Replay {
         JsonNode b = ids.body(sent.body());
         if (b != null && !b.isNull()) {
             // "b''" is how the recorder wrote "no body at all" (robot.patch.nobody)
-            body = b.isTextual() && b.asText().equals("b''") ? "" : b.isTextual() ? b.asText() : json(b);
+            body = b.isTextual() && b.asText().equals("b''") ? "" : b.isTextual() ? b.asText() : PlainHarborHttp.toJson(b);
             if (!body.isEmpty()) headers.put("Content-Type", "application/json");
         }
         Answer answer = sendAny(sent.method(), path, headers, body);
@@ -200,21 +198,6 @@ final class Replay {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emulator.baseUrl() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).method(method, pub);
         headers.forEach(b::header);
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String json(Object o) {
-        try {
-            return PlainHarborHttp.JSON.writeValueAsString(o);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return http.send(b);
     }
 }

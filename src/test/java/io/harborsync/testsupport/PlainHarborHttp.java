@@ -89,7 +89,8 @@ public final class PlainHarborHttp {
         }
     }
 
-    private static String toJson(Object o) {
+    /** Jackson's JSON text of a value (maps, lists, nodes). */
+    public static String toJson(Object o) {
         try {
             return JSON.writeValueAsString(o);
         } catch (IOException e) {
