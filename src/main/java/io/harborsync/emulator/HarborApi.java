@@ -842,7 +842,7 @@ final class HarborApi {
 
     private ObjectNode tagJson(Store.Tag t, Store.Artifact a, Store.Repository repo) {
         return Json.obj().put("id", t.id).put("repository_id", repo.id).put("artifact_id", a.id).put("name", t.name)
-                .put("push_time", Json.time(t.pushTime)).put("pull_time", "0001-01-01T00:00:00.000Z").put("immutable", false);
+                .put("push_time", Json.time(t.pushTime)).put("pull_time", Json.time(ZERO_TIME)).put("immutable", false);
     }
 
     private ObjectNode artifactJson(Store.Artifact a, Store.Repository repo, boolean withTag) {
@@ -851,7 +851,7 @@ final class HarborApi {
                 .put("manifest_media_type", "application/vnd.oci.image.manifest.v1+json")
                 .put("project_id", repo.projectId).put("repository_id", repo.id).put("repository_name", repo.name)
                 .put("digest", a.digest).put("size", 0).put("icon", "sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06")
-                .put("push_time", Json.time(a.pushTime)).put("pull_time", "0001-01-01T00:00:00.000Z");
+                .put("push_time", Json.time(a.pushTime)).put("pull_time", Json.time(ZERO_TIME));
         // fields Harbor adds to every artifact (observations §1 "field shapes", steps art.*), with its Go nil slices as
         // JSON null (accessories, labels, references, and tags when not asked for or none) and the extra_attrs of an
         // image config without those fields: both outside the spec, see testsupport.HarborSpec's whitelist.
@@ -1435,10 +1435,10 @@ final class HarborApi {
 
     /** The site itself as a replication policy names it. */
     private static ObjectNode localRegistryJson() {
-        ObjectNode o = Json.obj().put("creation_time", "0001-01-01T00:00:00.000Z");
+        ObjectNode o = Json.obj().put("creation_time", Json.time(ZERO_TIME));
         o.putObject("credential").put("access_secret", "*****").put("type", "secret");
         return o.put("id", 0).put("insecure", true).put("name", "Local").put("status", "healthy").put("type", "harbor")
-                .put("update_time", "0001-01-01T00:00:00.000Z").put("url", "http://127.0.0.1:8080");
+                .put("update_time", Json.time(ZERO_TIME)).put("url", "http://127.0.0.1:8080");
     }
 
     private ObjectNode policyFromBody(ObjectNode body, long id, Instant created) {

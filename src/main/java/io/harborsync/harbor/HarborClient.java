@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What harbor-sync may ask of one Harbor site. Adds to the raw {@link HarborApi}: every page of a
@@ -520,18 +522,18 @@ public final class HarborClient {
         return total != null && kind == Total.EXACT ? seen < total : batch.size() >= pageSize;
     }
 
-    private static final java.util.regex.Pattern NEXT_LINK =
-            java.util.regex.Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"next\"");
-    private static final java.util.regex.Pattern PAGE_PARAM = java.util.regex.Pattern.compile("[?&]page=([^&]*)");
+    private static final Pattern NEXT_LINK =
+            Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"next\"");
+    private static final Pattern PAGE_PARAM = Pattern.compile("[?&]page=([^&]*)");
 
     /** The page number of the Link header's next link, null when it has none or names no page. */
     private static Long nextPage(RestResponse<?> r) {
         String link = r.getHeaderString("Link");
-        java.util.regex.Matcher next = link == null ? null : NEXT_LINK.matcher(link);
+        Matcher next = link == null ? null : NEXT_LINK.matcher(link);
         if (next == null || !next.find()) {
             return null;
         }
-        java.util.regex.Matcher page = PAGE_PARAM.matcher(next.group(1));
+        Matcher page = PAGE_PARAM.matcher(next.group(1));
         if (!page.find()) {
             return null;
         }

@@ -143,12 +143,7 @@ final class LiveState {
             client.findArtifact(project, Keys.repositoryName(key), Keys.digest(key))
                     .ifPresent(a -> put(Kind.ARTIFACT, key, site, artifactValue(a)));
         } catch (HarborException e) {
-            synchronized (this) {
-                unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
-                if (e instanceof HarborException.Unauthorized) {
-                    unknownSites.put(site, whyUnknown(e));
-                }
-            }
+            projectUnknown(site, project, e);
         }
     }
 
@@ -168,12 +163,17 @@ final class LiveState {
             readProject(site, client, p, registry, quotas);
         } catch (HarborException e) {
             synchronized (this) {
-                unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(p.name());
                 forgetChildren(site, p.name());
-                if (e instanceof HarborException.Unauthorized) {
-                    unknownSites.put(site, whyUnknown(e)); // the project's quota needs a login: see whyUnknown
-                }
+                projectUnknown(site, p.name(), e);
             }
+        }
+    }
+
+    /** A project's read failed: its children are unknown, and the whole site where the failure was a 401 (see whyUnknown). */
+    private synchronized void projectUnknown(String site, String project, HarborException e) {
+        unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
+        if (e instanceof HarborException.Unauthorized) {
+            unknownSites.put(site, whyUnknown(e));
         }
     }
 
