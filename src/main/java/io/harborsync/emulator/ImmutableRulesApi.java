@@ -68,27 +68,15 @@ final class ImmutableRulesApi {
         x.action = Json.str(body, "ImmutableRule", "action");
         x.template = Json.str(body, "ImmutableRule", "template");
         ArrayNode tags = Json.array(body, "ImmutableRule", "tag_selectors");
-        x.tagSelectors = tags == null || tags.isEmpty() ? null : selectors(tags);
+        x.tagSelectors = tags == null || tags.isEmpty() ? null : RetentionsApi.selectors(tags);
         ObjectNode scopes = Json.object(body, "ImmutableRule", "scope_selectors");
         if (scopes == null) {
             x.scopeSelectors = null;
         } else {
             ObjectNode s = Json.obj();
-            scopes.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().isArray() ? selectors(e.getValue()) : e.getValue()));
+            scopes.fields().forEachRemaining(e -> s.set(e.getKey(), e.getValue().isArray() ? RetentionsApi.selectors(e.getValue()) : e.getValue()));
             x.scopeSelectors = s;
         }
-    }
-
-    /** A selector as Harbor prints it: {decoration, kind, pattern} (+ extras when given). */
-    private static ArrayNode selectors(JsonNode in) {
-        ArrayNode out = Json.arr();
-        for (JsonNode s : in) {
-            ObjectNode o = out.addObject();
-            for (String f : List.of("decoration", "extras", "kind", "pattern")) {
-                if (s.hasNonNull(f) && !s.get(f).asText().isEmpty()) o.put(f, s.get(f).asText());
-            }
-        }
-        return out;
     }
 
     private static boolean same(Store.ImmutableRule a, Store.ImmutableRule b) {

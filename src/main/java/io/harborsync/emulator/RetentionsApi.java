@@ -193,7 +193,11 @@ final class RetentionsApi {
         return o;
     }
 
-    private static ArrayNode selectors(JsonNode in) {
+    /**
+     * Selectors as Harbor prints them, {decoration, kind, pattern} (+ extras when given), empty fields left out;
+     * tag immutability rules share retention's rule model and use this too. Not a list: none.
+     */
+    static ArrayNode selectors(JsonNode in) {
         ArrayNode out = Json.arr();
         if (in == null || !in.isArray()) return out;
         for (JsonNode s : in) {

@@ -2,6 +2,7 @@ package io.harborsync.sync;
 
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborException;
+import io.harborsync.harbor.HarborModel.Artifact;
 import io.harborsync.harbor.HarborModel.CveAllowlist;
 import io.harborsync.harbor.HarborModel.CveItem;
 import io.harborsync.harbor.HarborModel.MemberReq;
@@ -204,7 +205,7 @@ final class OpApplier {
         try {
             write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
         } catch (HarborException.Conflict onAnother) {
-            Optional<io.harborsync.harbor.HarborModel.Artifact> holder = c.findArtifact(project, repo, tag);
+            Optional<Artifact> holder = c.findArtifact(project, repo, tag);
             if (holder.isPresent() && digest.equals(holder.get().digest())) {
                 return; // put here meanwhile: the goal state
             }
