@@ -210,9 +210,7 @@ final class HarborApi {
      * and 403 for robots and other users (api-notes 1).
      */
     private Store.Project project(Request r, String nameOrId) {
-        Store.Project p = !r.isResourceNameHeader() && isLong(nameOrId)
-                ? store.projects.get(Long.parseLong(nameOrId)) : store.projectByName(nameOrId);
-        return checkAccess(r, p, nameOrId);
+        return checkAccess(r, store.project(nameOrId, r.isResourceNameHeader()), nameOrId);
     }
 
     /** {project_name} routes (repositories, artifacts) take the name only. */

@@ -306,8 +306,7 @@ final class RoutePermissions {
         String nameOrId = params.get("p");
         if (nameOrId == null) return null;
         if (template.startsWith("projects/{p}/repositories")) return store.projectByName(nameOrId);
-        Long id = r.isResourceNameHeader() ? null : parseLong(nameOrId);
-        return id != null ? store.projects.get(id) : store.projectByName(nameOrId);
+        return store.project(nameOrId, r.isResourceNameHeader());
     }
 
     private Store.Robot robotById(String id) {

@@ -193,6 +193,21 @@ final class Store {
         return null;
     }
 
+    /**
+     * A {project_name_or_id} path parameter as Harbor resolves it: an id when numeric, unless the request says it
+     * is a name (X-Is-Resource-Name: true); null when there is no such project.
+     */
+    Project project(String nameOrId, boolean isName) {
+        if (!isName && !nameOrId.isEmpty() && nameOrId.chars().allMatch(Character::isDigit)) {
+            try {
+                return projects.get(Long.parseLong(nameOrId));
+            } catch (NumberFormatException tooLong) {
+                return null;
+            }
+        }
+        return projectByName(nameOrId);
+    }
+
     User userByName(String name) {
         for (User u : users.values()) if (u.username.equals(name)) return u;
         return null;
