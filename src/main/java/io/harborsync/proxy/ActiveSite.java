@@ -137,7 +137,8 @@ public class ActiveSite {
     }
 
     @Scheduled(every = "${harbor-sync.proxy.failover.interval}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void checkHealth() {
         if (!proxyConfig.failover().enabled() || !config.daemon().enabled()) {
             return;

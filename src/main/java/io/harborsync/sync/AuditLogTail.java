@@ -48,7 +48,8 @@ public class AuditLogTail {
     private final Set<Long> seenSet = new HashSet<>();
 
     @Scheduled(every = "${harbor-sync.audit.interval}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
         poll();
     }

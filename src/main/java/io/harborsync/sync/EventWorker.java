@@ -93,13 +93,15 @@ public class EventWorker {
     }
 
     @Scheduled(every = "${harbor-sync.inbox.retry-interval}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void retryDue() {
         drain();
     }
 
     /** Settled events are kept for a while (harbor-sync.inbox.keep-done), then removed: the store stays small. */
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void purgeSettled() {
         if (!config.daemon().enabled()) {
             return;

@@ -172,7 +172,8 @@ public class SyncService {
     }
 
     @Scheduled(every = "${harbor-sync.reconcile.interval}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void periodic() {
         // Waits its turn instead of skipping when the lock is taken: deletion webhooks arriving steadily hold the
         // shared lock almost all the time, and a periodic reconcile that gave way to them would never run. A
