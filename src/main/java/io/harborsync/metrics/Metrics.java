@@ -6,8 +6,12 @@ import io.harborsync.config.Sites;
 import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.store.EventInbox;
-import io.harborsync.sync.Scope;
+import io.harborsync.sync.Kind;
+import io.harborsync.sync.KindRegistry;
+import io.harborsync.sync.Plan;
+import io.harborsync.sync.ReconcileFinished;
 import io.harborsync.sync.SyncReport;
+import io.harborsync.sync.SyncStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,7 +52,8 @@ public class Metrics {
     public static final String GUARD_BLOCKED = "harborsync.guard.blocked";
     public static final String DRIFT_STALE = "harborsync.drift.stale";
 
-    private static final List<String> KINDS = List.of("project", "member", "repository", "artifact");
+    /** The drift gauges' kinds: every mirrored kind. */
+    private static final List<String> KINDS = KindRegistry.standard().kinds().stream().map(Kind::id).toList();
 
     @Inject
     MeterRegistry registry;
@@ -118,12 +123,20 @@ public class Metrics {
      * @param pending the pending work still listed after the run: its own, and for a site that could not be read
      *                the earlier items it could not decide
      */
-    public void reconciled(List<String> allSites, SyncReport r, List<SyncReport.Item> pending) {
-        if (r.dryRun()) {
-            return;
+    @Inject
+    SyncStatus status;
+
+    /** After {@link SyncStatus} (its pending list is this run's drift). */
+    void onReconcile(@Observes @jakarta.annotation.Priority(SyncStatus.OBSERVER_PRIORITY + 1) ReconcileFinished done) {
+        if (!done.dryRun()) {
+            reconciled(done.plan().sites(), done, done.scope().isAll() ? status.pending() : done.report().pending());
         }
-        boolean full = r.scope().equals(Scope.ALL.toString());
-        String scope = full ? "all" : r.scope().startsWith("artifact ") ? "artifact" : "project";
+    }
+
+    private void reconciled(List<String> allSites, ReconcileFinished done, List<SyncReport.Item> pending) {
+        SyncReport r = done.report();
+        boolean full = done.scope().isAll();
+        String scope = full ? "all" : done.scope().isArtifacts() ? "artifact" : "project";
         Timer.builder(RECONCILE).tag("scope", scope)
                 .description("Time one reconcile took").register(registry)
                 .record(Duration.between(r.startedAt(), r.finishedAt()));
@@ -132,8 +145,8 @@ public class Metrics {
         r.conflicts().forEach(i -> Counter.builder(CONFLICTS).tag("kind", kind(i.kind()))
                 .description("Keys changed differently on several sites since they last agreed")
                 .register(registry).increment());
-        io.harborsync.sync.SyncStatus.heldBack(r).forEach(i -> Counter.builder(GUARD_BLOCKED)
-                .tag("kind", kind(i.kind())).tag("site", String.valueOf(i.site()))
+        done.heldBack().forEach((Plan.GuardVerdict v) -> Counter.builder(GUARD_BLOCKED)
+                .tag("kind", kind(v.kind())).tag("site", v.site())
                 .description("Runs whose deletions of a kind on a site the mass-deletion guard held back")
                 .register(registry).increment());
         if (!full) {
@@ -155,7 +168,7 @@ public class Metrics {
         }
         Instant now = r.finishedAt();
         for (String site : allSites) {
-            boolean unread = r.unknownSites().stream().anyMatch(u -> u.startsWith(site + ": "));
+            boolean unread = done.unknownSites().containsKey(site);
             // A site that could not be read: its drift is unknown, not 0. Its gauges keep the last known values
             // (an alert on them keeps firing) and harborsync_drift_stale says they are old.
             driftStale.computeIfAbsent(site, k -> new AtomicLong()).set(unread ? 1 : 0);
@@ -194,7 +207,7 @@ public class Metrics {
     }
 
     private void operation(SyncReport.Item i, String result) {
-        Counter.builder(OPERATIONS).tag("kind", kind(i.kind())).tag("action", String.valueOf(i.op()))
+        Counter.builder(OPERATIONS).tag("kind", kind(i.kind())).tag("action", i.op().id())
                 .tag("site", String.valueOf(i.site()))
                 .tag("result", result).description("Changes harbor-sync made (or tried to make) on a site")
                 .register(registry).increment();
@@ -213,8 +226,7 @@ public class Metrics {
                 .description("Switches of the active site").register(registry).increment();
     }
 
-    /** Items name kinds as the sync model does; webhook-policy upkeep and the like pass through. */
-    private static String kind(String kind) {
-        return kind == null ? "" : kind.toLowerCase(Locale.ROOT);
+    private static String kind(Kind kind) {
+        return kind == null ? "" : kind.id();
     }
 }

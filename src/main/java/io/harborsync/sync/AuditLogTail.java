@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Follows each site's audit log (/auditlog-exts) from a persisted cursor for changes that send no
@@ -33,7 +31,6 @@ public class AuditLogTail {
     private static final Logger LOG = Logger.getLogger(AuditLogTail.class);
     /** Rows become visible out of id order (api-notes §3): re-read this many ids behind the cursor. */
     static final int OVERLAP = 20;
-    private static final Pattern IN_PROJECT = Pattern.compile("in project ([a-z0-9._-]+)");
 
     @Inject
     Sites sites;
@@ -121,22 +118,14 @@ public class AuditLogTail {
         return true;
     }
 
+    /** The project a row names, as the kind it is about reads it. */
     static java.util.Optional<String> projectOf(AuditLogExt row) {
-        String type = row.resourceType() == null ? "" : row.resourceType();
-        String resource = row.resource() == null ? "" : row.resource();
-        switch (type) {
-            case "project":
-                return java.util.Optional.of(resource);
-            case "repository", "artifact", "tag": {
-                int cut = resource.indexOf('/');
-                return cut > 0 ? java.util.Optional.of(resource.substring(0, cut)) : java.util.Optional.empty();
+        for (MirroredKind k : KindRegistry.standard().all()) {
+            java.util.Optional<String> p = k.projectHintedBy(row);
+            if (p.isPresent()) {
+                return p;
             }
-            case "member": {
-                Matcher m = IN_PROJECT.matcher(row.operationDescription() == null ? "" : row.operationDescription());
-                return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
-            }
-            default:
-                return java.util.Optional.empty();
         }
+        return java.util.Optional.empty();
     }
 }

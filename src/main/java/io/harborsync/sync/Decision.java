@@ -42,7 +42,8 @@ public record Decision(Kind kind, String key, Case kase, List<Op> ops, Value tar
         }
     }
 
-    public enum OpType { CREATE, UPDATE, DELETE }
+    /** ENSURE: the daemon's own object is checked and put in place (its webhook policies). */
+    public enum OpType { CREATE, UPDATE, DELETE, ENSURE }
 
     /** One write on one site. {@code from} is the site's current state (null when absent). */
     public record Op(String site, OpType type, Kind kind, String key, Value value, Value from, String reason) {

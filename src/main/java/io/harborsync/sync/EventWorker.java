@@ -222,22 +222,18 @@ public class EventWorker {
      * settles each event: done, or kept as work (in the end a dead letter, visible in /status), never dropped.
      */
     private void reconcile(Scope scope, Map<String, List<InboxEvent>> eventsByKey) {
-        SyncReport r;
+        ReconcileFinished r;
         try {
             r = sync.run(scope, false, false);
         } catch (RuntimeException ex) {
             eventsByKey.values().forEach(list -> list.forEach(e -> fail(e, ex.getMessage())));
             return;
         }
-        var guard = r.skipped().stream().filter(i -> "guard".equals(i.op())).findFirst();
-        String everyKey = !r.unknownSites().isEmpty() ? "unknown: " + r.unknownSites()
-                : guard.map(SyncReport.Item::reason).orElse(null);
+        String everyKey = !r.unknownSites().isEmpty() ? "unknown: " + r.report().unknownSites()
+                : r.heldBack().stream().findFirst().map(Plan.GuardVerdict::describe).orElse(null);
         // A failed write, or a key left undecided because a site's answer about it was unknown (e.g. a 503 on
         // an artifact read), keeps the events naming that key as work until it can be decided.
-        Map<String, String> byKey = new HashMap<>();
-        r.failed().forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), "operation failed: " + i.detail()));
-        r.skipped().stream().filter(i -> Decision.Case.UNKNOWN.explains(i.reason()))
-                .forEach(i -> byKey.putIfAbsent(String.valueOf(i.key()), i.reason()));
+        Map<String, String> byKey = r.unsettled();
         List<Long> done = new ArrayList<>();
         eventsByKey.forEach((key, list) -> {
             String why = everyKey != null ? everyKey

@@ -53,4 +53,10 @@ public final class Keys {
     public static String digest(String artifactKey) {
         return artifactKey.substring(artifactKey.indexOf('@') + 1);
     }
+
+    /** The project of a path Harbor writes as "project/repository[...]" (audit rows of repositories, artifacts, tags). */
+    public static java.util.Optional<String> projectOfPath(String path) {
+        int cut = path == null ? -1 : path.indexOf('/');
+        return cut > 0 ? java.util.Optional.of(path.substring(0, cut)) : java.util.Optional.empty();
+    }
 }

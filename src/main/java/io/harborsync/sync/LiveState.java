@@ -2,174 +2,200 @@ package io.harborsync.sync;
 
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborException;
-import io.harborsync.harbor.HarborModel.Artifact;
-import io.harborsync.harbor.HarborModel.CveAllowlist;
-import io.harborsync.harbor.HarborModel.CveItem;
-import io.harborsync.harbor.HarborModel.Member;
-import io.harborsync.harbor.HarborModel.Project;
-import io.harborsync.harbor.HarborModel.Quota;
-import io.harborsync.harbor.HarborModel.Repository;
-import io.harborsync.sync.Values.ArtifactValue;
-import io.harborsync.sync.Values.MemberValue;
-import io.harborsync.sync.Values.ProjectValue;
-import io.harborsync.sync.Values.RepositoryValue;
 import io.harborsync.sync.Values.Value;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * What the sites hold right now, read for one {@link Scope}. A failed read never shrinks the
- * picture: the site (or the project's children on that site) is recorded as unknown instead.
+ * What the sites hold right now, read for one {@link Scope} by the kinds of a {@link KindRegistry}. A failed read
+ * never shrinks the picture: the site (or the project's content on that site) is recorded as unknown instead.
  */
 final class LiveState {
-    /** Metadata keys that are synced (sync-model.md); "public" travels as its own attribute. */
-    static final List<String> SYNCED_METADATA = List.of("auto_scan", "severity", "prevent_vul",
-            "enable_content_trust", "enable_content_trust_cosign", "reuse_sys_cve_allowlist", "auto_sbom_generation");
-
-    final Map<Kind, Map<String, Map<String, Value>>> values = new EnumMap<>(Kind.class);
-    /** Sites whose project listing failed: every key is unknown there. */
+    private final KindRegistry kinds;
+    private final Map<Kind, NavigableMap<String, Map<String, Value>>> values = new HashMap<>();
+    /** Sites whose listing failed, with why: every key is unknown there. */
     final Map<String, String> unknownSites = new TreeMap<>();
     /** site -> projects whose read broke off (their value or content): every key of them is unknown there. */
     final Map<String, Set<String>> unknownChildren = new HashMap<>();
-    /** Proxy-cache projects: skipped, reported. */
-    final Set<String> proxyCache = new TreeSet<>();
-    /** site -> member key -> the membership's id there, so that a role change or removal needs no lookup. */
-    private final Map<String, Map<String, Long>> memberIds = new HashMap<>();
-    /** Per site, project name to its quota's id: a storage-limit write is then one PUT. */
-    private final Map<String, Map<String, Long>> quotaIds = new HashMap<>();
-    /** site -> project -> its id there (ids are per site). */
-    private final Map<String, Map<String, Long>> projectIds = new HashMap<>();
-    /** site -> project -> Harbor's update_time, for the "newest" policy. */
-    final Map<String, Map<String, Instant>> projectChangedAt = new HashMap<>();
+    /** Top-level keys not synced, with the reason (e.g. proxy-cache projects in front of an unknown endpoint). */
+    final Map<String, String> excluded = new TreeMap<>();
+    /** site -> "what|key" -> id there (ids are per site): a write then needs no lookup. */
+    private final Map<String, Map<String, Long>> ids = new HashMap<>();
+    /** site -> key -> Harbor's update time, for the "newest" policy. */
+    private final Map<String, Map<String, Instant>> changedAt = new HashMap<>();
 
-    /** Reading threads per request slot of a site (see {@link #read}). */
+    /** The registry endpoints proxy-cache projects may be in front of (the read's setting, kept for read-backs). */
+    private Set<String> proxyCacheRegistries = Set.of();
+
+    /** Reading tasks per request slot of a site (see {@link #read}). */
     static final int READERS_PER_SLOT = 2;
 
-    LiveState() {
-        for (Kind k : Kind.values()) {
+    LiveState(KindRegistry kinds) {
+        this.kinds = kinds;
+        for (Kind k : kinds.kinds()) {
             values.put(k, new TreeMap<>());
         }
     }
 
+    /** An empty state of the standard kinds (nothing read: every key absent). */
+    LiveState() {
+        this(KindRegistry.standard());
+    }
+
     /**
-     * Reads the sites at the same time, and on each site as many projects at once as the site's client
-     * lets requests through (harbor-sync.http.max-concurrency): a full read is thousands of small
-     * listings, so its time is their latency divided by the requests in flight.
+     * Reads the sites at the same time, and on each site as many projects at once as the site's client lets
+     * requests through (harbor-sync.http.max-concurrency): a full read is thousands of small listings, so its
+     * time is their latency divided by the requests in flight.
      *
-     * <p>Each site's pool has twice as many threads as the site has slots: a thread whose answer came back
-     * gives its slot up before it files what it read and asks for the next page, and the thread already
-     * waiting for a slot takes it at once, so the slots stay busy while answers are processed. The client's
-     * slots, not the pool, bound the requests in flight.
+     * <p>Each site's lane runs twice as many tasks as the site has slots: a task whose answer came back gives its
+     * slot up before it files what it read and asks for the next page, and the task already waiting for a slot
+     * takes it at once, so the slots stay busy while answers are processed. The client's slots, not the lanes,
+     * bound the requests in flight; the lanes keep one site's reads from taking every thread of the executor.
      */
-    static LiveState read(Map<String, HarborClient> clients, Scope scope, Set<String> proxyCacheRegistries) {
-        LiveState s = new LiveState();
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
-        List<ExecutorService> pools = new ArrayList<>();
-        // One thread per site waits for that site's project reads, which run on the site's own pool.
-        ExecutorService sitePool = Executors.newFixedThreadPool(Math.max(1, clients.size()), daemonThreads("site"));
-        pools.add(sitePool);
-        try {
-            clients.forEach((site, client) -> {
-                ExecutorService pool = Executors.newFixedThreadPool(READERS_PER_SLOT * client.maxConcurrency(),
-                        daemonThreads(site));
-                pools.add(pool);
-                reads.add(CompletableFuture.runAsync(
-                        () -> s.readSite(site, client, scope, proxyCacheRegistries, pool), sitePool));
-            });
-            reads.forEach(LiveState::join);
-        } finally {
-            pools.forEach(ExecutorService::shutdownNow);
-        }
+    static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
+                          Set<String> proxyCacheRegistries, Executor executor) {
+        LiveState s = new LiveState(kinds);
+        s.proxyCacheRegistries = Set.copyOf(proxyCacheRegistries);
+        Work work = new Work(executor);
+        clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
+        clients.forEach((site, client) -> work.submit(site,
+                () -> s.readSite(new Reader(s, site, client, proxyCacheRegistries), scope, work)));
+        work.await();
         return s;
     }
 
-    private void readSite(String site, HarborClient client, Scope scope, Set<String> proxyCacheRegistries,
-                          ExecutorService pool) {
+    private void readSite(Reader r, Scope scope, Work work) {
         if (scope.isArtifacts()) {
-            List<CompletableFuture<Void>> reads = new ArrayList<>();
+            MirroredKind artifacts = kinds.of(Kind.ARTIFACT);
             for (String key : scope.artifactKeys()) {
-                reads.add(CompletableFuture.runAsync(() -> readArtifact(site, client, key), pool));
-            }
-            reads.forEach(LiveState::join);
-            return;
-        }
-        List<Project> projects;
-        Map<Long, Quota> quotas = null;
-        try {
-            if (scope.project().isPresent()) {
-                projects = client.findProject(scope.project().get()).map(List::of).orElse(List.of());
-            } else {
-                projects = client.listProjects();
-                // After the projects, so that every project listed already has its quota.
-                quotas = client.listProjectQuotas();
-            }
-        } catch (HarborException e) {
-            synchronized (this) {
-                unknownSites.put(site, whyUnknown(e));
-            }
-            return;
-        }
-        Map<Long, String> registryNames = new HashMap<>();
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
-        for (Project p : projects) {
-            Map<Long, Quota> q = quotas;
-            reads.add(CompletableFuture.runAsync(() -> readProjectOrMarkUnknown(site, client, p, q,
-                    proxyCacheRegistries, registryNames), pool));
-        }
-        reads.forEach(LiveState::join);
-    }
-
-    /** One artifact: absent where Harbor answers 404 (for it, its repository or its project). */
-    private void readArtifact(String site, HarborClient client, String key) {
-        String project = Keys.projectOf(key);
-        try {
-            client.findArtifact(project, Keys.repositoryName(key), Keys.digest(key))
-                    .ifPresent(a -> put(Kind.ARTIFACT, key, site, artifactValue(a)));
-        } catch (HarborException e) {
-            projectUnknown(site, project, e);
-        }
-    }
-
-    private void readProjectOrMarkUnknown(String site, HarborClient client, Project p, Map<Long, Quota> quotas,
-                                          Set<String> proxyCacheRegistries, Map<Long, String> registryNames) {
-        try {
-            String registry = null;
-            if (p.isProxyCache()) {
-                registry = registryName(client, p.registryId(), registryNames);
-                if (registry == null || !proxyCacheRegistries.contains(registry)) {
-                    synchronized (this) {
-                        proxyCache.add(p.name()); // no endpoint of the same name is known on every site
+                work.submit(r.site, () -> {
+                    try {
+                        artifacts.readOne(r, key).ifPresent(v -> put(Kind.ARTIFACT, key, r.site, v));
+                    } catch (HarborException e) {
+                        projectUnknown(r.site, Keys.projectOf(key), e);
                     }
-                    return;
+                });
+            }
+            return;
+        }
+        for (MirroredKind top : kinds.top()) {
+            Map<String, ?> items;
+            try {
+                items = top.listTop(r, scope);
+            } catch (HarborException e) {
+                synchronized (this) {
+                    unknownSites.put(r.site, whyUnknown(e));
+                }
+                return;
+            }
+            items.forEach((key, item) -> work.submit(r.site, () -> {
+                try {
+                    top.readTop(r, key, item);
+                } catch (HarborException e) {
+                    synchronized (this) {
+                        forgetUnder(top.kind(), key, r.site);
+                        projectUnknown(r.site, Keys.projectOf(key), e);
+                    }
+                }
+            }));
+        }
+    }
+
+    /** The engine's side of a kind's read of one site. */
+    private static final class Reader implements SiteRead {
+        private final LiveState s;
+        private final String site;
+        private final HarborClient client;
+        private final Set<String> proxyCacheRegistries;
+        private final Map<String, Map<Object, ?>> lookups = new ConcurrentHashMap<>();
+
+        Reader(LiveState s, String site, HarborClient client, Set<String> proxyCacheRegistries) {
+            this.s = s;
+            this.site = site;
+            this.client = client;
+            this.proxyCacheRegistries = proxyCacheRegistries;
+        }
+
+        @Override
+        public String site() {
+            return site;
+        }
+
+        @Override
+        public HarborClient client() {
+            return client;
+        }
+
+        @Override
+        public Set<String> proxyCacheRegistries() {
+            return proxyCacheRegistries;
+        }
+
+        @Override
+        public void put(Kind kind, String key, Value value) {
+            s.put(kind, key, site, value);
+        }
+
+        @Override
+        public void id(String what, String key, long id) {
+            synchronized (s) {
+                s.ids.computeIfAbsent(site, x -> new HashMap<>()).put(what + "|" + key, id);
+            }
+        }
+
+        @Override
+        public void changedAt(String key, Instant at) {
+            synchronized (s) {
+                s.changedAt.computeIfAbsent(site, x -> new HashMap<>()).put(key, at);
+            }
+        }
+
+        @Override
+        public void exclude(String key, String reason) {
+            synchronized (s) {
+                s.excluded.put(key, reason);
+            }
+        }
+
+        @Override
+        public void descend(Kind kind, String key, Object item) {
+            for (MirroredKind child : s.kinds.childrenOf(kind)) {
+                child.readUnder(this, key, item);
+            }
+        }
+
+        /** Listed once per site read, and only if a kind asks (e.g. registries, for proxy-cache projects only). */
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> Optional<T> lookup(String what, Object id, Supplier<Map<Object, T>> listing) {
+            Map<Object, ?> m = lookups.get(what);
+            if (m == null) {
+                synchronized (lookups) {
+                    m = lookups.get(what);
+                    if (m == null) {
+                        m = Map.copyOf(listing.get());
+                        lookups.put(what, m);
+                    }
                 }
             }
-            readProject(site, client, p, registry, quotas);
-        } catch (HarborException e) {
-            synchronized (this) {
-                forgetChildren(site, p.name());
-                projectUnknown(site, p.name(), e);
-            }
+            return Optional.ofNullable((T) m.get(id));
         }
     }
 
-    /** A project's read failed: its children are unknown, and the whole site where the failure was a 401 (see whyUnknown). */
+    /** A project's read failed: its content is unknown, and the whole site where the failure was a 401 (see whyUnknown). */
     private synchronized void projectUnknown(String site, String project, HarborException e) {
         unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
         if (e instanceof HarborException.Unauthorized) {
@@ -193,65 +219,11 @@ final class LiveState {
         return e.getMessage();
     }
 
-    /** Marks the registry names of a site as listed (no registry has a negative id). */
-    private static final Long LISTED = -1L;
-
-    /** Registry endpoints are listed once per site read, and only if a proxy-cache project needs them. */
-    private static String registryName(HarborClient client, Long registryId, Map<Long, String> names) {
-        synchronized (names) {
-            if (!names.containsKey(LISTED)) {
-                for (io.harborsync.harbor.HarborModel.Registry r : client.listRegistries()) {
-                    names.put(r.id(), r.name());
-                }
-                names.put(LISTED, null);
-            }
-            return names.get(registryId);
-        }
-    }
-
-    private void readProject(String site, HarborClient client, Project p, String proxyCacheRegistry,
-                             Map<Long, Quota> quotas) {
-        Optional<Quota> quota = quotas != null ? Optional.ofNullable(quotas.get(p.projectId()))
-                : client.projectQuota(p.projectId());
-        Long storage = quota.map(Quota::hardStorage).orElse(null);
-        put(Kind.PROJECT, p.name(), site, projectValue(p, storage, proxyCacheRegistry));
-        synchronized (this) {
-            projectIds.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), p.projectId());
-            quota.ifPresent(q -> quotaIds.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), q.id()));
-        }
-        parseTime(p.updateTime()).ifPresent(t -> {
-            synchronized (this) {
-                projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t);
-            }
-        });
-        for (Member m : client.listMembers(p.name())) {
-            String key = Keys.member(p.name(), m.entityName(), m.isGroup());
-            put(Kind.MEMBER, key, site, new MemberValue(m.roleId()));
-            synchronized (this) {
-                memberIds.computeIfAbsent(site, x -> new HashMap<>()).put(key, m.id());
-            }
-        }
-        for (Repository r : client.listRepositories(p.name())) {
-            String repo = r.name().substring(p.name().length() + 1);
-            put(Kind.REPOSITORY, Keys.repository(p.name(), repo), site, RepositoryValue.EXISTS);
-            List<Artifact> artifacts = client.listArtifacts(p.name(), repo);
-            if (artifacts.isEmpty() && r.artifactCount() != null && r.artifactCount() > 0) {
-                // Harbor lists the artifacts of a repository it does not find as 200 [] (observations §1, step
-                // art.get.missingrepo): an empty listing of a repository just listed with artifacts is no proof
-                // that they are gone (deleted meanwhile, or a name Harbor resolved to nothing). Unknown this run.
-                throw HarborException.of(site, "list artifacts of " + p.name() + "/" + repo, 503,
-                        "INCOMPLETE_LISTING", "the repository was listed with " + r.artifactCount()
-                                + " artifact(s) but its artifact listing is empty");
-            }
-            for (Artifact a : artifacts) {
-                put(Kind.ARTIFACT, Keys.artifact(p.name(), repo, a.digest()), site, artifactValue(a));
-            }
-        }
-    }
-
-    private synchronized void forgetChildren(String site, String project) {
-        for (Kind k : List.of(Kind.MEMBER, Kind.REPOSITORY, Kind.ARTIFACT)) {
-            forgetPrefix(k, site, Keys.childPrefix(project)); // a child key is its project's name and a '/'
+    /** Everything under the key (of every kind below its kind) is gone from the site. */
+    private synchronized void forgetUnder(Kind kind, String key, String site) {
+        String prefix = kinds.of(kind).childPrefix(key);
+        for (Kind below : kinds.below(kind)) {
+            forgetPrefix(below, site, prefix);
         }
     }
 
@@ -289,71 +261,57 @@ final class LiveState {
 
     /**
      * This state with the given operations done, each on its own site: taken from the writes' own answers
-     * (see Reconciler#moveBase for why that is enough), except a project this run created, which is read
-     * back because Harbor drops settings it does not know at creation without saying so.
+     * (see Reconciler#moveBase for why that is enough), except a key whose kind Harbor may not take whole at
+     * creation ({@link MirroredKind#readBackAfterCreate}), which is read back.
      */
-    LiveState afterWrites(List<Decision.Op> ops, Map<String, HarborClient> clients) {
+    LiveState afterWrites(List<Decision.Op> ops, Map<String, HarborClient> clients, Executor executor) {
         LiveState after = copy();
-        List<CompletableFuture<Void>> reads = new ArrayList<>();
-        Map<String, ExecutorService> pools = new HashMap<>();
-        try {
-            for (Decision.Op op : ops) {
-                String site = op.site();
-                if (op.type() == Decision.OpType.DELETE) {
-                    after.remove(op.kind(), op.key(), site);
-                    switch (op.kind()) {
-                        case PROJECT -> after.forgetChildren(site, op.key());
-                        case REPOSITORY -> after.forgetPrefix(Kind.ARTIFACT, site, op.key() + "@");
-                        default -> { }
-                    }
-                } else if (op.kind() == Kind.PROJECT && op.type() == Decision.OpType.CREATE) {
-                    HarborClient client = clients.get(site);
-                    ExecutorService pool = pools.computeIfAbsent(site,
-                            x -> Executors.newFixedThreadPool(client.maxConcurrency(), daemonThreads(x)));
-                    reads.add(CompletableFuture.runAsync(() -> after.rereadProject(site, client, op.key()), pool));
-                } else {
-                    after.put(op.kind(), op.key(), site, op.value());
-                }
+        Work work = new Work(executor);
+        clients.forEach((site, client) -> work.lane(site, client.maxConcurrency()));
+        for (Decision.Op op : ops) {
+            String site = op.site();
+            if (!values.containsKey(op.kind())) {
+                continue; // not a mirrored kind (the daemon's own webhook policies)
             }
-            reads.forEach(LiveState::join);
-        } finally {
-            pools.values().forEach(ExecutorService::shutdownNow);
+            MirroredKind kind = kinds.of(op.kind());
+            if (op.type() == Decision.OpType.DELETE) {
+                synchronized (after) {
+                    after.remove(op.kind(), op.key(), site);
+                    after.forgetUnder(op.kind(), op.key(), site);
+                }
+            } else if (op.type() == Decision.OpType.CREATE && kind.readBackAfterCreate()) {
+                Reader r = new Reader(after, site, clients.get(site), proxyCacheRegistries);
+                work.submit(site, () -> after.readBack(kind, r, op));
+            } else {
+                after.put(op.kind(), op.key(), site, op.value());
+            }
         }
+        work.await();
         return after;
     }
 
-    private void rereadProject(String site, HarborClient client, String project) {
+    private void readBack(MirroredKind kind, Reader r, Decision.Op op) {
         try {
-            Optional<Project> p = client.findProject(project);
-            if (p.isEmpty()) {
+            Optional<Value> v = kind.readOne(r, op.key());
+            if (v.isEmpty()) {
                 synchronized (this) {
-                    remove(Kind.PROJECT, project, site);
-                    forgetChildren(site, project); // a deleted project takes everything in it along
+                    remove(op.kind(), op.key(), r.site);
+                    forgetUnder(op.kind(), op.key(), r.site); // a deleted project takes everything in it along
                 }
                 return;
             }
-            Long storage = client.projectQuota(p.get().projectId()).map(Quota::hardStorage).orElse(null);
-            // Proxy-cache projects are synced only when their endpoint has the same name everywhere.
-            String registry = p.get().isProxyCache() ? proxyCacheRegistryOf(project) : null;
-            put(Kind.PROJECT, project, site, projectValue(p.get(), storage, registry));
+            put(op.kind(), op.key(), r.site, v.get());
         } catch (HarborException e) {
             synchronized (this) {
-                unknownChildren.computeIfAbsent(site, x -> new HashSet<>()).add(project);
+                unknownChildren.computeIfAbsent(r.site, x -> new HashSet<>()).add(Keys.projectOf(op.key()));
             }
         }
-    }
-
-    private synchronized String proxyCacheRegistryOf(String project) {
-        return values.get(Kind.PROJECT).getOrDefault(project, Map.of()).values().stream()
-                .map(v -> ((ProjectValue) v).proxyCacheRegistry()).filter(java.util.Objects::nonNull)
-                .findFirst().orElse(null);
     }
 
     /** The keys of a kind starting with the prefix are gone from the site (sorted keys: only those are visited). */
     private synchronized void forgetPrefix(Kind kind, String site, String prefix) {
         List<String> there = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Value>> e
-                : ((java.util.NavigableMap<String, Map<String, Value>>) values.get(kind)).tailMap(prefix, true).entrySet()) {
+        for (Map.Entry<String, Map<String, Value>> e : values.get(kind).tailMap(prefix, true).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
                 break;
             }
@@ -365,40 +323,21 @@ final class LiveState {
     }
 
     private synchronized LiveState copy() {
-        LiveState c = new LiveState();
+        LiveState c = new LiveState(kinds);
         // The keys' by-site maps are shared until the copy changes one (writable): a full reconcile's state has
         // every key of every site, and copying all of them for the few the writes touched filled a small heap.
         values.forEach((kind, byKey) -> c.values.put(kind, new TreeMap<>(byKey)));
-        c.own = new EnumMap<>(Kind.class);
-        for (Kind k : Kind.values()) {
+        c.own = new HashMap<>();
+        for (Kind k : kinds.kinds()) {
             c.own.put(k, new HashSet<>());
         }
         c.unknownSites.putAll(unknownSites);
         unknownChildren.forEach((site, projects) -> c.unknownChildren.put(site, new HashSet<>(projects)));
-        c.proxyCache.addAll(proxyCache);
-        projectChangedAt.forEach((site, m) -> c.projectChangedAt.put(site, new HashMap<>(m)));
-        projectIds.forEach((site, m) -> c.projectIds.put(site, new HashMap<>(m)));
+        c.excluded.putAll(excluded);
+        c.proxyCacheRegistries = proxyCacheRegistries;
+        changedAt.forEach((site, m) -> c.changedAt.put(site, new HashMap<>(m)));
+        ids.forEach((site, m) -> c.ids.put(site, new HashMap<>(m)));
         return c;
-    }
-
-    private static void join(CompletableFuture<Void> f) {
-        try {
-            f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
-    }
-
-    private static ThreadFactory daemonThreads(String site) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "harbor-sync-read-" + site + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private synchronized void put(Kind kind, String key, String site, Value v) {
@@ -414,38 +353,6 @@ final class LiveState {
         bySite.put(site, v);
     }
 
-    static ProjectValue projectValue(Project p, Long storageLimit) {
-        return projectValue(p, storageLimit, null);
-    }
-
-    static ProjectValue projectValue(Project p, Long storageLimit, String proxyCacheRegistry) {
-        Map<String, String> meta = p.metadata() == null ? Map.of() : p.metadata();
-        TreeMap<String, String> synced = new TreeMap<>();
-        for (String k : SYNCED_METADATA) {
-            if (meta.get(k) != null) {
-                synced.put(k, meta.get(k));
-            }
-        }
-        CveAllowlist al = p.cveAllowlist();
-        List<String> cves = al == null || al.items() == null ? List.of()
-                : al.items().stream().map(CveItem::cveId).sorted().distinct().toList();
-        Long expires = al == null ? null : al.expiresAt();
-        return new ProjectValue("true".equals(meta.get("public")), synced, storageLimit, cves, expires,
-                proxyCacheRegistry);
-    }
-
-    static ArtifactValue artifactValue(Artifact a) {
-        return new ArtifactValue(new TreeSet<>(a.tagNames()));
-    }
-
-    private static Optional<Instant> parseTime(String t) {
-        try {
-            return t == null ? Optional.empty() : Optional.of(Instant.parse(t));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
-    }
-
     /** The key's state on every site, as the decision function wants it. */
     KeyState keyState(Kind kind, String key, List<String> sites, Optional<KeyState.Base> base, Set<String> fresh) {
         Map<String, Value> present = new TreeMap<>();
@@ -453,7 +360,7 @@ final class LiveState {
         Set<String> unknown = new TreeSet<>();
         Map<String, Value> bySite = values.get(kind).getOrDefault(key, Map.of());
         String project = Keys.projectOf(key);
-        Map<String, Instant> changedAt = new HashMap<>();
+        Map<String, Instant> when = new HashMap<>();
         for (String site : sites) {
             // A project whose read broke off (quota, members, repositories, artifacts) is unknown there as a
             // whole: its value may be missing, and deciding its fate needs its content.
@@ -464,33 +371,22 @@ final class LiveState {
             } else {
                 absent.add(site);
             }
-            if (kind == Kind.PROJECT) {
-                Instant t = projectChangedAt.getOrDefault(site, Map.of()).get(project);
-                if (t != null) {
-                    changedAt.put(site, t);
-                }
+            Instant t = changedAt.getOrDefault(site, Map.of()).get(key);
+            if (t != null) {
+                when.put(site, t);
             }
         }
-        return new KeyState(kind, key, present, absent, unknown, base, fresh, changedAt);
+        return new KeyState(kind, key, present, absent, unknown, base, fresh, when);
     }
 
-    synchronized Optional<Long> quotaId(String site, String project) {
-        return Optional.ofNullable(quotaIds.getOrDefault(site, Map.of()).get(project));
-    }
-
-    synchronized Optional<Long> memberId(String site, String memberKey) {
-        return Optional.ofNullable(memberIds.getOrDefault(site, Map.of()).get(memberKey));
-    }
-
-    synchronized Long projectId(String site, String project) {
-        return projectIds.getOrDefault(site, Map.of()).get(project);
+    synchronized Optional<Long> id(String site, String what, String key) {
+        return Optional.ofNullable(ids.getOrDefault(site, Map.of()).get(what + "|" + key));
     }
 
     /** The keys of a kind that start with the prefix (a project's children: "p/"), with their values by site. */
     Map<String, Map<String, Value>> startingWith(Kind kind, String prefix) {
         Map<String, Map<String, Value>> out = new TreeMap<>();
-        for (Map.Entry<String, Map<String, Value>> e
-                : ((java.util.NavigableMap<String, Map<String, Value>>) values.get(kind)).tailMap(prefix, true).entrySet()) {
+        for (Map.Entry<String, Map<String, Value>> e : values.get(kind).tailMap(prefix, true).entrySet()) {
             if (!e.getKey().startsWith(prefix)) {
                 break; // sorted: every key with the prefix comes right after it
             }
@@ -499,7 +395,17 @@ final class LiveState {
         return out;
     }
 
+    /** The key's values by site (empty when no site has it). */
+    Map<String, Value> valuesOf(Kind kind, String key) {
+        return values.get(kind).getOrDefault(key, Map.of());
+    }
+
     Set<String> keys(Kind kind) {
         return values.get(kind).keySet();
+    }
+
+    /** Whether the project's content on some site could not be read this run. */
+    boolean contentUnknown(String project) {
+        return unknownChildren.values().stream().anyMatch(ps -> ps.contains(project));
     }
 }

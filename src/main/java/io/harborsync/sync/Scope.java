@@ -55,6 +55,8 @@ public record Scope(Optional<String> project, Set<String> artifactKeys) {
         return project.isEmpty() || project.get().equals(Keys.projectOf(key));
     }
 
+    /** How plans, /status and logs name the scope. */
+    @com.fasterxml.jackson.annotation.JsonValue
     @Override
     public String toString() {
         if (isArtifacts()) {

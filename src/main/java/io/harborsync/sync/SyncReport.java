@@ -1,18 +1,46 @@
 package io.harborsync.sync;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * The outcome of one reconcile, or its plan when it was a dry run. Every item names its site, kind,
- * key, the operation and the reason (which case of the sync model), never a secret.
+ * The outcome of one reconcile, or its plan when it was a dry run, as the API shows it. Every item names its site,
+ * kind, key, the operation and the reason (which case of the sync model), never a secret. Made from the plan and
+ * the typed outcomes ({@link ReconcileFinished}); code that acts on a run reads those, not this.
  */
-public record SyncReport(String scope, boolean dryRun, boolean forced, Instant startedAt, Instant finishedAt,
+public record SyncReport(Scope scope, boolean dryRun, boolean forced, Instant startedAt, Instant finishedAt,
                          List<Item> planned, List<Item> done, List<Item> failed, List<Item> skipped,
                          List<Conflict> conflicts, List<Item> pending, List<String> unknownSites) {
 
-    /** @param op create, update, delete, or for non-operations: conflict, pending, skip */
-    public record Item(String site, String kind, String key, String op, String reason, String detail) {
+    /** What an item is: an operation on a site, or what a key or a kind came to without one. */
+    public enum Action {
+        CREATE, UPDATE, DELETE,
+        /** The daemon's webhook policy checked and put in place. */
+        ENSURE,
+        /** Replication's to copy. */
+        PENDING,
+        /** Nothing decided or deliberately left (unknown state, deletion propagation off, excluded). */
+        SKIP,
+        /** The mass-deletion guard's verdict on a kind's deletions on a site. */
+        GUARD,
+        /** The state after the writes is not what was written. */
+        VERIFY;
+
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Action of(Decision.OpType type) {
+            return valueOf(type.name());
+        }
+    }
+
+    /** @param key the key, or "*" for a guard verdict on a kind's deletions */
+    public record Item(String site, Kind kind, String key, Action op, String reason, String detail) {
     }
 
     /**
@@ -27,7 +55,7 @@ public record SyncReport(String scope, boolean dryRun, boolean forced, Instant s
      *                {@link #ABSENT}
      * @param reason  the case of the sync model, as in plans
      */
-    public record Conflict(String kind, String key, String outcome, String rule, String winner,
+    public record Conflict(Kind kind, String key, String outcome, String rule, String winner,
                            java.util.Map<String, String> values, String reason) {
         public static final String RESOLVED = "resolved";
         public static final String UNRESOLVED = "unresolved";

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +23,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The daemon's sync entry point: a reconcile of everything or of a project runs alone (periodic, /sync and
  * event-driven ones alike); reconciles of single artifacts (deletion webhooks) may run side by side, since
  * they read and write only their own keys and the event worker never runs two for the same artifact.
- * Settings are resolved from configuration and the status is kept.
+ * Settings are resolved from configuration; every reconcile's end is fired as a {@link ReconcileFinished} event.
  */
 @ApplicationScoped
 public class SyncService {
@@ -37,12 +36,16 @@ public class SyncService {
     @Inject
     HarborSyncConfig config;
     @Inject
-    SyncStatus status;
-    @Inject
     io.harborsync.proxy.ActiveSite activeSite;
     /** The reconciler records its writes here; the event worker and the audit-log tail recognise them. */
     @Inject
     OwnWrites ownWrites;
+    /** The one executor of every reconcile's reads and writes. */
+    @Inject
+    EngineExecutor executor;
+    /** Status, metrics and whoever else acts on a finished reconcile observe this. */
+    @Inject
+    jakarta.enterprise.event.Event<ReconcileFinished> finished;
 
     /** Shared by artifact reconciles, exclusive for every wider one. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -93,14 +96,12 @@ public class SyncService {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new ConfigProblem("harbor-sync.guard.max-delete-fraction: must be > 0 and <= 1, got " + fraction);
         }
-        Set<Kind> off = EnumSet.noneOf(Kind.class);
+        Set<Kind> off = new java.util.HashSet<>();
+        KindRegistry kinds = KindRegistry.standard();
         for (String k : config.deletion().disabledKinds().orElse(java.util.List.of())) {
-            try {
-                off.add(Kind.valueOf(k.trim().toUpperCase()));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigProblem("harbor-sync.deletion.disabled-kinds: unknown kind '" + k
-                        + "' (project, member, repository, artifact)");
-            }
+            off.add(kinds.byId(k.trim().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new ConfigProblem(
+                    "harbor-sync.deletion.disabled-kinds: unknown kind '" + k + "' (" + kinds.kinds().stream()
+                            .map(Kind::id).collect(java.util.stream.Collectors.joining(", ")) + ")")));
         }
         Optional<String> hookUrl = config.webhook().url();
         if (hookUrl.isEmpty() && sites.isDemo() && httpPort() > 0) {
@@ -112,7 +113,10 @@ public class SyncService {
         }
         Set<String> proxyCache = new java.util.TreeSet<>();
         config.proxyCache().registries().orElse(java.util.List.of()).forEach(r -> proxyCache.add(r.trim()));
-        return new SyncSettings(policy, fraction, off, hookUrl, secrets, config.members().groupType(), proxyCache);
+        Map<String, String> accounts = new LinkedHashMap<>();
+        sites.all().forEach(s -> accounts.put(s.name(), s.username()));
+        return new SyncSettings(policy, fraction, Set.copyOf(off), hookUrl, secrets, config.members().groupType(),
+                proxyCache, accounts);
     }
 
     private synchronized Reconciler reconciler() {
@@ -120,12 +124,12 @@ public class SyncService {
         if (reconciler == null || !reconciler.settings().equals(now)) {
             Map<String, HarborClient> clients = new LinkedHashMap<>();
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
-            reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites);
+            reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor);
         }
         return reconciler;
     }
 
-    public SyncReport run(Scope scope, boolean dryRun, boolean force) {
+    public ReconcileFinished run(Scope scope, boolean dryRun, boolean force) {
         Lock l = scope.isArtifacts() ? lock.readLock() : lock.writeLock();
         l.lock();
         try {
@@ -140,7 +144,7 @@ public class SyncService {
      *
      * @throws Reconciler.NoSuchProject when every site was read, none has it and the base does not know it
      */
-    public SyncReport runProject(String project, boolean dryRun, boolean force) {
+    public ReconcileFinished runProject(String project, boolean dryRun, boolean force) {
         lock.writeLock().lock();
         try {
             return runLocked(Scope.project(project), dryRun, force, true);
@@ -152,12 +156,13 @@ public class SyncService {
     /** Reconciles of everything (not dry runs) finished so far. */
     private final java.util.concurrent.atomic.AtomicLong fullRuns = new java.util.concurrent.atomic.AtomicLong();
 
-    private SyncReport runLocked(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
-        SyncReport r = reconciler().run(scope, dryRun, force, projectMustExist);
+    private ReconcileFinished runLocked(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
+        ReconcileFinished done = reconciler().reconcile(scope, dryRun, force, projectMustExist);
+        SyncReport r = done.report();
         if (!dryRun && scope.isAll()) {
             fullRuns.incrementAndGet();
         }
-        status.record(sites.all().stream().map(Site::name).toList(), r);
+        finished.fire(done);
         if (!dryRun && (!r.done().isEmpty() || !r.failed().isEmpty())) {
             LOG.infof("reconcile of %s: %d done, %d failed, %d conflicts, %d pending, %d unknown sites",
                     r.scope(), r.done().size(), r.failed().size(), r.conflicts().size(), r.pending().size(),
@@ -168,7 +173,7 @@ public class SyncService {
             LOG.warnf("reconcile of %s%s: sites %s could not be read, so nothing was decided for their keys",
                     r.scope(), dryRun ? " (dry run)" : "", r.unknownSites());
         }
-        return r;
+        return done;
     }
 
     @Scheduled(every = "${harbor-sync.reconcile.interval}", delayed = "2s",

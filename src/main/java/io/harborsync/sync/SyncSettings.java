@@ -13,10 +13,21 @@ import java.util.Set;
  *                        Harbor's member listing does not say which type a group is
  * @param proxyCacheRegistries registry endpoints that exist under the same name on every site: proxy-cache
  *                        projects in front of them are synced; other proxy-cache projects are skipped
+ * @param accounts        per site, the account the daemon signs in with (to know whom Harbor makes the owner of a
+ *                        project it creates); a site without one is taken as signed in as a robot account
  */
 public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
                            Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType,
-                           Set<String> proxyCacheRegistries) {
+                           Set<String> proxyCacheRegistries, Map<String, String> accounts) {
+    /** Harbor makes its first sysadmin, user id 1 that cannot be deleted, the owner of what robot accounts create. */
+    static final String FIRST_SYSADMIN = "admin";
+
+    public SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
+                        Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType,
+                        Set<String> proxyCacheRegistries) {
+        this(policy, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType, proxyCacheRegistries,
+                Map.of());
+    }
 
     public SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
                         Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType) {
@@ -26,11 +37,17 @@ public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<
     /** The same settings with another conflict policy (the active site moved). */
     public SyncSettings withPolicy(ConflictPolicy other) {
         return new SyncSettings(other, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType,
-                proxyCacheRegistries);
+                proxyCacheRegistries, accounts);
     }
 
     public boolean propagates(Kind kind) {
         return !deletionDisabled.contains(kind);
+    }
+
+    /** Whom Harbor makes a member (the owner) of a project the daemon creates on the site. */
+    public String creatorOn(String site) {
+        String account = accounts.get(site);
+        return account == null || account.startsWith("robot$") ? FIRST_SYSADMIN : account;
     }
 
     public static SyncSettings defaults(String activeSite) {

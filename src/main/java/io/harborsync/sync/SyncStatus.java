@@ -37,24 +37,29 @@ public class SyncStatus {
     public record GuardHold(String scope, String kind, String site, String reason, Instant at) {
     }
 
-    @jakarta.inject.Inject
-    io.harborsync.metrics.Metrics metrics;
+    /** Called first among the observers of a reconcile's end: metrics read {@link #pending()} after it. */
+    public static final int OBSERVER_PRIORITY = jakarta.interceptor.Interceptor.Priority.APPLICATION;
 
-    public synchronized void record(List<String> allSites, SyncReport r) {
-        if (r.dryRun()) {
+    void onReconcile(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(OBSERVER_PRIORITY)
+                     ReconcileFinished done) {
+        record(done.plan().sites(), done);
+    }
+
+    public synchronized void record(List<String> allSites, ReconcileFinished done) {
+        if (done.dryRun()) {
             return;
         }
-        boolean full = r.scope().equals(Scope.ALL.toString());
+        SyncReport r = done.report();
+        boolean full = done.scope().isAll();
         if (full) {
-            pending = stillPending(r);
+            pending = stillPending(done);
         }
-        metrics.reconciled(allSites, r, full ? pending : r.pending());
-        recordGuard(r);
+        recordGuard(done);
         for (String site : allSites) {
-            Optional<String> err = r.unknownSites().stream().filter(u -> u.startsWith(site + ": ")).findFirst();
+            String why = done.unknownSites().get(site);
+            Optional<String> err = Optional.ofNullable(why).map(w -> site + ": " + w);
             SiteStatus old = sites.get(site);
-            Instant ok = err.isEmpty() && r.scope().equals(Scope.ALL.toString()) ? r.finishedAt()
-                    : old == null ? null : old.lastSuccessfulReconcile();
+            Instant ok = err.isEmpty() && full ? r.finishedAt() : old == null ? null : old.lastSuccessfulReconcile();
             sites.put(site, new SiteStatus(site, err.isEmpty(), err.orElse(null), ok));
         }
         for (SyncReport.Item i : r.done()) {
@@ -72,10 +77,10 @@ public class SyncStatus {
      * A full run's pending items, and the earlier ones whose key this run could not decide (a site, or one
      * project's content on a site, could not be read): an outage does not make pending work disappear from the list.
      */
-    private List<SyncReport.Item> stillPending(SyncReport r) {
+    private List<SyncReport.Item> stillPending(ReconcileFinished done) {
+        SyncReport r = done.report();
         java.util.Set<String> undecided = new java.util.HashSet<>();
-        r.skipped().stream().filter(i -> Decision.Case.UNKNOWN.explains(i.reason()))
-                .forEach(i -> undecided.add(i.kind() + "|" + i.key()));
+        done.withStatus(Outcome.Status.UNKNOWN).forEach(k -> undecided.add(k.kind() + "|" + k.key()));
         java.util.Set<String> listed = new java.util.HashSet<>();
         r.pending().forEach(i -> listed.add(i.kind() + "|" + i.key()));
         List<SyncReport.Item> out = new ArrayList<>(r.pending());
@@ -92,24 +97,19 @@ public class SyncStatus {
      * A run that held deletions back replaces what earlier runs of its scope held back; a run of everything that
      * read every site passes for every scope. A run that could not read a site settles nothing.
      */
-    private void recordGuard(SyncReport r) {
-        if (r.unknownSites().isEmpty()) {
-            if (r.scope().equals(Scope.ALL.toString())) {
+    private void recordGuard(ReconcileFinished done) {
+        String scope = done.scope().toString();
+        if (done.unknownSites().isEmpty()) {
+            if (done.scope().isAll()) {
                 guardHolds.clear();
             } else {
-                guardHolds.keySet().removeIf(k -> k.startsWith(r.scope() + "|"));
+                guardHolds.keySet().removeIf(k -> k.startsWith(scope + "|"));
             }
         }
-        for (SyncReport.Item i : heldBack(r)) {
-            guardHolds.put(r.scope() + "|" + i.kind() + "|" + i.site(),
-                    new GuardHold(r.scope(), i.kind(), i.site(), i.reason(), r.finishedAt()));
+        for (Plan.GuardVerdict v : done.heldBack()) {
+            guardHolds.put(scope + "|" + v.kind() + "|" + v.site(),
+                    new GuardHold(scope, v.kind().id(), v.site(), v.describe(), done.finishedAt()));
         }
-    }
-
-    /** The guard items of a report whose deletions were held back (not forced). */
-    public static List<SyncReport.Item> heldBack(SyncReport r) {
-        return r.skipped().stream().filter(i -> "guard".equals(i.op()) && Reconciler.GUARD_HELD_BACK.equals(i.detail()))
-                .toList();
     }
 
     public synchronized List<GuardHold> guardHolds() {

@@ -14,8 +14,11 @@ public final class Values {
     private Values() {
     }
 
-    /** Marker for the state of one key on one site. */
-    public sealed interface Value permits ProjectValue, MemberValue, RepositoryValue, ArtifactValue {
+    /**
+     * The state of one key on one site: an immutable record with equals, serialisable with Jackson (the base stores
+     * it as JSON). Each kind's class names its value type ({@link MirroredKind#valueType()}).
+     */
+    public interface Value {
     }
 
     /**
@@ -48,12 +51,4 @@ public final class Values {
     public record ArtifactValue(SortedSet<String> tags) implements Value {
     }
 
-    public static Class<? extends Value> typeOf(Kind kind) {
-        return switch (kind) {
-            case PROJECT -> ProjectValue.class;
-            case MEMBER -> MemberValue.class;
-            case REPOSITORY -> RepositoryValue.class;
-            case ARTIFACT -> ArtifactValue.class;
-        };
-    }
 }

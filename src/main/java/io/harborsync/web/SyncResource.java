@@ -77,7 +77,7 @@ public class SyncResource {
                     + " unknown query parameter (names are case-sensitive: dryrun is refused)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public SyncReport syncAll(@Context HttpServerRequest request) {
-        return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force"));
+        return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force")).report();
     }
 
     @POST
@@ -104,7 +104,7 @@ public class SyncResource {
         boolean dryRun = flag(request, "dryRun");
         boolean force = flag(request, "force");
         try {
-            return sync.runProject(name, dryRun, force);
+            return sync.runProject(name, dryRun, force).report();
         } catch (io.harborsync.sync.Reconciler.NoSuchProject e) {
             throw new ProblemException(404, e.getMessage());
         }

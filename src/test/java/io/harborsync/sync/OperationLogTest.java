@@ -52,7 +52,7 @@ class OperationLogTest {
     }
 
     final Capture capture = new Capture();
-    final Logger logger = Logger.getLogger(Reconciler.class.getName());
+    final Logger logger = Logger.getLogger(PlanExecutor.class.getName());
     SyncFixture f;
 
     @BeforeEach
@@ -89,17 +89,17 @@ class OperationLogTest {
 
         ExtLogRecord applied = line("applied create project logs-a on h2");
         assertThat(applied.getLevel()).isEqualTo(org.jboss.logmanager.Level.INFO);
-        assertThat(applied.getMdc(Reconciler.MDC_SITE)).isEqualTo("h2");
-        assertThat(applied.getMdc(Reconciler.MDC_KIND)).isEqualTo("project");
-        assertThat(applied.getMdc(Reconciler.MDC_KEY)).isEqualTo("logs-a");
+        assertThat(applied.getMdc(PlanExecutor.MDC_SITE)).isEqualTo("h2");
+        assertThat(applied.getMdc(PlanExecutor.MDC_KIND)).isEqualTo("project");
+        assertThat(applied.getMdc(PlanExecutor.MDC_KEY)).isEqualTo("logs-a");
 
         ExtLogRecord failed = line("failed create member logs-a/u:dora on h2");
         assertThat(failed.getLevel()).isEqualTo(org.jboss.logmanager.Level.WARN);
-        assertThat(failed.getMdc(Reconciler.MDC_KEY)).isEqualTo("logs-a/u:dora");
-        assertThat(failed.getMdc(Reconciler.MDC_KIND)).isEqualTo("member");
+        assertThat(failed.getMdc(PlanExecutor.MDC_KEY)).isEqualTo("logs-a/u:dora");
+        assertThat(failed.getMdc(PlanExecutor.MDC_KIND)).isEqualTo("member");
 
-        assertThat(MDC.get(Reconciler.MDC_SITE)).as("cleared after the operation").isNull();
-        assertThat(MDC.get(Reconciler.MDC_KEY)).isNull();
+        assertThat(MDC.get(PlanExecutor.MDC_SITE)).as("cleared after the operation").isNull();
+        assertThat(MDC.get(PlanExecutor.MDC_KEY)).isNull();
 
         // what the daemon writes with quarkus.log.console.json.enabled=true
         String json = new JsonFormatter().format(applied);

@@ -77,7 +77,7 @@ class OwnWritesRecordingTest {
         person1.removeMember("team-a", person1.findMember("team-a", "alice", false).orElseThrow().id());
         SyncReport r = sync.run(Scope.ALL, false, true); // force: two of three artifacts go, past the guard
         assertThat(r.failed()).isEmpty();
-        assertThat(r.done()).extracting(i -> i.op() + " " + i.kind() + " " + i.key()).contains(
+        assertThat(r.done()).extracting(i -> i.op().id() + " " + i.kind() + " " + i.key()).contains(
                 "delete artifact " + Keys.artifact("team-a", "app", D2), "update artifact " + Keys.artifact("team-a", "app", D1),
                 "delete repository " + Keys.repository("team-a", "tools"), "delete member " + Keys.member("team-a", "alice", false));
 

@@ -40,7 +40,7 @@ class PeriodicReconcileTest {
         Fault slowRead = Fault.on("GET", ".*/projects/" + p + "/repositories/app/artifacts/" + digest + ".*")
                 .delay(Duration.ofSeconds(3)).times(1);
         e1.faults().add(slowRead);
-        CompletableFuture<SyncReport> deletion = CompletableFuture.supplyAsync(() ->
+        CompletableFuture<ReconcileFinished> deletion = CompletableFuture.supplyAsync(() ->
                 sync.run(Scope.artifact(p, "app", digest), false, false));
         // the emulator takes the fault when the read arrives, before it waits: the reconcile is inside by then
         await().atMost(Duration.ofSeconds(10)).until(() -> !e1.faults().list().contains(slowRead));

@@ -100,7 +100,8 @@ class RealHarborDataPathTest {
         h2.createProject(project("team-a"));
         h2.addMember("team-a", user("alice", 2));
         h2.addMember("team-a", user("bob", 2));
-        OpApplier applier = new OpApplier(f.clients, SyncSettings.defaults("h1"), f.ownWrites);
+        PlanExecutor applier = new PlanExecutor(KindRegistry.standard(), f.clients, SyncSettings.defaults("h1"),
+                f.ownWrites, Runnable::run);
         LiveState nothingRead = new LiveState();
         String alice = Keys.member("team-a", "alice", false);
         String bob = Keys.member("team-a", "bob", false);

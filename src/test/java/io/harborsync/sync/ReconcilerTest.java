@@ -68,8 +68,8 @@ class ReconcilerTest {
         assertThat(h2.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(2);
         assertThat(r.done()).anySatisfy(i -> {
             assertThat(i.site()).isEqualTo("h2");
-            assertThat(i.kind()).isEqualTo("project");
-            assertThat(i.op()).isEqualTo("create");
+            assertThat(i.kind()).isEqualTo(Kind.PROJECT);
+            assertThat(i.op()).isEqualTo(SyncReport.Action.CREATE);
             assertThat(i.reason()).contains("created on [h1]");
         });
         // Writing moved the base: the next run finds nothing to do.
@@ -138,7 +138,7 @@ class ReconcilerTest {
         assertThat(h1.findMember("team-a", "alice", false)).as("the removal on h2 reached h1").isEmpty();
         assertThat(next.done()).anySatisfy(i -> {
             assertThat(i.key()).isEqualTo("team-a/u:alice");
-            assertThat(i.op()).isEqualTo("delete");
+            assertThat(i.op()).isEqualTo(SyncReport.Action.DELETE);
             assertThat(i.reason()).contains("deleted on [h2]");
         });
     }
@@ -186,7 +186,7 @@ class ReconcilerTest {
 
         assertThat(r.failed()).isEmpty();
         assertThat(h1.projectExists("team-a")).isFalse();
-        assertThat(r.done()).extracting(SyncReport.Item::kind).containsSubsequence("artifact", "repository", "project");
+        assertThat(r.done()).extracting(SyncReport.Item::kind).containsSubsequence(Kind.ARTIFACT, Kind.REPOSITORY, Kind.PROJECT);
         assertThat(f.store.list("project", "")).isEmpty();
     }
 
@@ -222,7 +222,7 @@ class ReconcilerTest {
         assertThat(plan.dryRun()).isTrue();
         assertThat(plan.planned()).allSatisfy(i -> {
             assertThat(i.site()).isEqualTo("h2");
-            assertThat(i.op()).isEqualTo("create");
+            assertThat(i.op()).isEqualTo(SyncReport.Action.CREATE);
             assertThat(i.reason()).contains("created on [h1]");
         });
         assertThat(plan.planned()).extracting(SyncReport.Item::key).contains("team-a", "team-a/u:admin");
@@ -266,11 +266,11 @@ class ReconcilerTest {
         h1.deleteProject("big"); // 1 of 2 projects, but 7 of the 8 members the base knows on h2
         SyncReport r = sync.run(Scope.ALL, false, false);
 
-        assertThat(r.skipped()).noneSatisfy(i -> assertThat(i.op()).isEqualTo("guard"));
+        assertThat(r.skipped()).noneSatisfy(i -> assertThat(i.op()).isEqualTo(SyncReport.Action.GUARD));
         assertThat(r.failed()).isEmpty();
         assertThat(h2.projectExists("big")).as("mirrored without force").isFalse();
         assertThat(h2.projectExists("small")).isTrue();
-        assertThat(r.done()).filteredOn(i -> i.kind().equals("member")).hasSize(7);
+        assertThat(r.done()).filteredOn(i -> i.kind().equals(Kind.MEMBER)).hasSize(7);
     }
 
     @Test
@@ -284,13 +284,13 @@ class ReconcilerTest {
         }
         SyncReport r = sync.run(Scope.ALL, false, false);
         // only the projects count; their members (Harbor's creator member, one each) go with them
-        assertThat(r.skipped()).filteredOn(i -> i.op().equals("guard")).singleElement().satisfies(i -> {
-            assertThat(i.kind()).isEqualTo("project");
+        assertThat(r.skipped()).filteredOn(i -> i.op() == SyncReport.Action.GUARD).singleElement().satisfies(i -> {
+            assertThat(i.kind()).isEqualTo(Kind.PROJECT);
             assertThat(i.site()).isEqualTo("h1");
             assertThat(i.detail()).isEqualTo(Reconciler.GUARD_HELD_BACK);
             assertThat(i.reason()).contains("4 of 4 projects on h1");
         });
-        assertThat(r.planned()).filteredOn(i -> i.kind().equals("member")).hasSize(4)
+        assertThat(r.planned()).filteredOn(i -> i.kind().equals(Kind.MEMBER)).hasSize(4)
                 .allSatisfy(i -> assertThat(i.detail()).isEqualTo("blocked by the mass-deletion guard"));
         assertThat(h1.listMembers("p0")).isNotEmpty();
         assertThat(r.done()).isEmpty();
@@ -386,7 +386,7 @@ class ReconcilerTest {
         Reconciler restarted = f.reconciler(SyncSettings.defaults("h1"));
         SyncReport r = restarted.run(Scope.ALL, false, false);
         assertThat(r.done()).isNotEmpty().allSatisfy(i -> {
-            assertThat(i.op()).isEqualTo("delete");
+            assertThat(i.op()).isEqualTo(SyncReport.Action.DELETE);
             assertThat(i.site()).isEqualTo("h2");
         });
         assertThat(h2.projectExists("team-a")).isFalse();
@@ -475,7 +475,7 @@ class ReconcilerTest {
         assertThat(h1.projectExists("team-b")).as("the deletion on h2 is a deletion, not a new project on h1")
                 .isFalse();
         assertThat(h2.projectExists("team-a")).isTrue();
-        assertThat(r.done()).noneMatch(i -> i.op().equals("create"));
+        assertThat(r.done()).noneMatch(i -> i.op() == SyncReport.Action.CREATE);
     }
 
     private static javax.sql.DataSource migrated(String url) {
@@ -581,7 +581,7 @@ class ReconcilerTest {
         assertThat(r.failed()).isEmpty();
         assertThat(r.done()).singleElement().satisfies(i -> {
             assertThat(i.site()).isEqualTo("h2");
-            assertThat(i.op()).isEqualTo("delete");
+            assertThat(i.op()).isEqualTo(SyncReport.Action.DELETE);
             assertThat(i.key()).isEqualTo("team-e/app@" + d);
         });
         assertThat(h2.findArtifact("team-e", "app", d)).isEmpty();

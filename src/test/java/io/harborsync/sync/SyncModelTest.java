@@ -360,7 +360,7 @@ class SyncModelTest {
             Set<String> pending = new TreeSet<>();
             last.pending().forEach(i -> pending.add(i.key()));
             assertThat(last.pending()).as("only content waits for replication\n  " + trace)
-                    .allSatisfy(i -> assertThat(i.kind()).isIn("repository", "artifact"));
+                    .allSatisfy(i -> assertThat(i.kind()).isIn(Kind.REPOSITORY, Kind.ARTIFACT));
             Map<String, Map<String, Object>> state = new TreeMap<>();
             for (String s : sites) {
                 Map<String, Object> d = f.dump(s);

@@ -9,6 +9,6 @@ public final class SyncTestAccess {
     }
 
     public static ProjectValue projectValue(Project p, Long storageLimit) {
-        return LiveState.projectValue(p, storageLimit);
+        return ProjectKind.value(p, storageLimit, null);
     }
 }

@@ -103,7 +103,7 @@ class ProxyApiTest {
         given().header("Authorization", TOKEN).contentType("application/json").body("{\"site\":\"h2\"}")
                 .put("/proxy/active").then().statusCode(200);
 
-        SyncReport r = sync.run(Scope.project(p), false, false);
+        SyncReport r = sync.run(Scope.project(p), false, false).report();
         assertThat(r.conflicts()).singleElement().satisfies(c -> {
             assertThat(c.outcome()).isEqualTo("resolved");
             assertThat(c.rule()).isEqualTo("conflict policy active-site (h2)");

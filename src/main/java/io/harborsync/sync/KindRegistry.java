@@ -1,0 +1,82 @@
+package io.harborsync.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The kinds harbor-sync mirrors, parents before children. Reading, planning, applying, metrics, the configuration's
+ * kind names and the model test iterate it: a new kind is one class here and one line below.
+ */
+public final class KindRegistry {
+    private static final KindRegistry STANDARD = new KindRegistry(List.of(
+            new ProjectKind(), new MemberKind(), new RepositoryKind(), new ArtifactKind()));
+
+    private final List<MirroredKind> kinds;
+    private final Map<Kind, MirroredKind> byKind = new LinkedHashMap<>();
+
+    KindRegistry(List<MirroredKind> kinds) {
+        this.kinds = List.copyOf(kinds);
+        for (MirroredKind k : kinds) {
+            if (k.parent() != null && !byKind.containsKey(k.parent())) {
+                throw new IllegalStateException(k.kind() + " comes before its parent " + k.parent());
+            }
+            byKind.put(k.kind(), k);
+        }
+    }
+
+    public static KindRegistry standard() {
+        return STANDARD;
+    }
+
+    /** Every kind, parents before children. */
+    public List<MirroredKind> all() {
+        return kinds;
+    }
+
+    public List<Kind> kinds() {
+        return kinds.stream().map(MirroredKind::kind).toList();
+    }
+
+    public MirroredKind of(Kind kind) {
+        MirroredKind k = byKind.get(kind);
+        if (k == null) {
+            throw new IllegalArgumentException("not a mirrored kind: " + kind);
+        }
+        return k;
+    }
+
+    /** The mirrored kind with this id (as the configuration spells it). */
+    public Optional<Kind> byId(String id) {
+        return byKind.keySet().stream().filter(k -> k.id().equals(id)).findFirst();
+    }
+
+    /** The kinds read at the top of a site. */
+    public List<MirroredKind> top() {
+        return kinds.stream().filter(k -> k.parent() == null).toList();
+    }
+
+    /** The kinds whose keys live under a key of {@code parent}. */
+    public List<MirroredKind> childrenOf(Kind parent) {
+        List<MirroredKind> out = new ArrayList<>();
+        kinds.forEach(k -> {
+            if (parent.equals(k.parent())) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
+    /** Every kind below a top-level kind (its children, their children...): what a project holds. */
+    public List<Kind> below(Kind top) {
+        List<Kind> out = new ArrayList<>();
+        for (MirroredKind k : kinds) {
+            if (k.parent() != null && (k.parent().equals(top) || out.contains(k.parent()))) {
+                out.add(k.kind());
+            }
+        }
+        return out;
+    }
+}

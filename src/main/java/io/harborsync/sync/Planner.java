@@ -1,0 +1,334 @@
+package io.harborsync.sync;
+
+import io.harborsync.store.BaseRecord;
+import io.harborsync.sync.Decision.Case;
+import io.harborsync.sync.Decision.Op;
+import io.harborsync.sync.Decision.OpType;
+import io.harborsync.sync.Plan.GuardVerdict;
+import io.harborsync.sync.Plan.Origin;
+import io.harborsync.sync.Plan.Step;
+import io.harborsync.sync.Values.Value;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiPredicate;
+
+/**
+ * Makes the plan: from what every site holds and the base, every key's decision ({@link Decider}), every write
+ * that follows from them, and the mass-deletion guard's verdicts. Sends nothing: a dry run and a real run of the
+ * same facts get the same plan, and the real run sends exactly its steps.
+ */
+final class Planner {
+    static final String CREATOR_REASON = "added by Harbor as creator of the copy; not a member on the other sites";
+    static final String DAEMON_WEBHOOK_REASON = "every project needs a webhook policy pointing at harbor-sync";
+    static final String HELD_BACK_DETAIL = "blocked by the mass-deletion guard";
+
+    private final KindRegistry kinds;
+    private final List<String> sites;
+    private final SyncSettings settings;
+
+    Planner(KindRegistry kinds, List<String> sites, SyncSettings settings) {
+        this.kinds = kinds;
+        this.sites = sites;
+        this.settings = settings;
+    }
+
+    /**
+     * @param webhookDue (site, project): whether the daemon's webhook policy there must be checked this run (it is
+     *                   checked again only some time after it was last found in place)
+     */
+    Plan plan(Scope scope, LiveState live, BaseView base, boolean force, BiPredicate<String, String> webhookDue) {
+        List<Decision> decisions = decide(scope, live, base);
+        List<Step> steps = new ArrayList<>();
+        Map<String, Step> projectCreates = new HashMap<>(); // "site|project"
+        for (Decision d : decisions) {
+            for (Op op : d.ops()) {
+                Step s = new Step(op, Origin.DECIDED, d, null, false);
+                steps.add(s);
+                if (op.kind().equals(Kind.PROJECT) && op.type() == OpType.CREATE) {
+                    projectCreates.put(op.site() + "|" + op.key(), s);
+                }
+            }
+        }
+        steps.addAll(creatorTrims(decisions, projectCreates, live));
+        List<GuardVerdict> verdicts = new ArrayList<>();
+        Set<Step> held = guard(steps, force, base, verdicts);
+        List<Step> planned = new ArrayList<>();
+        for (Step s : steps) {
+            planned.add(held.contains(s) ? s.heldBack(true) : s);
+        }
+        planned.addAll(webhookUpkeep(live, planned, projectCreates, webhookDue));
+        List<SyncReport.Conflict> conflicts = new ArrayList<>();
+        for (Decision d : decisions) {
+            if (d.conflict()) {
+                conflicts.add(conflict(d, live, base));
+            }
+        }
+        return new Plan(scope, force, sites, decisions, List.copyOf(planned), List.copyOf(verdicts),
+                List.copyOf(conflicts), Map.copyOf(live.unknownSites), Map.copyOf(live.excluded));
+    }
+
+    // ------------------------------------------------------------------ deciding
+
+    private List<Decision> decide(Scope scope, LiveState live, BaseView base) {
+        List<Decision> out = new ArrayList<>();
+        Map<String, Set<String>> freshByProject = new HashMap<>();
+        for (MirroredKind mk : kinds.all()) {
+            Kind kind = mk.kind();
+            for (String key : keys(kind, scope, live, base)) {
+                Set<String> fresh = mk.parent() == null ? Set.of()
+                        : freshByProject.getOrDefault(Keys.projectOf(key), Set.of());
+                Decision d = Decider.decide(live.keyState(kind, key, sites, base.base(kind, key), fresh),
+                        settings.policy(), settings.propagates(kind));
+                if (mk.parent() == null) {
+                    d = keepWithNewContent(d, live, base);
+                    for (Op op : d.ops()) {
+                        if (op.type() == OpType.CREATE) {
+                            freshByProject.computeIfAbsent(key, x -> new HashSet<>()).add(op.site());
+                        }
+                    }
+                }
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A project deleted on one site but changed inside on another since the base (a new or changed repository,
+     * artifact or member) was changed after the deletion: keep the whole project and recreate it where it was
+     * deleted, as the model's "changed on A, deleted on B" row says.
+     */
+    private Decision keepWithNewContent(Decision d, LiveState live, BaseView base) {
+        if (d.kase() != Case.DELETED) {
+            return d;
+        }
+        Set<String> keeping = new TreeSet<>();
+        d.ops().forEach(op -> keeping.add(op.site()));
+        String prefix = kinds.of(d.kind()).childPrefix(d.key());
+        boolean changedInside = false;
+        for (Kind kind : kinds.below(d.kind())) {
+            Map<String, String> known = new HashMap<>();
+            base.peek(kind, prefix).forEach(rec -> known.put(rec.key(), rec.valueJson()));
+            for (Map.Entry<String, Map<String, Value>> k : live.startingWith(kind, prefix).entrySet()) {
+                for (Map.Entry<String, Value> e : k.getValue().entrySet()) {
+                    if (keeping.contains(e.getKey()) && !base.written(e.getValue()).equals(known.get(k.getKey()))) {
+                        changedInside = true;
+                    }
+                }
+            }
+        }
+        if (!changedInside) {
+            return d;
+        }
+        Map<String, Value> present = live.valuesOf(d.kind(), d.key());
+        Value value = present.values().iterator().next();
+        Set<String> deletedOn = new TreeSet<>(sites);
+        deletedOn.removeAll(present.keySet());
+        List<Op> ops = new ArrayList<>();
+        String reason = Case.CONFLICT_CHANGED_DELETED.explain(keeping) + " (content changed since the base)";
+        for (String site : deletedOn) {
+            ops.add(new Op(site, OpType.CREATE, d.kind(), d.key(), value, null, reason));
+        }
+        return new Decision(d.kind(), d.key(), Case.CONFLICT_CHANGED_DELETED, ops, value, true, reason);
+    }
+
+    /** The keys of a kind the scope covers: what the sites hold and what the base knows, excluded ones left out. */
+    private Set<String> keys(Kind kind, Scope scope, LiveState live, BaseView base) {
+        Set<String> keys = new TreeSet<>();
+        if (scope.isArtifacts()) {
+            // Artifacts: only their own keys are decided; projects and repositories are left to wider scopes.
+            if (kind.equals(Kind.ARTIFACT)) {
+                for (String key : scope.artifactKeys()) {
+                    if (live.keys(kind).contains(key) || base.record(kind, key).isPresent()) {
+                        keys.add(key);
+                    }
+                }
+            }
+            return keys;
+        }
+        keys.addAll(live.keys(kind));
+        boolean top = kinds.of(kind).parent() == null;
+        if (scope.project().isEmpty()) {
+            base.list(kind, "").forEach(r -> keys.add(r.key()));
+        } else if (top) {
+            base.record(kind, scope.project().get()).ifPresent(r -> keys.add(r.key()));
+        } else {
+            base.list(kind, Keys.childPrefix(scope.project().get())).forEach(r -> keys.add(r.key()));
+        }
+        keys.removeIf(k -> live.excluded.containsKey(Keys.projectOf(k)));
+        return keys;
+    }
+
+    // ------------------------------------------------------------------ writes that follow from others
+
+    /**
+     * Harbor makes the creating account (ours; for a robot account the first sysadmin, {@code admin}) a member of
+     * every project it creates. On a copy that member is an artefact of copying, not a user's choice: removed
+     * unless the plan keeps that member, or it would spread back as a "new" member. Not planned while the
+     * project's members are unknown somewhere (nothing to compare with).
+     */
+    private List<Step> creatorTrims(List<Decision> decisions, Map<String, Step> projectCreates, LiveState live) {
+        List<Step> out = new ArrayList<>();
+        if (projectCreates.isEmpty()) {
+            return out;
+        }
+        Map<String, Set<String>> staying = new HashMap<>();
+        for (Decision d : decisions) {
+            if (d.kind().equals(Kind.MEMBER) && d.kase() != Case.DELETED && d.kase() != Case.DELETED_EVERYWHERE) {
+                staying.computeIfAbsent(Keys.projectOf(d.key()), x -> new HashSet<>()).add(d.key());
+            }
+        }
+        projectCreates.values().stream().sorted(java.util.Comparator.comparing((Step s) -> s.op().key())
+                .thenComparing(s -> s.op().site())).forEach(create -> {
+            String project = create.op().key();
+            String site = create.op().site();
+            String creator = Keys.member(project, settings.creatorOn(site), false);
+            if (!live.contentUnknown(project) && !staying.getOrDefault(project, Set.of()).contains(creator)) {
+                out.add(new Step(new Op(site, OpType.DELETE, Kind.MEMBER, creator, null, null, CREATOR_REASON),
+                        Origin.CREATOR_OF_COPY, null, create, false));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Harbor has no system-wide webhook: every project on every site needs its own policy pointing at the daemon.
+     * Planned for every project that is on a site after this run's writes and is due for a check.
+     */
+    private List<Step> webhookUpkeep(LiveState live, List<Step> planned, Map<String, Step> projectCreates,
+                                     BiPredicate<String, String> due) {
+        List<Step> out = new ArrayList<>();
+        if (settings.webhookUrl().isEmpty()) {
+            return out;
+        }
+        Set<String> deleted = new HashSet<>();
+        for (Step s : planned) {
+            if (!s.heldBack() && s.op().kind().equals(Kind.PROJECT) && s.op().type() == OpType.DELETE) {
+                deleted.add(s.op().site() + "|" + s.op().key());
+            }
+        }
+        Map<String, Set<String>> after = new TreeMap<>();
+        for (String project : live.keys(Kind.PROJECT)) {
+            live.valuesOf(Kind.PROJECT, project).keySet()
+                    .forEach(site -> after.computeIfAbsent(project, x -> new TreeSet<>()).add(site));
+        }
+        projectCreates.values().forEach(s -> after.computeIfAbsent(s.op().key(), x -> new TreeSet<>()).add(s.op().site()));
+        after.forEach((project, where) -> where.forEach(site -> {
+            Step create = projectCreates.get(site + "|" + project);
+            if (!deleted.contains(site + "|" + project) && (create != null || due.test(site, project))) {
+                out.add(new Step(new Op(site, OpType.ENSURE, Kind.DAEMON_WEBHOOK, project, null, null,
+                        DAEMON_WEBHOOK_REASON), Origin.DAEMON_WEBHOOK, null, create, false));
+            }
+        }));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ guard
+
+    /**
+     * Mass-deletion guard: per kind and site, deleting more than max(1, fraction × keys the base says that site
+     * had) needs force. A site restored empty would otherwise wipe its peers. The children of a project this plan
+     * deletes on the same site go with it: they do not count against their kind's limit (deleting one project with
+     * many members is one deletion), and they are held back exactly when their project's deletion is. The removal
+     * of the member Harbor adds to a project this run creates undoes Harbor's own addition: not counted.
+     */
+    private Set<Step> guard(List<Step> steps, boolean force, BaseView base, List<GuardVerdict> verdicts) {
+        Map<String, List<Step>> deletes = new LinkedHashMap<>(); // "kind|site", in registry (phase) order
+        for (Kind k : kinds.kinds()) {
+            for (String site : sites) {
+                deletes.put(k.id() + "|" + site, new ArrayList<>());
+            }
+        }
+        Map<String, Step> projectDeletes = new HashMap<>(); // "site|project"
+        for (Step s : steps) {
+            if (s.origin() == Origin.DECIDED && s.op().type() == OpType.DELETE && kinds.of(s.op().kind()).parent() == null) {
+                projectDeletes.put(s.op().site() + "|" + s.op().key(), s);
+            }
+        }
+        List<Step> withTheirProject = new ArrayList<>();
+        for (Step s : steps) {
+            Op op = s.op();
+            if (s.origin() != Origin.DECIDED || op.type() != OpType.DELETE) {
+                continue;
+            }
+            if (kinds.of(op.kind()).parent() != null && projectDeletes.containsKey(op.site() + "|" + Keys.projectOf(op.key()))) {
+                withTheirProject.add(s);
+            } else {
+                deletes.get(op.kind().id() + "|" + op.site()).add(s);
+            }
+        }
+        Set<Step> held = new HashSet<>();
+        deletes.forEach((kindSite, list) -> {
+            if (list.size() <= 1) {
+                return; // the limit is never below one
+            }
+            Op first = list.get(0).op();
+            // Only "are there enough records for these deletions to stay under the limit?" matters, so the
+            // count stops there; below it the count is exact and goes into the message.
+            long enough = (long) Math.ceil(list.size() / settings.maxDeleteFraction()) + 1;
+            long known = base.countOnSite(first.kind(), first.site(), enough);
+            double limit = Math.max(1, settings.maxDeleteFraction() * known);
+            if (list.size() > limit) {
+                verdicts.add(new GuardVerdict(first.kind(), first.site(), list.size(), known,
+                        settings.maxDeleteFraction(), force));
+                if (!force) {
+                    held.addAll(list);
+                }
+            }
+        });
+        for (Step s : withTheirProject) {
+            if (held.contains(projectDeletes.get(s.op().site() + "|" + Keys.projectOf(s.op().key())))) {
+                held.add(s);
+            }
+        }
+        return held;
+    }
+
+    // ------------------------------------------------------------------ conflicts
+
+    /** A conflict with every site's value, what settled it and the winner. */
+    private SyncReport.Conflict conflict(Decision d, LiveState live, BaseView base) {
+        Map<String, Value> present = live.valuesOf(d.kind(), d.key());
+        Set<String> hadIt = base.record(d.kind(), d.key()).map(BaseRecord::sites).orElse(Set.of());
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String site : sites) {
+            Value v = present.get(site);
+            values.put(site, v != null ? base.written(v)
+                    : hadIt.contains(site) ? SyncReport.Conflict.DELETED : SyncReport.Conflict.ABSENT);
+        }
+        boolean deletedSomewhere = values.containsValue(SyncReport.Conflict.DELETED);
+        String rule;
+        Set<String> winners = new TreeSet<>();
+        if (d.kase() == Case.CONFLICT_UNRESOLVED) {
+            rule = settings.policy() instanceof ConflictPolicy.ReportOnly
+                    ? "conflict policy report-only: left as is on every site"
+                    : "conflict policy " + settings.policy().describe() + " names no winner: left as is";
+        } else if (d.kase() == Case.CONFLICT_CHANGED_BOTH) {
+            rule = "conflict policy " + settings.policy().describe();
+            present.forEach((site, v) -> {
+                if (v.equals(d.target())) {
+                    winners.add(site);
+                }
+            });
+        } else {
+            // changed on some sites, deleted on others (also when the missing copies are replication's to make)
+            rule = deletedSomewhere ? SyncReport.Conflict.CHANGE_BEATS_DELETE : "kept where it was changed";
+            present.forEach((site, v) -> {
+                if (d.target() == null || v.equals(d.target())) {
+                    winners.add(site);
+                }
+            });
+        }
+        return new SyncReport.Conflict(d.kind(), d.key(),
+                winners.isEmpty() ? SyncReport.Conflict.UNRESOLVED : SyncReport.Conflict.RESOLVED, rule,
+                winners.isEmpty() ? null : String.join(",", winners), values, d.detail());
+    }
+}

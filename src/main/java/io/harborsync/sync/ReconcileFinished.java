@@ -1,0 +1,62 @@
+package io.harborsync.sync;
+
+import io.harborsync.sync.Outcome.KeyOutcome;
+import io.harborsync.sync.Outcome.Result;
+import io.harborsync.sync.Outcome.Status;
+import io.harborsync.sync.Outcome.StepOutcome;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One reconcile, done (or planned, for a dry run): its plan, each step's and each key's typed outcome, and the
+ * report the API shows. Fired as a CDI event by {@code SyncService}; status, metrics and the inbox worker act on
+ * the typed parts.
+ *
+ * @param steps one per plan step (empty for a dry run)
+ * @param keys  one per decided key
+ */
+public record ReconcileFinished(Plan plan, boolean dryRun, Instant startedAt, Instant finishedAt,
+                                List<StepOutcome> steps, List<KeyOutcome> keys, SyncReport report) {
+
+    public Scope scope() {
+        return plan.scope();
+    }
+
+    /** Sites that could not be read, with why. */
+    public Map<String, String> unknownSites() {
+        return plan.unknownSites();
+    }
+
+    /** The guard verdicts that held deletions back (not forced). */
+    public List<Plan.GuardVerdict> heldBack() {
+        return plan.guard().stream().filter(Plan.GuardVerdict::heldBack).toList();
+    }
+
+    /**
+     * The keys this run did not settle, with why: a write that failed or was not sent, a state that could not be
+     * read or was not what was written. Held-back keys are reported by {@link #heldBack}; deferred ones wait for a
+     * later run by design and are not listed.
+     */
+    public Map<String, String> unsettled() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (StepOutcome s : steps) {
+            if (s.result() == Result.FAILED || s.result() == Result.NOT_RUN) {
+                out.putIfAbsent(s.step().op().key(), "operation failed: " + s.detail());
+            }
+        }
+        for (KeyOutcome k : keys) {
+            if (k.status() == Status.UNKNOWN || k.status() == Status.FAILED) {
+                out.putIfAbsent(k.key(), k.detail());
+            }
+        }
+        return out;
+    }
+
+    /** The keys of a kind with the given status. */
+    public List<KeyOutcome> withStatus(Status status) {
+        return keys.stream().filter(k -> k.status() == status).toList();
+    }
+}

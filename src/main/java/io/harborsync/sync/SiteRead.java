@@ -1,0 +1,36 @@
+package io.harborsync.sync;
+
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.sync.Values.Value;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/** What a kind's read of one site files into the run's state (the engine's side of {@link MirroredKind}'s reads). */
+public interface SiteRead {
+    String site();
+
+    HarborClient client();
+
+    /** Registry endpoints that exist under the same name on every site (proxy-cache projects in front of them sync). */
+    Set<String> proxyCacheRegistries();
+
+    /** The key is on this site with this value. */
+    void put(Kind kind, String key, Value value);
+
+    /** Remembers a per-site id (e.g. "member" of a member key) so that a write needs no lookup first. */
+    void id(String what, String key, long id);
+
+    /** Harbor's update time of the key on this site, for the "newest" conflict policy. */
+    void changedAt(String key, Instant at);
+
+    /** The key (and everything under it) is not synced: skipped, and reported with the reason. */
+    void exclude(String key, String reason);
+
+    /** Reads the child kinds of {@code kind} under this item, in the calling thread. */
+    void descend(Kind kind, String key, Object item);
+
+    /** A per-site value this read (of any kind) found by the given id, e.g. a registry endpoint's name; cached. */
+    <T> Optional<T> lookup(String what, Object id, java.util.function.Supplier<java.util.Map<Object, T>> listing);
+}
