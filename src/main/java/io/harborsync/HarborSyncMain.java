@@ -59,19 +59,34 @@ public class HarborSyncMain implements QuarkusApplication {
         Quarkus.run(HarborSyncMain.class, args);
     }
 
+    /** The command line of every command ({@link HarborSyncCommand}), with the error handling they share. */
+    public static CommandLine commandLine(CommandLine.IFactory factory) {
+        return Cli.commandLine(HarborSyncCommand.class, factory);
+    }
+
+    /** @see Cli#runsWithoutQuarkus */
+    public static boolean runsWithoutQuarkus(String... args) {
+        return Cli.runsWithoutQuarkus(commandLine(null), args);
+    }
+
+    /** Every configuration mapping of the application: {@link ConfigCheck} checks their values before Quarkus starts. */
+    public static final java.util.List<Class<?>> CONFIG_MAPPINGS = java.util.List.of(
+            io.harborsync.config.HarborSyncConfig.class, io.harborsync.proxy.ProxyConfig.class,
+            io.harborsync.lab.LabConfig.class, io.harborsync.lab.BootstrapConfig.class);
+
     /**
      * What happens before Quarkus starts: a command that needs no application runs here and its exit code is
      * returned; a configuration value of the wrong form is one line on {@code err} and {@link #CONFIG_ERROR}.
      * Empty: Quarkus must start (the daemon, or a command that needs it).
      */
     public static OptionalInt beforeQuarkus(String[] args, Supplier<Config> config, PrintWriter out, PrintWriter err) {
-        if (Cli.runsWithoutQuarkus(args)) {
-            CommandLine cmd = Cli.commandLine(null);
+        if (runsWithoutQuarkus(args)) {
+            CommandLine cmd = commandLine(null);
             cmd.setOut(out);
             cmd.setErr(err);
             return OptionalInt.of(cmd.execute(args));
         }
-        Optional<String> problem = ConfigCheck.problem(config.get());
+        Optional<String> problem = ConfigCheck.problem(config.get(), CONFIG_MAPPINGS);
         if (problem.isPresent()) {
             err.println("configuration error: " + problem.get());
             err.flush();
@@ -84,13 +99,13 @@ public class HarborSyncMain implements QuarkusApplication {
     public int run(String... args) {
         Logger log = Logger.getLogger(HarborSyncMain.class);
         // main checked the values already; a @QuarkusMainTest comes here directly
-        Optional<String> wrong = ConfigCheck.problem(ConfigProvider.getConfig());
+        Optional<String> wrong = ConfigCheck.problem(ConfigProvider.getConfig(), CONFIG_MAPPINGS);
         if (wrong.isPresent()) {
             log.error("configuration error: " + wrong.get());
             return CONFIG_ERROR;
         }
         if (Cli.isCommand(args)) {
-            return Cli.commandLine(commandFactory).execute(args);
+            return commandLine(commandFactory).execute(args);
         }
         try {
             sites.all();

@@ -1,45 +1,19 @@
 package io.harborsync.cli;
 
 import io.harborsync.config.ConfigProblem;
-import io.harborsync.lab.BootstrapCommand;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 
 /**
- * The command line. Without arguments the process is the daemon; with a command it runs that command
- * and exits. The commands that only talk to a running daemon (those with the {@link DaemonClient} mixin: {@code status},
- * {@code sync}, {@code proxy status|switch}) run before and without Quarkus (plain picocli, java.net.http and
- * Jackson), so they answer in a fraction of the time a Quarkus start takes. The others ({@code lab},
- * {@code bootstrap}) run inside the same Quarkus application (they share the Harbor client, the Kubernetes
- * client and the configuration), but with the daemon switched off: no HTTP port, no workers, no schedules, no
- * demo emulators and an in-memory store, so a command can run beside a daemon on the same machine without
- * fighting it for the port or the store file.
- *
- * <p>Exit codes: 0 done; {@link #FAILED} (1) the command failed (the daemon is unreachable, refused the token,
- * or failed); {@link #USAGE} (2) the arguments or the configuration are wrong. Every error is one line on stderr
- * that never repeats a typed value (it could be a token).
+ * What every command shares: the error handling (a wrong argument is one line naming the option, never the typed
+ * value, exit {@link ExitCode#USAGE}; an unexpected exception one line, {@link ExitCode#FAILED}), whether a command
+ * runs without Quarkus, and the command mode's settings. The top command with its subcommands is
+ * {@code io.harborsync.HarborSyncCommand}: the commands of the layers above this one (lab, bootstrap) are listed
+ * there, not here.
  */
-@Command(name = "harbor-sync", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-        description = "Keeps two Harbor registries in step; without a command it runs the daemon.",
-        subcommands = {CommandLine.HelpCommand.class, io.harborsync.lab.LabCommand.class, BootstrapCommand.class,
-                ProxyCommand.class, StatusCommand.class, SyncCommand.class})
-public class Cli implements java.util.concurrent.Callable<Integer> {
-
-    /** Exit code for a failed command. */
-    public static final int FAILED = 1;
-    /** Exit code for a wrong argument or configuration (picocli's usage error code too). */
-    public static final int USAGE = 2;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    /** {@code harbor-sync --} or only options: there is no command to run. */
-    @Override
-    public Integer call() {
-        throw new Usage(spec.commandLine(), "missing command; the commands are "
-                + String.join(", ", spec.commandLine().getSubcommands().keySet()));
+public final class Cli {
+    private Cli() {
     }
 
     /** True when the arguments name a command rather than starting the daemon. */
@@ -49,10 +23,10 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
 
     /**
      * The command line with its error handling: a wrong argument is one line naming the option (never the typed
-     * value) and exit code {@link #USAGE}; an unexpected exception is one line and {@link #FAILED}.
+     * value) and exit code {@link ExitCode#USAGE}; an unexpected exception is one line and {@link ExitCode#FAILED}.
      */
-    public static CommandLine commandLine(CommandLine.IFactory factory) {
-        CommandLine cmd = factory == null ? new CommandLine(Cli.class) : new CommandLine(Cli.class, factory);
+    public static CommandLine commandLine(Class<?> top, CommandLine.IFactory factory) {
+        CommandLine cmd = factory == null ? new CommandLine(top) : new CommandLine(top, factory);
         cmd.setParameterExceptionHandler(Cli::usageError);
         cmd.setExecutionExceptionHandler(Cli::failure);
         return cmd;
@@ -65,7 +39,7 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
      * Whether {@code args} run without Quarkus: a command that talks to a daemon ({@link DaemonClient}), a request
      * for help or the version, or wrong arguments. False: the command needs the application (lab, bootstrap).
      */
-    public static boolean runsWithoutQuarkus(String... args) {
+    public static boolean runsWithoutQuarkus(CommandLine fresh, String... args) {
         if (!isCommand(args)) {
             return false;
         }
@@ -74,7 +48,7 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
         }
         CommandLine.ParseResult parsed;
         try {
-            parsed = commandLine(null).parseArgs(args);
+            parsed = fresh.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             return true; // execute() reports it
         }
@@ -90,13 +64,13 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
     }
 
     /** One line for a wrong argument: what is wrong, which command, where the help is. Never the typed value. */
-    static int usageError(CommandLine.ParameterException e, String[] args) {
+    public static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
         PrintWriter err = cmd.getErr();
         err.println(name + ": " + reason(e) + " (see '" + name + " --help')");
         err.flush();
-        return USAGE;
+        return ExitCode.USAGE;
     }
 
     static String reason(CommandLine.ParameterException e) {
@@ -167,11 +141,11 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
         if (problem.isPresent()) {
             err.println(name + ": configuration error: " + problem.get().getMessage());
             err.flush();
-            return USAGE;
+            return ExitCode.USAGE;
         }
         err.println(name + ": failed: " + e.getClass().getSimpleName());
         err.flush();
-        return FAILED;
+        return ExitCode.FAILED;
     }
 
     /** Called from main before Quarkus starts: switches the daemon's parts off for a one-shot command. */
@@ -192,7 +166,7 @@ public class Cli implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = Cli.class.getPackage().getImplementationVersion();

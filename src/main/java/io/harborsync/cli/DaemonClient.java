@@ -48,7 +48,7 @@ public class DaemonClient {
         final int exit;
 
         Failed(String message) {
-            this(message, Cli.FAILED);
+            this(message, ExitCode.FAILED);
         }
 
         Failed(String message, int exit) {
@@ -118,7 +118,7 @@ public class DaemonClient {
         String t = token().orElseThrow(() -> new Failed("no admin token: pass --token, set"
                 + " HARBOR_SYNC_ADMIN_TOKEN, or run where <harbor-sync.store.path>/admin-token is readable"));
         if (!t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new Failed("the admin token holds spaces or characters that cannot be sent in a header", Cli.USAGE);
+            throw new Failed("the admin token holds spaces or characters that cannot be sent in a header", ExitCode.USAGE);
         }
         URI uri = URI.create(url.toString().replaceAll("/+$", "") + path); // url is checked (DaemonUrl), path is ours
         byte[] payload = body == null ? null : Json.object(body).getBytes(StandardCharsets.UTF_8);
@@ -180,7 +180,7 @@ public class DaemonClient {
         }
         if (status != 200) {
             throw new Failed("the daemon answered HTTP " + status + ": " + oneLine(json.get("detail").asText()),
-                    argumentRefused(status) ? Cli.USAGE : Cli.FAILED);
+                    argumentRefused(status) ? ExitCode.USAGE : ExitCode.FAILED);
         }
         return json;
     }

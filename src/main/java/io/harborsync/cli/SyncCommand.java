@@ -48,7 +48,7 @@ public class SyncCommand implements Callable<Integer> {
             // the run worked, but not all of it: a script must not take it for a complete sync
             spec.commandLine().getErr().println("harbor-sync sync: the mass-deletion guard held deletions back (see"
                     + " skipped); check them with --dry-run, then run with --force to allow them");
-            return Cli.FAILED;
+            return ExitCode.FAILED;
         }
         return code;
     }

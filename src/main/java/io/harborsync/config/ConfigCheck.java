@@ -1,8 +1,5 @@
 package io.harborsync.config;
 
-import io.harborsync.lab.BootstrapConfig;
-import io.harborsync.lab.LabConfig;
-import io.harborsync.proxy.ProxyConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
@@ -29,15 +26,12 @@ import java.util.function.Function;
  * {@code soon}, a boolean like {@code maybe} (which SmallRye Config would quietly read as false), a conflict policy
  * or a schedule that cannot be parsed, a URL that is none. Each problem is one line naming the property and saying
  * what it must be; the value itself is not repeated (it may be a secret). What needs the sites (an active site that
- * is not one of them, say) is checked where the sites are known ({@link Sites}, {@code SyncService.settings}).
+ * is not one of them, say) is checked where the sites are known ({@code Sites}, {@code SyncService.settings}).
  *
  * <p>The typed properties are found in the {@link ConfigMapping} interfaces themselves, so a new property is
  * covered without being listed here; only String properties with a form of their own are listed in {@link #FORMS}.
  */
 public final class ConfigCheck {
-    /** Every configuration mapping of the application. */
-    static final List<Class<?>> MAPPINGS = List.of(HarborSyncConfig.class, ProxyConfig.class, LabConfig.class,
-            BootstrapConfig.class);
 
     /** String (or Quarkus) properties whose text has a form: the check returns what is wrong, or null. */
     static final Map<String, Function<String, String>> FORMS = Map.ofEntries(
@@ -60,17 +54,21 @@ public final class ConfigCheck {
     }
 
     /** The first problem as "property must be ..." (properties in name order), or empty when every value is fine. */
-    public static Optional<String> problem(Config config) {
-        List<String> problems = problems(config);
+    public static Optional<String> problem(Config config, List<Class<?>> mappings) {
+        List<String> problems = problems(config, mappings);
         return problems.isEmpty() ? Optional.empty() : Optional.of(problems.get(0));
     }
 
-    /** Every problem, one line each, in property name order. */
-    public static List<String> problems(Config config) {
+    /**
+     * Every problem, one line each, in property name order.
+     *
+     * @param mappings every configuration mapping of the application ({@code HarborSyncMain.CONFIG_MAPPINGS})
+     */
+    public static List<String> problems(Config config, List<Class<?>> mappings) {
         java.util.SortedMap<String, String> found = new java.util.TreeMap<>();
         TreeSet<String> names = new TreeSet<>();
         config.getPropertyNames().forEach(names::add);
-        for (Class<?> mapping : MAPPINGS) {
+        for (Class<?> mapping : mappings) {
             walk(mapping, mapping.getAnnotation(ConfigMapping.class).prefix(), config, names, found);
         }
         FORMS.forEach((name, form) -> check(config, name, form, found));

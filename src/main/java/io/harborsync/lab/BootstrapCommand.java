@@ -1,5 +1,7 @@
 package io.harborsync.lab;
 
+import io.harborsync.cli.ExitCode;
+
 import io.harborsync.cli.Cli;
 import io.harborsync.config.HarborSyncConfig;
 import io.harborsync.config.Site;
@@ -55,7 +57,7 @@ public class BootstrapCommand implements Callable<Integer> {
         if (sites.all().isEmpty() || sites.isDemo()) {
             err.println("bootstrap: no Harbor sites configured (harbor-sync.sites.<name>.url, username, password)");
             err.flush();
-            return Cli.FAILED;
+            return ExitCode.FAILED;
         }
         Map<String, HarborClient> clients = new LinkedHashMap<>();
         sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
@@ -76,7 +78,7 @@ public class BootstrapCommand implements Callable<Integer> {
         } catch (HarborException | Bootstrap.BootstrapException e) {
             err.println("bootstrap failed: " + e.getMessage());
             err.flush();
-            return Cli.FAILED;
+            return ExitCode.FAILED;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.harborsync.lab;
 
+import io.harborsync.cli.ExitCode;
+
 import io.harborsync.cli.Cli;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -110,10 +112,10 @@ public class LabCommand implements Runnable {
             return 0;
         } catch (LabException e) {
             err().println(e.getMessage());
-            return Cli.FAILED;
+            return ExitCode.FAILED;
         } catch (RuntimeException e) {
             err().println("lab failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return Cli.FAILED;
+            return ExitCode.FAILED;
         }
     }
 

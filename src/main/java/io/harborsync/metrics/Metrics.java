@@ -214,6 +214,10 @@ public class Metrics {
     }
 
     /** A webhook request from a configured site: outcome received, ignored or rejected (with its reason). */
+    void onWebhook(@Observes io.harborsync.webhook.WebhookStats.Counted c) {
+        webhook(c.site(), c.type(), c.outcome(), c.reason());
+    }
+
     public void webhook(String site, String type, String outcome, String reason) {
         Counter.builder(WEBHOOK_EVENTS).tag("site", site).tag("type", type == null ? "(unknown)" : type)
                 .tag("outcome", outcome)

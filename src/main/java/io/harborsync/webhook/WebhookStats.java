@@ -1,6 +1,5 @@
 package io.harborsync.webhook;
 
-import io.harborsync.metrics.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -27,22 +26,26 @@ public class WebhookStats {
 
     private final Map<String, Map<String, LongAdder[]>> counters = new ConcurrentHashMap<>();
 
+    /** One webhook request counted; the metrics observe it. */
+    public record Counted(String site, String type, String outcome, String reason) {
+    }
+
     @Inject
-    Metrics metrics;
+    jakarta.enterprise.event.Event<Counted> counted;
 
     public void received(String site, String type) {
-        metrics.webhook(site, capped(site, type), "received", null);
+        counted.fire(new Counted(site, capped(site, type), "received", null));
         counter(site, type)[0].increment();
     }
 
     public void ignored(String site, String type) {
-        metrics.webhook(site, capped(site, type), "ignored", null);
+        counted.fire(new Counted(site, capped(site, type), "ignored", null));
         counter(site, type)[1].increment();
     }
 
     /** @param reason unauthorized, too-large, unreadable, malformed, busy (backpressure) or store-failed */
     public void rejected(String site, String type, String reason) {
-        metrics.webhook(site, capped(site, type), "rejected", reason);
+        counted.fire(new Counted(site, capped(site, type), "rejected", reason));
         counter(site, type)[2].increment();
     }
 

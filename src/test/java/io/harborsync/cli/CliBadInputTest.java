@@ -183,12 +183,12 @@ class CliBadInputTest {
 
     @Test
     void onlyTheDaemonCommandsRunWithoutQuarkus() {
-        assertThat(Cli.runsWithoutQuarkus("status")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus("sync", "--dry-run", "--project", "p")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus("proxy", "status")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus("proxy", "switch", "h2")).isTrue();
-        assertThat(Cli.runsWithoutQuarkus("lab", "up")).as("needs the Kubernetes client").isFalse();
-        assertThat(Cli.runsWithoutQuarkus("bootstrap", "--dry-run")).as("needs the sites")
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("status")).isTrue();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("sync", "--dry-run", "--project", "p")).isTrue();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("proxy", "status")).isTrue();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("proxy", "switch", "h2")).isTrue();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("lab", "up")).as("needs the Kubernetes client").isFalse();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("bootstrap", "--dry-run")).as("needs the sites")
                 .isFalse();
     }
 }

@@ -53,7 +53,7 @@ class DaemonCommandsTest {
     }
 
     CliRun cli(String... args) {
-        return CliRun.of(Cli.commandLine(factory), args);
+        return CliRun.of(io.harborsync.HarborSyncMain.commandLine(factory), args);
     }
 
     /** The command with the daemon's URL and the test token appended. */
@@ -153,20 +153,20 @@ class DaemonCommandsTest {
         assertThat(exit).as(err.toString()).hasValue(0);
         assertThat(JSON.readTree(out.toString()).path("active").asText()).isEqualTo("h1");
 
-        assertThat(Cli.runsWithoutQuarkus("status", "--url", daemon.toString())).isTrue();
-        assertThat(Cli.runsWithoutQuarkus("bootstrap", "--dry-run")).isFalse();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("status", "--url", daemon.toString())).isTrue();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("bootstrap", "--dry-run")).isFalse();
     }
 
     @Test
     void anArgumentTheDaemonRefusesExits2WithItsDetailOnOneLine() {
         CliRun badName = admin("sync", "--project", "Not_A_Name");
-        assertThat(badName.exit()).isEqualTo(Cli.USAGE);
+        assertThat(badName.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(badName.err()).startsWith("harbor-sync sync: the daemon answered HTTP 400: ")
                 .contains("'Not_A_Name' is not a Harbor project name").endsWith("\n");
         assertThat(badName.err().strip()).doesNotContain("\n");
 
         CliRun unknownSite = admin("proxy", "switch", "h9");
-        assertThat(unknownSite.exit()).isEqualTo(Cli.USAGE);
+        assertThat(unknownSite.exit()).isEqualTo(ExitCode.USAGE);
         assertThat(unknownSite.err()).isEqualTo("harbor-sync proxy switch: the daemon answered HTTP 400: unknown site"
                 + " 'h9'; the sites are [h1, h2]\n");
         assertThat(unknownSite.out()).isEmpty();
@@ -176,13 +176,13 @@ class DaemonCommandsTest {
     @Test
     void badInputAWrongTokenOrAnUnreachableDaemonIsAClearMessage() throws Exception {
         CliRun badOutput = admin("status", "--output", "yaml");
-        assertThat(badOutput.exit()).as("a usage error").isEqualTo(Cli.USAGE);
+        assertThat(badOutput.exit()).as("a usage error").isEqualTo(ExitCode.USAGE);
         assertThat(badOutput.err()).isEqualTo("harbor-sync status: invalid value for --output: must be table or json"
                 + " (see 'harbor-sync status --help')\n");
 
         for (String[] cmd : List.of(new String[]{"status"}, new String[]{"sync", "--dry-run"})) {
             CliRun wrong = cli(concat(cmd, "--url", daemon.toString(), "--token", "not-the-token"));
-            assertThat(wrong.exit()).isEqualTo(Cli.FAILED);
+            assertThat(wrong.exit()).isEqualTo(ExitCode.FAILED);
             assertThat(wrong.err()).contains("harbor-sync " + cmd[0] + ": the daemon at " + daemon
                     + " refused the admin token (HTTP 401)").doesNotContain("not-the-token");
             assertThat(wrong.out()).isEmpty();
@@ -194,7 +194,7 @@ class DaemonCommandsTest {
         }
         for (String[] cmd : List.of(new String[]{"status", "-o", "json"}, new String[]{"sync", "--project", "x"})) {
             CliRun down = cli(concat(cmd, "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token"));
-            assertThat(down.exit()).isEqualTo(Cli.FAILED);
+            assertThat(down.exit()).isEqualTo(ExitCode.FAILED);
             assertThat(down.err()).contains("harbor-sync " + cmd[0] + ": cannot reach the harbor-sync daemon at"
                     + " http://127.0.0.1:" + closed).doesNotContain("Exception");
             assertThat(down.out()).isEmpty();

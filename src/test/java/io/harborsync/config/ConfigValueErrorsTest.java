@@ -118,14 +118,14 @@ class ConfigValueErrorsTest {
             assertThat(r.exit()).as(r.err()).isEmpty();
             assertThat(r.err()).isEmpty();
         }
-        assertThat(ConfigCheck.problems(config(fine))).isEmpty();
+        assertThat(ConfigCheck.problems(config(fine), io.harborsync.HarborSyncMain.CONFIG_MAPPINGS)).isEmpty();
     }
 
     @Test
     void everyWrongValueIsReportedInNameOrder() {
         Map<String, String> values = Map.of("harbor-sync.http.page-size", "abc", "harbor-sync.audit.interval", "soon",
                 "harbor-sync.proxy.failover.enabled", "maybe");
-        assertThat(ConfigCheck.problems(config(values))).containsExactly(
+        assertThat(ConfigCheck.problems(config(values), io.harborsync.HarborSyncMain.CONFIG_MAPPINGS)).containsExactly(
                 "harbor-sync.audit.interval must be off or a duration such as 30s, 5m or 1h",
                 "harbor-sync.http.page-size must be a whole number",
                 "harbor-sync.proxy.failover.enabled must be true or false");

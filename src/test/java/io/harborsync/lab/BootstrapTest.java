@@ -1,5 +1,7 @@
 package io.harborsync.lab;
 
+import io.harborsync.cli.ExitCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harborsync.cli.Cli;
 import io.harborsync.config.Site;
@@ -304,7 +306,7 @@ class BootstrapTest {
         StringWriter err = new StringWriter();
         int code = BootstrapCommand.execute(bootstrap(List.of(site("h1", "Harbor12345"), site("h2", "Not-The-Pw1")),
                 false, new StringWriter()), new PrintWriter(err, true));
-        assertThat(code).isEqualTo(Cli.FAILED);
+        assertThat(code).isEqualTo(ExitCode.FAILED);
         assertThat(err.toString()).startsWith("bootstrap failed: h2: ").contains("401").doesNotContain("Not-The-Pw1");
         assertThat(writes(h1Traffic)).isEmpty();
 
@@ -317,14 +319,14 @@ class BootstrapTest {
         err = new StringWriter();
         code = BootstrapCommand.execute(bootstrap(List.of(site("h1", "Harbor12345"), gone), false, new StringWriter()),
                 new PrintWriter(err, true));
-        assertThat(code).isEqualTo(Cli.FAILED);
+        assertThat(code).isEqualTo(ExitCode.FAILED);
         assertThat(err.toString()).startsWith("bootstrap failed: h9: ").doesNotContain("Secret-Pw-9");
         assertThat(logs.text()).doesNotContain("Secret-Pw-9").doesNotContain("Not-The-Pw1");
     }
 
     @Test
     void isACliCommandWithItsOptions() {
-        CommandLine cli = new CommandLine(new Cli());
+        CommandLine cli = new CommandLine(new io.harborsync.HarborSyncCommand());
         assertThat(cli.getSubcommands()).containsKey("bootstrap");
         CommandLine.ParseResult r = cli.parseArgs("bootstrap", "--webhook-url", HOOK, "--secrets-dir", "/tmp/s", "--dry-run");
         BootstrapCommand cmd = r.subcommand().commandSpec().commandLine().getCommand();

@@ -1,5 +1,7 @@
 package io.harborsync.lab;
 
+import io.harborsync.cli.ExitCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.harborsync.cli.Cli;
@@ -24,7 +26,7 @@ class LabCommandMainTest {
     }
 
     @Test
-    @Launch(value = {"lab", "up"}, exitCode = Cli.FAILED)
+    @Launch(value = {"lab", "up"}, exitCode = ExitCode.FAILED)
     void upStopsAtTheClusterStepWithAClearMessage(LaunchResult result) {
         assertThat(result.getOutput()).contains("[1/7] cluster ... failed");
         assertThat(result.getErrorOutput()).contains("lab up failed at step 'cluster': kind not found at "

@@ -1,5 +1,7 @@
 package io.harborsync.web;
 
+import io.harborsync.cli.ExitCode;
+
 import io.harborsync.cli.Cli;
 import io.harborsync.config.Sites;
 import io.harborsync.emulator.Fault;
@@ -178,7 +180,7 @@ class OperatorVisibilityTest {
         // a run of another scope that passes does not settle it; the CLI's sync of everything fails while held back
         given().header("Authorization", TOKEN).post("/sync/projects/" + a + "?dryRun=true").then().statusCode(200);
         CliRun cliSync = cli("sync");
-        assertThat(cliSync.exit()).isEqualTo(Cli.FAILED);
+        assertThat(cliSync.exit()).isEqualTo(ExitCode.FAILED);
         assertThat(cliSync.err()).contains("mass-deletion guard held deletions back").contains("--force");
         assertThat(cliSync.out()).contains("mass-deletion guard: 2 of");
         CliRun cliStatus = cli("status");
@@ -252,7 +254,7 @@ class OperatorVisibilityTest {
         given().header("Authorization", TOKEN).post("/sync/projects/" + none + "?dryRun=true").then().statusCode(404);
 
         CliRun run = cli("sync", "--project", none);
-        assertThat(run.exit()).isEqualTo(Cli.USAGE); // the daemon's 404 names a wrong argument
+        assertThat(run.exit()).isEqualTo(ExitCode.USAGE); // the daemon's 404 names a wrong argument
         assertThat(run.err().strip()).doesNotContain("\n").contains("404").contains("'" + none + "' exists on no site");
         assertThat(run.out()).isEmpty();
 

@@ -1,5 +1,7 @@
 package io.harborsync.web;
 
+import io.harborsync.cli.ExitCode;
+
 import io.harborsync.cli.Cli;
 import io.harborsync.config.Sites;
 import io.harborsync.harbor.HarborClient;
@@ -138,14 +140,14 @@ class ProxyApiTest {
         assertThat(again.out()).contains("h2 was already the active site");
 
         CliRun unknown = cli("proxy", "switch", "h9", "--url", url, "--token", "test-admin-token");
-        assertThat(unknown.exit()).as("the daemon refused the argument").isEqualTo(Cli.USAGE);
+        assertThat(unknown.exit()).as("the daemon refused the argument").isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("HTTP 400").contains("unknown site 'h9'").doesNotContain("Exception");
     }
 
     @Test
     void aWrongTokenOrAnUnreachableDaemonIsAClearMessageAndExit1() throws Exception {
         CliRun wrong = cli("proxy", "status", "--url", daemon.toString(), "--token", "not-the-token");
-        assertThat(wrong.exit()).isEqualTo(Cli.FAILED);
+        assertThat(wrong.exit()).isEqualTo(ExitCode.FAILED);
         assertThat(wrong.err()).contains("refused the admin token (HTTP 401)").doesNotContain("not-the-token");
         assertThat(wrong.out()).isEmpty();
 
@@ -154,7 +156,7 @@ class ProxyApiTest {
             closed = s.getLocalPort();
         }
         CliRun down = cli("proxy", "switch", "h2", "--url", "http://127.0.0.1:" + closed, "--token", "test-admin-token");
-        assertThat(down.exit()).isEqualTo(Cli.FAILED);
+        assertThat(down.exit()).isEqualTo(ExitCode.FAILED);
         assertThat(down.err()).contains("cannot reach the harbor-sync daemon at http://127.0.0.1:" + closed)
                 .doesNotContain("Exception");
         assertThat(activeSite.name()).isEqualTo("h1");
