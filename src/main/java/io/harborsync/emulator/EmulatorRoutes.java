@@ -23,10 +23,10 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The /api/v2.0 handlers. Every handler runs under the store lock. Section numbers name the section of the team's
+ * The /api/v2.0 handlers. Every handler runs under the site lock. Section numbers name the section of the team's
  * notes on Harbor v2.15.2's behaviour that a rule came from (see package-info).
  */
-final class HarborApi {
+final class EmulatorRoutes {
     static final String BASE = "/api/v2.0";
     private static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
     private static final Map<Long, String> ROLES = Map.of(1L, "projectAdmin", 2L, "developer", 3L, "guest",
@@ -43,28 +43,28 @@ final class HarborApi {
     static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     private final EmulatorOptions options;
-    final Store store = new Store();
+    final SiteData site = new SiteData();
     final AuditLog audit;
     final WebhookSender webhooks;
     private final Router router = new Router();
     private final LabelsApi labels = new LabelsApi(this);
     private final ImmutableRulesApi immutableRules = new ImmutableRulesApi(this);
     private final WebhookExecutionsApi webhookExecutions = new WebhookExecutionsApi(this);
-    private final RoutePermissions permissions = new RoutePermissions(store);
+    private final RoutePermissions permissions = new RoutePermissions(site);
 
-    HarborApi(EmulatorOptions options) {
+    EmulatorRoutes(EmulatorOptions options) {
         this.options = options;
         this.audit = new AuditLog(options.auditLogEnabled());
         this.webhooks = new WebhookSender(options.name(), options.webhookRetryDelay());
-        Store.User admin = new Store.User();
-        admin.id = store.next("user");
+        SiteData.User admin = new SiteData.User();
+        admin.id = site.next("user");
         admin.username = options.adminUsername();
         admin.password = options.adminPassword();
         admin.admin = true;
         admin.created = Instant.now();
         admin.realname = "system admin";
         admin.comment = "admin user";
-        store.users.put(admin.id, admin);
+        site.users.put(admin.id, admin);
         routes();
     }
 
@@ -76,7 +76,7 @@ final class HarborApi {
                 && r.header("X-Harbor-CSRF-Token") == null) {
             throw ApiError.forbidden("CSRF token invalid");
         }
-        synchronized (store) {
+        synchronized (site) {
             Principal who = authenticate(r);
             // bad credentials are anonymous, not 401: each route's rule decides (observations §2, steps auth.*)
             r.principal = who == null ? Principal.ANONYMOUS : who;
@@ -111,12 +111,12 @@ final class HarborApi {
         if (colon < 0) return null;
         String user = decoded.substring(0, colon), pass = decoded.substring(colon + 1);
         if (user.startsWith("robot$")) {
-            Store.Robot robot = store.robotByName(user);
+            SiteData.Robot robot = site.robotByName(user);
             if (robot == null || !robot.secret.equals(pass) || robot.disable) return null;
             if (robot.expiresAt > 0 && robot.expiresAt < Instant.now().getEpochSecond()) return null;
             return new Principal(robot.name, false, 0, robot.id);
         }
-        Store.User u = store.userByName(user);
+        SiteData.User u = site.userByName(user);
         if (u == null || u.password == null || !u.password.equals(pass)) return null;
         return new Principal(u.username, u.admin, u.id, 0);
     }
@@ -209,16 +209,16 @@ final class HarborApi {
      * {project_name_or_id}: an id when numeric unless X-Is-Resource-Name: true. A missing project is 404 for a sysadmin
      * and 403 for robots and other users (api-notes 1).
      */
-    private Store.Project project(Request r, String nameOrId) {
-        return checkAccess(r, store.project(nameOrId, r.isResourceNameHeader()), nameOrId);
+    private SiteData.Project project(Request r, String nameOrId) {
+        return checkAccess(r, site.project(nameOrId, r.isResourceNameHeader()), nameOrId);
     }
 
     /** {project_name} routes (repositories, artifacts) take the name only. */
-    private Store.Project projectByName(Request r, String name) {
-        return checkAccess(r, store.projectByName(name), name);
+    private SiteData.Project projectByName(Request r, String name) {
+        return checkAccess(r, site.projectByName(name), name);
     }
 
-    private Store.Project checkAccess(Request r, Store.Project p, String asGiven) {
+    private SiteData.Project checkAccess(Request r, SiteData.Project p, String asGiven) {
         Principal who = r.principal;
         if (who.admin()) {
             if (p == null) throw ApiError.notFound("project " + asGiven + " not found");
@@ -233,9 +233,9 @@ final class HarborApi {
         return p;
     }
 
-    private boolean canAccess(Principal who, Store.Project p) {
+    private boolean canAccess(Principal who, SiteData.Project p) {
         if (who.isRobot()) {
-            Store.Robot robot = store.robots.get(who.robotId());
+            SiteData.Robot robot = site.robots.get(who.robotId());
             if (robot.level.equals("project")) return robot.projectId == p.id;
             for (JsonNode perm : robot.permissions) {
                 String ns = perm.path("namespace").asText();
@@ -243,16 +243,16 @@ final class HarborApi {
             }
             return false;
         }
-        for (Store.Member m : store.members.values()) {
+        for (SiteData.Member m : site.members.values()) {
             if (m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId()) return true;
         }
         return false;
     }
 
     /** Owner of projects created by robots: the lowest-id sysadmin (api-notes 4). */
-    private Store.User ownerFor(Principal who) {
-        if (!who.isRobot()) return store.users.get(who.userId());
-        return store.users.values().stream().filter(u -> u.admin).findFirst().orElseThrow();
+    private SiteData.User ownerFor(Principal who) {
+        if (!who.isRobot()) return site.users.get(who.userId());
+        return site.users.values().stream().filter(u -> u.admin).findFirst().orElseThrow();
     }
 
     // ------------------------------------------------------------------ routes
@@ -298,44 +298,44 @@ final class HarborApi {
         router.add("DELETE", "projects/{p}/repositories/{r}", (r, p) -> deleteRepository(r, repo(r, p)));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts", (r, p) -> listArtifacts(r, p));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> {
-            Store.Repository repo = repo(r, p);
-            Store.Artifact a = artifact(repo, p.get("ref"));
+            SiteData.Repository repo = repo(r, p);
+            SiteData.Artifact a = artifact(repo, p.get("ref"));
             return Response.ok(decorated(r, artifactJson(a, repo, !Boolean.FALSE.equals(r.boolParam("with_tag"))), a, repo));
         });
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}", (r, p) -> deleteArtifact(r, p));
         router.add("GET", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> {
-            Store.Repository repo = repo(r, p);
-            Store.Artifact a = artifact(repo, p.get("ref"));
+            SiteData.Repository repo = repo(r, p);
+            SiteData.Artifact a = artifact(repo, p.get("ref"));
             boolean immutable = Boolean.TRUE.equals(r.boolParam("with_immutable_status"));
             return page(r, newestFirst(a.tags), t -> immutable ? immutableRules.decorateTag(tagJson(t, a, repo), repo) : tagJson(t, a, repo));
         });
         router.add("POST", "projects/{p}/repositories/{r}/artifacts/{ref}/tags", (r, p) -> createTag(r, p));
         router.add("DELETE", "projects/{p}/repositories/{r}/artifacts/{ref}/tags/{tag}", (r, p) -> deleteTag(r, p));
 
-        new RobotsApi(store, audit, this::checkAccess).routes(router); // robots/..., permissions
+        new RobotsApi(site, audit, this::checkAccess).routes(router); // robots/..., permissions
 
-        router.add("GET", "registries", (r, p) -> listDocs(r, store.registries, this::registryJson));
+        router.add("GET", "registries", (r, p) -> listDocs(r, site.registries, this::registryJson));
         router.add("POST", "registries", (r, p) -> createRegistry(r));
-        router.add("GET", "registries/{id}", (r, p) -> Response.ok(registryJson(doc(store.registries, p.get("id"), "registry"))));
-        router.add("PUT", "registries/{id}", (r, p) -> updateRegistry(r, doc(store.registries, p.get("id"), "registry")));
-        router.add("DELETE", "registries/{id}", (r, p) -> deleteDoc(r, store.registries, p.get("id"), "registry"));
+        router.add("GET", "registries/{id}", (r, p) -> Response.ok(registryJson(doc(site.registries, p.get("id"), "registry"))));
+        router.add("PUT", "registries/{id}", (r, p) -> updateRegistry(r, doc(site.registries, p.get("id"), "registry")));
+        router.add("DELETE", "registries/{id}", (r, p) -> deleteDoc(r, site.registries, p.get("id"), "registry"));
         router.add("GET", "replication/policies", (r, p) -> listPolicies(r));
         router.add("POST", "replication/policies", (r, p) -> createPolicy(r));
-        router.add("GET", "replication/policies/{id}", (r, p) -> Response.ok(policyJson(doc(store.replicationPolicies, p.get("id"), "policy"))));
-        router.add("PUT", "replication/policies/{id}", (r, p) -> updatePolicy(r, doc(store.replicationPolicies, p.get("id"), "policy")));
-        router.add("DELETE", "replication/policies/{id}", (r, p) -> deleteDoc(r, store.replicationPolicies, p.get("id"), "policy"));
+        router.add("GET", "replication/policies/{id}", (r, p) -> Response.ok(policyJson(doc(site.replicationPolicies, p.get("id"), "policy"))));
+        router.add("PUT", "replication/policies/{id}", (r, p) -> updatePolicy(r, doc(site.replicationPolicies, p.get("id"), "policy")));
+        router.add("DELETE", "replication/policies/{id}", (r, p) -> deleteDoc(r, site.replicationPolicies, p.get("id"), "policy"));
         router.add("GET", "replication/executions", (r, p) -> listExecutions(r));
         router.add("POST", "replication/executions", (r, p) -> startExecution(r));
-        router.add("GET", "replication/executions/{id}", (r, p) -> Response.ok(doc(store.executions, p.get("id"), "execution").json));
+        router.add("GET", "replication/executions/{id}", (r, p) -> Response.ok(doc(site.executions, p.get("id"), "execution").json));
 
         router.add("GET", "projects/{p}/webhook/policies", (r, p) -> listWebhookPolicies(r, project(r, p.get("p"))));
         router.add("POST", "projects/{p}/webhook/policies", (r, p) -> createWebhookPolicy(r, project(r, p.get("p")), p.get("p")));
         router.add("GET", "projects/{p}/webhook/policies/{id}", (r, p) -> Response.ok(webhookJson(webhookPolicy(project(r, p.get("p")), p.get("id")))));
         router.add("PUT", "projects/{p}/webhook/policies/{id}", (r, p) -> updateWebhookPolicy(r, project(r, p.get("p")), p.get("id")));
         router.add("DELETE", "projects/{p}/webhook/policies/{id}", (r, p) -> {
-            Store.WebhookPolicy w = webhookPolicy(project(r, p.get("p")), p.get("id"));
-            store.webhookPolicies.remove(w.id);
-            store.webhookExecutions.values().removeIf(x -> x.json.path("vendor_id").asLong() == w.id);
+            SiteData.WebhookPolicy w = webhookPolicy(project(r, p.get("p")), p.get("id"));
+            site.webhookPolicies.remove(w.id);
+            site.webhookExecutions.values().removeIf(x -> x.json.path("vendor_id").asLong() == w.id);
             return Response.empty();
         });
         router.add("GET", "projects/{p}/webhook/events", (r, p) -> webhookEvents(project(r, p.get("p"))));
@@ -343,11 +343,11 @@ final class HarborApi {
         router.add("GET", "auditlog-exts", (r, p) -> listAudit(r));
         router.add("GET", "auditlog-exts/events", (r, p) -> auditEvents());
         // v2.15.2 writes audit rows to audit_log_ext only: the legacy list stays empty (step audit.legacy)
-        router.add("GET", "audit-logs", (r, p) -> page(r, List.<AuditLog.Row>of(), HarborApi::auditJson));
+        router.add("GET", "audit-logs", (r, p) -> page(r, List.<AuditLog.Row>of(), EmulatorRoutes::auditJson));
 
         router.add("GET", "users", (r, p) -> listUsers(r));
         router.add("POST", "users", (r, p) -> createUser(r));
-        new UsersApi(store).routes(router); // users/current, users/search
+        new UsersApi(site).routes(router); // users/current, users/search
 
         labels.routes(router);
         immutableRules.routes(router);
@@ -382,7 +382,7 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ projects (api-notes 4)
 
-    ObjectNode projectJson(Store.Project p, boolean detail) {
+    ObjectNode projectJson(SiteData.Project p, boolean detail) {
         return projectJson(p, detail, null);
     }
 
@@ -391,12 +391,12 @@ final class HarborApi {
      * {@code registry_id} only for a proxy cache, no {@code deleted}/{@code togglable}, and the allowlist's
      * creation time zero; without detail still the allowlist's times.
      */
-    ObjectNode projectJson(Store.Project p, boolean detail, Principal who) {
+    ObjectNode projectJson(SiteData.Project p, boolean detail, Principal who) {
         ObjectNode o = Json.obj().put("project_id", p.id).put("owner_id", p.ownerId).put("name", p.name)
                 .put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
-                .put("repo_count", store.repositoriesOf(p.id).size());
+                .put("repo_count", site.repositoriesOf(p.id).size());
         if (p.registryId > 0) o.put("registry_id", p.registryId);
-        Long role = who == null || who.isRobot() ? null : store.members.values().stream()
+        Long role = who == null || who.isRobot() ? null : site.members.values().stream()
                 .filter(m -> m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId())
                 .map(m -> m.role).findFirst().orElse(null);
         if (role != null) o.put("current_user_role_id", role).putArray("current_user_role_ids").add(role);
@@ -408,7 +408,7 @@ final class HarborApi {
         if (detail) {
             o.put("owner_name", p.ownerName);
             o.set("metadata", metaJson(p.metadata));
-            Store.Allowlist a = p.allowlist;
+            SiteData.Allowlist a = p.allowlist;
             ObjectNode al = o.putObject("cve_allowlist").put("id", a.id).put("project_id", p.id);
             ArrayNode items = al.putArray("items");
             a.items.forEach(cve -> items.addObject().put("cve_id", cve));
@@ -430,7 +430,7 @@ final class HarborApi {
         Boolean pub = r.boolParam("public");
         String owner = r.param("owner");
         boolean detail = !Boolean.FALSE.equals(r.boolParam("with_detail"));
-        Predicate<Store.Project> filter = p -> (name == null || p.name.contains(name))
+        Predicate<SiteData.Project> filter = p -> (name == null || p.name.contains(name))
                 && (pub == null || pub.toString().equals(p.metadata.get("public")))
                 && (owner == null || owner.equals(p.ownerName))
                 && (r.principal.admin() || canAccess(r.principal, p) || "true".equals(p.metadata.get("public")));
@@ -439,7 +439,7 @@ final class HarborApi {
             String v = t.getValue();
             filter = filter.and(v.startsWith("~") ? p -> p.name.contains(v.substring(1)) : p -> p.name.equals(v));
         }
-        List<Store.Project> list = store.projects.values().stream().filter(filter)
+        List<SiteData.Project> list = site.projects.values().stream().filter(filter)
                 .sorted(Comparator.comparing(p -> p.name)).toList();
         return page(r, list, p -> projectJson(p, detail, r.principal));
     }
@@ -447,7 +447,7 @@ final class HarborApi {
     private Response headProject(Request r) {
         String name = r.param("project_name");
         if (name == null || name.isEmpty()) throw ApiError.unprocessable("project_name in query is required");
-        if (store.projectByName(name) == null) throw ApiError.notFound("project " + name + " not found"); // headers only
+        if (site.projectByName(name) == null) throw ApiError.notFound("project " + name + " not found"); // headers only
         return Response.status(200);
     }
 
@@ -462,14 +462,14 @@ final class HarborApi {
         if (name == null || name.length() > 255 || !NAME.matcher(name).matches()) {
             throw ApiError.badRequest("project name is not in lower case or contains illegal characters!");
         }
-        if (r.principal.isRobot() && store.robots.get(r.principal.robotId()).level.equals("project")) {
+        if (r.principal.isRobot() && site.robots.get(r.principal.robotId()).level.equals("project")) {
             throw ApiError.forbidden("Only system level robot can create project");
         }
-        if (store.projectByName(name) != null) throw ApiError.conflict("The project named " + name + " already exists");
+        if (site.projectByName(name) != null) throw ApiError.conflict("The project named " + name + " already exists");
         if (registryId != null && registryId > 0) {
             // proxy cache: sysadmin only, and the registry endpoint must exist (api-notes 4)
             if (!createsAsAdmin(r.principal)) throw ApiError.forbidden("Only system admin can create proxy cache project");
-            if (!store.registries.containsKey(registryId)) throw ApiError.badRequest("registry " + registryId + " not found");
+            if (!site.registries.containsKey(registryId)) throw ApiError.badRequest("registry " + registryId + " not found");
         }
         if (pub != null && !meta.containsKey("public")) meta.put("public", String.valueOf(pub));
         meta.putIfAbsent("public", "false");
@@ -477,8 +477,8 @@ final class HarborApi {
         if (meta.containsKey("retention_id") && !meta.get("retention_id").isEmpty()) {
             throw ApiError.badRequest("retention_id is not allowed when creating project");
         }
-        Store.User owner = ownerFor(r.principal);
-        Store.Project p = insertProject(name, owner, meta, registryId == null ? 0 : registryId,
+        SiteData.User owner = ownerFor(r.principal);
+        SiteData.Project p = insertProject(name, owner, meta, registryId == null ? 0 : registryId,
                 storageLimit == null || storageLimit == 0 || !createsAsAdmin(r.principal) ? -1 : storageLimit, Instant.now());
         audit.record(r.username(), "project", "create", name, p.id);
         boolean nameInLocation = "true".equalsIgnoreCase(r.header("X-Resource-Name-In-Location"));
@@ -490,7 +490,7 @@ final class HarborApi {
      * storage_limit and may create a proxy-cache project; anyone else gets the default quota.
      */
     private boolean createsAsAdmin(Principal who) {
-        return who.admin() || who.isRobot() && RoutePermissions.holds(store.robots.get(who.robotId()), "system", null,
+        return who.admin() || who.isRobot() && RoutePermissions.holds(site.robots.get(who.robotId()), "system", null,
                 "project", "create");
     }
 
@@ -523,7 +523,7 @@ final class HarborApi {
         };
     }
 
-    private Response updateProject(Request r, Store.Project p) {
+    private Response updateProject(Request r, SiteData.Project p) {
         ObjectNode body = Json.requireObject(r.json(), "project");
         Json.str(body, "project", "project_name");
         Json.bool(body, "project", "public");          // ignored on update
@@ -551,23 +551,23 @@ final class HarborApi {
         return Response.empty();
     }
 
-    private Response deleteProject(Request r, Store.Project p) {
-        if (!store.repositoriesOf(p.id).isEmpty()) {
+    private Response deleteProject(Request r, SiteData.Project p) {
+        if (!site.repositoriesOf(p.id).isEmpty()) {
             throw ApiError.precondition("the project contains repositories, can not be deleted");
         }
-        store.projects.remove(p.id);
-        store.quotas.values().removeIf(q -> q.projectId == p.id);
-        store.members.values().removeIf(m -> m.projectId == p.id);
-        store.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
-        store.immutableRules.values().removeIf(x -> x.projectId == p.id); // labels stay (observations §4)
-        store.retentions.values().removeIf(x -> x.projectId == p.id);
-        store.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
+        site.projects.remove(p.id);
+        site.quotas.values().removeIf(q -> q.projectId == p.id);
+        site.members.values().removeIf(m -> m.projectId == p.id);
+        site.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
+        site.immutableRules.values().removeIf(x -> x.projectId == p.id); // labels stay (observations §4)
+        site.retentions.values().removeIf(x -> x.projectId == p.id);
+        site.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
         audit.record(r.username(), "project", "delete", p.name, p.id);
         return Response.empty();
     }
 
-    private Response deletable(Store.Project p) {
-        boolean ok = store.repositoriesOf(p.id).isEmpty();
+    private Response deletable(SiteData.Project p) {
+        boolean ok = site.repositoriesOf(p.id).isEmpty();
         // a project that cannot go is only the message: Go omits the false (step proj.deletable.withrepos)
         return Response.ok(ok ? Json.obj().put("deletable", true)
                 : Json.obj().put("message", "the project contains repositories, can not be deleted"));
@@ -607,7 +607,7 @@ final class HarborApi {
         return out;
     }
 
-    private Response addMetadata(Request r, Store.Project p) {
+    private Response addMetadata(Request r, SiteData.Project p) {
         Map<String, String> m = validateMetadata(r.json());
         if (m.size() != 1) throw ApiError.badRequest("only allow one key/value pair");
         Map.Entry<String, String> e = m.entrySet().iterator().next();
@@ -617,13 +617,13 @@ final class HarborApi {
         return Response.empty();
     }
 
-    private Response getMetadata(Store.Project p, String key) {
+    private Response getMetadata(SiteData.Project p, String key) {
         String v = p.metadata.get(key);
         // an absent key is 200 {} (step meta.get.missing)
         return Response.ok(v == null ? Json.obj() : Json.obj().put(key, v));
     }
 
-    private Response updateMetadata(Request r, Store.Project p, String key) {
+    private Response updateMetadata(Request r, SiteData.Project p, String key) {
         Map<String, String> m = validateMetadata(r.json());
         if (m.size() != 1 || !m.containsKey(key)) throw ApiError.badRequest("the metadata name in path and body do not match");
         if (p.metadata.containsKey(key)) p.metadata.put(key, m.get(key)); // missing key: SQL UPDATE hits no row, 200
@@ -632,8 +632,8 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ quotas
 
-    private ObjectNode quotaJson(Store.Quota q) {
-        Store.Project p = store.projects.get(q.projectId);
+    private ObjectNode quotaJson(SiteData.Quota q) {
+        SiteData.Project p = site.projects.get(q.projectId);
         ObjectNode o = Json.obj().put("id", q.id);
         o.putObject("ref").put("id", q.projectId).put("name", p == null ? "" : p.name).put("owner_name", ""); // step quota.list
         o.putObject("hard").put("storage", q.hardStorage);
@@ -642,22 +642,22 @@ final class HarborApi {
         return o;
     }
 
-    private Store.Quota quota(String id) {
-        Store.Quota q = isLong(id) ? store.quotas.get(Long.parseLong(id)) : null;
+    private SiteData.Quota quota(String id) {
+        SiteData.Quota q = isLong(id) ? site.quotas.get(Long.parseLong(id)) : null;
         if (q == null) throw ApiError.notFound("quota " + id + " not found");
         return q;
     }
 
     private Response listQuotas(Request r) {
         String ref = r.param("reference"), refId = r.param("reference_id");
-        List<Store.Quota> list = store.quotas.values().stream()
+        List<SiteData.Quota> list = site.quotas.values().stream()
                 .filter(q -> ref == null || ref.equals("project"))
                 .filter(q -> refId == null || String.valueOf(q.projectId).equals(refId))
-                .sorted(Comparator.comparingLong((Store.Quota q) -> q.id).reversed()).toList(); // newest first (quota.list.noref)
+                .sorted(Comparator.comparingLong((SiteData.Quota q) -> q.id).reversed()).toList(); // newest first (quota.list.noref)
         return page(r, list, this::quotaJson);
     }
 
-    private Response updateQuota(Request r, Store.Quota q) {
+    private Response updateQuota(Request r, SiteData.Quota q) {
         ObjectNode body = Json.requireObject(r.json(), "hard");
         ObjectNode hard = Json.object(body, "hard", "hard");
         Long storage = hard == null ? null : Json.lng(hard, "hard.hard", "storage");
@@ -670,19 +670,19 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ members (api-notes 5; never audited in v2.15.2)
 
-    private Store.Member addMemberRow(long projectId, String type, long entityId, String entityName, long role) {
-        Store.Member m = new Store.Member();
-        m.id = store.next("member");
+    private SiteData.Member addMemberRow(long projectId, String type, long entityId, String entityName, long role) {
+        SiteData.Member m = new SiteData.Member();
+        m.id = site.next("member");
         m.projectId = projectId;
         m.entityType = type;
         m.entityId = entityId;
         m.entityName = entityName;
         m.role = role;
-        store.members.put(m.id, m);
+        site.members.put(m.id, m);
         return m;
     }
 
-    private ObjectNode memberJson(Store.Member m) {
+    private ObjectNode memberJson(SiteData.Member m) {
         return Json.obj().put("id", m.id).put("project_id", m.projectId).put("entity_name", m.entityName)
                 .put("role_name", ROLES.get(m.role)).put("role_id", m.role).put("entity_id", m.entityId)
                 .put("entity_type", m.entityType);
@@ -693,15 +693,15 @@ final class HarborApi {
      * counts every member row of the project, whatever {@code entityname} says and hidden ones included
      * (observations §1, steps mem.list.entity, mem.list.entitypart, mem.list.afterrole9).
      */
-    private Response listMembers(Request r, Store.Project p) {
+    private Response listMembers(Request r, SiteData.Project p) {
         String entity = r.param("entityname");
-        List<Store.Member> rows = store.members.values().stream().filter(m -> m.projectId == p.id).toList();
-        List<Store.Member> list = rows.stream().filter(m -> ROLES.containsKey(m.role))
+        List<SiteData.Member> rows = site.members.values().stream().filter(m -> m.projectId == p.id).toList();
+        List<SiteData.Member> list = rows.stream().filter(m -> ROLES.containsKey(m.role))
                 .filter(m -> entity == null || entity.isEmpty() || m.entityName.equals(entity)).toList();
         return page(r, list, rows.size(), this::memberJson);
     }
 
-    private Response addMember(Request r, Store.Project p, String asGiven) {
+    private Response addMember(Request r, SiteData.Project p, String asGiven) {
         ObjectNode body = Json.requireObject(r.json(), "projectMember");
         Long role = Json.lng(body, "projectMember", "role_id");
         ObjectNode mu = Json.object(body, "projectMember", "member_user");
@@ -717,24 +717,24 @@ final class HarborApi {
         long entityId;
         String entityName;
         if (userId != null && userId > 0) {
-            Store.User u = store.users.get(userId);
+            SiteData.User u = site.users.get(userId);
             if (u == null) throw ApiError.badRequest("user " + userId + " is not found");
             type = "u"; entityId = u.id; entityName = u.username;
         } else if (groupId != null && groupId > 0) {
-            Store.Group g = store.groups.get(groupId);
+            SiteData.Group g = site.groups.get(groupId);
             if (g == null) throw ApiError.badRequest("group " + groupId + " is not found");
             type = "g"; entityId = g.id; entityName = g.name;
         } else if (username != null && !username.isEmpty()) {
-            Store.User u = store.userByName(username); // db_auth: no onboarding
+            SiteData.User u = site.userByName(username); // db_auth: no onboarding
             if (u == null) throw ApiError.notFound("user " + username + " is not found");
             type = "u"; entityId = u.id; entityName = u.username;
         } else if (dn != null && !dn.isEmpty()) {
-            Store.Group g = store.groups.values().stream().filter(x -> x.type == 1 && dn.equals(x.ldapDn)).findFirst()
+            SiteData.Group g = site.groups.values().stream().filter(x -> x.type == 1 && dn.equals(x.ldapDn)).findFirst()
                     .orElseThrow(() -> ApiError.notFound("LDAP group " + dn + " is not found"));
             type = "g"; entityId = g.id; entityName = g.name;
         } else if (groupName != null && !groupName.isEmpty()) {
             int gt = groupType == null ? 0 : groupType.intValue();
-            Store.Group g = store.groups.values().stream().filter(x -> x.name.equals(groupName) && (gt == 0 || x.type == gt))
+            SiteData.Group g = site.groups.values().stream().filter(x -> x.name.equals(groupName) && (gt == 0 || x.type == gt))
                     .findFirst().orElse(null);
             if (g == null && gt == 3) g = addGroupRow(groupName, 3, null); // OIDC groups are auto-created
             if (g == null) throw ApiError.notFound("group " + groupName + " is not found");
@@ -743,50 +743,50 @@ final class HarborApi {
             // neither a user nor a group: Harbor fails inside (step mem.add.nouser)
             throw new ApiError(500, "UNKNOWN", "internal server error");
         }
-        for (Store.Member m : store.members.values()) {
+        for (SiteData.Member m : site.members.values()) {
             if (m.projectId == p.id && m.entityType.equals(type) && m.entityId == entityId) {
                 throw ApiError.conflict("The project member specified already exist");
             }
         }
-        Store.Member m = addMemberRow(p.id, type, entityId, entityName, role);
+        SiteData.Member m = addMemberRow(p.id, type, entityId, entityName, role);
         auditMember(r, "create", m, p);
         return Response.created(BASE + "/projects/" + asGiven + "/members/" + m.id);
     }
 
     /** Only Harbors newer than v2.15.2 log member changes (src/pkg/auditext/event/member/member.go on main). */
-    private void auditMember(Request r, String op, Store.Member m, Store.Project p) {
+    private void auditMember(Request r, String op, SiteData.Member m, SiteData.Project p) {
         if (!options.memberAuditEvents()) return;
         String what = "u".equals(m.entityType) ? "user" : "group";
         audit.record(r.username(), "member", op, m.entityName, p.id,
                 op + " " + what + " member " + m.entityName + " in project " + p.name);
     }
 
-    Store.Group addGroupRow(String name, int type, String dn) {
-        Store.Group g = new Store.Group();
-        g.id = store.next("group");
+    SiteData.Group addGroupRow(String name, int type, String dn) {
+        SiteData.Group g = new SiteData.Group();
+        g.id = site.next("group");
         g.name = name;
         g.type = type;
         g.ldapDn = dn;
-        store.groups.put(g.id, g);
+        site.groups.put(g.id, g);
         return g;
     }
 
-    private Store.Member member(Store.Project p, String mid) {
+    private SiteData.Member member(SiteData.Project p, String mid) {
         if (!isLong(mid)) throw ApiError.unprocessable("mid in path must be of type int64: \"" + mid + "\"");
-        Store.Member m = store.members.get(Long.parseLong(mid));
+        SiteData.Member m = site.members.get(Long.parseLong(mid));
         return m != null && m.projectId == p.id ? m : null;
     }
 
-    private Response getMember(Store.Project p, String mid) {
-        Store.Member m = member(p, mid);
+    private Response getMember(SiteData.Project p, String mid) {
+        SiteData.Member m = member(p, mid);
         if (m == null || !ROLES.containsKey(m.role)) {
             throw ApiError.notFound("the project member is not found, project id " + p.id + ", member id " + mid);
         }
         return Response.ok(memberJson(m));
     }
 
-    private Response updateMember(Request r, Store.Project p, String mid) {
-        Store.Member m = member(p, mid);
+    private Response updateMember(Request r, SiteData.Project p, String mid) {
+        SiteData.Member m = member(p, mid);
         JsonNode body = r.json();
         Long role = body == null ? null : Json.lng(body, "role", "role_id");
         if (m != null && role != null) m.role = role; // no validation, no existence check (api-notes 5)
@@ -794,9 +794,9 @@ final class HarborApi {
         return Response.empty();
     }
 
-    private Response deleteMember(Request r, Store.Project p, String mid) {
-        Store.Member m = member(p, mid);
-        if (m != null) store.members.remove(m.id);
+    private Response deleteMember(Request r, SiteData.Project p, String mid) {
+        SiteData.Member m = member(p, mid);
+        if (m != null) site.members.remove(m.id);
         if (m != null) auditMember(r, "delete", m, p);
         return Response.empty();
     }
@@ -804,46 +804,46 @@ final class HarborApi {
     // ------------------------------------------------------------------ repositories, artifacts, tags (api-notes 6)
 
     /** The repository segment was decoded once with the path; Harbor unescapes it once more. */
-    private Store.Repository repo(Request r, Map<String, String> params) {
-        Store.Project p = projectByName(r, params.get("p"));
+    private SiteData.Repository repo(Request r, Map<String, String> params) {
+        SiteData.Project p = projectByName(r, params.get("p"));
         String name = Request.pathUnescape(params.get("r"));
-        Store.Repository repo = store.repository(p.id, p.name + "/" + name);
+        SiteData.Repository repo = site.repository(p.id, p.name + "/" + name);
         if (repo == null) throw ApiError.notFound("repository " + p.name + "/" + name + " not found");
         return repo;
     }
 
-    private ObjectNode repoJson(Store.Repository repo) {
+    private ObjectNode repoJson(SiteData.Repository repo) {
         return Json.obj().put("id", repo.id).put("project_id", repo.projectId).put("name", repo.name)
-                .put("artifact_count", store.artifactsOf(repo.id).size()).put("pull_count", 0) // no description (repo.get)
+                .put("artifact_count", site.artifactsOf(repo.id).size()).put("pull_count", 0) // no description (repo.get)
                 .put("creation_time", Json.time(repo.created)).put("update_time", Json.time(repo.updated));
     }
 
-    private Response listRepositories(Request r, Store.Project p) {
-        Predicate<Store.Repository> filter = x -> true;
+    private Response listRepositories(Request r, SiteData.Project p) {
+        Predicate<SiteData.Repository> filter = x -> true;
         for (Map.Entry<String, String> t : r.qTerms()) {
             if (!t.getKey().equals("name")) continue;
             String v = t.getValue();
             filter = filter.and(v.startsWith("~") ? x -> x.name.contains(v.substring(1)) : x -> x.name.equals(v));
         }
         // newest first, as Harbor lists them (observations §1 "list order", step repo.list)
-        List<Store.Repository> list = store.repositoriesOf(p.id).stream().filter(filter)
-                .sorted(Comparator.comparing((Store.Repository x) -> x.created).thenComparingLong(x -> x.id).reversed())
+        List<SiteData.Repository> list = site.repositoriesOf(p.id).stream().filter(filter)
+                .sorted(Comparator.comparing((SiteData.Repository x) -> x.created).thenComparingLong(x -> x.id).reversed())
                 .toList();
         return page(r, list, this::repoJson);
     }
 
-    private Store.Artifact artifact(Store.Repository repo, String ref) {
-        Store.Artifact a = store.artifact(repo.id, ref);
+    private SiteData.Artifact artifact(SiteData.Repository repo, String ref) {
+        SiteData.Artifact a = site.artifact(repo.id, ref);
         if (a == null) throw ApiError.notFound("artifact " + repo.name + (ref.contains(":") ? "@" : ":") + ref + " not found");
         return a;
     }
 
-    private ObjectNode tagJson(Store.Tag t, Store.Artifact a, Store.Repository repo) {
+    private ObjectNode tagJson(SiteData.Tag t, SiteData.Artifact a, SiteData.Repository repo) {
         return Json.obj().put("id", t.id).put("repository_id", repo.id).put("artifact_id", a.id).put("name", t.name)
                 .put("push_time", Json.time(t.pushTime)).put("pull_time", Json.time(ZERO_TIME)).put("immutable", false);
     }
 
-    private ObjectNode artifactJson(Store.Artifact a, Store.Repository repo, boolean withTag) {
+    private ObjectNode artifactJson(SiteData.Artifact a, SiteData.Repository repo, boolean withTag) {
         ObjectNode o = Json.obj().put("id", a.id).put("type", "IMAGE")
                 .put("media_type", "application/vnd.oci.image.config.v1+json")
                 .put("manifest_media_type", "application/vnd.oci.image.manifest.v1+json")
@@ -872,50 +872,50 @@ final class HarborApi {
     }
 
     /** Tags newest first, as Harbor lists them (steps tag.list.tagc, tag.list.after). */
-    private static List<Store.Tag> newestFirst(List<Store.Tag> tags) {
-        return tags.stream().sorted(Comparator.comparing((Store.Tag t) -> t.pushTime).thenComparingLong(t -> t.id)
+    private static List<SiteData.Tag> newestFirst(List<SiteData.Tag> tags) {
+        return tags.stream().sorted(Comparator.comparing((SiteData.Tag t) -> t.pushTime).thenComparingLong(t -> t.id)
                 .reversed()).toList();
     }
 
     /** Artifacts newest push first, as Harbor lists them (observations §1 "list order", step art.list). */
     private Response listArtifacts(Request r, Map<String, String> params) {
-        Store.Project p = projectByName(r, params.get("p"));
-        Store.Repository repo = store.repository(p.id, p.name + "/" + Request.pathUnescape(params.get("r")));
+        SiteData.Project p = projectByName(r, params.get("p"));
+        SiteData.Repository repo = site.repository(p.id, p.name + "/" + Request.pathUnescape(params.get("r")));
         if (repo == null) return page(r, List.of(), this::repoJson); // 200 [], not 404 (step art.get.missingrepo)
         boolean withTag = !Boolean.FALSE.equals(r.boolParam("with_tag"));
-        List<Store.Artifact> list = store.artifactsOf(repo.id).stream()
-                .sorted(Comparator.comparing((Store.Artifact a) -> a.pushTime).thenComparingLong(a -> a.id).reversed())
+        List<SiteData.Artifact> list = site.artifactsOf(repo.id).stream()
+                .sorted(Comparator.comparing((SiteData.Artifact a) -> a.pushTime).thenComparingLong(a -> a.id).reversed())
                 .toList();
         return page(r, list, a -> decorated(r, artifactJson(a, repo, withTag), a, repo));
     }
 
     /** {@code with_label} and {@code with_immutable_status} (observations §4, §5). */
-    private ObjectNode decorated(Request r, ObjectNode o, Store.Artifact a, Store.Repository repo) {
+    private ObjectNode decorated(Request r, ObjectNode o, SiteData.Artifact a, SiteData.Repository repo) {
         if (Boolean.TRUE.equals(r.boolParam("with_label"))) labels.decorate(o, a);
         if (Boolean.TRUE.equals(r.boolParam("with_immutable_status"))) immutableRules.decorate(o, repo);
         return o;
     }
 
     private Response deleteArtifact(Request r, Map<String, String> params) {
-        Store.Repository repo = repo(r, params);
-        Store.Artifact a = artifact(repo, params.get("ref"));
+        SiteData.Repository repo = repo(r, params);
+        SiteData.Artifact a = artifact(repo, params.get("ref"));
         immutableRules.refuseDelete(repo, a.tags.stream().map(t -> t.name).toList());
         removeArtifact(r.username(), r.requestId, repo, a, true);
         return Response.empty();
     }
 
     /** Deletes the whole artifact with its tags: one DELETE_ARTIFACT (first tag) and one artifact/delete row. */
-    private void removeArtifact(String operator, String requestId, Store.Repository repo, Store.Artifact a, boolean repoStays) {
-        store.artifacts.remove(a.id);
+    private void removeArtifact(String operator, String requestId, SiteData.Repository repo, SiteData.Artifact a, boolean repoStays) {
+        site.artifacts.remove(a.id);
         audit.record(operator, "artifact", "delete", repo.name + "@" + a.digest, repo.projectId);
         String tag = a.tags.isEmpty() ? null : a.tags.get(0).name;
         fireArtifactEvent("DELETE_ARTIFACT", repo, a.digest, tag, repoStays, operator, requestId);
     }
 
-    private Response deleteRepository(Request r, Store.Repository repo) {
+    private Response deleteRepository(Request r, SiteData.Repository repo) {
         // the repository row goes first, so the payloads carry no date_created (webhook-samples README)
-        store.repositories.remove(repo.id);
-        for (Store.Artifact a : store.artifactsOf(repo.id)) removeArtifact(r.username(), r.requestId, repo, a, false);
+        site.repositories.remove(repo.id);
+        for (SiteData.Artifact a : site.artifactsOf(repo.id)) removeArtifact(r.username(), r.requestId, repo, a, false);
         audit.record(r.username(), "repository", "delete", repo.name, repo.projectId);
         return Response.empty();
     }
@@ -928,14 +928,14 @@ final class HarborApi {
      * tags, the API does not). 201 without Location; an invalid name 400 (observations §11, steps tag.create.*).
      */
     private Response createTag(Request r, Map<String, String> params) {
-        Store.Repository repo = repo(r, params);
-        Store.Artifact a = artifact(repo, params.get("ref"));
+        SiteData.Repository repo = repo(r, params);
+        SiteData.Artifact a = artifact(repo, params.get("ref"));
         ObjectNode body = Json.requireObject(r.json(), "tag");
         String name = Json.str(body, "tag", "name");
         if (name == null || !TAG.matcher(name).matches()) {
             throw ApiError.badRequest("bad request: invalid tag name: " + (name == null ? "" : name));
         }
-        for (Store.Artifact any : store.artifactsOf(repo.id)) {
+        for (SiteData.Artifact any : site.artifactsOf(repo.id)) {
             if (any.tags.stream().anyMatch(t -> t.name.equals(name))) {
                 throw ApiError.conflict("tag " + name + " already exists under the repository " + repo.id);
             }
@@ -945,13 +945,13 @@ final class HarborApi {
         return Response.status(201);
     }
 
-    private void moveTag(Store.Repository repo, Store.Artifact target, String name) {
-        for (Store.Artifact other : store.artifactsOf(repo.id)) {
+    private void moveTag(SiteData.Repository repo, SiteData.Artifact target, String name) {
+        for (SiteData.Artifact other : site.artifactsOf(repo.id)) {
             if (other != target) other.tags.removeIf(t -> t.name.equals(name));
         }
         if (target.tags.stream().noneMatch(t -> t.name.equals(name))) {
-            Store.Tag t = new Store.Tag();
-            t.id = store.next("tag");
+            SiteData.Tag t = new SiteData.Tag();
+            t.id = site.next("tag");
             t.name = name;
             t.pushTime = Instant.now();
             target.tags.add(t);
@@ -959,8 +959,8 @@ final class HarborApi {
     }
 
     private Response deleteTag(Request r, Map<String, String> params) {
-        Store.Repository repo = repo(r, params);
-        Store.Artifact a = artifact(repo, params.get("ref"));
+        SiteData.Repository repo = repo(r, params);
+        SiteData.Artifact a = artifact(repo, params.get("ref"));
         String name = params.get("tag");
         if (a.tags.stream().noneMatch(t -> t.name.equals(name))) {
             throw ApiError.notFound("tag " + name + " attached to artifact " + a.id + " not found");
@@ -973,31 +973,31 @@ final class HarborApi {
 
     /** A push as the registry would record it: repository created on demand, tags moved, one PUSH_ARTIFACT. */
     String push(String operator, String requestId, String projectName, String repository, String digest, List<String> tags) {
-        Store.Project p = store.projectByName(projectName);
+        SiteData.Project p = site.projectByName(projectName);
         if (p == null) throw ApiError.notFound("project " + projectName + " not found");
         if (repository == null || repository.isEmpty()) throw ApiError.badRequest("repository is required");
         String d = digest == null || digest.isEmpty() ? randomDigest() : digest;
         if (!d.matches("sha256:[0-9a-f]{64}")) throw ApiError.badRequest("invalid digest " + d);
         Instant now = Instant.now();
         String full = p.name + "/" + repository;
-        Store.Repository repo = store.repository(p.id, full);
+        SiteData.Repository repo = site.repository(p.id, full);
         if (repo != null) immutableRules.refusePush(repo, d, tags);
         if (repo == null) {
-            repo = new Store.Repository();
-            repo.id = store.next("repository");
+            repo = new SiteData.Repository();
+            repo.id = site.next("repository");
             repo.projectId = p.id;
             repo.name = full;
             repo.created = now;
-            store.repositories.put(repo.id, repo);
+            site.repositories.put(repo.id, repo);
         }
         repo.updated = now;
-        Store.Artifact a = store.artifact(repo.id, d);
+        SiteData.Artifact a = site.artifact(repo.id, d);
         if (a == null) {
-            a = new Store.Artifact();
-            a.id = store.next("artifact");
+            a = new SiteData.Artifact();
+            a.id = site.next("artifact");
             a.repoId = repo.id;
             a.digest = d;
-            store.artifacts.put(a.id, a);
+            site.artifacts.put(a.id, a);
         }
         a.pushTime = now;
         for (String t : tags) moveTag(repo, a, t);
@@ -1013,83 +1013,83 @@ final class HarborApi {
      * The rows Harbor's project DAO writes for a new project: the project with an empty allowlist, its quota,
      * and the owner as projectAdmin member (project_member ids are one global sequence).
      */
-    private Store.Project insertProject(String name, Store.User owner, Map<String, String> meta, long registryId,
+    private SiteData.Project insertProject(String name, SiteData.User owner, Map<String, String> meta, long registryId,
                                         long hardStorage, Instant now) {
-        Store.Project p = new Store.Project();
-        p.id = store.next("project");
+        SiteData.Project p = new SiteData.Project();
+        p.id = site.next("project");
         p.name = name;
         p.ownerId = owner.id;
         p.ownerName = owner.username;
         p.created = p.updated = now;
         p.metadata.putAll(meta);
         p.registryId = registryId;
-        p.allowlist = new Store.Allowlist();
-        p.allowlist.id = store.next("allowlist");
+        p.allowlist = new SiteData.Allowlist();
+        p.allowlist.id = site.next("allowlist");
         p.allowlist.created = p.allowlist.updated = now;
-        store.projects.put(p.id, p);
-        Store.Quota q = new Store.Quota();
-        q.id = store.next("quota");
+        site.projects.put(p.id, p);
+        SiteData.Quota q = new SiteData.Quota();
+        q.id = site.next("quota");
         q.projectId = p.id;
         q.hardStorage = hardStorage;
         q.created = q.updated = now;
-        store.quotas.put(q.id, q);
+        site.quotas.put(q.id, q);
         addMemberRow(p.id, "u", owner.id, owner.username, 1);
         return p;
     }
 
     /**
      * Bulk load for benchmarks: the project as Harbor holds it after the admin created it (owner as projectAdmin
-     * member, quota unlimited, empty allowlist), with its members and content, straight into the store: no
+     * member, quota unlimited, empty allowlist), with its members and content, straight into the site data: no
      * audit rows, no webhooks, and none of the per-item scans a push does, so a large dataset loads in moments.
-     * Users named as members are created (without password) when missing. Caller holds the store lock.
+     * Users named as members are created (without password) when missing. Caller holds the site lock.
      */
     void seedProject(String name, Map<String, String> metadata, Map<String, Integer> memberRoles,
                      Map<String, Map<String, List<String>>> repositories) {
         if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException("bad project name " + name);
-        if (store.projectByName(name) != null) throw new IllegalArgumentException("project " + name + " exists");
+        if (site.projectByName(name) != null) throw new IllegalArgumentException("project " + name + " exists");
         Instant now = Instant.now();
-        Store.User owner = store.userByName(options.adminUsername());
+        SiteData.User owner = site.userByName(options.adminUsername());
         Map<String, String> meta = new TreeMap<>(metadata);
         meta.putIfAbsent("public", "false");
-        Store.Project p = insertProject(name, owner, meta, 0, -1, now);
+        SiteData.Project p = insertProject(name, owner, meta, 0, -1, now);
         memberRoles.forEach((username, role) -> {
             if (!ROLES.containsKey((long) role)) throw new IllegalArgumentException("no role " + role);
             if (username.equals(owner.username)) throw new IllegalArgumentException("the owner is always a member");
-            Store.User u = store.userByName(username);
+            SiteData.User u = site.userByName(username);
             if (u == null) u = addUserRow(username, null);
             addMemberRow(p.id, "u", u.id, u.username, role);
         });
         repositories.forEach((repoName, artifacts) -> {
-            Store.Repository repo = new Store.Repository();
-            repo.id = store.next("repository");
+            SiteData.Repository repo = new SiteData.Repository();
+            repo.id = site.next("repository");
             repo.projectId = p.id;
             repo.name = name + "/" + repoName;
             repo.created = repo.updated = now;
-            store.repositories.put(repo.id, repo);
+            site.repositories.put(repo.id, repo);
             artifacts.forEach((digest, tags) -> {
                 if (!digest.matches("sha256:[0-9a-f]{64}")) throw new IllegalArgumentException("invalid digest " + digest);
-                Store.Artifact a = new Store.Artifact();
-                a.id = store.next("artifact");
+                SiteData.Artifact a = new SiteData.Artifact();
+                a.id = site.next("artifact");
                 a.repoId = repo.id;
                 a.digest = digest;
                 a.pushTime = now;
                 for (String t : tags) {
-                    Store.Tag tag = new Store.Tag();
-                    tag.id = store.next("tag");
+                    SiteData.Tag tag = new SiteData.Tag();
+                    tag.id = site.next("tag");
                     tag.name = t;
                     tag.pushTime = now;
                     a.tags.add(tag);
                 }
-                store.artifacts.put(a.id, a);
+                site.artifacts.put(a.id, a);
             });
         });
     }
 
     // ------------------------------------------------------------------ webhooks (api-notes 2)
 
-    private void fireArtifactEvent(String type, Store.Repository repo, String digest, String tag, boolean repoStays,
+    private void fireArtifactEvent(String type, SiteData.Repository repo, String digest, String tag, boolean repoStays,
                                    String operator, String requestId) {
-        Store.Project p = store.projects.get(repo.projectId);
+        SiteData.Project p = site.projects.get(repo.projectId);
         long occurAt = Instant.now().getEpochSecond();
         ObjectNode data = Json.obj();
         ArrayNode resources = data.putArray("resources");
@@ -1099,7 +1099,7 @@ final class HarborApi {
         if (repoStays) rj.put("date_created", repo.created.getEpochSecond());
         rj.put("name", repo.name.substring(repo.name.indexOf('/') + 1)).put("namespace", p.name)
                 .put("repo_full_name", repo.name).put("repo_type", "true".equals(p.metadata.get("public")) ? "public" : "private");
-        for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
+        for (SiteData.WebhookPolicy w : site.webhookPolicies.values()) {
             if (w.projectId != p.id || !w.enabled || !w.eventTypes.contains(type)) continue;
             w.lastTriggered.put(type, Instant.now());
             for (JsonNode t : w.targets) {
@@ -1133,7 +1133,7 @@ final class HarborApi {
      * Real Harbor's shape (observations §7, steps hook.get, hook.get.afterupdate): keys in the swagger model's order,
      * no {@code creator}, empty name/description, {@code auth_header} and false {@code skip_cert_verify} omitted.
      */
-    private ObjectNode webhookJson(Store.WebhookPolicy w) {
+    private ObjectNode webhookJson(SiteData.WebhookPolicy w) {
         ObjectNode o = Json.obj().put("creation_time", Json.time(w.created));
         if (!w.description.isEmpty()) o.put("description", w.description);
         o.put("enabled", w.enabled);
@@ -1154,14 +1154,14 @@ final class HarborApi {
         return o;
     }
 
-    private Store.WebhookPolicy webhookPolicy(Store.Project p, String id) {
-        Store.WebhookPolicy w = isLong(id) ? store.webhookPolicies.get(Long.parseLong(id)) : null;
+    private SiteData.WebhookPolicy webhookPolicy(SiteData.Project p, String id) {
+        SiteData.WebhookPolicy w = isLong(id) ? site.webhookPolicies.get(Long.parseLong(id)) : null;
         if (w == null || w.projectId != p.id) throw ApiError.notFound("notificationPolicy " + id + " not found");
         return w;
     }
 
-    private Response listWebhookPolicies(Request r, Store.Project p) {
-        return page(r, store.webhookPolicies.values().stream().filter(w -> w.projectId == p.id).toList(), this::webhookJson);
+    private Response listWebhookPolicies(Request r, SiteData.Project p) {
+        return page(r, site.webhookPolicies.values().stream().filter(w -> w.projectId == p.id).toList(), this::webhookJson);
     }
 
     /**
@@ -1169,7 +1169,7 @@ final class HarborApi {
      * targets (address parsed as Harbor's utils.ParseEndpoint does, then type and format), then the name is unique in
      * the project. A nameless policy is allowed; {@code enabled} absent means false; PUT replaces every field.
      */
-    private void fillWebhookPolicy(Store.WebhookPolicy w, ObjectNode body, Store.Project p) {
+    private void fillWebhookPolicy(SiteData.WebhookPolicy w, ObjectNode body, SiteData.Project p) {
         String given = Json.str(body, "policy", "name");
         String name = given == null ? "" : given;
         List<String> types = new ArrayList<>();
@@ -1202,7 +1202,7 @@ final class HarborApi {
             if (type.equals("http") || hasFormat) tn.put("payload_format", hasFormat ? format : "Default");
         }
         if (!name.isEmpty()) {
-            for (Store.WebhookPolicy o : store.webhookPolicies.values()) {
+            for (SiteData.WebhookPolicy o : site.webhookPolicies.values()) {
                 if (o != w && o.projectId == p.id && o.name.equals(name)) {
                     throw ApiError.conflict("notification policy named " + name + " already exists");
                 }
@@ -1239,21 +1239,21 @@ final class HarborApi {
         }
     }
 
-    private Response createWebhookPolicy(Request r, Store.Project p, String asGiven) {
+    private Response createWebhookPolicy(Request r, SiteData.Project p, String asGiven) {
         ObjectNode body = Json.requireObject(r.json(), "policy");
-        Store.WebhookPolicy w = new Store.WebhookPolicy();
+        SiteData.WebhookPolicy w = new SiteData.WebhookPolicy();
         fillWebhookPolicy(w, body, p);
-        w.id = store.next("webhook");
+        w.id = site.next("webhook");
         w.projectId = p.id;
         w.creator = r.username();
         w.created = w.updated = Instant.now();
-        store.webhookPolicies.put(w.id, w);
+        site.webhookPolicies.put(w.id, w);
         return Response.created(BASE + "/projects/" + asGiven + "/webhook/policies/" + w.id);
     }
 
     /** Observations §7: every PUT zeroes creation_time and leaves update_time as it was (step hook.get.afterupdate). */
-    private Response updateWebhookPolicy(Request r, Store.Project p, String id) {
-        Store.WebhookPolicy w = webhookPolicy(p, id);
+    private Response updateWebhookPolicy(Request r, SiteData.Project p, String id) {
+        SiteData.WebhookPolicy w = webhookPolicy(p, id);
         fillWebhookPolicy(w, Json.requireObject(r.json(), "policy"), p);
         w.created = ZERO_TIME;
         return Response.empty();
@@ -1263,9 +1263,9 @@ final class HarborApi {
      * One entry per (policy, event type) of the project (Harbor's constructPolicyWithTriggerTime): a nameless policy's
      * policy_name omitted, zero time when it never fired; no X-Total-Count (step next.lasttrigger).
      */
-    private Response lastTrigger(Store.Project p) {
+    private Response lastTrigger(SiteData.Project p) {
         ArrayNode arr = Json.arr();
-        for (Store.WebhookPolicy w : store.webhookPolicies.values()) {
+        for (SiteData.WebhookPolicy w : site.webhookPolicies.values()) {
             if (w.projectId != p.id) continue;
             for (String type : w.eventTypes) {
                 ObjectNode o = arr.addObject().put("creation_time", Json.time(w.created)).put("enabled", w.enabled)
@@ -1277,7 +1277,7 @@ final class HarborApi {
         return Response.ok(arr);
     }
 
-    private Response webhookEvents(Store.Project p) {
+    private Response webhookEvents(SiteData.Project p) {
         ObjectNode o = Json.obj();
         ArrayNode et = o.putArray("event_type");
         EVENT_TYPES.forEach(et::add);
@@ -1291,28 +1291,28 @@ final class HarborApi {
 
     // ------------------------------------------------------------------ for LabelsApi, ImmutableRulesApi, RetentionsApi
 
-    Store.Project projectOf(Request r, String nameOrId) { return project(r, nameOrId); }
+    SiteData.Project projectOf(Request r, String nameOrId) { return project(r, nameOrId); }
 
-    Store.Repository repositoryOf(Request r, Map<String, String> params) { return repo(r, params); }
+    SiteData.Repository repositoryOf(Request r, Map<String, String> params) { return repo(r, params); }
 
-    Store.Artifact artifactOf(Store.Repository repo, String ref) { return artifact(repo, ref); }
+    SiteData.Artifact artifactOf(SiteData.Repository repo, String ref) { return artifact(repo, ref); }
 
-    Store.WebhookPolicy webhookPolicyOf(Request r, String project, String id) { return webhookPolicy(project(r, project), id); }
+    SiteData.WebhookPolicy webhookPolicyOf(Request r, String project, String id) { return webhookPolicy(project(r, project), id); }
 
     // ------------------------------------------------------------------ registries, replication (api-notes 7.2, 7.3)
 
-    private Store.Doc doc(Map<Long, Store.Doc> docs, String id, String what) {
-        Store.Doc d = isLong(id) ? docs.get(Long.parseLong(id)) : null;
+    private SiteData.Doc doc(Map<Long, SiteData.Doc> docs, String id, String what) {
+        SiteData.Doc d = isLong(id) ? docs.get(Long.parseLong(id)) : null;
         if (d == null) throw ApiError.notFound(what + " " + id + " not found");
         return d;
     }
 
-    private Response listDocs(Request r, Map<Long, Store.Doc> docs, Function<Store.Doc, JsonNode> f) {
+    private Response listDocs(Request r, Map<Long, SiteData.Doc> docs, Function<SiteData.Doc, JsonNode> f) {
         requireSysadminOrRobot(r);
         String name = r.param("name");
         for (Map.Entry<String, String> t : r.qTerms()) if (t.getKey().equals("name")) name = t.getValue();
         String n = name;
-        List<Store.Doc> list = docs.values().stream()
+        List<SiteData.Doc> list = docs.values().stream()
                 .filter(d -> n == null || (n.startsWith("~") ? d.json.path("name").asText().contains(n.substring(1))
                         : d.json.path("name").asText().equals(n))).toList();
         return page(r, list, f);
@@ -1322,29 +1322,29 @@ final class HarborApi {
     private Response listPolicies(Request r) {
         requireSysadminOrRobot(r);
         String name = r.param("name");
-        Predicate<Store.Doc> filter = d -> name == null || d.json.path("name").asText().contains(name);
+        Predicate<SiteData.Doc> filter = d -> name == null || d.json.path("name").asText().contains(name);
         for (Map.Entry<String, String> t : r.qTerms()) {
             if (!t.getKey().equals("name")) continue;
             String v = t.getValue();
             filter = filter.and(v.startsWith("~") ? d -> d.json.path("name").asText().contains(v.substring(1))
                     : d -> d.json.path("name").asText().equals(v));
         }
-        List<Store.Doc> list = store.replicationPolicies.values().stream().filter(filter)
-                .sorted(Comparator.comparingLong((Store.Doc d) -> d.id).reversed()).toList();
+        List<SiteData.Doc> list = site.replicationPolicies.values().stream().filter(filter)
+                .sorted(Comparator.comparingLong((SiteData.Doc d) -> d.id).reversed()).toList();
         return page(r, list, this::policyJson);
     }
 
-    private Response deleteDoc(Request r, Map<Long, Store.Doc> docs, String id, String what) {
+    private Response deleteDoc(Request r, Map<Long, SiteData.Doc> docs, String id, String what) {
         requireSysadminOrRobot(r);
         docs.remove(doc(docs, id, what).id);
         return Response.empty();
     }
 
-    private boolean nameTaken(Map<Long, Store.Doc> docs, String name, long exceptId) {
+    private boolean nameTaken(Map<Long, SiteData.Doc> docs, String name, long exceptId) {
         return docs.values().stream().anyMatch(d -> d.id != exceptId && d.json.path("name").asText().equals(name));
     }
 
-    private ObjectNode registryJson(Store.Doc d) {
+    private ObjectNode registryJson(SiteData.Doc d) {
         ObjectNode o = d.json.deepCopy();
         if (o.path("ca_certificate").asText("").isEmpty()) o.remove("ca_certificate"); // omitted when empty (step reg.get)
         JsonNode cred = o.get("credential");
@@ -1365,9 +1365,9 @@ final class HarborApi {
         if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
         if (url == null || url.isEmpty()) throw ApiError.badRequest("url is required");
         if (type == null || type.isEmpty()) throw ApiError.badRequest("type is required");
-        if (nameTaken(store.registries, name, 0)) throw ApiError.conflict("registry " + name + " already exists");
-        Store.Doc d = new Store.Doc();
-        d.id = store.next("registry");
+        if (nameTaken(site.registries, name, 0)) throw ApiError.conflict("registry " + name + " already exists");
+        SiteData.Doc d = new SiteData.Doc();
+        d.id = site.next("registry");
         String now = Json.time(Instant.now());
         d.json = Json.obj().put("id", d.id).put("name", name).put("url", url).put("type", type)
                 .put("insecure", insecure != null && insecure)
@@ -1376,7 +1376,7 @@ final class HarborApi {
         ObjectNode c = d.json.putObject("credential");
         c.put("type", cred == null ? "basic" : textOr(cred, "type", "basic"))
                 .put("access_key", textOr(cred, "access_key")).put("access_secret", textOr(cred, "access_secret"));
-        store.registries.put(d.id, d);
+        site.registries.put(d.id, d);
         return Response.created(BASE + "/registries/" + d.id);
     }
 
@@ -1386,11 +1386,11 @@ final class HarborApi {
         return o == null || !o.hasNonNull(f) ? dflt : o.get(f).asText();
     }
 
-    private Response updateRegistry(Request r, Store.Doc d) {
+    private Response updateRegistry(Request r, SiteData.Doc d) {
         requireSysadminOrRobot(r);
         ObjectNode body = Json.requireObject(r.json(), "registry");
         String name = Json.str(body, "registry", "name");
-        if (name != null && nameTaken(store.registries, name, d.id)) throw ApiError.conflict("registry " + name + " already exists");
+        if (name != null && nameTaken(site.registries, name, d.id)) throw ApiError.conflict("registry " + name + " already exists");
         for (String f : List.of("name", "description", "url", "ca_certificate")) {
             String v = Json.str(body, "registry", f);
             if (v != null) d.json.put(f, v);
@@ -1412,11 +1412,11 @@ final class HarborApi {
      * {@code deletion} and {@code replicate_deletion} are both set when true and both omitted when false, an empty
      * {@code dest_namespace} is omitted, {@code copy_by_chunk} and {@code single_active_replication} always there.
      */
-    private ObjectNode policyJson(Store.Doc d) {
+    private ObjectNode policyJson(SiteData.Doc d) {
         ObjectNode o = d.json.deepCopy();
         for (String side : List.of("src_registry", "dest_registry")) {
             long rid = o.path(side).path("id").asLong(0);
-            Store.Doc reg = store.registries.get(rid);
+            SiteData.Doc reg = site.registries.get(rid);
             if (reg != null) o.set(side, registryJson(reg));
         }
         boolean pull = o.path("src_registry").path("id").asLong(0) > 0;
@@ -1442,14 +1442,14 @@ final class HarborApi {
     private ObjectNode policyFromBody(ObjectNode body, long id, Instant created) {
         String name = Json.str(body, "policy", "name");
         if (name == null || name.isEmpty()) throw ApiError.badRequest("name is required");
-        if (nameTaken(store.replicationPolicies, name, id)) throw ApiError.conflict("policy " + name + " already exists");
+        if (nameTaken(site.replicationPolicies, name, id)) throw ApiError.conflict("policy " + name + " already exists");
         for (String b : List.of("deletion", "replicate_deletion", "override", "enabled", "copy_by_chunk", "single_active_replication")) {
             Json.bool(body, "policy", b);
         }
         for (String side : List.of("src_registry", "dest_registry")) {
             ObjectNode reg = Json.object(body, "policy", side);
             Long rid = reg == null ? null : Json.lng(reg, "policy." + side, "id");
-            if (rid != null && rid > 0 && !store.registries.containsKey(rid)) throw ApiError.badRequest("registry " + rid + " not found");
+            if (rid != null && rid > 0 && !site.registries.containsKey(rid)) throw ApiError.badRequest("registry " + rid + " not found");
         }
         ObjectNode trigger = Json.object(body, "policy", "trigger");
         if (trigger != null && "event_based".equals(trigger.path("type").asText())
@@ -1468,16 +1468,16 @@ final class HarborApi {
     private Response createPolicy(Request r) {
         requireSysadminOrRobot(r);
         ObjectNode body = Json.requireObject(r.json(), "policy");
-        Store.Doc d = new Store.Doc();
+        SiteData.Doc d = new SiteData.Doc();
         ObjectNode json = policyFromBody(body, 0, Instant.now());
-        d.id = store.next("replication_policy");
+        d.id = site.next("replication_policy");
         json.put("id", d.id);
         d.json = json;
-        store.replicationPolicies.put(d.id, d);
+        site.replicationPolicies.put(d.id, d);
         return Response.created(BASE + "/replication/policies/" + d.id);
     }
 
-    private Response updatePolicy(Request r, Store.Doc d) {
+    private Response updatePolicy(Request r, SiteData.Doc d) {
         requireSysadminOrRobot(r);
         ObjectNode body = Json.requireObject(r.json(), "policy");
         d.json = policyFromBody(body, d.id, Instant.parse(d.json.path("creation_time").asText()));
@@ -1488,24 +1488,24 @@ final class HarborApi {
         requireSysadminOrRobot(r);
         ObjectNode body = Json.requireObject(r.json(), "execution");
         Long pid = Json.lng(body, "execution", "policy_id");
-        if (pid == null || !store.replicationPolicies.containsKey(pid)) throw ApiError.notFound("policy " + pid + " not found");
-        Store.Doc d = new Store.Doc();
-        d.id = store.next("execution");
+        if (pid == null || !site.replicationPolicies.containsKey(pid)) throw ApiError.notFound("policy " + pid + " not found");
+        SiteData.Doc d = new SiteData.Doc();
+        d.id = site.next("execution");
         String now = Json.time(Instant.now());
         // nothing is copied: the execution is recorded as an immediately succeeded manual run
         d.json = Json.obj().put("id", d.id).put("policy_id", pid).put("status", "Succeed").put("trigger", "manual")
                 .put("start_time", now).put("end_time", now).put("status_text", "").put("total", 0).put("failed", 0)
                 .put("succeed", 0).put("in_progress", 0).put("stopped", 0);
-        store.executions.put(d.id, d);
+        site.executions.put(d.id, d);
         return Response.created(BASE + "/replication/executions/" + d.id);
     }
 
     private Response listExecutions(Request r) {
         requireSysadminOrRobot(r);
         Long pid = r.longParam("policy_id");
-        List<Store.Doc> list = new ArrayList<>(store.executions.values().stream()
+        List<SiteData.Doc> list = new ArrayList<>(site.executions.values().stream()
                 .filter(d -> pid == null || d.json.path("policy_id").asLong() == pid).toList());
-        list.sort(Comparator.comparingLong((Store.Doc d) -> d.id).reversed());
+        list.sort(Comparator.comparingLong((SiteData.Doc d) -> d.id).reversed());
         return page(r, list, d -> d.json);
     }
 
@@ -1521,7 +1521,7 @@ final class HarborApi {
     private boolean mayListAudit(Principal who) {
         if (who.admin()) return true;
         if (!who.isRobot()) return false;
-        for (JsonNode perm : store.robots.get(who.robotId()).permissions) {
+        for (JsonNode perm : site.robots.get(who.robotId()).permissions) {
             if (!perm.path("kind").asText().equals("system")) continue;
             for (JsonNode a : perm.path("access")) {
                 if (a.path("resource").asText().equals("audit-log") && a.path("action").asText().equals("list")) return true;
@@ -1559,7 +1559,7 @@ final class HarborApi {
             if (c != null) cmp = c;
         }
         rows.sort(cmp);
-        return page(r, rows, HarborApi::auditJson);
+        return page(r, rows, EmulatorRoutes::auditJson);
     }
 
     /** One q term: exact, ~fuzzy, [min~max] range (ints), {a b} list. Unknown keys are ignored (null). */
@@ -1625,7 +1625,7 @@ final class HarborApi {
         String name = null;
         for (Map.Entry<String, String> t : r.qTerms()) if (t.getKey().equals("username")) name = t.getValue();
         String n = name;
-        List<Store.User> list = store.users.values().stream().filter(u -> n == null
+        List<SiteData.User> list = site.users.values().stream().filter(u -> n == null
                 || (n.startsWith("~") ? u.username.contains(n.substring(1)) : u.username.equals(n))).toList();
         return page(r, list, UsersApi::userJson);
     }
@@ -1638,11 +1638,11 @@ final class HarborApi {
         UsersApi.requireValidPassword(password); // before anything else (steps user.create.weakpw, user.create.nopw)
         if (username == null || username.isEmpty()) throw ApiError.badRequest("username is required");
         String email = textOr(body, "email");
-        if (store.userByName(username) != null
-                || !email.isEmpty() && store.users.values().stream().anyMatch(u -> u.email.equals(email))) {
+        if (site.userByName(username) != null
+                || !email.isEmpty() && site.users.values().stream().anyMatch(u -> u.email.equals(email))) {
             throw ApiError.conflict("user " + username + " or email " + email + " already exists"); // user.create.dup
         }
-        Store.User u = addUserRow(username, password);
+        SiteData.User u = addUserRow(username, password);
         u.email = email;
         u.realname = textOr(body, "realname");
         u.comment = textOr(body, "comment");
@@ -1650,13 +1650,13 @@ final class HarborApi {
         return Response.created(BASE + "/users/" + u.id);
     }
 
-    Store.User addUserRow(String username, String password) {
-        Store.User u = new Store.User();
-        u.id = store.next("user");
+    SiteData.User addUserRow(String username, String password) {
+        SiteData.User u = new SiteData.User();
+        u.id = site.next("user");
         u.username = username;
         u.password = password;
         u.created = Instant.now();
-        store.users.put(u.id, u);
+        site.users.put(u.id, u);
         return u;
     }
 
