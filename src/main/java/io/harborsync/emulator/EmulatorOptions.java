@@ -18,7 +18,7 @@ import java.util.Objects;
 public record EmulatorOptions(String name, int port, String adminUsername, String adminPassword, String externalHost,
                               boolean auditLogEnabled, Duration webhookRetryDelay, boolean memberAuditEvents, Tls tls) {
 
-    /** The server key and certificate chain for HTTPS. The password is kept only to open the key site. */
+    /** The server key and certificate chain for HTTPS. The password is kept only to open the key store. */
     public record Tls(KeyStore keyStore, char[] password) {
         public Tls {
             Objects.requireNonNull(keyStore, "keyStore");

@@ -175,7 +175,7 @@ public final class HarborEmulator implements AutoCloseable {
     /** A db_auth user that exists (e.g. logged in once); members can then be added by username. No password. */
     public void addUser(String username) {
         synchronized (routes.site) {
-            if (routes.site.userByName(username) == null) routes.addUserRow(username, null);
+            if (routes.site.userByName(username) == null) routes.users.addUserRow(username, null);
         }
     }
 
@@ -183,7 +183,7 @@ public final class HarborEmulator implements AutoCloseable {
     public void addUser(String username, String password) {
         synchronized (routes.site) {
             SiteData.User u = routes.site.userByName(username);
-            if (u == null) routes.addUserRow(username, password);
+            if (u == null) routes.users.addUserRow(username, password);
             else u.password = password;
         }
     }
@@ -191,7 +191,7 @@ public final class HarborEmulator implements AutoCloseable {
     /** A user group as LDAP/HTTP/OIDC would provide it (1 LDAP, 2 HTTP, 3 OIDC); an LDAP group's DN is its name. */
     public void addGroup(String groupName, int groupType) {
         synchronized (routes.site) {
-            routes.addGroupRow(groupName, groupType, groupType == 1 ? groupName : null);
+            routes.members.addGroupRow(groupName, groupType, groupType == 1 ? groupName : null);
         }
     }
 
@@ -206,7 +206,7 @@ public final class HarborEmulator implements AutoCloseable {
     public String pushArtifact(String project, String repository, String digest, String... tags) {
         synchronized (routes.site) {
             try {
-                return routes.push(options.adminUsername(), UUID.randomUUID().toString(), project, repository, digest, Arrays.asList(tags));
+                return routes.artifacts.push(options.adminUsername(), UUID.randomUUID().toString(), project, repository, digest, Arrays.asList(tags));
             } catch (ApiError e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -222,7 +222,7 @@ public final class HarborEmulator implements AutoCloseable {
     public void seedProject(String project, Map<String, String> metadata, Map<String, Integer> members,
                             Map<String, Map<String, List<String>>> repositories) {
         synchronized (routes.site) {
-            routes.seedProject(project, metadata, members, repositories);
+            routes.projects.seed(project, metadata, members, repositories);
         }
     }
 
@@ -315,7 +315,7 @@ public final class HarborEmulator implements AutoCloseable {
         }
         Map<String, List<String>> reqHeaders = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> reqHeaders.put(k, List.copyOf(v)));
-        Map<String, List<String>> lower = EmulatorRoutes.lowerCaseHeaders(reqHeaders);
+        Map<String, List<String>> lower = Request.lowerCaseHeaders(reqHeaders);
         String requestId = lower.containsKey("x-request-id") ? lower.get("x-request-id").get(0) : UUID.randomUUID().toString();
 
         Response resp = null;
@@ -415,7 +415,7 @@ public final class HarborEmulator implements AutoCloseable {
 
     private Response control(Request r) {
         synchronized (routes.site) {
-            r.principal = routes.authenticate(r);
+            r.principal = routes.access.authenticate(r);
         }
         if (r.principal == null) throw ApiError.unauthorized();
         String path = r.path;
@@ -427,7 +427,7 @@ public final class HarborEmulator implements AutoCloseable {
                 if (b.has("tags")) Json.array(b, "artifact", "tags").forEach(t -> tags.add(t.asText()));
                 String digest;
                 synchronized (routes.site) {
-                    digest = routes.push(r.username(), r.requestId, Json.str(b, "artifact", "project"),
+                    digest = routes.artifacts.push(r.username(), r.requestId, Json.str(b, "artifact", "project"),
                             Json.str(b, "artifact", "repository"), Json.str(b, "artifact", "digest"), tags);
                 }
                 return Response.json(201, Json.obj().put("digest", digest));

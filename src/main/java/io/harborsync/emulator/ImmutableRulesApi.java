@@ -15,17 +15,17 @@ import java.util.regex.Pattern;
  * one global sequence; no audit rows; rules go with their project.
  */
 final class ImmutableRulesApi {
-    private final EmulatorRoutes api;
     private final SiteData site;
+    private final Lookup lookup;
 
-    ImmutableRulesApi(EmulatorRoutes api) {
-        this.api = api;
-        this.site = api.site;
+    ImmutableRulesApi(SiteData site, Lookup lookup) {
+        this.site = site;
+        this.lookup = lookup;
     }
 
     void routes(Router router) {
-        router.add("GET", "projects/{p}/immutabletagrules", (r, p) -> list(r, api.projectOf(r, p.get("p"))));
-        router.add("POST", "projects/{p}/immutabletagrules", (r, p) -> create(r, api.projectOf(r, p.get("p")), p.get("p")));
+        router.add("GET", "projects/{p}/immutabletagrules", (r, p) -> list(r, lookup.project(r, p.get("p"))));
+        router.add("POST", "projects/{p}/immutabletagrules", (r, p) -> create(r, lookup.project(r, p.get("p")), p.get("p")));
         router.add("PUT", "projects/{p}/immutabletagrules/{id}", (r, p) -> update(r, p));
         router.add("DELETE", "projects/{p}/immutabletagrules/{id}", (r, p) -> delete(r, p));
     }
@@ -43,7 +43,7 @@ final class ImmutableRulesApi {
     }
 
     private Response list(Request r, SiteData.Project p) {
-        return EmulatorRoutes.page(r, site.immutableRules.values().stream().filter(x -> x.projectId == p.id).toList(),
+        return Paging.page(r, site.immutableRules.values().stream().filter(x -> x.projectId == p.id).toList(),
                 ImmutableRulesApi::json);
     }
 
@@ -105,7 +105,7 @@ final class ImmutableRulesApi {
         if (bodyId == null || bodyId != id) {
             throw ApiError.badRequest("the immutable_rule_id doesn't match the id in the payload body of ImmutableRule");
         }
-        SiteData.ImmutableRule x = rule(api.projectOf(r, params.get("p")), id);
+        SiteData.ImmutableRule x = rule(lookup.project(r, params.get("p")), id);
         Boolean disabled = Json.bool(body, "ImmutableRule", "disabled");
         boolean wantDisabled = disabled != null && disabled;
         if (wantDisabled != x.disabled) {
@@ -118,7 +118,7 @@ final class ImmutableRulesApi {
 
     private Response delete(Request r, Map<String, String> params) {
         long id = LabelsApi.pathId(params.get("id"), "immutable_rule_id");
-        SiteData.ImmutableRule x = rule(api.projectOf(r, params.get("p")), id);
+        SiteData.ImmutableRule x = rule(lookup.project(r, params.get("p")), id);
         site.immutableRules.remove(x.id);
         return Response.empty();
     }

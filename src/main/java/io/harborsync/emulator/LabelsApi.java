@@ -14,12 +14,12 @@ import java.util.Map;
  * project (they are deleted by id only); nothing here writes an audit row. Runs under the site lock like every handler.
  */
 final class LabelsApi {
-    private final EmulatorRoutes api;
     private final SiteData site;
+    private final Lookup lookup;
 
-    LabelsApi(EmulatorRoutes api) {
-        this.api = api;
-        this.site = api.site;
+    LabelsApi(SiteData site, Lookup lookup) {
+        this.site = site;
+        this.lookup = lookup;
     }
 
     void routes(Router router) {
@@ -71,7 +71,7 @@ final class LabelsApi {
         List<SiteData.Label> all = site.labels.values().stream()
                 .filter(l -> l.scope.equals(scope) && (scope.equals("g") || l.projectId == projectId))
                 .filter(l -> name == null || l.name.contains(name)).toList();
-        return EmulatorRoutes.page(r, all, LabelsApi::json);
+        return Paging.page(r, all, LabelsApi::json);
     }
 
     private Response create(Request r) {
@@ -131,8 +131,8 @@ final class LabelsApi {
     }
 
     private Response attach(Request r, Map<String, String> params) {
-        SiteData.Repository repo = api.repositoryOf(r, params);
-        SiteData.Artifact a = api.artifactOf(repo, params.get("ref"));
+        SiteData.Repository repo = lookup.repository(r, params);
+        SiteData.Artifact a = lookup.artifact(repo, params.get("ref"));
         ObjectNode body = Json.requireObject(r.json(), "label");
         Long id = Json.lng(body, "label", "id");
         SiteData.Label l = id == null ? null : site.labels.get(id);
@@ -147,8 +147,8 @@ final class LabelsApi {
     }
 
     private Response detach(Request r, Map<String, String> params) {
-        SiteData.Repository repo = api.repositoryOf(r, params);
-        SiteData.Artifact a = api.artifactOf(repo, params.get("ref"));
+        SiteData.Repository repo = lookup.repository(r, params);
+        SiteData.Artifact a = lookup.artifact(repo, params.get("ref"));
         long id = pathId(params.get("id"), "label_id");
         Map<Long, Instant> on = site.artifactLabels.get(a.id);
         if (on == null || on.remove(id) == null) {

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,4 +153,11 @@ final class Request {
     JsonNode json() { return Json.parse(body); }
 
     String username() { return principal == null ? "" : principal.username(); }
+
+    /** Header names in lower case, the values of names that differ only in case joined. */
+    static Map<String, List<String>> lowerCaseHeaders(Map<String, List<String>> in) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        in.forEach((k, v) -> out.computeIfAbsent(k.toLowerCase(), x -> new ArrayList<>()).addAll(v));
+        return out;
+    }
 }

@@ -23,8 +23,8 @@ final class RetentionsApi {
 
     private final SiteData site;
 
-    RetentionsApi(EmulatorRoutes api) {
-        this.site = api.site;
+    RetentionsApi(SiteData site) {
+        this.site = site;
     }
 
     void routes(Router router) {

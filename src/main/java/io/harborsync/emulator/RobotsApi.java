@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,22 +22,18 @@ import java.util.regex.Pattern;
  * resource:action); this class keeps the rules of the robot resource itself.
  */
 final class RobotsApi {
-    /** Checks that the caller may see a project (404 for a sysadmin, 403 for others, see EmulatorRoutes). */
-    interface ProjectAccess {
-        SiteData.Project check(Request r, SiteData.Project p, String asGiven);
-    }
-
     private static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
     /** robot.name is varchar(255): a longer name reaches the database and fails there (500, observations §3). */
     private static final int NAME_COLUMN = 255;
+    private static final SecureRandom RANDOM = new SecureRandom();
     static final String SECRET_RULE = "the secret must be 8-128, inclusively, characters long with at least 1 uppercase"
             + " letter, 1 lowercase letter and 1 number";
 
     private final SiteData site;
     private final AuditLog audit;
-    private final ProjectAccess access;
+    private final Access access;
 
-    RobotsApi(SiteData site, AuditLog audit, ProjectAccess access) {
+    RobotsApi(SiteData site, AuditLog audit, Access access) {
         this.site = site;
         this.audit = audit;
         this.access = access;
@@ -145,7 +142,7 @@ final class RobotsApi {
                 .filter(rb -> rb.level.equals(lv) && (lv.equals("system") || rb.projectId == pid))
                 .filter(rb -> n == null || storedName(rb).equals(n))
                 .toList();
-        return EmulatorRoutes.page(r, list, RobotsApi::json);
+        return Paging.page(r, list, RobotsApi::json);
     }
 
     /** Checks run before anything else, the 409 on a taken name included (step robot.create.badperm). */
@@ -220,7 +217,7 @@ final class RobotsApi {
         SiteData.Robot rb = new SiteData.Robot();
         rb.id = site.next("robot");
         rb.name = "robot$" + stored;
-        rb.secret = EmulatorRoutes.secret();
+        rb.secret = secret();
         rb.level = level;
         rb.projectId = projectId;
         rb.description = description == null ? "" : description;
@@ -276,7 +273,7 @@ final class RobotsApi {
         if (s != null && !s.isEmpty() && !validSecret(s)) throw ApiError.badRequest(SECRET_RULE);
         rb.updated = Instant.now();
         if (s == null || s.isEmpty()) {
-            rb.secret = EmulatorRoutes.secret();
+            rb.secret = secret();
             return Response.ok(Json.obj().put("secret", rb.secret));
         }
         rb.secret = s;
@@ -315,5 +312,13 @@ final class RobotsApi {
             }
         });
         return out;
+    }
+
+    /** A robot secret as Harbor generates it: 32 characters with an upper-case letter, a lower-case one and a digit. */
+    private static String secret() {
+        String chars = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+        StringBuilder sb = new StringBuilder("A1a");
+        for (int i = 0; i < 29; i++) sb.append(chars.charAt(RANDOM.nextInt(chars.length())));
+        return sb.toString();
     }
 }

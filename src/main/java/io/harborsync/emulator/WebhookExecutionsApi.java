@@ -18,21 +18,21 @@ final class WebhookExecutionsApi {
     /** The oldest go first beyond this, so a long demo or benchmark run does not keep every body it sent. */
     static final int KEPT = 10_000;
 
-    private final EmulatorRoutes api;
     private final SiteData site;
+    private final Lookup lookup;
 
-    WebhookExecutionsApi(EmulatorRoutes api) {
-        this.api = api;
-        this.site = api.site;
+    WebhookExecutionsApi(SiteData site, Lookup lookup) {
+        this.site = site;
+        this.lookup = lookup;
     }
 
     void routes(Router router) {
         router.add("GET", "projects/{p}/webhook/policies/{id}/executions", (r, p) -> {
-            SiteData.WebhookPolicy w = api.webhookPolicyOf(r, p.get("p"), p.get("id"));
+            SiteData.WebhookPolicy w = lookup.webhookPolicy(lookup.project(r, p.get("p")), p.get("id"));
             List<SiteData.Doc> mine = site.webhookExecutions.values().stream()
                     .filter(x -> x.json.path("vendor_id").asLong() == w.id)
                     .sorted(Comparator.comparingLong((SiteData.Doc x) -> x.id).reversed()).toList();
-            return EmulatorRoutes.page(r, mine, x -> x.json.deepCopy());
+            return Paging.page(r, mine, x -> x.json.deepCopy());
         });
     }
 
