@@ -125,7 +125,7 @@ final class ProjectsApi {
         for (Map.Entry<String, String> t : r.qTerms()) {
             if (!t.getKey().equals("name")) continue; // other keys: not modelled, ignored like unknown keys
             String v = t.getValue();
-            filter = filter.and(v.startsWith("~") ? p -> p.name.contains(v.substring(1)) : p -> p.name.equals(v));
+            filter = filter.and(p -> Request.termMatches(v, p.name));
         }
         List<SiteData.Project> list = site.projects.values().stream().filter(filter)
                 .sorted(Comparator.comparing(p -> p.name)).toList();

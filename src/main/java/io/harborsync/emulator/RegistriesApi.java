@@ -30,8 +30,7 @@ final class RegistriesApi {
         for (Map.Entry<String, String> t : r.qTerms()) if (t.getKey().equals("name")) name = t.getValue();
         String n = name;
         List<SiteData.Doc> list = docs.values().stream()
-                .filter(d -> n == null || (n.startsWith("~") ? d.json.path("name").asText().contains(n.substring(1))
-                        : d.json.path("name").asText().equals(n))).toList();
+                .filter(d -> n == null || Request.termMatches(n, d.json.path("name").asText())).toList();
         return Paging.page(r, list, f);
     }
 

@@ -41,8 +41,7 @@ final class ReplicationApi {
         for (Map.Entry<String, String> t : r.qTerms()) {
             if (!t.getKey().equals("name")) continue;
             String v = t.getValue();
-            filter = filter.and(v.startsWith("~") ? d -> d.json.path("name").asText().contains(v.substring(1))
-                    : d -> d.json.path("name").asText().equals(v));
+            filter = filter.and(d -> Request.termMatches(v, d.json.path("name").asText()));
         }
         List<SiteData.Doc> list = site.replicationPolicies.values().stream().filter(filter)
                 .sorted(Comparator.comparingLong((SiteData.Doc d) -> d.id).reversed()).toList();

@@ -38,7 +38,7 @@ final class RepositoriesApi {
         for (Map.Entry<String, String> t : r.qTerms()) {
             if (!t.getKey().equals("name")) continue;
             String v = t.getValue();
-            filter = filter.and(v.startsWith("~") ? x -> x.name.contains(v.substring(1)) : x -> x.name.equals(v));
+            filter = filter.and(x -> Request.termMatches(v, x.name));
         }
         // newest first, as Harbor lists them (observations §1 "list order", step repo.list)
         List<SiteData.Repository> list = site.repositoriesOf(p.id).stream().filter(filter)

@@ -144,6 +144,11 @@ final class Request {
         return terms;
     }
 
+    /** A {@code q} term's value against a field, as the name filters read it: {@code ~x} a substring, else exact. */
+    static boolean termMatches(String term, String value) {
+        return term.startsWith("~") ? value.contains(term.substring(1)) : value.equals(term);
+    }
+
     /** The header as Harbor reads it: only a true value of strconv.ParseBool (step query.headerbad: "maybe" is false). */
     boolean isResourceNameHeader() {
         String v = header("X-Is-Resource-Name");

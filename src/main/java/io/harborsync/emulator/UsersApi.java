@@ -84,7 +84,7 @@ final class UsersApi {
         for (Map.Entry<String, String> t : r.qTerms()) if (t.getKey().equals("username")) name = t.getValue();
         String n = name;
         List<SiteData.User> list = site.users.values().stream().filter(u -> n == null
-                || (n.startsWith("~") ? u.username.contains(n.substring(1)) : u.username.equals(n))).toList();
+                || Request.termMatches(n, u.username)).toList();
         return Paging.page(r, list, UsersApi::userJson);
     }
 
