@@ -13,7 +13,7 @@ import java.util.function.ToLongFunction;
 /**
  * A site's rows of one resource by id, in insertion order, that also knows its rows per parent (a repository's
  * artifacts, a project's repositories), as Harbor's database finds them by an indexed foreign key. Without it, every
- * listing scanned all rows of the site under the store's lock, which made the emulator, not the simulated latency,
+ * listing scanned all rows of the site under the site lock, which made the emulator, not the simulated latency,
  * the limit of a large benchmark. Rows change only through {@link #put} and {@link #remove}; the parent of a row is
  * fixed when it is put.
  */

@@ -50,7 +50,7 @@ public final class HarborEmulator implements AutoCloseable {
     private volatile HttpServer server;
     private volatile int boundPort;
     private final ExecutorService pool;
-    private volatile HarborApi api;
+    private volatile EmulatorRoutes routes;
     private final Faults faults = new Faults();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HarborEmulator.class);
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
@@ -62,7 +62,7 @@ public final class HarborEmulator implements AutoCloseable {
 
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
-        this.api = new HarborApi(options);
+        this.routes = new EmulatorRoutes(options);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "harbor-emulator-" + options.name() + "-" + n.incrementAndGet());
@@ -73,7 +73,7 @@ public final class HarborEmulator implements AutoCloseable {
             this.server = bind(options.port());
         } catch (IOException e) {
             pool.shutdownNow(); // a busy port: nothing of this emulator is left behind
-            api.webhooks.close();
+            routes.webhooks.close();
             throw e;
         }
     }
@@ -144,15 +144,15 @@ public final class HarborEmulator implements AutoCloseable {
     /** Forgets every project, user, robot, policy and log row, as a freshly installed Harbor (for generated-history tests). */
     public void reset() {
         faults.clear();
-        HarborApi old = api;
-        api = new HarborApi(options);
+        EmulatorRoutes old = routes;
+        routes = new EmulatorRoutes(options);
         old.webhooks.close();
     }
 
     public EmulatorOptions options() { return options; }
 
-    /** The API behind the server, for tests in this package (its routes, its store). */
-    HarborApi api() { return api; }
+    /** The API behind the server, for tests in this package (its routes, its site). */
+    EmulatorRoutes routes() { return routes; }
 
     /**
      * e.g. http://127.0.0.1:41234 (the API lives under /api/v2.0); with TLS https://localhost:41234, the name
@@ -167,31 +167,31 @@ public final class HarborEmulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
-        api.webhooks.close();
+        routes.webhooks.close();
     }
 
     // ------------------------------------------------------------------ things outside Harbor's REST API
 
     /** A db_auth user that exists (e.g. logged in once); members can then be added by username. No password. */
     public void addUser(String username) {
-        synchronized (api.store) {
-            if (api.store.userByName(username) == null) api.addUserRow(username, null);
+        synchronized (routes.site) {
+            if (routes.site.userByName(username) == null) routes.users.addUserRow(username, null);
         }
     }
 
     /** A user that can also log in with basic auth. */
     public void addUser(String username, String password) {
-        synchronized (api.store) {
-            Store.User u = api.store.userByName(username);
-            if (u == null) api.addUserRow(username, password);
+        synchronized (routes.site) {
+            SiteData.User u = routes.site.userByName(username);
+            if (u == null) routes.users.addUserRow(username, password);
             else u.password = password;
         }
     }
 
     /** A user group as LDAP/HTTP/OIDC would provide it (1 LDAP, 2 HTTP, 3 OIDC); an LDAP group's DN is its name. */
     public void addGroup(String groupName, int groupType) {
-        synchronized (api.store) {
-            api.addGroupRow(groupName, groupType, groupType == 1 ? groupName : null);
+        synchronized (routes.site) {
+            routes.members.addGroupRow(groupName, groupType, groupType == 1 ? groupName : null);
         }
     }
 
@@ -204,9 +204,9 @@ public final class HarborEmulator implements AutoCloseable {
      * @return the digest
      */
     public String pushArtifact(String project, String repository, String digest, String... tags) {
-        synchronized (api.store) {
+        synchronized (routes.site) {
             try {
-                return api.push(options.adminUsername(), UUID.randomUUID().toString(), project, repository, digest, Arrays.asList(tags));
+                return routes.artifacts.push(options.adminUsername(), UUID.randomUUID().toString(), project, repository, digest, Arrays.asList(tags));
             } catch (ApiError e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -216,13 +216,13 @@ public final class HarborEmulator implements AutoCloseable {
     /**
      * Loads a whole project at once, for benchmarks with thousands of projects: as if the admin had created it
      * (owner = admin, a projectAdmin member as Harbor adds), with {@code members} (username -> role id; users are
-     * created when missing) and {@code repositories} (name -> digest -> tags). Straight into the store, so no
+     * created when missing) and {@code repositories} (name -> digest -> tags). Straight into the site, so no
      * audit rows and no webhooks; the REST API then serves it like anything else.
      */
     public void seedProject(String project, Map<String, String> metadata, Map<String, Integer> members,
                             Map<String, Map<String, List<String>>> repositories) {
-        synchronized (api.store) {
-            api.seedProject(project, metadata, members, repositories);
+        synchronized (routes.site) {
+            routes.projects.seed(project, metadata, members, repositories);
         }
     }
 
@@ -233,10 +233,10 @@ public final class HarborEmulator implements AutoCloseable {
     public void removeExchangeListener(ExchangeListener listener) { listeners.remove(listener); }
 
     /** Finished webhook jobs (delivered, or dropped after 3 attempts), in completion order. */
-    public List<WebhookDelivery> webhookDeliveries() { return api.webhooks.deliveries(); }
+    public List<WebhookDelivery> webhookDeliveries() { return routes.webhooks.deliveries(); }
 
     /** Deletes all audit rows, like Harbor's purge job. */
-    public void purgeAuditLog() { api.audit.purge(); }
+    public void purgeAuditLog() { routes.audit.purge(); }
 
     // ------------------------------------------------------------------ HTTP
 
@@ -315,7 +315,7 @@ public final class HarborEmulator implements AutoCloseable {
         }
         Map<String, List<String>> reqHeaders = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> reqHeaders.put(k, List.copyOf(v)));
-        Map<String, List<String>> lower = HarborApi.lowerCaseHeaders(reqHeaders);
+        Map<String, List<String>> lower = Request.lowerCaseHeaders(reqHeaders);
         String requestId = lower.containsKey("x-request-id") ? lower.get("x-request-id").get(0) : UUID.randomUUID().toString();
 
         Response resp = null;
@@ -338,7 +338,7 @@ public final class HarborEmulator implements AutoCloseable {
             try {
                 Request r = new Request(method, rawPath, rawQuery, lower, body, requestId);
                 if (r.segments.size() >= 2 && r.segments.get(0).equals("api") && r.segments.get(1).equals("v2.0")) {
-                    resp = api.handle(r);
+                    resp = routes.handle(r);
                 } else if (control) {
                     resp = control(r);
                 } else {
@@ -414,8 +414,8 @@ public final class HarborEmulator implements AutoCloseable {
     // ------------------------------------------------------------------ /emulator control endpoints (for curl users)
 
     private Response control(Request r) {
-        synchronized (api.store) {
-            r.principal = api.authenticate(r);
+        synchronized (routes.site) {
+            r.principal = routes.access.authenticate(r);
         }
         if (r.principal == null) throw ApiError.unauthorized();
         String path = r.path;
@@ -426,8 +426,8 @@ public final class HarborEmulator implements AutoCloseable {
                 List<String> tags = new ArrayList<>();
                 if (b.has("tags")) Json.array(b, "artifact", "tags").forEach(t -> tags.add(t.asText()));
                 String digest;
-                synchronized (api.store) {
-                    digest = api.push(r.username(), r.requestId, Json.str(b, "artifact", "project"),
+                synchronized (routes.site) {
+                    digest = routes.artifacts.push(r.username(), r.requestId, Json.str(b, "artifact", "project"),
                             Json.str(b, "artifact", "repository"), Json.str(b, "artifact", "digest"), tags);
                 }
                 return Response.json(201, Json.obj().put("digest", digest));

@@ -15,23 +15,23 @@ import java.util.regex.Pattern;
  * one global sequence; no audit rows; rules go with their project.
  */
 final class ImmutableRulesApi {
-    private final HarborApi api;
-    private final Store store;
+    private final SiteData site;
+    private final Lookup lookup;
 
-    ImmutableRulesApi(HarborApi api) {
-        this.api = api;
-        this.store = api.store;
+    ImmutableRulesApi(SiteData site, Lookup lookup) {
+        this.site = site;
+        this.lookup = lookup;
     }
 
     void routes(Router router) {
-        router.add("GET", "projects/{p}/immutabletagrules", (r, p) -> list(r, api.projectOf(r, p.get("p"))));
-        router.add("POST", "projects/{p}/immutabletagrules", (r, p) -> create(r, api.projectOf(r, p.get("p")), p.get("p")));
+        router.add("GET", "projects/{p}/immutabletagrules", (r, p) -> list(r, lookup.project(r, p.get("p"))));
+        router.add("POST", "projects/{p}/immutabletagrules", (r, p) -> create(r, lookup.project(r, p.get("p")), p.get("p")));
         router.add("PUT", "projects/{p}/immutabletagrules/{id}", (r, p) -> update(r, p));
         router.add("DELETE", "projects/{p}/immutabletagrules/{id}", (r, p) -> delete(r, p));
     }
 
     /** List item shape (observations §5): priority omitted when 0, disabled when false, no params. */
-    private static ObjectNode json(Store.ImmutableRule x) {
+    private static ObjectNode json(SiteData.ImmutableRule x) {
         ObjectNode o = Json.obj().put("id", x.id);
         if (x.priority != 0) o.put("priority", x.priority);
         if (x.disabled) o.put("disabled", true);
@@ -42,25 +42,25 @@ final class ImmutableRulesApi {
         return o;
     }
 
-    private Response list(Request r, Store.Project p) {
-        return HarborApi.page(r, store.immutableRules.values().stream().filter(x -> x.projectId == p.id).toList(),
+    private Response list(Request r, SiteData.Project p) {
+        return Paging.page(r, site.immutableRules.values().stream().filter(x -> x.projectId == p.id).toList(),
                 ImmutableRulesApi::json);
     }
 
     /** Whatever the body says (action "retain", regexp kind, no tag selectors) is stored; only a duplicate is refused. */
-    private Response create(Request r, Store.Project p, String asGiven) {
-        Store.ImmutableRule x = new Store.ImmutableRule();
+    private Response create(Request r, SiteData.Project p, String asGiven) {
+        SiteData.ImmutableRule x = new SiteData.ImmutableRule();
         x.projectId = p.id;
         fill(x, Json.requireObject(r.json(), "ImmutableRule"));
-        for (Store.ImmutableRule o : store.immutableRules.values()) {
+        for (SiteData.ImmutableRule o : site.immutableRules.values()) {
             if (o.projectId == p.id && same(o, x)) throw ApiError.conflict("immutable rule already exists");
         }
-        x.id = store.next("immutable_rule");
-        store.immutableRules.put(x.id, x);
-        return Response.created(HarborApi.BASE + "/projects/" + asGiven + "/immutabletagrules/" + x.id);
+        x.id = site.next("immutable_rule");
+        site.immutableRules.put(x.id, x);
+        return Response.created(EmulatorRoutes.BASE + "/projects/" + asGiven + "/immutabletagrules/" + x.id);
     }
 
-    private static void fill(Store.ImmutableRule x, ObjectNode body) {
+    private static void fill(SiteData.ImmutableRule x, ObjectNode body) {
         Long priority = Json.lng(body, "ImmutableRule", "priority");
         Boolean disabled = Json.bool(body, "ImmutableRule", "disabled");
         x.priority = priority == null ? 0 : priority;
@@ -79,15 +79,15 @@ final class ImmutableRulesApi {
         }
     }
 
-    private static boolean same(Store.ImmutableRule a, Store.ImmutableRule b) {
+    private static boolean same(SiteData.ImmutableRule a, SiteData.ImmutableRule b) {
         return a.priority == b.priority && a.disabled == b.disabled && Objects.equals(a.action, b.action)
                 && Objects.equals(a.template, b.template) && Objects.equals(a.tagSelectors, b.tagSelectors)
                 && Objects.equals(a.scopeSelectors, b.scopeSelectors);
     }
 
     /** The rule of the path, which must be one of the path's project (Harbor's requireRuleAccess). */
-    private Store.ImmutableRule rule(Store.Project p, long id) {
-        Store.ImmutableRule x = store.immutableRules.get(id);
+    private SiteData.ImmutableRule rule(SiteData.Project p, long id) {
+        SiteData.ImmutableRule x = site.immutableRules.get(id);
         if (x == null) throw ApiError.notFound("immutable rule " + id + " not found");
         if (x.projectId != p.id) throw ApiError.notFound("resource not found: project id " + p.id + " does not match");
         return x;
@@ -105,7 +105,7 @@ final class ImmutableRulesApi {
         if (bodyId == null || bodyId != id) {
             throw ApiError.badRequest("the immutable_rule_id doesn't match the id in the payload body of ImmutableRule");
         }
-        Store.ImmutableRule x = rule(api.projectOf(r, params.get("p")), id);
+        SiteData.ImmutableRule x = rule(lookup.project(r, params.get("p")), id);
         Boolean disabled = Json.bool(body, "ImmutableRule", "disabled");
         boolean wantDisabled = disabled != null && disabled;
         if (wantDisabled != x.disabled) {
@@ -118,8 +118,8 @@ final class ImmutableRulesApi {
 
     private Response delete(Request r, Map<String, String> params) {
         long id = LabelsApi.pathId(params.get("id"), "immutable_rule_id");
-        Store.ImmutableRule x = rule(api.projectOf(r, params.get("p")), id);
-        store.immutableRules.remove(x.id);
+        SiteData.ImmutableRule x = rule(lookup.project(r, params.get("p")), id);
+        site.immutableRules.remove(x.id);
         return Response.empty();
     }
 
@@ -129,9 +129,9 @@ final class ImmutableRulesApi {
      * Harbor's immutable matcher: an enabled rule of the project whose first repository selector takes the repository
      * and whose first tag selector takes the tag makes the tag immutable. Repository names without the project.
      */
-    boolean isImmutable(Store.Repository repo, String tag) {
+    boolean isImmutable(SiteData.Repository repo, String tag) {
         String repoName = repo.name.substring(repo.name.indexOf('/') + 1);
-        for (Store.ImmutableRule x : store.immutableRules.values()) {
+        for (SiteData.ImmutableRule x : site.immutableRules.values()) {
             if (x.projectId != repo.projectId || x.disabled || x.tagSelectors == null || x.scopeSelectors == null) continue;
             JsonNode repos = x.scopeSelectors.get("repository");
             if (repos == null || !repos.isArray() || repos.isEmpty()) continue;
@@ -188,17 +188,17 @@ final class ImmutableRulesApi {
     }
 
     /** DELETE of a tag or of an artifact with such a tag: 412 (observations §5). */
-    void refuseDelete(Store.Repository repo, List<String> tags) {
+    void refuseDelete(SiteData.Repository repo, List<String> tags) {
         for (String t : tags) {
             if (isImmutable(repo, t)) throw ApiError.precondition("the tag " + t + " configured as immutable, cannot be deleted");
         }
     }
 
     /** The registry refuses to move an immutable tag onto another digest (observations §5). */
-    void refusePush(Store.Repository repo, String digest, List<String> tags) {
+    void refusePush(SiteData.Repository repo, String digest, List<String> tags) {
         String repoName = repo.name.substring(repo.name.indexOf('/') + 1);
         for (String t : tags) {
-            boolean elsewhere = store.artifactsOf(repo.id).stream()
+            boolean elsewhere = site.artifactsOf(repo.id).stream()
                     .anyMatch(a -> !a.digest.equals(digest) && a.tags.stream().anyMatch(x -> x.name.equals(t)));
             if (elsewhere && isImmutable(repo, t)) {
                 throw ApiError.precondition("Failed to process request due to '" + repoName + ":" + t + "' configured as immutable.");
@@ -207,13 +207,13 @@ final class ImmutableRulesApi {
     }
 
     /** {@code with_immutable_status=true}: each tag's {@code immutable} tells (observations §5). */
-    void decorate(ObjectNode artifact, Store.Repository repo) {
+    void decorate(ObjectNode artifact, SiteData.Repository repo) {
         JsonNode tags = artifact.get("tags");
         if (tags == null || !tags.isArray()) return;
         for (JsonNode t : tags) decorateTag((ObjectNode) t, repo);
     }
 
-    ObjectNode decorateTag(ObjectNode tag, Store.Repository repo) {
+    ObjectNode decorateTag(ObjectNode tag, SiteData.Repository repo) {
         tag.put("immutable", isImmutable(repo, tag.path("name").asText()));
         return tag;
     }

@@ -15,7 +15,17 @@ final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** Go's zero time.Time as Harbor prints it. */
+    static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
     private Json() {
+    }
+
+    /** A field's text, or "" when it is absent or null. */
+    static String textOr(JsonNode o, String f) { return textOr(o, f, ""); }
+
+    static String textOr(JsonNode o, String f, String dflt) {
+        return o == null || !o.hasNonNull(f) ? dflt : o.get(f).asText();
     }
 
     static ObjectNode obj() { return MAPPER.createObjectNode(); }

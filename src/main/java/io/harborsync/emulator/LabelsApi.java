@@ -11,15 +11,15 @@ import java.util.Map;
 /**
  * {@code /labels} and the labels of an artifact, as real Harbor v2.15.2 answered them (observations §4). Hardly
  * anything is validated (only the scope); uniqueness is per (name, scope, project); project labels outlive their
- * project (they are deleted by id only); nothing here writes an audit row. Runs under the store lock like every handler.
+ * project (they are deleted by id only); nothing here writes an audit row. Runs under the site lock like every handler.
  */
 final class LabelsApi {
-    private final HarborApi api;
-    private final Store store;
+    private final SiteData site;
+    private final Lookup lookup;
 
-    LabelsApi(HarborApi api) {
-        this.api = api;
-        this.store = api.store;
+    LabelsApi(SiteData site, Lookup lookup) {
+        this.site = site;
+        this.lookup = lookup;
     }
 
     void routes(Router router) {
@@ -33,7 +33,7 @@ final class LabelsApi {
     }
 
     /** Swagger model order; empty name, color and description omitted, project_id only on project labels. */
-    private static ObjectNode json(Store.Label l) {
+    private static ObjectNode json(SiteData.Label l) {
         ObjectNode o = Json.obj();
         if (!l.color.isEmpty()) o.put("color", l.color);
         o.put("creation_time", Json.time(l.created));
@@ -53,8 +53,8 @@ final class LabelsApi {
         }
     }
 
-    private Store.Label label(String id) {
-        Store.Label l = store.labels.get(pathId(id, "label_id"));
+    private SiteData.Label label(String id) {
+        SiteData.Label l = site.labels.get(pathId(id, "label_id"));
         if (l == null) throw ApiError.notFound("label " + id + " not found");
         return l;
     }
@@ -68,29 +68,29 @@ final class LabelsApi {
             throw ApiError.badRequest("must with project ID when to query project labels");
         }
         String name = r.param("name");
-        List<Store.Label> all = store.labels.values().stream()
+        List<SiteData.Label> all = site.labels.values().stream()
                 .filter(l -> l.scope.equals(scope) && (scope.equals("g") || l.projectId == projectId))
                 .filter(l -> name == null || l.name.contains(name)).toList();
-        return HarborApi.page(r, all, LabelsApi::json);
+        return Paging.page(r, all, LabelsApi::json);
     }
 
     private Response create(Request r) {
         ObjectNode body = Json.requireObject(r.json(), "label");
         String scope = Json.str(body, "label", "scope");
         if (!"g".equals(scope) && !"p".equals(scope)) throw ApiError.badRequest("unsupported label scope");
-        Store.Label l = new Store.Label();
+        SiteData.Label l = new SiteData.Label();
         l.scope = scope;
         fill(l, body);
         Long pid = Json.lng(body, "label", "project_id");
         l.projectId = scope.equals("p") && pid != null ? pid : 0; // a global label drops project_id; unchecked otherwise
-        l.id = store.next("label"); // the insert takes the id even when it then fails on the unique key (observations §4)
+        l.id = site.next("label"); // the insert takes the id even when it then fails on the unique key (observations §4)
         requireUnique(l);
         l.created = l.updated = Instant.now();
-        store.labels.put(l.id, l);
-        return Response.created(HarborApi.BASE + "/labels/" + l.id);
+        site.labels.put(l.id, l);
+        return Response.created(EmulatorRoutes.BASE + "/labels/" + l.id);
     }
 
-    private static void fill(Store.Label l, ObjectNode body) {
+    private static void fill(SiteData.Label l, ObjectNode body) {
         String name = Json.str(body, "label", "name");
         String color = Json.str(body, "label", "color");
         String description = Json.str(body, "label", "description");
@@ -99,8 +99,8 @@ final class LabelsApi {
         l.description = description == null ? "" : description;
     }
 
-    private void requireUnique(Store.Label l) {
-        for (Store.Label o : store.labels.values()) {
+    private void requireUnique(SiteData.Label l) {
+        for (SiteData.Label o : site.labels.values()) {
             if (o.id != l.id && o.name.equals(l.name) && o.scope.equals(l.scope) && o.projectId == l.projectId) {
                 throw ApiError.conflict("label " + l.name + " already exists");
             }
@@ -108,9 +108,9 @@ final class LabelsApi {
     }
 
     /** Name, color and description are replaced; scope and project_id stay what they were (observations §4). */
-    private Response update(Request r, Store.Label l) {
+    private Response update(Request r, SiteData.Label l) {
         ObjectNode body = Json.requireObject(r.json(), "label");
-        Store.Label changed = new Store.Label();
+        SiteData.Label changed = new SiteData.Label();
         changed.id = l.id;
         changed.scope = l.scope;
         changed.projectId = l.projectId;
@@ -124,33 +124,33 @@ final class LabelsApi {
     }
 
     /** Deleting a label takes it off every artifact it was attached to. */
-    private Response delete(Store.Label l) {
-        store.labels.remove(l.id);
-        store.artifactLabels.values().forEach(m -> m.remove(l.id));
+    private Response delete(SiteData.Label l) {
+        site.labels.remove(l.id);
+        site.artifactLabels.values().forEach(m -> m.remove(l.id));
         return Response.empty();
     }
 
     private Response attach(Request r, Map<String, String> params) {
-        Store.Repository repo = api.repositoryOf(r, params);
-        Store.Artifact a = api.artifactOf(repo, params.get("ref"));
+        SiteData.Repository repo = lookup.repository(r, params);
+        SiteData.Artifact a = lookup.artifact(repo, params.get("ref"));
         ObjectNode body = Json.requireObject(r.json(), "label");
         Long id = Json.lng(body, "label", "id");
-        Store.Label l = id == null ? null : store.labels.get(id);
+        SiteData.Label l = id == null ? null : site.labels.get(id);
         if (l == null) throw ApiError.notFound("label " + id + " not found");
         if (l.scope.equals("p") && l.projectId != repo.projectId) {
             throw ApiError.notFound("project id " + repo.projectId + ", label " + l.id + " not found");
         }
-        Map<Long, Instant> on = store.artifactLabels.computeIfAbsent(a.id, k -> new LinkedHashMap<>());
+        Map<Long, Instant> on = site.artifactLabels.computeIfAbsent(a.id, k -> new LinkedHashMap<>());
         if (on.containsKey(l.id)) throw ApiError.conflict("label " + l.id + " is already added to the artifact " + a.id);
         on.put(l.id, Instant.now());
         return Response.empty();
     }
 
     private Response detach(Request r, Map<String, String> params) {
-        Store.Repository repo = api.repositoryOf(r, params);
-        Store.Artifact a = api.artifactOf(repo, params.get("ref"));
+        SiteData.Repository repo = lookup.repository(r, params);
+        SiteData.Artifact a = lookup.artifact(repo, params.get("ref"));
         long id = pathId(params.get("id"), "label_id");
-        Map<Long, Instant> on = store.artifactLabels.get(a.id);
+        Map<Long, Instant> on = site.artifactLabels.get(a.id);
         if (on == null || on.remove(id) == null) {
             throw ApiError.notFound("reference with label " + id + " and artifact " + a.id + " not found");
         }
@@ -158,12 +158,12 @@ final class LabelsApi {
     }
 
     /** {@code with_label=true}: the artifact's labels as {creation_time, id, name, scope, update_time} (observations §4). */
-    void decorate(ObjectNode artifact, Store.Artifact a) {
-        Map<Long, Instant> on = store.artifactLabels.get(a.id);
+    void decorate(ObjectNode artifact, SiteData.Artifact a) {
+        Map<Long, Instant> on = site.artifactLabels.get(a.id);
         if (on == null || on.isEmpty()) return;
         ArrayNode arr = artifact.putArray("labels");
         for (Long id : on.keySet()) {
-            Store.Label l = store.labels.get(id);
+            SiteData.Label l = site.labels.get(id);
             if (l == null) continue;
             ObjectNode o = arr.addObject().put("creation_time", Json.time(l.created)).put("id", l.id);
             if (!l.name.isEmpty()) o.put("name", l.name);

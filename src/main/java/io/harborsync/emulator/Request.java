@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +144,11 @@ final class Request {
         return terms;
     }
 
+    /** A {@code q} term's value against a field, as the name filters read it: {@code ~x} a substring, else exact. */
+    static boolean termMatches(String term, String value) {
+        return term.startsWith("~") ? value.contains(term.substring(1)) : value.equals(term);
+    }
+
     /** The header as Harbor reads it: only a true value of strconv.ParseBool (step query.headerbad: "maybe" is false). */
     boolean isResourceNameHeader() {
         String v = header("X-Is-Resource-Name");
@@ -154,4 +158,11 @@ final class Request {
     JsonNode json() { return Json.parse(body); }
 
     String username() { return principal == null ? "" : principal.username(); }
+
+    /** Header names in lower case, the values of names that differ only in case joined. */
+    static Map<String, List<String>> lowerCaseHeaders(Map<String, List<String>> in) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        in.forEach((k, v) -> out.computeIfAbsent(k.toLowerCase(), x -> new ArrayList<>()).addAll(v));
+        return out;
+    }
 }

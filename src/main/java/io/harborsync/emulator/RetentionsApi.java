@@ -21,10 +21,10 @@ final class RetentionsApi {
     static final String RETENTION_ID = "retention_id";
     private static final int MAX_RULES = 15;
 
-    private final Store store;
+    private final SiteData site;
 
-    RetentionsApi(HarborApi api) {
-        this.store = api.store;
+    RetentionsApi(SiteData site) {
+        this.site = site;
     }
 
     void routes(Router router) {
@@ -58,13 +58,13 @@ final class RetentionsApi {
         o.put("rule_template", name);
     }
 
-    private Store.Retention retention(String id) {
-        return store.retentions.get(LabelsApi.pathId(id, "id"));
+    private SiteData.Retention retention(String id) {
+        return site.retentions.get(LabelsApi.pathId(id, "id"));
     }
 
     /** A policy that does not exist is a 500 on real Harbor (observations §6). */
     private Response get(String id) {
-        Store.Retention x = retention(id);
+        SiteData.Retention x = retention(id);
         if (x == null) throw new ApiError(500, "UNKNOWN", "internal server error");
         ObjectNode o = x.policy.deepCopy();
         ObjectNode trigger = (ObjectNode) o.get("trigger");
@@ -90,7 +90,7 @@ final class RetentionsApi {
         ObjectNode body = Json.requireObject(r.json(), "policy");
         ObjectNode scope = Json.object(body, "policy", "scope");
         Long ref = Json.lng(scope, "policy.scope", "ref");
-        Store.Project p = ref == null ? null : store.projects.get(ref);
+        SiteData.Project p = ref == null ? null : site.projects.get(ref);
         if (p != null && p.metadata.containsKey(RETENTION_ID)) {
             throw ApiError.badRequest("bad request: project " + ref + " already has retention policy " + p.metadata.get(RETENTION_ID));
         }
@@ -99,13 +99,13 @@ final class RetentionsApi {
         if (!"project".equals(level)) throw ApiError.badRequest("scope " + (level == null ? "" : level) + " is not support");
         if (p == null) throw ApiError.badRequest("invalid Project id " + (ref == null ? 0 : ref));
         checkCron(policy, null);
-        Store.Retention x = new Store.Retention();
-        x.id = store.next("retention");
+        SiteData.Retention x = new SiteData.Retention();
+        x.id = site.next("retention");
         x.projectId = p.id;
         x.policy = policy;
-        store.retentions.put(x.id, x);
+        site.retentions.put(x.id, x);
         p.metadata.put(RETENTION_ID, String.valueOf(x.id));
-        return Response.created(HarborApi.BASE + "/retentions/" + x.id);
+        return Response.created(EmulatorRoutes.BASE + "/retentions/" + x.id);
     }
 
     /**
@@ -117,8 +117,8 @@ final class RetentionsApi {
         ObjectNode body = Json.requireObject(r.json(), "policy");
         ObjectNode policy = normalise(body);
         long ref = policy.path("scope").path("ref").asLong();
-        Store.Project p = store.projects.get(ref);
-        Store.Retention x = store.retentions.get(pid);
+        SiteData.Project p = site.projects.get(ref);
+        SiteData.Retention x = site.retentions.get(pid);
         if (p == null || x == null || !String.valueOf(pid).equals(p.metadata.get(RETENTION_ID))) {
             throw ApiError.notFound("the retention policy id " + pid + " does not match");
         }
@@ -129,10 +129,10 @@ final class RetentionsApi {
 
     /** A missing policy is a 400 here (observations §6); the project's retention_id goes with the policy. */
     private Response delete(String id) {
-        Store.Retention x = retention(id);
+        SiteData.Retention x = retention(id);
         if (x == null) throw ApiError.badRequest("no such Retention policy with id " + id);
-        store.retentions.remove(x.id);
-        Store.Project p = store.projects.get(x.projectId);
+        site.retentions.remove(x.id);
+        SiteData.Project p = site.projects.get(x.projectId);
         if (p != null) p.metadata.remove(RETENTION_ID);
         return Response.empty();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,28 +17,24 @@ import java.util.regex.Pattern;
 
 /**
  * {@code /robots} and {@code /permissions} as a real Harbor v2.15.2 answered them (observations §3; steps
- * {@code robot.*}, {@code next.permissions}, {@code del.proj.robot}). Every handler runs under the store lock
- * ({@link HarborApi#handle}). Who may call what is decided before (bad credentials, permissions per
+ * {@code robot.*}, {@code next.permissions}, {@code del.proj.robot}). Every handler runs under the site lock
+ * ({@link EmulatorRoutes#handle}). Who may call what is decided before (bad credentials, permissions per
  * resource:action); this class keeps the rules of the robot resource itself.
  */
 final class RobotsApi {
-    /** Checks that the caller may see a project (404 for a sysadmin, 403 for others, see HarborApi). */
-    interface ProjectAccess {
-        Store.Project check(Request r, Store.Project p, String asGiven);
-    }
-
     private static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
     /** robot.name is varchar(255): a longer name reaches the database and fails there (500, observations §3). */
     private static final int NAME_COLUMN = 255;
+    private static final SecureRandom RANDOM = new SecureRandom();
     static final String SECRET_RULE = "the secret must be 8-128, inclusively, characters long with at least 1 uppercase"
             + " letter, 1 lowercase letter and 1 number";
 
-    private final Store store;
+    private final SiteData site;
     private final AuditLog audit;
-    private final ProjectAccess access;
+    private final Access access;
 
-    RobotsApi(Store store, AuditLog audit, ProjectAccess access) {
-        this.store = store;
+    RobotsApi(SiteData site, AuditLog audit, Access access) {
+        this.site = site;
         this.audit = audit;
         this.access = access;
     }
@@ -53,20 +50,20 @@ final class RobotsApi {
     }
 
     /** go-swagger binds the path id before the handler runs: not an int64 is 422 (step robot.get.badid). */
-    private Store.Robot robot(String id) {
+    private SiteData.Robot robot(String id) {
         long n;
         try {
             n = Long.parseLong(id);
         } catch (NumberFormatException e) {
             throw ApiError.unprocessable("validation failure list:\nrobot_id in path must be of type int64: \"" + id + "\"");
         }
-        Store.Robot rb = store.robots.get(n);
+        SiteData.Robot rb = site.robots.get(n);
         if (rb == null) throw ApiError.notFound("robot " + id + " not found");
         return rb;
     }
 
     /** The name as Harbor stores it: without {@code robot$}, a project robot's with its project ({@code p1+ci}). */
-    private static String storedName(Store.Robot rb) {
+    private static String storedName(SiteData.Robot rb) {
         return rb.name.substring("robot$".length());
     }
 
@@ -75,7 +72,7 @@ final class RobotsApi {
      * description omitted (Go omitempty), and the permissions regrouped per kind and namespace, project kind first
      * (step robot.list: the order can differ from what was sent).
      */
-    private static ObjectNode json(Store.Robot rb) {
+    private static ObjectNode json(SiteData.Robot rb) {
         ObjectNode o = Json.obj().put("creation_time", Json.time(rb.created)).put("creator_ref", rb.creatorRef)
                 .put("creator_type", rb.creatorType);
         if (!rb.description.isEmpty()) o.put("description", rb.description);
@@ -137,15 +134,15 @@ final class RobotsApi {
                 projectId = 0;
             }
             if (projectId <= 0) throw ApiError.badRequest("ProjectID must be a positive integer");
-            if (!r.principal.admin()) access.check(r, store.projects.get(projectId), String.valueOf(projectId));
+            if (!r.principal.admin()) access.check(r, site.projects.get(projectId), String.valueOf(projectId));
         }
         String lv = level, n = name;
         long pid = projectId;
-        List<Store.Robot> list = store.robots.values().stream()
+        List<SiteData.Robot> list = site.robots.values().stream()
                 .filter(rb -> rb.level.equals(lv) && (lv.equals("system") || rb.projectId == pid))
                 .filter(rb -> n == null || storedName(rb).equals(n))
                 .toList();
-        return HarborApi.page(r, list, RobotsApi::json);
+        return Paging.page(r, list, RobotsApi::json);
     }
 
     /** Checks run before anything else, the 409 on a taken name included (step robot.create.badperm). */
@@ -209,18 +206,18 @@ final class RobotsApi {
         if (level.equals("project")) {
             requireProjectShape(level, perms);
             String ns = perms.get(0).path("namespace").asText(); // "*" names no project: 404 "project * not found"
-            Store.Project p = access.check(r, store.projectByName(ns), ns);
+            SiteData.Project p = access.check(r, site.projectByName(ns), ns);
             projectId = p.id;
             stored = p.name + "+" + name;
         }
         if (stored.length() > NAME_COLUMN) throw new ApiError(500, "UNKNOWN", "internal server error");
-        if (store.robotByName("robot$" + stored) != null) {
+        if (site.robotByName("robot$" + stored) != null) {
             throw ApiError.conflict("robot account " + projectId + ":" + stored + " already exists");
         }
-        Store.Robot rb = new Store.Robot();
-        rb.id = store.next("robot");
+        SiteData.Robot rb = new SiteData.Robot();
+        rb.id = site.next("robot");
         rb.name = "robot$" + stored;
-        rb.secret = HarborApi.secret();
+        rb.secret = secret();
         rb.level = level;
         rb.projectId = projectId;
         rb.description = description == null ? "" : description;
@@ -230,18 +227,18 @@ final class RobotsApi {
         rb.permissions = perms.deepCopy();
         rb.creatorRef = r.principal.isRobot() ? r.principal.robotId() : r.principal.userId();
         rb.creatorType = r.principal.isRobot() ? "robot" : "local";
-        store.robots.put(rb.id, rb);
+        site.robots.put(rb.id, rb);
         audit.record(r.username(), "robot", "create", rb.name, projectId);
         ObjectNode out = Json.obj().put("creation_time", Json.time(rb.created)).put("expires_at", rb.expiresAt)
                 .put("id", rb.id).put("name", rb.name).put("secret", rb.secret);
-        return Response.json(201, out).header("Location", HarborApi.BASE + "/robots/" + rb.id);
+        return Response.json(201, out).header("Location", EmulatorRoutes.BASE + "/robots/" + rb.id);
     }
 
     /**
      * PUT replaces description, duration, disable and permissions; the permissions are checked first, then the
      * name (with its prefix) and level must be the robot's own. No audit row (observations §3, §10).
      */
-    private Response update(Request r, Store.Robot rb) {
+    private Response update(Request r, SiteData.Robot rb) {
         ObjectNode body = Json.requireObject(r.json(), "robot");
         String name = Json.str(body, "robot", "name");
         String level = Json.str(body, "robot", "level");
@@ -271,12 +268,12 @@ final class RobotsApi {
     private Response refreshSecret(Request r, String id) {
         JsonNode body = r.json();
         if (body == null || body.isNull()) throw ApiError.unprocessable("validation failure list:\nrobotSec in body is required");
-        Store.Robot rb = robot(id);
+        SiteData.Robot rb = robot(id);
         String s = Json.str(Json.requireObject(body, "robotSec"), "robotSec", "secret");
         if (s != null && !s.isEmpty() && !validSecret(s)) throw ApiError.badRequest(SECRET_RULE);
         rb.updated = Instant.now();
         if (s == null || s.isEmpty()) {
-            rb.secret = HarborApi.secret();
+            rb.secret = secret();
             return Response.ok(Json.obj().put("secret", rb.secret));
         }
         rb.secret = s;
@@ -289,8 +286,8 @@ final class RobotsApi {
                 && s.chars().anyMatch(c -> c >= 'a' && c <= 'z') && s.chars().anyMatch(c -> c >= '0' && c <= '9');
     }
 
-    private Response delete(Request r, Store.Robot rb) {
-        store.robots.remove(rb.id);
+    private Response delete(Request r, SiteData.Robot rb) {
+        site.robots.remove(rb.id);
         audit.record(r.username(), "robot", "delete", rb.name, rb.projectId);
         return Response.empty();
     }
@@ -315,5 +312,13 @@ final class RobotsApi {
             }
         });
         return out;
+    }
+
+    /** A robot secret as Harbor generates it: 32 characters with an upper-case letter, a lower-case one and a digit. */
+    private static String secret() {
+        String chars = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+        StringBuilder sb = new StringBuilder("A1a");
+        for (int i = 0; i < 29; i++) sb.append(chars.charAt(RANDOM.nextInt(chars.length())));
+        return sb.toString();
     }
 }

@@ -155,10 +155,10 @@ final class RoutePermissions {
         object("POST retentions/{id}/executions", "tag-retention", "update"); // TriggerRetentionExecution
     }
 
-    private final Store store;
+    private final SiteData site;
 
-    RoutePermissions(Store store) {
-        this.store = store;
+    RoutePermissions(SiteData site) {
+        this.site = site;
     }
 
     static Rule rule(String method, String template) {
@@ -186,7 +186,7 @@ final class RoutePermissions {
         if (rule != null && (rule.scope() == Scope.ANYONE || rule.scope() == Scope.LISTING)) return;
         if (rule != null && rule.scope() == Scope.PROJECT
                 && PUBLIC_PROJECT.contains(rule.resource() + ":" + rule.action())) {
-            Store.Project p = project(r, template, params);
+            SiteData.Project p = project(r, template, params);
             if (p != null && "true".equals(p.metadata.get("public"))) return;
         }
         if (key.equals("GET auditlog-exts")) throw new ApiError(401, "UNAUTHORIZED", ""); // auth.wrongpw.audit
@@ -194,7 +194,7 @@ final class RoutePermissions {
     }
 
     private void robotAccess(Request r, Rule rule, String key, String template, Map<String, String> params) {
-        Store.Robot robot = store.robots.get(r.principal.robotId());
+        SiteData.Robot robot = site.robots.get(r.principal.robotId());
         if (rule == null) throw ApiError.forbidden("forbidden"); // fail closed: no entry, no access
         switch (rule.scope()) {
             case ANYONE, LISTING, LOGIN -> { }
@@ -206,12 +206,12 @@ final class RoutePermissions {
     }
 
     /** Harbor's RequireSystemAccess: 403 with the caller's name (dsync.replpol, dsync.robots). */
-    private static void requireSystem(Store.Robot robot, String resource, String action) {
+    private static void requireSystem(SiteData.Robot robot, String resource, String action) {
         if (!holds(robot, "system", null, resource, action)) throw ApiError.forbidden(robot.name);
     }
 
     /** Harbor's RequireProjectAccess: a missing project is 403 for a robot too (robot.perm.missingproj). */
-    private static void requireProject(Store.Robot robot, Store.Project p, String resource, String action) {
+    private static void requireProject(SiteData.Robot robot, SiteData.Project p, String resource, String action) {
         if (p == null || !(holds(robot, "project", p.name, resource, action)
                 || INHERITED.contains(action) && holds(robot, "project", p.name, "project", action))) {
             throw ApiError.forbidden("forbidden");
@@ -219,7 +219,7 @@ final class RoutePermissions {
     }
 
     /** A system-kind pair, or a project-kind pair whose namespace is "*" or the project's name. */
-    static boolean holds(Store.Robot robot, String kind, String project, String resource, String action) {
+    static boolean holds(SiteData.Robot robot, String kind, String project, String resource, String action) {
         for (JsonNode perm : robot.permissions) {
             if (!perm.path("kind").asText().equals(kind)) continue;
             String ns = perm.path("namespace").asText();
@@ -234,18 +234,18 @@ final class RoutePermissions {
         return false;
     }
 
-    private void robotRoute(Request r, Store.Robot robot, String action, Map<String, String> params) {
+    private void robotRoute(Request r, SiteData.Robot robot, String action, Map<String, String> params) {
         String level;
-        Store.Project p = null;
+        SiteData.Project p = null;
         if (params.containsKey("id")) {
-            Store.Robot target = robotById(params.get("id"));
+            SiteData.Robot target = robotById(params.get("id"));
             if (target == null) return; // the handler answers 404/422 first (robot.go: Get before requireAccess)
             level = target.level;
-            if (level.equals("project")) p = store.projects.get(target.projectId);
+            if (level.equals("project")) p = site.projects.get(target.projectId);
         } else if (r.method.equals("POST")) {
             JsonNode body = safeJson(r);
             level = body.path("level").asText();
-            if (level.equals("project")) p = store.projectByName(body.path("permissions").path(0).path("namespace").asText());
+            if (level.equals("project")) p = site.projectByName(body.path("permissions").path(0).path("namespace").asText());
             else if (!level.equals("system")) return; // validation (400) comes first
         } else {
             level = "system";
@@ -254,7 +254,7 @@ final class RoutePermissions {
                 if (t.getKey().equalsIgnoreCase("ProjectID")) {
                     Long id = parseLong(t.getValue());
                     if (id == null) return; // 400 from the handler
-                    p = store.projects.get(id);
+                    p = site.projects.get(id);
                 }
             }
         }
@@ -264,20 +264,20 @@ final class RoutePermissions {
 
     private boolean robotTargetIsSystem(Request r, String method, Map<String, String> params) {
         if (params.containsKey("id")) {
-            Store.Robot target = robotById(params.get("id"));
+            SiteData.Robot target = robotById(params.get("id"));
             return target != null && target.level.equals("system");
         }
         if (method.equals("POST")) return safeJson(r).path("level").asText().equals("system");
         return r.qTerms().stream().noneMatch(t -> t.getKey().equalsIgnoreCase("Level") && t.getValue().equals("project"));
     }
 
-    private void objectRoute(Request r, Store.Robot robot, Rule rule, String key) {
+    private void objectRoute(Request r, SiteData.Robot robot, Rule rule, String key) {
         String resource = rule.resource(), action = rule.action();
         if (key.equals("GET labels")) {
             String scope = r.param("scope");
             if ("p".equals(scope)) {
                 Long id = parseLong(r.param("project_id"));
-                if (id != null) requireProject(robot, store.projects.get(id), resource, action);
+                if (id != null) requireProject(robot, site.projects.get(id), resource, action);
             }
             return; // global labels: listed without a check (label.go ListLabels); bad scope: 400 from the handler
         }
@@ -285,13 +285,13 @@ final class RoutePermissions {
             JsonNode body = safeJson(r);
             String scope = body.path("scope").asText();
             if (scope.equals("g")) requireSystem(robot, resource, action);
-            else if (scope.equals("p")) requireProject(robot, store.projects.get(body.path("project_id").asLong()), resource, action);
+            else if (scope.equals("p")) requireProject(robot, site.projects.get(body.path("project_id").asLong()), resource, action);
             return;
         }
         if (key.equals("POST retentions")) {
             JsonNode scope = safeJson(r).path("scope");
             if (scope.path("level").asText().equals("project")) {
-                requireProject(robot, store.projects.get(scope.path("ref").asLong()), resource, action);
+                requireProject(robot, site.projects.get(scope.path("ref").asLong()), resource, action);
             }
             return;
         }
@@ -302,16 +302,16 @@ final class RoutePermissions {
     }
 
     /** The {p} of a project route as its handler resolves it: repository routes by name, others by name or id. */
-    private Store.Project project(Request r, String template, Map<String, String> params) {
+    private SiteData.Project project(Request r, String template, Map<String, String> params) {
         String nameOrId = params.get("p");
         if (nameOrId == null) return null;
-        if (template.startsWith("projects/{p}/repositories")) return store.projectByName(nameOrId);
-        return store.project(nameOrId, r.isResourceNameHeader());
+        if (template.startsWith("projects/{p}/repositories")) return site.projectByName(nameOrId);
+        return site.project(nameOrId, r.isResourceNameHeader());
     }
 
-    private Store.Robot robotById(String id) {
+    private SiteData.Robot robotById(String id) {
         Long n = parseLong(id);
-        return n == null ? null : store.robots.get(n);
+        return n == null ? null : site.robots.get(n);
     }
 
     private static JsonNode safeJson(Request r) {

@@ -18,28 +18,28 @@ final class WebhookExecutionsApi {
     /** The oldest go first beyond this, so a long demo or benchmark run does not keep every body it sent. */
     static final int KEPT = 10_000;
 
-    private final HarborApi api;
-    private final Store store;
+    private final SiteData site;
+    private final Lookup lookup;
 
-    WebhookExecutionsApi(HarborApi api) {
-        this.api = api;
-        this.store = api.store;
+    WebhookExecutionsApi(SiteData site, Lookup lookup) {
+        this.site = site;
+        this.lookup = lookup;
     }
 
     void routes(Router router) {
         router.add("GET", "projects/{p}/webhook/policies/{id}/executions", (r, p) -> {
-            Store.WebhookPolicy w = api.webhookPolicyOf(r, p.get("p"), p.get("id"));
-            List<Store.Doc> mine = store.webhookExecutions.values().stream()
+            SiteData.WebhookPolicy w = lookup.webhookPolicy(lookup.project(r, p.get("p")), p.get("id"));
+            List<SiteData.Doc> mine = site.webhookExecutions.values().stream()
                     .filter(x -> x.json.path("vendor_id").asLong() == w.id)
-                    .sorted(Comparator.comparingLong((Store.Doc x) -> x.id).reversed()).toList();
-            return HarborApi.page(r, mine, x -> x.json.deepCopy());
+                    .sorted(Comparator.comparingLong((SiteData.Doc x) -> x.id).reversed()).toList();
+            return Paging.page(r, mine, x -> x.json.deepCopy());
         });
     }
 
-    /** Records a job as it is handed to the sender (caller holds the store lock); the callback settles it. */
-    Consumer<Boolean> started(Store.WebhookPolicy w, String eventType, byte[] body) {
-        Store.Doc d = new Store.Doc();
-        d.id = store.next("execution");
+    /** Records a job as it is handed to the sender (caller holds the site lock); the callback settles it. */
+    Consumer<Boolean> started(SiteData.WebhookPolicy w, String eventType, byte[] body) {
+        SiteData.Doc d = new SiteData.Doc();
+        d.id = site.next("execution");
         ObjectNode o = Json.obj();
         o.putObject("extra_attrs").put("event_type", eventType).put("payload", new String(body, StandardCharsets.UTF_8));
         o.put("id", d.id);
@@ -47,10 +47,10 @@ final class WebhookExecutionsApi {
         o.put("start_time", Json.time(Instant.now())).put("status", "Running").put("trigger", "EVENT")
                 .put("vendor_id", w.id).put("vendor_type", "WEBHOOK");
         d.json = o;
-        store.webhookExecutions.put(d.id, d);
-        if (store.webhookExecutions.size() > KEPT) store.webhookExecutions.remove(store.webhookExecutions.keySet().iterator().next());
+        site.webhookExecutions.put(d.id, d);
+        if (site.webhookExecutions.size() > KEPT) site.webhookExecutions.remove(site.webhookExecutions.keySet().iterator().next());
         return ok -> {
-            synchronized (store) {
+            synchronized (site) {
                 ObjectNode settled = Json.obj().put("end_time", Json.time(Instant.now()));
                 settled.set("extra_attrs", o.get("extra_attrs"));
                 settled.put("id", d.id);

@@ -7,10 +7,10 @@ import jakarta.inject.Singleton;
 /** The kind cluster, created from kind/cluster.yaml when kind does not list it yet. */
 @Singleton
 public class ClusterStep implements LabStep {
-    private final Kind kind;
+    private final KindCli kind;
 
     @Inject
-    public ClusterStep(Kind kind) {
+    public ClusterStep(KindCli kind) {
         this.kind = kind;
     }
 

@@ -17,8 +17,8 @@ public class LabBeans {
 
     @Produces
     @Singleton
-    Kind kind(LabSettings settings) {
-        return Kind.fromEnvironment(settings);
+    KindCli kind(LabSettings settings) {
+        return KindCli.fromEnvironment(settings);
     }
 
     @Produces

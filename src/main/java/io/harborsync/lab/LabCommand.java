@@ -32,7 +32,7 @@ public class LabCommand implements Runnable {
     LabSettings settings;
 
     @Inject
-    Kind kind;
+    KindCli kind;
 
     @Inject
     ClusterStep cluster;

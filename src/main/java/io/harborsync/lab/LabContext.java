@@ -30,7 +30,7 @@ public final class LabContext implements AutoCloseable {
     }
 
     /** The application's context: talks to the kind cluster named in the settings. */
-    public static LabContext forKindCluster(LabSettings settings, Kind kind) {
+    public static LabContext forKindCluster(LabSettings settings, KindCli kind) {
         LabContext[] self = new LabContext[1];
         self[0] = new LabContext(settings, () -> kind.kubeconfig(settings.clusterName()),
                 () -> new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(self[0].kubeconfig())).build(),

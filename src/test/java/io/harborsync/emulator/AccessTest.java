@@ -31,7 +31,7 @@ class AccessTest {
 
     @Test
     void everyRegisteredRouteHasAPermissionRule() {
-        List<String> missing = new ArrayList<>(h1.emulator().api().routeKeys());
+        List<String> missing = new ArrayList<>(h1.emulator().routes().routeKeys());
         missing.removeIf(k -> RoutePermissions.RULES.containsKey(k));
         assertEquals(List.of(), missing, "routes a robot would be refused on for want of a rule");
     }
@@ -44,8 +44,8 @@ class AccessTest {
         JsonNode disabled = robot("acc-disabled", "system", "/", "project", "list");
         assertEquals(200, c().put("robots/" + disabled.get("id").asLong(), robotBody(disabled, true)).statusCode());
         JsonNode expired = robot("acc-expired", "system", "/", "project", "list");
-        synchronized (h1.emulator().api().store) {
-            h1.emulator().api().store.robots.get(expired.get("id").asLong()).expiresAt = Instant.now().getEpochSecond() - 1;
+        synchronized (h1.emulator().routes().site) {
+            h1.emulator().routes().site.robots.get(expired.get("id").asLong()).expiresAt = Instant.now().getEpochSecond() - 1;
         }
         JsonNode working = robot("acc-working", "system", "/", "project", "list");
 

@@ -72,7 +72,7 @@ class LabUpTest {
     }
 
     CliRun lab(String... args) {
-        Kind kind = new Kind(Optional.empty(), "/nonexistent:" + bin);
+        KindCli kind = new KindCli(Optional.empty(), "/nonexistent:" + bin);
         LabCommand command = new LabCommand();
         command.lab = new Lab(List.of(new ProxyStep(), new HarborStep(helm, Optional.of(ADMIN_PASSWORD)), new TlsStep(),
                 new CorednsStep(), new ContourStep(), new ClusterStep(kind),
@@ -164,7 +164,7 @@ class LabUpTest {
 
     @Test
     void withoutKindTheMessageSaysHowToGetIt() {
-        Kind none = new Kind(Optional.empty(), tmp.resolve("empty").toString());
+        KindCli none = new KindCli(Optional.empty(), tmp.resolve("empty").toString());
         LabCommand command = new LabCommand();
         command.lab = new Lab(List.of(new ClusterStep(none)));
         command.settings = settings;
@@ -173,6 +173,6 @@ class LabUpTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("lab up failed at step 'cluster': kind not found on PATH: "
-                + Kind.INSTALL_HINT);
+                + KindCli.INSTALL_HINT);
     }
 }

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * All state of one site. Guarded by a single lock ({@code synchronized (store)}); ids are per site and count from 1
+ * All state of one site. Guarded by a single lock ({@code synchronized (site)}); ids are per site and count from 1
  * per resource type, like Harbor's serial columns (member ids are one sequence across all projects, as project_member.id).
  */
-final class Store {
+final class SiteData {
     static final class Project {
         long id;
         String name;

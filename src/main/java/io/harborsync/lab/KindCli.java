@@ -14,7 +14,7 @@ import java.util.Optional;
  * The kind command line tool, run as a process. Found at {@code harbor-sync.lab.kind} or on PATH, looked
  * up on first use so that steps that don't need kind (tls) work without it.
  */
-public class Kind {
+public class KindCli {
     static final String INSTALL_HINT = "install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)"
             + " or set harbor-sync.lab.kind to its path";
     private static final int STDERR_TAIL_LINES = 5;
@@ -23,13 +23,13 @@ public class Kind {
     private final String searchPath;
 
     /** @param searchPath the PATH to search when no executable is configured (the process's PATH in the app) */
-    public Kind(Optional<Path> configured, String searchPath) {
+    public KindCli(Optional<Path> configured, String searchPath) {
         this.configured = configured;
         this.searchPath = searchPath == null ? "" : searchPath;
     }
 
-    public static Kind fromEnvironment(LabSettings settings) {
-        return new Kind(settings.kind(), System.getenv("PATH"));
+    public static KindCli fromEnvironment(LabSettings settings) {
+        return new KindCli(settings.kind(), System.getenv("PATH"));
     }
 
     public Path executable() {
