@@ -403,6 +403,9 @@ public final class Reconciler {
             rule = settings.policy() instanceof ConflictPolicy.ReportOnly
                     ? "conflict policy report-only: left as is on every site"
                     : "conflict policy " + settings.policy().describe() + " names no winner: left as is";
+            if (d.needsWork()) {
+                rule += " (the attributes in conflict; the others merged)";
+            }
         } else if (d.kase() == Case.CONFLICT_CHANGED_BOTH) {
             rule = "conflict policy " + settings.policy().describe();
             present.forEach((site, v) -> {
@@ -410,6 +413,10 @@ public final class Reconciler {
                     winners.add(site);
                 }
             });
+            if (winners.isEmpty()) {
+                // merged attribute by attribute: no site held the result, the attributes' winners won
+                d.fieldConflicts().forEach(c -> winners.add(c.winner()));
+            }
         } else {
             // changed on some sites, deleted on others (also when the missing copies are replication's to make)
             rule = deletedSomewhere ? SyncReport.Conflict.CHANGE_BEATS_DELETE : "kept where it was changed";
@@ -418,10 +425,25 @@ public final class Reconciler {
                     winners.add(site);
                 }
             });
+            if (winners.isEmpty()) {
+                winners.addAll(present.keySet()); // several changes merged attribute by attribute: all kept
+            }
+        }
+        List<SyncReport.Conflict.Field> fields = new ArrayList<>();
+        for (Decision.FieldConflict c : d.fieldConflicts()) {
+            Map<String, String> byValue = new LinkedHashMap<>();
+            for (String site : sites) {
+                if (present.containsKey(site)) {
+                    Object v = c.values().get(site);
+                    byValue.put(site, v == null ? SyncReport.Conflict.ABSENT : json(v));
+                }
+            }
+            fields.add(new SyncReport.Conflict.Field(c.field(), byValue,
+                    c.base() == null ? SyncReport.Conflict.ABSENT : json(c.base()), c.winner()));
         }
         return new SyncReport.Conflict(d.kind().id(), d.key(),
                 winners.isEmpty() ? SyncReport.Conflict.UNRESOLVED : SyncReport.Conflict.RESOLVED, rule,
-                winners.isEmpty() ? null : String.join(",", winners), values, d.detail());
+                winners.isEmpty() ? null : String.join(",", winners), values, d.detail(), fields);
     }
 
     private static Item item(Op op, String detail) {
@@ -620,6 +642,17 @@ public final class Reconciler {
             if (!now2.unknown().isEmpty()) {
                 continue;
             }
+            if (d.kase() == Case.CONFLICT_UNRESOLVED) {
+                // Attributes merged around an unresolved one: the base moves attribute by attribute, to what the
+                // sites now agree on, keeping the unresolved attribute's old base (sync-model.md).
+                Value agreed = now2.absent().isEmpty()
+                        ? FieldMerge.agreed(baseOf(d.kind(), d.key()).map(KeyState.Base::value).orElse(null),
+                        now2.present().values()) : null;
+                if (agreed != null) {
+                    record(d.kind(), d.key(), agreed, now2.present().keySet(), now, puts);
+                }
+                continue;
+            }
             if (now2.present().isEmpty()) {
                 removals.add(new BaseStore.Removal(d.kind().id(), d.key()));
             } else if (d.target() != null && now2.present().values().stream().allMatch(d.target()::equals)) {
@@ -653,6 +686,10 @@ public final class Reconciler {
     }
 
     static String write(Value v) {
+        return json(v);
+    }
+
+    private static String json(Object v) {
         try {
             return JSON.writeValueAsString(v);
         } catch (JsonProcessingException e) {
