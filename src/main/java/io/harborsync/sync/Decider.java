@@ -17,7 +17,10 @@ import java.util.TreeSet;
 /**
  * The one decision function (sync-model.md, "Three-way comparison against a base"), for any number
  * of sites. Pure: it reads no Harbor and writes nothing, so webhooks, the audit-log tail, the
- * periodic reconcile and /sync (dry-run or not) all reach the same verdict for the same facts.
+ * periodic reconcile and /sync (dry-run or not) all reach the same verdict for the same facts. A value made of
+ * attributes ({@link Values.Fielded}, a project's settings) that sites changed differently is merged attribute by
+ * attribute ({@link FieldMerge}): changes to different attributes are {@code CHANGED}, not a conflict, and a
+ * conflict is per attribute ({@link Decision#fieldConflicts()}).
  */
 public final class Decider {
     private Decider() {
