@@ -2,13 +2,26 @@ package io.harborsync.store;
 
 import java.util.List;
 
-/** Durable webhook events: stored before the 200 goes back to Harbor, worked off by the sync engine. */
+/**
+ * Durable work events: webhook events, stored before the 200 goes back to Harbor, and the audit-log tail's hints,
+ * stored with its cursor; worked off by the sync engine.
+ */
 public interface EventInbox {
     /**
      * Stores the event ({@code id}, {@code attempts}, {@code lastError} ignored; receivedAt null = now) and
      * returns the new id once it is committed. Safe to call from many threads at once.
      */
     long add(InboxEvent event);
+
+    /**
+     * Stores the audit-log tail's hints (events of type {@link InboxEvent#AUDIT_LOG}) and advances the site's
+     * audit-log cursor ({@link CursorStore}) in one transaction, as Debezium commits offsets with events: both
+     * are committed or neither, so a crash in between cannot leave a cursor past rows whose hints are lost.
+     * Returns the hints' ids, in order.
+     *
+     * @throws StoreException when nothing was stored (neither the hints nor the cursor)
+     */
+    List<Long> addWithCursor(List<InboxEvent> hints, String site, long lastAuditLogId);
 
     /** Up to {@code limit} events not yet done and not set aside, oldest (lowest id) first, due or not. */
     List<InboxEvent> pending(int limit);

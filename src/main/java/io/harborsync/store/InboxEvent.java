@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * A webhook event as received from one site, normalised (see {@code io.harborsync.webhook.WebhookParser}).
+ * A webhook event as received from one site, normalised (see {@code io.harborsync.webhook.WebhookParser}), or a
+ * hint of the audit-log tail ({@link #AUDIT_LOG}).
  * {@code type} is Harbor's constant (PUSH_ARTIFACT, DELETE_ARTIFACT, REPLICATION, ...); {@code repository}
  * is the name inside {@code project} (without it); {@code tag} is null for an untagged artifact.
  * Any field but id, site, type and receivedAt may be null. Instants are truncated to microseconds, the
@@ -13,6 +14,18 @@ import java.time.temporal.ChronoUnit;
 public record InboxEvent(long id, String site, String type, String project, String repository, String digest,
                          String tag, String operator, String requestId, Instant occurredAt, Instant receivedAt,
                          int attempts, String lastError) {
+    /**
+     * The type of a hint from a site's audit log (not a Harbor webhook type): {@code project} names the project
+     * that rows new since the cursor touched, {@code operator} the account of the (last) row, {@code occurredAt}
+     * its time. The tail already left out the daemon's own rows.
+     */
+    public static final String AUDIT_LOG = "AUDIT_LOG";
+
+    /** A hint of the audit-log tail that {@code project} changed on {@code site}. */
+    public static InboxEvent auditHint(String site, String project, String operator, Instant occurredAt) {
+        return new InboxEvent(0, site, AUDIT_LOG, project, null, null, null, operator, null, occurredAt, null, 0, null);
+    }
+
     public InboxEvent {
         occurredAt = occurredAt == null ? null : occurredAt.truncatedTo(ChronoUnit.MICROS);
         receivedAt = receivedAt == null ? null : receivedAt.truncatedTo(ChronoUnit.MICROS);

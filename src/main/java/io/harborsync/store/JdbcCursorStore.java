@@ -30,6 +30,30 @@ public final class JdbcCursorStore implements CursorStore {
         }
     }
 
+    /**
+     * Sets the cursor on {@code c}, inside the caller's transaction (see {@link EventInbox#addWithCursor}): one
+     * writer per site, so an insert that races another one fails the transaction instead of being retried.
+     */
+    static void set(Connection c, String site, long lastAuditLogId) throws SQLException {
+        Objects.requireNonNull(site, "site");
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE audit_cursor SET last_audit_log_id = ?, updated_at = ? WHERE site = ?")) {
+            up.setLong(1, lastAuditLogId);
+            Jdbc.setInstant(up, 2, Instant.now());
+            up.setString(3, site);
+            if (up.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement in = c.prepareStatement(
+                "INSERT INTO audit_cursor (site, last_audit_log_id, updated_at) VALUES (?, ?, ?)")) {
+            in.setString(1, site);
+            in.setLong(2, lastAuditLogId);
+            Jdbc.setInstant(in, 3, Instant.now());
+            in.executeUpdate();
+        }
+    }
+
     @Override
     public void set(String site, long lastAuditLogId) {
         Objects.requireNonNull(site, "site");

@@ -102,9 +102,7 @@ public final class JdbcEventInbox implements EventInbox {
         try {
             ids = Jdbc.inTransaction(ds, c -> {
                 long[] out = new long[batch.size()];
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox_event (site, type, project,"
-                        + " repository, digest, tag, operator, request_id, occurred_at, received_at, attempts, done)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, FALSE)", Statement.RETURN_GENERATED_KEYS)) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
                     for (int i = 0; i < out.length; i++) {
                         out[i] = insert(ps, batch.get(i).event());
                     }
@@ -119,6 +117,37 @@ public final class JdbcEventInbox implements EventInbox {
             batch.get(i).answer().complete(ids[i]);
         }
     }
+
+    @Override
+    public List<Long> addWithCursor(List<InboxEvent> hints, String site, long lastAuditLogId) {
+        Objects.requireNonNull(site, "site");
+        hints.forEach(e -> {
+            Objects.requireNonNull(e.site(), "site");
+            Objects.requireNonNull(e.type(), "type");
+        });
+        try {
+            // Not through the group commit: one writer (the tail), and its hints must share the cursor's commit.
+            return Jdbc.inTransaction(ds, c -> {
+                List<Long> ids = new ArrayList<>();
+                if (!hints.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+                        for (InboxEvent e : hints) {
+                            ids.add(insert(ps, e));
+                        }
+                    }
+                }
+                JdbcCursorStore.set(c, site, lastAuditLogId);
+                return ids;
+            });
+        } catch (SQLException | RuntimeException ex) {
+            throw new StoreException("cannot store " + hints.size() + " audit-log hints of " + site
+                    + " with its cursor (neither is stored)", ex);
+        }
+    }
+
+    private static final String INSERT = "INSERT INTO inbox_event (site, type, project, repository, digest, tag,"
+            + " operator, request_id, occurred_at, received_at, attempts, done)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, FALSE)";
 
     private static long insert(PreparedStatement ps, InboxEvent e) throws SQLException {
         ps.setString(1, e.site());

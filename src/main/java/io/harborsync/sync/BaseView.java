@@ -91,6 +91,15 @@ final class BaseView {
         return v;
     }
 
+    /** Any attribute or value as JSON, uncached (conflict reports). */
+    String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     String written(Value value) {
         String json = cache.written.get(value);
         if (json == null) {

@@ -17,7 +17,10 @@ import java.util.TreeSet;
 /**
  * The one decision function (sync-model.md, "Three-way comparison against a base"), for any number
  * of sites. Pure: it reads no Harbor and writes nothing, so webhooks, the audit-log tail, the
- * periodic reconcile and /sync (dry-run or not) all reach the same verdict for the same facts.
+ * periodic reconcile and /sync (dry-run or not) all reach the same verdict for the same facts. A value made of
+ * attributes ({@link Values.Fielded}, a project's settings) that sites changed differently is merged attribute by
+ * attribute ({@link FieldMerge}): changes to different attributes are {@code CHANGED}, not a conflict, and a
+ * conflict is per attribute ({@link Decision#fieldConflicts()}).
  */
 public final class Decider {
     private Decider() {
@@ -71,6 +74,7 @@ public final class Decider {
         Case kase;
         Value target;
         boolean conflict = false;
+        List<Decision.FieldConflict> fieldConflicts = List.of();
         Set<String> changedSites = changed.keySet();
         List<Value> changedValues = distinct(changed.values());
         if (changedValues.isEmpty()) {
@@ -86,6 +90,39 @@ public final class Decider {
             } else {
                 kase = Case.CHANGED;
             }
+        } else if (FieldMerge.applies(present.values())) {
+            // Attribute by attribute: changes to different attributes all survive, a conflict is per attribute.
+            FieldMerge.Result m = FieldMerge.merge(base.map(KeyState.Base::value).orElse(null), present, policy,
+                    s.changedAt());
+            fieldConflicts = m.conflicts();
+            if (m.unresolved()) {
+                if (!absent.isEmpty()) {
+                    // no one value to create where it is missing: the whole key waits, as any unresolved conflict
+                    return decision(s, Case.CONFLICT_UNRESOLVED, List.of(), null, true, changedSites, fieldConflicts);
+                }
+                // the unresolved attributes stay as they are on every site; the others still merge
+                List<Op> ops = new ArrayList<>();
+                String reason = Case.CONFLICT_UNRESOLVED.explain(changedSites) + " for "
+                        + fieldConflicts.stream().filter(c -> c.winner() == null).map(Decision.FieldConflict::field)
+                        .toList() + "; the other attributes merge: apply";
+                present.forEach((site, v) -> {
+                    Value to = m.bySite().get(site);
+                    if (!to.equals(v)) {
+                        ops.add(new Op(site, OpType.UPDATE, s.kind(), s.key(), to, v, reason));
+                    }
+                });
+                return decision(s, Case.CONFLICT_UNRESOLVED, ops, null, true, changedSites, fieldConflicts);
+            }
+            target = m.target();
+            if (!fieldConflicts.isEmpty()) {
+                conflict = true;
+                kase = Case.CONFLICT_CHANGED_BOTH;
+            } else if (!deletedOn.isEmpty()) {
+                conflict = true;
+                kase = Case.CONFLICT_CHANGED_DELETED;
+            } else {
+                kase = Case.CHANGED; // without a base every differing attribute is a conflict, so a base exists
+            }
         } else {
             conflict = true;
             Optional<String> winner = policy.winner(present.keySet(), s.changedAt());
@@ -96,7 +133,7 @@ public final class Decider {
             kase = Case.CONFLICT_CHANGED_BOTH;
         }
         if (conflict && policy instanceof ConflictPolicy.ReportOnly) {
-            return decision(s, Case.CONFLICT_UNRESOLVED, List.of(), null, true, changedSites);
+            return decision(s, Case.CONFLICT_UNRESOLVED, List.of(), null, true, changedSites, fieldConflicts);
         }
 
         Object who = kase == Case.CREATED || kase == Case.PENDING_REPLICATION
@@ -115,9 +152,9 @@ public final class Decider {
         });
         if (ops.isEmpty() && !kind.copiedBySync() && !absent.isEmpty()) {
             // nothing to write where it is; the missing copies are replication's to make
-            return decision(s, Case.PENDING_REPLICATION, ops, null, conflict, present.keySet());
+            return decision(s, Case.PENDING_REPLICATION, ops, null, conflict, present.keySet(), fieldConflicts);
         }
-        return decision(s, kase, ops, target, conflict, who);
+        return decision(s, kase, ops, target, conflict, who, fieldConflicts);
     }
 
     private static Op op(KeyState s, String site, OpType type, Value value, Value from, Case kase, Object who) {
@@ -126,7 +163,13 @@ public final class Decider {
 
     private static Decision decision(KeyState s, Case kase, List<Op> ops, Value target, boolean conflict,
                                      Object who) {
-        return new Decision(s.kind(), s.key(), kase, List.copyOf(ops), target, conflict, kase.explain(who));
+        return decision(s, kase, ops, target, conflict, who, List.of());
+    }
+
+    private static Decision decision(KeyState s, Case kase, List<Op> ops, Value target, boolean conflict,
+                                     Object who, List<Decision.FieldConflict> fieldConflicts) {
+        return new Decision(s.kind(), s.key(), kase, List.copyOf(ops), target, conflict, kase.explain(who),
+                fieldConflicts);
     }
 
     private static List<Value> distinct(java.util.Collection<Value> values) {

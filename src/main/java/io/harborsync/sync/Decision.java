@@ -7,9 +7,38 @@ import java.util.List;
 /**
  * What one key needs, decided from every site's live state and the base: the case of the model
  * that applies (the reason reported in plans), the operations, and whether it is a conflict.
+ *
+ * @param target         the value every site gets; null when nothing is decided, and when some attribute's
+ *                       conflict is left unresolved (each site then keeps its own value of that attribute)
+ * @param fieldConflicts for a value merged attribute by attribute ({@link Values.Fielded}), each attribute
+ *                       changed differently on several sites; empty otherwise
  */
 public record Decision(Kind kind, String key, Case kase, List<Op> ops, Value target, boolean conflict,
-                       String detail) {
+                       String detail, List<FieldConflict> fieldConflicts) {
+
+    public Decision {
+        fieldConflicts = List.copyOf(fieldConflicts);
+    }
+
+    /** A decision without attribute-level conflicts. */
+    public Decision(Kind kind, String key, Case kase, List<Op> ops, Value target, boolean conflict, String detail) {
+        this(kind, key, kase, ops, target, conflict, detail, List.of());
+    }
+
+    /**
+     * One attribute changed differently on several sites since the base.
+     *
+     * @param field  the attribute's name ({@link Values.Fielded#fields()})
+     * @param values every present site's value of it, by site (null: the site does not have it)
+     * @param base   its value in the base (null: not in the base, or no base)
+     * @param winner the site whose value every site gets, by the conflict policy; null when left unresolved
+     */
+    public record FieldConflict(String field, java.util.SortedMap<String, Object> values, Object base,
+                                String winner) {
+        public FieldConflict {
+            values = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(values));
+        }
+    }
 
     /** The rows of sync-model.md's table, plus the states where nothing may be decided. */
     public enum Case {

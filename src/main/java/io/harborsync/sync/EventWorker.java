@@ -28,8 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Works off the webhook inbox, at least once. An event is a hint that a project (or, for a deletion, one
- * artifact) changed: the worker reconciles that project or artifact (never applies the payload) and marks
+ * Works off the inbox, at least once: webhook events and the audit-log tail's hints ({@link AuditLogTail}). An
+ * event is a hint that a project (or, for a deletion, one artifact) changed: the worker reconciles that project or artifact (never applies the payload) and marks
  * the events done only when the
  * reconcile saw every site and failed nothing. Otherwise they are retried with exponential backoff and
  * jitter, and after {@code harbor-sync.inbox.max-attempts} set aside as dead letters until an operator
@@ -278,6 +278,9 @@ public class EventWorker {
      * deletions must reach the peers at once.
      */
     private boolean isOwn(InboxEvent e) {
+        if (InboxEvent.AUDIT_LOG.equals(e.type())) {
+            return false; // the audit-log tail left out the daemon's own rows before storing the hint
+        }
         boolean ourRequest = e.requestId() != null && e.requestId().startsWith(HarborClientFactory.REQUEST_ID_PREFIX);
         if (!ourRequest && !byOurAccount(e)) {
             return false;

@@ -311,6 +311,9 @@ final class Planner {
             rule = settings.policy() instanceof ConflictPolicy.ReportOnly
                     ? "conflict policy report-only: left as is on every site"
                     : "conflict policy " + settings.policy().describe() + " names no winner: left as is";
+            if (d.needsWork()) {
+                rule += " (the attributes in conflict; the others merged)";
+            }
         } else if (d.kase() == Case.CONFLICT_CHANGED_BOTH) {
             rule = "conflict policy " + settings.policy().describe();
             present.forEach((site, v) -> {
@@ -318,6 +321,10 @@ final class Planner {
                     winners.add(site);
                 }
             });
+            if (winners.isEmpty()) {
+                // merged attribute by attribute: no site held the result, the attributes' winners won
+                d.fieldConflicts().forEach(c -> winners.add(c.winner()));
+            }
         } else {
             // changed on some sites, deleted on others (also when the missing copies are replication's to make)
             rule = deletedSomewhere ? SyncReport.Conflict.CHANGE_BEATS_DELETE : "kept where it was changed";
@@ -326,9 +333,24 @@ final class Planner {
                     winners.add(site);
                 }
             });
+            if (winners.isEmpty()) {
+                winners.addAll(present.keySet()); // several changes merged attribute by attribute: all kept
+            }
+        }
+        List<SyncReport.Conflict.Field> fields = new ArrayList<>();
+        for (Decision.FieldConflict c : d.fieldConflicts()) {
+            Map<String, String> byValue = new LinkedHashMap<>();
+            for (String site : sites) {
+                if (present.containsKey(site)) {
+                    Object v = c.values().get(site);
+                    byValue.put(site, v == null ? SyncReport.Conflict.ABSENT : base.json(v));
+                }
+            }
+            fields.add(new SyncReport.Conflict.Field(c.field(), byValue,
+                    c.base() == null ? SyncReport.Conflict.ABSENT : base.json(c.base()), c.winner()));
         }
         return new SyncReport.Conflict(d.kind(), d.key(),
                 winners.isEmpty() ? SyncReport.Conflict.UNRESOLVED : SyncReport.Conflict.RESOLVED, rule,
-                winners.isEmpty() ? null : String.join(",", winners), values, d.detail());
+                winners.isEmpty() ? null : String.join(",", winners), values, d.detail(), fields);
     }
 }

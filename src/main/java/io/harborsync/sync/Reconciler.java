@@ -194,7 +194,7 @@ public final class Reconciler {
             List<StepOutcome> mine = byDecision.getOrDefault(d, List.of());
             Status s = statusBeforeReadBack(d, mine);
             status.put(d, s);
-            if (s == Status.APPLIED) {
+            if (s == Status.APPLIED || d.kase() == Case.CONFLICT_UNRESOLVED && s == Status.DEFERRED) {
                 applied.addAll(d.ops());
             }
         }
@@ -211,6 +211,17 @@ public final class Reconciler {
                 record(view, d.kind(), d.key(), d.target(), allSites, now, puts);
             } else if (d.kase() == Case.DELETED_EVERYWHERE) {
                 removals.add(new BaseStore.Removal(d.kind().id(), d.key()));
+            } else if (d.kase() == Case.CONFLICT_UNRESOLVED && d.needsWork() && s == Status.DEFERRED) {
+                // Attributes merged around an unresolved one: the base moves attribute by attribute, to what the
+                // sites now agree on, keeping the unresolved attribute's old base (sync-model.md).
+                KeyState now2 = after.keyState(d.kind(), d.key(), sites, Optional.empty(), Set.of());
+                if (now2.unknown().isEmpty() && now2.absent().isEmpty()) {
+                    Value agreed = FieldMerge.agreed(view.base(d.kind(), d.key()).map(KeyState.Base::value)
+                            .orElse(null), now2.present().values());
+                    if (agreed != null) {
+                        record(view, d.kind(), d.key(), agreed, now2.present().keySet(), now, puts);
+                    }
+                }
             } else if (s == Status.APPLIED) {
                 KeyState now2 = after.keyState(d.kind(), d.key(), sites, Optional.empty(), Set.of());
                 if (!now2.unknown().isEmpty()) {
@@ -257,8 +268,12 @@ public final class Reconciler {
                     return Status.PENDING;
                 }
                 break;
-            case DELETION_DISABLED, CONFLICT_UNRESOLVED:
+            case DELETION_DISABLED:
                 return Status.DEFERRED;
+            case CONFLICT_UNRESOLVED:
+                // the attributes merged around the unresolved ones are written; the key stays in conflict
+                return d.needsWork() && steps.stream().anyMatch(o -> o.result() != Result.APPLIED)
+                        ? Status.FAILED : Status.DEFERRED;
             default:
                 break;
         }

@@ -54,9 +54,30 @@ public record SyncReport(Scope scope, boolean dryRun, boolean forced, Instant st
      * @param values  every site's value: the value's JSON, {@link #DELETED} (it had the key at the base) or
      *                {@link #ABSENT}
      * @param reason  the case of the sync model, as in plans
+     * @param fields  for a value merged attribute by attribute (a project's settings), each attribute changed
+     *                differently on several sites, with every site's value of it; empty for a whole-key conflict
+     *                (and for a change beating a delete). The attributes changed on one site only are not listed:
+     *                they merged. When the merged value equals no site's, {@code winner} names the sites whose
+     *                attribute values won.
      */
     public record Conflict(Kind kind, String key, String outcome, String rule, String winner,
-                           java.util.Map<String, String> values, String reason) {
+                           java.util.Map<String, String> values, String reason, List<Field> fields) {
+        public Conflict {
+            fields = fields == null ? List.of() : List.copyOf(fields);
+        }
+
+        /**
+         * One attribute changed differently on several sites.
+         *
+         * @param field  its name: a metadata key, {@code public}, {@code storage_limit}, {@code cve_allowlist},
+         *               {@code proxy_cache_registry}
+         * @param values every site's value of it as JSON ({@link #ABSENT} where the site does not have it)
+         * @param base   its value when the sites last agreed, as JSON ({@link #ABSENT}: it had none, or no base)
+         * @param winner the site whose value every site gets; null when unresolved (left as is on every site)
+         */
+        public record Field(String field, java.util.Map<String, String> values, String base, String winner) {
+        }
+
         public static final String RESOLVED = "resolved";
         public static final String UNRESOLVED = "unresolved";
         public static final String CHANGE_BEATS_DELETE = "a change beats a delete";

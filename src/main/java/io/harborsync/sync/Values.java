@@ -2,9 +2,13 @@ package io.harborsync.sync;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 
 /**
  * The synced attributes of each kind, in a canonical form (sorted, no ids, no timestamps) so that
@@ -22,6 +26,36 @@ public final class Values {
     }
 
     /**
+     * A value made of named attributes that are merged one by one ({@link FieldMerge}): changes on different
+     * sites to different attributes both survive, and a conflict is per attribute. A kind whose value
+     * implements this gets the field-level three-way merge in {@link Decider}; any other kind is compared whole.
+     *
+     * @param <V> the value's own type, which {@link #withFields} builds
+     */
+    public interface Fielded<V extends Value> {
+        /**
+         * Every attribute by name, in a stable order. An attribute the value does not have (a metadata key that
+         * is not set) is not in the map; a null value means the same. Attribute values are immutable and
+         * compare by {@code equals}.
+         */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        Map<String, Object> fields();
+
+        /** The value of this type made of exactly these attributes (the inverse of {@link #fields()}). */
+        V withFields(Map<String, Object> fields);
+    }
+
+    /** The attribute names of a {@link ProjectValue}; every other attribute name is a metadata key. */
+    public static final String PUBLIC = "public";
+    public static final String STORAGE_LIMIT = "storage_limit";
+    public static final String CVE_ALLOWLIST = "cve_allowlist";
+    public static final String PROXY_CACHE_REGISTRY = "proxy_cache_registry";
+
+    /** The project's CVE allowlist as one attribute: its ids and its expiry change together. */
+    public record CveAllowlistField(List<String> ids, Long expiresAt) {
+    }
+
+    /**
      * @param metadata     only the synced metadata keys (sync-model.md), "public" excluded
      * @param storageLimit bytes, -1 unlimited, null when the quota could not be read as a number
      * @param proxyCacheRegistry for a proxy-cache project the name of its registry endpoint (ids differ per
@@ -30,11 +64,43 @@ public final class Values {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record ProjectValue(boolean isPublic, SortedMap<String, String> metadata, Long storageLimit,
-                               List<String> cveIds, Long cveExpiresAt, String proxyCacheRegistry) implements Value {
+                               List<String> cveIds, Long cveExpiresAt, String proxyCacheRegistry)
+            implements Value, Fielded<ProjectValue> {
         public ProjectValue(boolean isPublic, SortedMap<String, String> metadata, Long storageLimit,
                             List<String> cveIds, Long cveExpiresAt) {
             this(isPublic, metadata, storageLimit, cveIds, cveExpiresAt, null);
         }
+
+        /**
+         * {@code public}, each synced metadata key by its own name (sorted), {@code storage_limit},
+         * {@code cve_allowlist} (ids and expiry as one attribute), {@code proxy_cache_registry}.
+         */
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(PUBLIC, isPublic);
+            f.putAll(metadata);
+            f.put(STORAGE_LIMIT, storageLimit);
+            f.put(CVE_ALLOWLIST, new CveAllowlistField(List.copyOf(cveIds), cveExpiresAt));
+            f.put(PROXY_CACHE_REGISTRY, proxyCacheRegistry);
+            return f;
+        }
+
+        @Override
+        public ProjectValue withFields(Map<String, Object> fields) {
+            SortedMap<String, String> meta = new TreeMap<>();
+            fields.forEach((name, v) -> {
+                if (v != null && !STRUCTURAL.contains(name)) {
+                    meta.put(name, (String) v);
+                }
+            });
+            CveAllowlistField cve = (CveAllowlistField) fields.get(CVE_ALLOWLIST);
+            return new ProjectValue(Boolean.TRUE.equals(fields.get(PUBLIC)), meta, (Long) fields.get(STORAGE_LIMIT),
+                    cve == null ? List.of() : cve.ids(), cve == null ? null : cve.expiresAt(),
+                    (String) fields.get(PROXY_CACHE_REGISTRY));
+        }
+
+        private static final Set<String> STRUCTURAL = Set.of(PUBLIC, STORAGE_LIMIT, CVE_ALLOWLIST, PROXY_CACHE_REGISTRY);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -241,4 +241,91 @@ class JdbcEventInboxTest {
             throw e.getCause();
         }
     }
+
+    // ------------------------------------------------------------------ the audit-log tail's hints with its cursor
+
+    @Test
+    void auditHintsAndTheCursorAreCommittedTogether() {
+        CursorStore cursors = new JdbcCursorStore(ds);
+        java.util.List<Long> ids = inbox.addWithCursor(java.util.List.of(
+                InboxEvent.auditHint("h1", "team-a", "carol", Instant.parse("2026-01-08T09:25:30Z")),
+                InboxEvent.auditHint("h1", "team-b", null, null)), "h1", 42);
+        assertThat(ids).hasSize(2);
+        assertThat(cursors.get("h1")).hasValue(42);
+        assertThat(inbox.pending(10)).extracting(InboxEvent::id, InboxEvent::type, InboxEvent::site, InboxEvent::project,
+                InboxEvent::operator).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ids.get(0), InboxEvent.AUDIT_LOG, "h1", "team-a", "carol"),
+                org.assertj.core.groups.Tuple.tuple(ids.get(1), InboxEvent.AUDIT_LOG, "h1", "team-b", null));
+        // no hints: the cursor still moves (an existing row is updated)
+        assertThat(inbox.addWithCursor(java.util.List.of(), "h1", 50)).isEmpty();
+        assertThat(cursors.get("h1")).hasValue(50);
+        assertThat(inbox.pendingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void whenTheCursorWriteFailsTheHintsAreNotStoredEither() {
+        CursorStore cursors = new JdbcCursorStore(ds);
+        cursors.set("h1", 10);
+        EventInbox failing = new JdbcEventInbox(failingOn(ds, "audit_cursor"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.addWithCursor(
+                        java.util.List.of(InboxEvent.auditHint("h1", "team-a", null, null)), "h1", 42))
+                .isInstanceOf(StoreException.class).hasMessageContaining("neither is stored");
+        assertThat(inbox.pendingCount()).as("the hint inserted first is rolled back").isZero();
+        assertThat(cursors.get("h1")).hasValue(10);
+        // and on first contact (the cursor row is inserted, not updated)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.addWithCursor(
+                java.util.List.of(InboxEvent.auditHint("h2", "team-a", null, null)), "h2", 7))
+                .isInstanceOf(StoreException.class);
+        assertThat(inbox.pendingCount()).isZero();
+        assertThat(cursors.get("h2")).isEmpty();
+    }
+
+    @Test
+    void whenTheInboxWriteFailsTheCursorDoesNotAdvance() {
+        CursorStore cursors = new JdbcCursorStore(ds);
+        cursors.set("h1", 10);
+        EventInbox failing = new JdbcEventInbox(failingOn(ds, "inbox_event"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.addWithCursor(
+                        java.util.List.of(InboxEvent.auditHint("h1", "team-a", null, null)), "h1", 42))
+                .isInstanceOf(StoreException.class);
+        assertThat(cursors.get("h1")).hasValue(10);
+        assertThat(inbox.pendingCount()).isZero();
+    }
+
+    @Test
+    void aCrashBeforeTheCommitStoresNeither() {
+        CursorStore cursors = new JdbcCursorStore(ds);
+        cursors.set("h1", 10);
+        EventInbox dying = new JdbcEventInbox(commitHook(ds, () -> {
+            throw new IllegalStateException("process killed");
+        }));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dying.addWithCursor(
+                java.util.List.of(InboxEvent.auditHint("h1", "team-a", null, null)), "h1", 42))
+                .isInstanceOf(StoreException.class);
+        assertThat(cursors.get("h1")).hasValue(10);
+        assertThat(inbox.pendingCount()).isZero();
+        // after the "restart" the same rows are read again and stored with the cursor
+        inbox.addWithCursor(java.util.List.of(InboxEvent.auditHint("h1", "team-a", null, null)), "h1", 42);
+        assertThat(cursors.get("h1")).hasValue(42);
+        assertThat(inbox.pending(10)).extracting(InboxEvent::project).containsExactly("team-a");
+    }
+
+    /** The DataSource whose connections refuse to prepare any statement on {@code table}. */
+    private static DataSource failingOn(DataSource ds, String table) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[]{DataSource.class}, (proxy, m, args) -> {
+                    Object result = invoke(ds, m, args);
+                    if (!m.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    java.sql.Connection c = (java.sql.Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
+                            new Class<?>[]{java.sql.Connection.class}, (p2, m2, a2) -> {
+                                if (m2.getName().equals("prepareStatement") && ((String) a2[0]).contains(table)) {
+                                    throw new java.sql.SQLException("simulated failure writing " + table);
+                                }
+                                return invoke(c, m2, a2);
+                            });
+                });
+    }
 }

@@ -137,4 +137,94 @@ class AuditLogTailTest {
 
     @Inject
     OwnWrites ownWrites;
+
+    @Inject
+    io.harborsync.store.EventInbox inbox;
+    @Inject
+    io.harborsync.store.CursorStore cursors;
+    @Inject
+    EventWorker worker;
+
+    /**
+     * The tail stores its hints in the transaction that advances its cursor. A daemon that dies after that commit
+     * and before its worker ran finds the hint in the inbox after the restart (the worker drains at start) and
+     * reconciles the project; a commit that fails leaves the cursor where it was, and the same rows give the hint
+     * at the next poll.
+     */
+    @Test
+    void aHintStoredWithItsCursorSurvivesACrashBeforeTheReconcileAndAFailedStoreKeepsTheCursor() {
+        HarborClient h1 = sites.client("h1");
+        HarborClient h2 = sites.client("h2");
+        h1.createProject(new ProjectReq("team-crash", false, null, null, null, null));
+        sync.run(Scope.ALL, false, false);
+        tail.poll(); // takes the cursors, or reads the rows of the other tests and of the run above
+        for (HarborEmulator e : new HarborEmulator[]{Emulators.h1, Emulators.h2}) {
+            e.addUser("erin");
+            e.addUser("frank");
+        }
+
+        // someone adds erin on h1; the tail reads h1's log and commits hint + cursor, then the process "dies"
+        h1.addMember("team-crash", new MemberReq(2, new UserEntity(null, "erin"), null));
+        long before = cursors.get("h1").orElseThrow();
+        var site1 = sites.byName("h1").orElseThrow();
+        assertThat(tail.pollSite(site1, h1)).containsExactly("team-crash");
+        assertThat(cursors.get("h1").orElseThrow()).as("the cursor moved with the hint").isGreaterThan(before);
+        assertThat(inbox.pending(10_000)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(io.harborsync.store.InboxEvent.AUDIT_LOG);
+            assertThat(e.site()).isEqualTo("h1");
+            assertThat(e.project()).isEqualTo("team-crash");
+        });
+        assertThat(h2.findMember("team-crash", "erin", false)).as("not reconciled before the crash").isEmpty();
+
+        // the restart: the worker's drain at start finds the hint and reconciles its project
+        worker.drain();
+        assertThat(h2.findMember("team-crash", "erin", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        assertThat(inbox.pending(10_000)).as("settled like a webhook event")
+                .noneMatch(e -> "team-crash".equals(e.project()));
+
+        // the inbox write fails: nothing is stored, the cursor stays, and the next poll reads the row again
+        FailingInbox failing = new FailingInbox(inbox);
+        AuditLogTail restarted = new AuditLogTail();
+        restarted.sites = sites;
+        restarted.cursors = cursors;
+        restarted.ownWrites = ownWrites;
+        restarted.inbox = failing.proxy();
+        restarted.worker = worker;
+        restarted.poll(); // a new process: reads the overlap behind the cursors once
+        h1.addMember("team-crash", new MemberReq(3, new UserEntity(null, "frank"), null));
+        long cursorBefore = cursors.get("h1").orElseThrow();
+        failing.fail = true;
+        assertThat(restarted.poll()).as("nothing stored, nothing reconciled").isEmpty();
+        assertThat(cursors.get("h1").orElseThrow()).as("the cursor did not advance").isEqualTo(cursorBefore);
+        assertThat(h2.findMember("team-crash", "frank", false)).isEmpty();
+        failing.fail = false;
+        assertThat(restarted.poll()).contains("team-crash");
+        assertThat(cursors.get("h1").orElseThrow()).isGreaterThan(cursorBefore);
+        assertThat(h2.findMember("team-crash", "frank", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(3));
+    }
+
+    /** The inbox, except that storing hints with a cursor fails while {@link #fail} is set. */
+    static final class FailingInbox {
+        private final io.harborsync.store.EventInbox real;
+        volatile boolean fail;
+
+        FailingInbox(io.harborsync.store.EventInbox real) {
+            this.real = real;
+        }
+
+        io.harborsync.store.EventInbox proxy() {
+            return (io.harborsync.store.EventInbox) java.lang.reflect.Proxy.newProxyInstance(
+                    io.harborsync.store.EventInbox.class.getClassLoader(),
+                    new Class<?>[]{io.harborsync.store.EventInbox.class}, (p, m, args) -> {
+                        if (fail && m.getName().equals("addWithCursor")) {
+                            throw new io.harborsync.store.StoreException("simulated: the database is gone", null);
+                        }
+                        try {
+                            return m.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
 }

@@ -90,10 +90,127 @@ class ReconcilerTest {
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
-        assertThat(r.conflicts()).as("a project changed on h1 (quota) and on h2 (metadata) is a conflict")
-                .anySatisfy(c -> assertThat(c.key()).isEqualTo("team-a"));
+        // The quota (h1) and the metadata (h2) are different attributes: both survive, on both sites, no conflict.
+        assertThat(r.conflicts()).as("a project changed on h1 (quota) and on h2 (metadata) merges").isEmpty();
+        for (HarborClient c : List.of(h1, h2)) {
+            Project p = c.getProject("team-a");
+            assertThat(p.metadata()).containsEntry("prevent_vul", "true").containsEntry("severity", "high");
+            assertThat(c.projectQuota(p.projectId())).get().extracting(Quota::hardStorage).isEqualTo(5_000_000_000L);
+        }
+        assertThat(r.done()).anySatisfy(i -> assertThat(i.reason()).contains("changed on [h1, h2]"));
         assertThat(h1.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
         assertThat(r.done()).anySatisfy(i -> assertThat(i.reason()).contains("changed on [h2]"));
+        assertThat(sync.run(Scope.ALL, false, false).planned()).as("the base moved to the merged value").isEmpty();
+    }
+
+    @Test
+    void changesToDifferentMetadataKeysOnDifferentSitesBothSurvive() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+
+        h1.updateProjectSettings("team-a", Map.of("prevent_vul", "true"), null);
+        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.conflicts()).isEmpty();
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.getProject("team-a").metadata()).as(c.site())
+                    .containsEntry("prevent_vul", "true").containsEntry("severity", "critical")
+                    .containsEntry("auto_scan", "true");
+        }
+        assertThat(r.done()).extracting(SyncReport.Item::site).containsExactlyInAnyOrder("h1", "h2");
+        assertThat(sync.run(Scope.ALL, false, false).planned()).isEmpty();
+    }
+
+    @Test
+    void anAttributeChangedDifferentlyIsReportedPerFieldWithBothValuesWhileTheOthersMerge() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+
+        h1.updateProjectSettings("team-a", Map.of("severity", "low", "prevent_vul", "true"), null);
+        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        SyncReport r = sync.run(Scope.ALL, false, false); // active-site h1
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.key()).isEqualTo("team-a");
+            assertThat(c.outcome()).isEqualTo(SyncReport.Conflict.RESOLVED);
+            assertThat(c.winner()).isEqualTo("h1");
+            assertThat(c.values()).containsOnlyKeys("h1", "h2"); // the whole key, as before
+            assertThat(c.fields()).singleElement().satisfies(f -> {
+                assertThat(f.field()).isEqualTo("severity");
+                assertThat(f.values()).containsExactly(Map.entry("h1", "\"low\""), Map.entry("h2", "\"critical\""));
+                assertThat(f.base()).isEqualTo("\"high\"");
+                assertThat(f.winner()).isEqualTo("h1");
+            });
+        });
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.getProject("team-a").metadata()).as(c.site())
+                    .containsEntry("severity", "low").containsEntry("prevent_vul", "true");
+        }
+
+        // h2 wins the next such conflict, and h1's auto_scan change still reaches h2: a value neither site held
+        h1.updateProjectSettings("team-a", Map.of("severity", "medium", "auto_scan", "false"), null);
+        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        SyncReport second = f.reconciler(new SyncSettings(ConflictPolicy.parse("site:h2", "h1"), 0.25, Set.of(),
+                Optional.empty(), Map.of(), 1)).run(Scope.ALL, false, false);
+        assertThat(second.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.winner()).isEqualTo("h2");
+            assertThat(c.fields()).singleElement().satisfies(f -> assertThat(f.winner()).isEqualTo("h2"));
+        });
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.getProject("team-a").metadata()).as(c.site())
+                    .containsEntry("severity", "critical").containsEntry("auto_scan", "false");
+        }
+        assertThat(sync.run(Scope.ALL, false, false).planned()).isEmpty();
+    }
+
+    @Test
+    void reportOnlyLeavesOnlyTheConflictingAttributeAsIs() {
+        h1.createProject(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+        Reconciler reportOnly = f.reconciler(new SyncSettings(ConflictPolicy.parse("report-only", "h1"), 0.25,
+                Set.of(), Optional.empty(), Map.of(), 1));
+
+        h1.updateProjectSettings("team-a", Map.of("severity", "low", "prevent_vul", "true"), null);
+        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        h2.setStorageLimit("team-a", 7_000_000_000L, Optional.empty());
+        SyncReport r = reportOnly.run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).as("the sites still differ in severity: not a failed verification").isEmpty();
+        assertThat(r.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.outcome()).isEqualTo(SyncReport.Conflict.UNRESOLVED);
+            assertThat(c.winner()).isNull();
+            assertThat(c.rule()).contains("report-only");
+            assertThat(c.fields()).singleElement().satisfies(fc -> {
+                assertThat(fc.field()).isEqualTo("severity");
+                assertThat(fc.values()).containsExactly(Map.entry("h1", "\"low\""), Map.entry("h2", "\"critical\""));
+                assertThat(fc.winner()).isNull();
+            });
+        });
+        assertThat(h1.getProject("team-a").metadata()).containsEntry("severity", "low").containsEntry("prevent_vul", "true");
+        assertThat(h2.getProject("team-a").metadata()).containsEntry("severity", "critical")
+                .containsEntry("prevent_vul", "true");
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.projectQuota(c.getProject("team-a").projectId())).get().extracting(Quota::hardStorage)
+                    .as(c.site()).isEqualTo(7_000_000_000L);
+        }
+
+        // The base moved for the attributes that agree now: h2 putting prevent_vul back is a change of its own
+        // that reaches h1 (with the old base it would have looked like h1's change and been undone), while
+        // severity stays in conflict.
+        h2.updateProjectSettings("team-a", Map.of("prevent_vul", "false"), null);
+        SyncReport again = reportOnly.run(Scope.ALL, false, false);
+        assertThat(again.failed()).isEmpty();
+        assertThat(h1.getProject("team-a").metadata()).containsEntry("prevent_vul", "false").containsEntry("severity", "low");
+        assertThat(again.conflicts()).singleElement().satisfies(c -> assertThat(c.fields())
+                .extracting(SyncReport.Conflict.Field::field).containsExactly("severity"));
+        // someone settles it: the sites agree and the conflict is gone
+        h2.updateProjectSettings("team-a", Map.of("severity", "low"), null);
+        SyncReport settled = reportOnly.run(Scope.ALL, false, false);
+        assertThat(settled.conflicts()).isEmpty();
+        assertThat(settled.planned()).isEmpty();
     }
 
     /**
