@@ -114,11 +114,11 @@ final class LiveState {
         Map<Long, Quota> quotas = null;
         try {
             if (scope.project().isPresent()) {
-                projects = client.findProject(scope.project().get()).map(List::of).orElse(List.of());
+                projects = client.projects().find(scope.project().get()).map(List::of).orElse(List.of());
             } else {
-                projects = client.listProjects();
+                projects = client.projects().list();
                 // After the projects, so that every project listed already has its quota.
-                quotas = client.listProjectQuotas();
+                quotas = client.quotas().byProject();
             }
         } catch (HarborException e) {
             synchronized (this) {
@@ -140,7 +140,7 @@ final class LiveState {
     private void readArtifact(String site, HarborClient client, String key) {
         String project = Keys.projectOf(key);
         try {
-            client.findArtifact(project, Keys.repositoryName(key), Keys.digest(key))
+            client.artifacts().find(project, Keys.repositoryName(key), Keys.digest(key))
                     .ifPresent(a -> put(Kind.ARTIFACT, key, site, artifactValue(a)));
         } catch (HarborException e) {
             projectUnknown(site, project, e);
@@ -200,7 +200,7 @@ final class LiveState {
     private static String registryName(HarborClient client, Long registryId, Map<Long, String> names) {
         synchronized (names) {
             if (!names.containsKey(LISTED)) {
-                for (io.harborsync.harbor.HarborModel.Registry r : client.listRegistries()) {
+                for (io.harborsync.harbor.HarborModel.Registry r : client.registries().list()) {
                     names.put(r.id(), r.name());
                 }
                 names.put(LISTED, null);
@@ -212,7 +212,7 @@ final class LiveState {
     private void readProject(String site, HarborClient client, Project p, String proxyCacheRegistry,
                              Map<Long, Quota> quotas) {
         Optional<Quota> quota = quotas != null ? Optional.ofNullable(quotas.get(p.projectId()))
-                : client.projectQuota(p.projectId());
+                : client.quotas().ofProject(p.projectId());
         Long storage = quota.map(Quota::hardStorage).orElse(null);
         put(Kind.PROJECT, p.name(), site, projectValue(p, storage, proxyCacheRegistry));
         synchronized (this) {
@@ -224,17 +224,17 @@ final class LiveState {
                 projectChangedAt.computeIfAbsent(site, x -> new HashMap<>()).put(p.name(), t);
             }
         });
-        for (Member m : client.listMembers(p.name())) {
+        for (Member m : client.members().list(p.name())) {
             String key = Keys.member(p.name(), m.entityName(), m.isGroup());
             put(Kind.MEMBER, key, site, new MemberValue(m.roleId()));
             synchronized (this) {
                 memberIds.computeIfAbsent(site, x -> new HashMap<>()).put(key, m.id());
             }
         }
-        for (Repository r : client.listRepositories(p.name())) {
+        for (Repository r : client.repositories().list(p.name())) {
             String repo = r.name().substring(p.name().length() + 1);
             put(Kind.REPOSITORY, Keys.repository(p.name(), repo), site, RepositoryValue.EXISTS);
-            List<Artifact> artifacts = client.listArtifacts(p.name(), repo);
+            List<Artifact> artifacts = client.artifacts().list(p.name(), repo);
             if (artifacts.isEmpty() && r.artifactCount() != null && r.artifactCount() > 0) {
                 // Harbor lists the artifacts of a repository it does not find as 200 [] (observations §1, step
                 // art.get.missingrepo): an empty listing of a repository just listed with artifacts is no proof
@@ -324,7 +324,7 @@ final class LiveState {
 
     private void rereadProject(String site, HarborClient client, String project) {
         try {
-            Optional<Project> p = client.findProject(project);
+            Optional<Project> p = client.projects().find(project);
             if (p.isEmpty()) {
                 synchronized (this) {
                     remove(Kind.PROJECT, project, site);
@@ -332,7 +332,7 @@ final class LiveState {
                 }
                 return;
             }
-            Long storage = client.projectQuota(p.get().projectId()).map(Quota::hardStorage).orElse(null);
+            Long storage = client.quotas().ofProject(p.get().projectId()).map(Quota::hardStorage).orElse(null);
             // Proxy-cache projects are synced only when their endpoint has the same name everywhere.
             String registry = p.get().isProxyCache() ? proxyCacheRegistryOf(project) : null;
             put(Kind.PROJECT, project, site, projectValue(p.get(), storage, registry));

@@ -65,20 +65,20 @@ final class OpApplier {
                 meta.put("public", Boolean.toString(v.isPublic()));
                 Long registryId = null;
                 if (v.proxyCacheRegistry() != null) {
-                    registryId = c.listRegistries().stream().filter(r -> v.proxyCacheRegistry().equals(r.name()))
+                    registryId = c.registries().list().stream().filter(r -> v.proxyCacheRegistry().equals(r.name()))
                             .findFirst().map(io.harborsync.harbor.HarborModel.Registry::id)
                             .orElseThrow(() -> HarborException.of(c.site(), "create proxy-cache project " + name, 404,
                                     "NOT_FOUND", "no registry endpoint named " + v.proxyCacheRegistry()));
                 }
                 Long registry = registryId;
-                write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.CREATE, () -> c.createProject(
+                write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.CREATE, () -> c.projects().create(
                         new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), registry)));
-                Project created = c.getProject(name);
-                Optional<io.harborsync.harbor.HarborModel.Quota> q = c.projectQuota(created.projectId());
+                Project created = c.projects().get(name);
+                Optional<io.harborsync.harbor.HarborModel.Quota> q = c.quotas().ofProject(created.projectId());
                 Long quota = q.map(io.harborsync.harbor.HarborModel.Quota::hardStorage).orElse(null);
                 if (v.storageLimit() != null && !v.storageLimit().equals(quota)) {
                     // only sysadmins' storage_limit is honoured on create
-                    c.setStorageLimit(name, v.storageLimit(), q.map(io.harborsync.harbor.HarborModel.Quota::id));
+                    c.quotas().setStorageLimit(name, v.storageLimit(), q.map(io.harborsync.harbor.HarborModel.Quota::id));
                 }
                 ensureWebhookPolicy(c, name);
             }
@@ -104,19 +104,19 @@ final class OpApplier {
                 if (!set.isEmpty() || allowlistChanged) {
                     // no audit row on v2.15.2; newer Harbors log project updates
                     write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.UPDATE, () ->
-                            c.updateProjectSettings(name, set, allowlistChanged ? allowlist(to) : null));
+                            c.projects().updateSettings(name, set, allowlistChanged ? allowlist(to) : null));
                 }
                 for (String k : from.metadata().keySet()) {
                     if (!to.metadata().containsKey(k)) {
-                        c.removeMetadata(name, k);
+                        c.projects().removeMetadata(name, k);
                     }
                 }
                 if (to.storageLimit() != null && !to.storageLimit().equals(from.storageLimit())) {
-                    c.setStorageLimit(name, to.storageLimit(), quotaId);
+                    c.quotas().setStorageLimit(name, to.storageLimit(), quotaId);
                 }
             }
             case DELETE -> ignoreNotFound(() -> write(c, OwnWrites.Resource.PROJECT, name, OwnWrites.Action.DELETE,
-                    () -> c.deleteProject(name)));
+                    () -> c.projects().delete(name)));
         }
     }
 
@@ -135,29 +135,29 @@ final class OpApplier {
                         ? new MemberReq(role, null, new UserGroup(null, name, settings.groupType(), null))
                         : new MemberReq(role, new UserEntity(null, name), null);
                 try {
-                    write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE, () -> c.addMember(project, req));
+                    write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE, () -> c.members().add(project, req));
                 } catch (HarborException.NotFound e) {
-                    if (!c.projectExists(project)) {
+                    if (!c.projects().exists(project)) {
                         throw e; // the project is missing, not the user: a failure to report
                     }
                     return Outcome.UNRESOLVABLE;
                 } catch (HarborException.Conflict already) {
                     // e.g. the creator, whom Harbor adds to every project it creates: just set the role
-                    long id = c.findMember(project, name, group).orElseThrow(() -> already).id();
+                    long id = c.members().find(project, name, group).orElseThrow(() -> already).id();
                     write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.UPDATE,
-                            () -> c.updateMemberRole(project, id, role));
+                            () -> c.members().updateRole(project, id, role));
                 }
             }
             case UPDATE -> {
-                long id = knownId.orElseGet(() -> c.findMember(project, name, group).orElseThrow(() ->
+                long id = knownId.orElseGet(() -> c.members().find(project, name, group).orElseThrow(() ->
                         HarborException.of(c.site(), "update member " + name, 404, "NOT_FOUND", "member vanished")).id());
                 // The role is read back by id: a membership removed meanwhile is a 404 there, not a silent success.
                 write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.UPDATE,
-                        () -> c.updateMemberRole(project, id, ((MemberValue) op.value()).roleId()));
+                        () -> c.members().updateRole(project, id, ((MemberValue) op.value()).roleId()));
             }
             case DELETE -> {
                 Optional<Long> id = knownId.isPresent() ? knownId
-                        : c.findMember(project, name, group).map(io.harborsync.harbor.HarborModel.Member::id);
+                        : c.members().find(project, name, group).map(io.harborsync.harbor.HarborModel.Member::id);
                 id.ifPresent(m -> removeMember(c, op.key(), m));
             }
         }
@@ -170,17 +170,17 @@ final class OpApplier {
         String digest = Keys.digest(op.key());
         switch (op.type()) {
             case DELETE -> ignoreNotFound(() -> write(c, OwnWrites.Resource.ARTIFACT, op.key(), OwnWrites.Action.DELETE,
-                    () -> c.deleteArtifact(project, repo, digest)));
+                    () -> c.artifacts().delete(project, repo, digest)));
             case UPDATE -> {
                 Set<String> want = ((ArtifactValue) op.value()).tags();
-                Set<String> have = new TreeSet<>(c.findArtifact(project, repo, digest).orElseThrow(() ->
+                Set<String> have = new TreeSet<>(c.artifacts().find(project, repo, digest).orElseThrow(() ->
                         HarborException.of(c.site(), "retag " + op.key(), 404, "NOT_FOUND", "artifact vanished"))
                         .tagNames());
                 // Removals first: a tag that moves to another artifact of the repository must be free there first.
                 for (String t : have) {
                     if (!want.contains(t)) {
                         ignoreNotFound(() -> write(c, OwnWrites.Resource.TAG, OwnWrites.tagKey(project, repo, t),
-                                OwnWrites.Action.DELETE, () -> c.deleteTag(project, repo, digest, t)));
+                                OwnWrites.Action.DELETE, () -> c.artifacts().deleteTag(project, repo, digest, t)));
                     }
                 }
                 for (String t : want) {
@@ -203,25 +203,25 @@ final class OpApplier {
     private void addTag(HarborClient c, String project, String repo, String digest, String tag) {
         String tagKey = OwnWrites.tagKey(project, repo, tag);
         try {
-            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
+            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.artifacts().addTag(project, repo, digest, tag));
         } catch (HarborException.Conflict onAnother) {
-            Optional<Artifact> holder = c.findArtifact(project, repo, tag);
+            Optional<Artifact> holder = c.artifacts().find(project, repo, tag);
             if (holder.isPresent() && digest.equals(holder.get().digest())) {
                 return; // put here meanwhile: the goal state
             }
             if (holder.isPresent()) {
                 String from = holder.get().digest();
                 ignoreNotFound(() -> write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.DELETE,
-                        () -> c.deleteTag(project, repo, from, tag)));
+                        () -> c.artifacts().deleteTag(project, repo, from, tag)));
             }
-            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
+            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.artifacts().addTag(project, repo, digest, tag));
         }
     }
 
     /** Removes a membership by its id (idempotent on Harbor: 200 whether or not it was still there). */
     void removeMember(HarborClient c, String memberKey, long memberId) {
         write(c, OwnWrites.Resource.MEMBER, memberKey, OwnWrites.Action.DELETE,
-                () -> c.removeMember(Keys.projectOf(memberKey), memberId));
+                () -> c.members().remove(Keys.projectOf(memberKey), memberId));
     }
 
     /**
@@ -241,7 +241,7 @@ final class OpApplier {
                 .map(e -> new OwnWrites.Write(c.site(), OwnWrites.Resource.ARTIFACT, e.getKey(), OwnWrites.Action.DELETE))
                 .filter(w -> !journal.expecting(w))
                 .forEach(writes::add);
-        sent(journal.expect(writes), () -> c.deleteRepository(Keys.projectOf(repoKey), Keys.repositoryName(repoKey)));
+        sent(journal.expect(writes), () -> c.repositories().delete(Keys.projectOf(repoKey), Keys.repositoryName(repoKey)));
     }
 
     /** Sends one write, recorded in the journal first (Harbor may deliver its webhook before it answers). */

@@ -569,7 +569,7 @@ public final class Reconciler {
             }
         }
         HarborClient c = clients.get(site);
-        for (io.harborsync.harbor.HarborModel.Member m : c.listMembers(project)) {
+        for (io.harborsync.harbor.HarborModel.Member m : c.members().list(project)) {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             if (!staying.contains(key)) {
                 applier.removeMember(c, key, m.id());
