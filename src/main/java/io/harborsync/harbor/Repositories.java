@@ -15,7 +15,8 @@ public final class Repositories {
     }
 
     public List<Repository> list(String project) {
-        return t.list("list repositories of " + project, (api, page, size) -> api.listRepositories(project, page, size));
+        return t.list("list repositories of " + project,
+                (api, page, size) -> api.listRepositories(project, page, size));
     }
 
     public void delete(String project, String repo) {

@@ -23,7 +23,8 @@ public final class WebhookPolicyRepository {
     }
 
     public long create(String project, WebhookPolicy policy) {
-        return t.create("create webhook policy in " + project, api -> api.createWebhookPolicy(BY_NAME, project, policy));
+        return t.create("create webhook policy in " + project,
+                api -> api.createWebhookPolicy(BY_NAME, project, policy));
     }
 
     public void update(String project, long id, WebhookPolicy policy) {

@@ -78,7 +78,8 @@ final class OpApplier {
                 Long quota = q.map(io.harborsync.harbor.HarborModel.Quota::hardStorage).orElse(null);
                 if (v.storageLimit() != null && !v.storageLimit().equals(quota)) {
                     // only sysadmins' storage_limit is honoured on create
-                    c.quotas().setStorageLimit(name, v.storageLimit(), q.map(io.harborsync.harbor.HarborModel.Quota::id));
+                    c.quotas().setStorageLimit(name, v.storageLimit(),
+                            q.map(io.harborsync.harbor.HarborModel.Quota::id));
                 }
                 ensureWebhookPolicy(c, name);
             }
@@ -135,7 +136,8 @@ final class OpApplier {
                         ? new MemberReq(role, null, new UserGroup(null, name, settings.groupType(), null))
                         : new MemberReq(role, new UserEntity(null, name), null);
                 try {
-                    write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE, () -> c.members().add(project, req));
+                    write(c, OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE,
+                            () -> c.members().add(project, req));
                 } catch (HarborException.NotFound e) {
                     if (!c.projects().exists(project)) {
                         throw e; // the project is missing, not the user: a failure to report
@@ -203,7 +205,8 @@ final class OpApplier {
     private void addTag(HarborClient c, String project, String repo, String digest, String tag) {
         String tagKey = OwnWrites.tagKey(project, repo, tag);
         try {
-            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.artifacts().addTag(project, repo, digest, tag));
+            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE,
+                    () -> c.artifacts().addTag(project, repo, digest, tag));
         } catch (HarborException.Conflict onAnother) {
             Optional<Artifact> holder = c.artifacts().find(project, repo, tag);
             if (holder.isPresent() && digest.equals(holder.get().digest())) {
@@ -214,7 +217,8 @@ final class OpApplier {
                 ignoreNotFound(() -> write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.DELETE,
                         () -> c.artifacts().deleteTag(project, repo, from, tag)));
             }
-            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.artifacts().addTag(project, repo, digest, tag));
+            write(c, OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE,
+                    () -> c.artifacts().addTag(project, repo, digest, tag));
         }
     }
 
@@ -241,7 +245,8 @@ final class OpApplier {
                 .map(e -> new OwnWrites.Write(c.site(), OwnWrites.Resource.ARTIFACT, e.getKey(), OwnWrites.Action.DELETE))
                 .filter(w -> !journal.expecting(w))
                 .forEach(writes::add);
-        sent(journal.expect(writes), () -> c.repositories().delete(Keys.projectOf(repoKey), Keys.repositoryName(repoKey)));
+        sent(journal.expect(writes),
+                () -> c.repositories().delete(Keys.projectOf(repoKey), Keys.repositoryName(repoKey)));
     }
 
     /** Sends one write, recorded in the journal first (Harbor may deliver its webhook before it answers). */

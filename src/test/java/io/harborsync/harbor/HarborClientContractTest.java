@@ -83,7 +83,8 @@ class HarborClientContractTest {
         assertThat(client.quotas().byProject()).as("every project's quota in one listing, keyed by project id")
                 .hasSizeGreaterThanOrEqualTo(1).extractingByKey(id).extracting(Quota::hardStorage).isEqualTo(-1L);
 
-        HarborTestCalls.updateProject(client, p, new ProjectReq(null, null, Map.of("enable_content_trust", "false"), null, null, null));
+        HarborTestCalls.updateProject(client, p,
+                new ProjectReq(null, null, Map.of("enable_content_trust", "false"), null, null, null));
         assertThat(client.projects().metadata(p)).containsEntry("enable_content_trust", "false");
 
         client.projects().delete(p);
@@ -234,7 +235,8 @@ class HarborClientContractTest {
 
         long exec = HarborTestCalls.startReplication(client, policy);
         assertThat(HarborTestCalls.getReplicationExecution(client, exec).policyId()).isEqualTo(policy);
-        assertThat(HarborTestCalls.listReplicationExecutions(client, policy)).extracting(ReplicationExecution::id).contains(exec);
+        assertThat(HarborTestCalls.listReplicationExecutions(client, policy)).extracting(ReplicationExecution::id)
+                .contains(exec);
 
         HarborTestCalls.deleteReplicationPolicy(client, policy);
         HarborTestCalls.deleteRegistry(client, reg);
