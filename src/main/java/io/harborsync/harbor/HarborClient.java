@@ -1,6 +1,7 @@
 package io.harborsync.harbor;
 
-import io.harborsync.harbor.HarborModel.*;
+import io.harborsync.harbor.HarborModel.OverallHealth;
+import io.harborsync.harbor.HarborModel.SystemInfo;
 import jakarta.ws.rs.ProcessingException;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -8,27 +9,28 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What harbor-sync may ask of one Harbor site. Adds to the raw {@link HarborApi}: every page of a
- * listing, Harbor's double encoding of repository names and {@code q}, typed errors that name the
- * site and operation, and checks before sending that make Harbor's answers to writes definitive:
- * role ids outside Harbor's roles and metadata keys outside {@code ProjectMetadata}, which Harbor would
- * store or drop without saying so (api-notes §4, §5), are refused here, so a 2xx means the write took effect
- * and nothing is read back.
+ * What harbor-sync may ask of one Harbor site: the transport, and one thin repository per resource reached from
+ * it ({@link #projects()}, {@link #members()}, ...). The transport adds to the raw {@link HarborApi}: a bound on
+ * the requests in flight, the site's {@link CircuitBreaker}, every page of a listing with its completeness checks,
+ * typed errors that name the site and operation, and Harbor's encoding rules (repository names and {@code q}
+ * encoded twice, {@code X-Is-Resource-Name} for project names). Every request goes through it, so URLs are built
+ * in this one place: a repository only shapes a request and its answer, and refuses before sending what Harbor
+ * would store or drop without saying so, so that a 2xx means the write took effect and nothing is read back.
  *
  * <p>Repository names passed here are without the project ("app/web" in project "team-a").
  */
 public final class HarborClient {
-    private static final String BY_NAME = "true";
+    /** The value of {@link HarborApi#NAME}: the project path segment is a name, even when it is all digits. */
+    static final String BY_NAME = "true";
     /** A listing whose total moves under us is retried this many times before we call it unknown. */
     private static final int LISTING_ATTEMPTS = 3;
 
@@ -39,6 +41,17 @@ public final class HarborClient {
     /** Bounds the requests in flight to this site, whoever sends them. */
     private final Semaphore slots;
     private final int maxConcurrency;
+
+    private final Projects projects = new Projects(this);
+    private final Quotas quotas = new Quotas(this);
+    private final Members members = new Members(this);
+    private final Repositories repositories = new Repositories(this);
+    private final Artifacts artifacts = new Artifacts(this);
+    private final Robots robots = new Robots(this);
+    private final Registries registries = new Registries(this);
+    private final Replications replications = new Replications(this);
+    private final WebhookPolicyRepository webhookPolicies = new WebhookPolicyRepository(this);
+    private final AuditLogs auditLogs = new AuditLogs(this);
 
     HarborClient(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker) {
         if (maxConcurrency < 1) {
@@ -71,14 +84,59 @@ public final class HarborClient {
         return breaker.snapshot();
     }
 
+    // ---------------------------------------------------------------- resources
+
+    public Projects projects() {
+        return projects;
+    }
+
+    public Quotas quotas() {
+        return quotas;
+    }
+
+    public Members members() {
+        return members;
+    }
+
+    public Repositories repositories() {
+        return repositories;
+    }
+
+    /** Artifacts and their tags. */
+    public Artifacts artifacts() {
+        return artifacts;
+    }
+
+    public Robots robots() {
+        return robots;
+    }
+
+    public Registries registries() {
+        return registries;
+    }
+
+    /** Replication policies and their executions. */
+    public Replications replications() {
+        return replications;
+    }
+
+    public WebhookPolicyRepository webhookPolicies() {
+        return webhookPolicies;
+    }
+
+    public AuditLogs auditLogs() {
+        return auditLogs;
+    }
+
     // ---------------------------------------------------------------- system
 
+    /** The site's own health, for readiness: a property of the site rather than of a resource. */
     public OverallHealth health() {
-        return call("get health", api::health);
+        return call("get health", HarborApi::health);
     }
 
     public SystemInfo systemInfo() {
-        return call("get systeminfo", api::systemInfo);
+        return call("get systeminfo", HarborApi::systemInfo);
     }
 
     /**
@@ -87,363 +145,48 @@ public final class HarborClient {
      */
     public static final String NOT_AUTHENTICATED = "the credentials were not accepted (Harbor answered as anonymous)";
 
-    // ---------------------------------------------------------------- projects
+    // ---------------------------------------------------------------- transport, for the repositories
 
-    public List<Project> listProjects() {
-        return all("list projects", page -> api.listProjects(page, pageSize, null, true));
+    /** One page of a listing: page number from 1 and the client's page size, answered with Harbor's headers. */
+    @FunctionalInterface
+    interface Page<T> {
+        RestResponse<List<T>> fetch(HarborApi api, int page, int pageSize);
     }
 
-    /** HEAD /projects?project_name=: the only existence check that a robot account gets a 404 from. */
-    public boolean projectExists(String name) {
-        try {
-            call("check project " + name, () -> api.headProject(name));
-            return true;
-        } catch (HarborException.NotFound e) {
-            return false;
-        }
-    }
-
-    public Optional<Project> findProject(String name) {
-        try {
-            return Optional.of(call("get project " + name, () -> api.getProject(BY_NAME, name)));
-        } catch (HarborException.NotFound e) {
-            return Optional.empty();
-        } catch (HarborException.Forbidden e) {
-            // A robot is told 403 for a missing project; HEAD tells absent from forbidden.
-            if (!projectExists(name)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    public Project getProject(String name) {
-        return findProject(name).orElseThrow(() ->
-                HarborException.of(site, "get project " + name, 404, "NOT_FOUND", "project " + name + " not found"));
+    /** Every item of a listing whose X-Total-Count counts exactly the items it lists. */
+    <T> List<T> list(String op, Page<T> page) {
+        return all(op, Total.EXACT, p -> page.fetch(api, p, pageSize));
     }
 
     /**
-     * Creates a project. Harbor ignores cve_allowlist on create, so a non-empty one is applied with a
-     * PUT afterwards (api-notes §4).
+     * Every item of a listing whose X-Total-Count may also count rows Harbor does not list (members: the ones
+     * hidden by a role id outside Harbor's roles, and all of them when filtered by name).
      */
-    public long createProject(ProjectReq req) {
-        String op = "create project " + req.projectName();
-        ProjectReq withoutAllowlist = new ProjectReq(req.projectName(), req.isPublic(), req.metadata(), null,
-                req.storageLimit(), req.registryId());
-        RestResponse<Void> r = call(op, () -> api.createProject(withoutAllowlist));
-        long id = idFromLocation(r, op);
-        if (req.cveAllowlist() != null && req.cveAllowlist().items() != null
-                && !req.cveAllowlist().items().isEmpty()) {
-            updateProjectSettings(req.projectName(), Map.of(), req.cveAllowlist());
-        }
-        return id;
+    <T> List<T> listUpToTotal(String op, Page<T> page) {
+        return all(op, Total.UPPER_BOUND, p -> page.fetch(api, p, pageSize));
     }
 
-    /** PUT /projects/{name}: Harbor merges metadata (never removes a key) and ignores storage_limit. */
-    public void updateProject(String name, ProjectReq req) {
-        run("update project " + name, () -> api.updateProject(BY_NAME, name, req));
+    /** One request whose answer is needed. */
+    <T> T call(String op, Function<HarborApi, T> request) {
+        return send(op, () -> request.apply(api));
     }
 
-    public void deleteProject(String name) {
-        run("delete project " + name, () -> api.deleteProject(BY_NAME, name));
-    }
-
-    public Map<String, String> metadata(String project) {
-        return call("get metadata of " + project, () -> api.getMetadata(BY_NAME, project));
-    }
-
-    /**
-     * The writable keys of the spec's {@code ProjectMetadata}. The project PUT stores any value of these as
-     * given and silently drops any other key, so another key is refused before sending.
-     */
-    private static final java.util.Set<String> METADATA_KEYS = java.util.Set.of("public", "enable_content_trust",
-            "enable_content_trust_cosign", "prevent_vul", "severity", "auto_scan", "auto_sbom_generation",
-            "reuse_sys_cve_allowlist", "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
-
-    /**
-     * One merging project PUT for metadata keys to set (may be empty) and, when not null, the CVE allowlist to
-     * replace (ids and timestamps of another site are stripped). Harbor never removes a key on this PUT.
-     */
-    public void updateProjectSettings(String project, Map<String, String> metadata, CveAllowlist allowlist) {
-        String op = "update settings of " + project;
-        for (String k : metadata.keySet()) {
-            if (!METADATA_KEYS.contains(k)) {
-                throw HarborException.of(site, op, 400, "BAD_REQUEST", "'" + k + "' is not a project metadata key"
-                        + " Harbor keeps (it would drop it without an error)");
-            }
-        }
-        CveAllowlist portable = allowlist == null ? null
-                : CveAllowlist.portable(allowlist.expiresAt(), allowlist.items());
-        run(op, () -> api.updateProject(BY_NAME, project,
-                new ProjectReq(null, null, metadata.isEmpty() ? null : metadata, portable, null, null)));
-    }
-
-    /** Removing a key needs its own DELETE (idempotent): the project PUT never removes one. */
-    public void removeMetadata(String project, String key) {
-        run("remove metadata " + key + " of " + project, () -> api.deleteMetadata(BY_NAME, project, key));
-    }
-
-    /**
-     * Every project's quota by project id, in one paged listing: a full read needs the storage limit of
-     * every project, and one request per project would cost as much as all the other listings together.
-     */
-    public Map<Long, Quota> listProjectQuotas() {
-        Map<Long, Quota> byProject = new java.util.HashMap<>();
-        for (Quota q : all("list project quotas", page -> api.listQuotaPage("project", page, pageSize))) {
-            Object id = q.ref() == null ? null : q.ref().get("id");
-            if (id instanceof Number n) {
-                byProject.put(n.longValue(), q);
-            }
-        }
-        return byProject;
-    }
-
-    public Optional<Quota> projectQuota(long projectId) {
-        List<Quota> quotas = call("get quota of project id " + projectId,
-                () -> api.listQuotas("project", Long.toString(projectId)));
-        return quotas.stream().findFirst();
-    }
-
-    /**
-     * Sets the project's storage limit in bytes (-1 = unlimited): one PUT when the quota's id is known from a
-     * listing, otherwise the project and its quota are looked up first.
-     */
-    public void setStorageLimit(String project, long bytes, Optional<Long> knownQuotaId) {
-        String op = "set storage quota of " + project;
-        long quotaId = knownQuotaId.orElseGet(() -> {
-            long projectId = getProject(project).projectId();
-            return projectQuota(projectId).orElseThrow(() ->
-                    HarborException.of(site, op, 404, "NOT_FOUND", "project " + project + " has no quota")).id();
+    /** One request whose answer carries nothing we need. */
+    void run(String op, Consumer<HarborApi> request) {
+        send(op, () -> {
+            request.accept(api);
+            return null;
         });
-        run(op, () -> api.updateQuota(quotaId, QuotaUpdateReq.storage(bytes)));
     }
 
-    // ---------------------------------------------------------------- members
-
-    /**
-     * Every member Harbor lists. Its X-Total-Count also counts the members it hides (a role id outside its
-     * roles), so the count is no measure of the listing here (observations §1, step mem.list.afterrole9).
-     */
-    public List<Member> listMembers(String project) {
-        return all("list members of " + project, Total.UPPER_BOUND,
-                page -> api.listMembers(BY_NAME, project, page, pageSize, null));
+    /** A create whose answer is the new resource's id, the last segment of its Location header. */
+    long create(String op, Function<HarborApi, RestResponse<?>> request) {
+        return idFromLocation(send(op, () -> request.apply(api)), op);
     }
 
-    /**
-     * Members by exact entity name; users and groups may share a name, so the type decides. Harbor answers the
-     * filtered rows with the count of every member of the project (observations §1, step mem.list.entity).
-     */
-    public Optional<Member> findMember(String project, String entityName, boolean group) {
-        List<Member> found = all("find member " + entityName + " of " + project, Total.UPPER_BOUND,
-                page -> api.listMembers(BY_NAME, project, page, pageSize, entityName));
-        return found.stream()
-                .filter(m -> entityName.equals(m.entityName()) && m.isGroup() == group)
-                .findFirst();
-    }
-
-    /** Adds a user or group member; 404 means the peer does not know that user or group (yet). */
-    public long addMember(String project, MemberReq req) {
-        checkRole(req.roleId(), "add member to " + project);
-        String op = "add member to " + project;
-        return idFromLocation(call(op, () -> api.addMember(BY_NAME, project, req)), op);
-    }
-
-    /**
-     * Harbor stores any role id (the member then vanishes from listings), so the role is checked here. It also
-     * answers 200 for a member id it does not know: callers pass the id from their own listing of the site, so
-     * that only happens when the member was removed meanwhile, which the next read sees as that removal.
-     */
-    public void updateMemberRole(String project, long memberId, int roleId) {
-        String op = "update role of member " + memberId + " in " + project;
-        checkRole(roleId, op);
-        run(op, () -> api.updateMember(BY_NAME, project, memberId, new RoleRequest(roleId)));
-    }
-
-    /** Idempotent: 200 whether or not the member was still there, and either way it is gone. */
-    public void removeMember(String project, long memberId) {
-        run("remove member " + memberId + " from " + project, () -> api.deleteMember(BY_NAME, project, memberId));
-    }
-
-    private void checkRole(Integer roleId, String op) {
-        if (roleId == null || roleId < 1 || roleId > 5) {
-            throw HarborException.of(site, op, 400, "BAD_REQUEST", "role id must be 1..5, got " + roleId);
-        }
-    }
-
-    // ---------------------------------------------------------------- repositories, artifacts, tags
-
-    public List<Repository> listRepositories(String project) {
-        return all("list repositories of " + project, page -> api.listRepositories(project, page, pageSize));
-    }
-
-    public void deleteRepository(String project, String repo) {
-        run("delete repository " + project + "/" + repo, () -> api.deleteRepository(project, repoSegment(repo)));
-    }
-
-    public List<Artifact> listArtifacts(String project, String repo) {
-        return all("list artifacts of " + project + "/" + repo,
-                page -> api.listArtifacts(project, repoSegment(repo), page, pageSize, true));
-    }
-
-    /** reference = digest or tag. */
-    public Optional<Artifact> findArtifact(String project, String repo, String reference) {
-        try {
-            return Optional.of(call("get artifact " + project + "/" + repo + "@" + reference,
-                    () -> api.getArtifact(project, repoSegment(repo), reference)));
-        } catch (HarborException.NotFound e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Deletes the whole artifact with every tag it has, whether reference is a digest or a tag. */
-    public void deleteArtifact(String project, String repo, String reference) {
-        run("delete artifact " + project + "/" + repo + "@" + reference, () -> api.deleteArtifact(project, repoSegment(repo), reference));
-    }
-
-    public List<Tag> listTags(String project, String repo, String reference) {
-        return all("list tags of " + project + "/" + repo + "@" + reference,
-                page -> api.listTags(project, repoSegment(repo), reference, page, pageSize));
-    }
-
-    public void addTag(String project, String repo, String reference, String tag) {
-        call("add tag " + tag + " to " + project + "/" + repo + "@" + reference, () ->
-                api.createTag(project, repoSegment(repo), reference, Tag.named(tag)));
-    }
-
-    public void deleteTag(String project, String repo, String reference, String tag) {
-        run("delete tag " + tag + " of " + project + "/" + repo, () -> api.deleteTag(project, repoSegment(repo), reference, tag));
-    }
-
-    // ---------------------------------------------------------------- robots
-
-    public List<Robot> listSystemRobots() {
-        return all("list system robots", page -> api.listRobots(page, pageSize, null));
-    }
-
-    public List<Robot> listProjectRobots(long projectId) {
-        String q = query("Level=project,ProjectID=" + projectId);
-        return all("list robots of project id " + projectId, page -> api.listRobots(page, pageSize, q));
-    }
-
-    public RobotCreated createRobot(RobotCreate req) {
-        return call("create robot " + req.name(), () -> api.createRobot(req));
-    }
-
-    public Robot getRobot(long id) {
-        return call("get robot " + id, () -> api.getRobot(id));
-    }
-
-    /**
-     * Replaces a robot's permissions, description, duration and disable flag. The body must repeat the
-     * name with its prefix and the level (api-notes §7.1); needs a user, not a robot.
-     */
-    public void updateRobot(long id, Robot robot) {
-        run("update robot " + robot.name(), () -> api.updateRobot(id, robot));
-    }
-
-    /** Puts a known secret on a robot (8–128 chars with upper, lower and digit); needs a user, not a robot. */
-    public void setRobotSecret(long id, String secret) {
-        call("set secret of robot " + id, () -> api.refreshRobotSecret(id, new RobotSec(secret)));
-    }
-
-    public void deleteRobot(long id) {
-        run("delete robot " + id, () -> api.deleteRobot(id));
-    }
-
-    // ---------------------------------------------------------------- registries, replication
-
-    public List<Registry> listRegistries() {
-        return all("list registries", page -> api.listRegistries(page, pageSize));
-    }
-
-    public long createRegistry(Registry req) {
-        String op = "create registry " + req.name();
-        return idFromLocation(call(op, () -> api.createRegistry(req)), op);
-    }
-
-    public Registry getRegistry(long id) {
-        return call("get registry " + id, () -> api.getRegistry(id));
-    }
-
-    public void updateRegistry(long id, RegistryUpdate req) {
-        run("update registry " + id, () -> api.updateRegistry(id, req));
-    }
-
-    public void deleteRegistry(long id) {
-        run("delete registry " + id, () -> api.deleteRegistry(id));
-    }
-
-    public List<ReplicationPolicy> listReplicationPolicies() {
-        return all("list replication policies", page -> api.listReplicationPolicies(page, pageSize));
-    }
-
-    public long createReplicationPolicy(ReplicationPolicy req) {
-        String op = "create replication policy " + req.name();
-        return idFromLocation(call(op, () -> api.createReplicationPolicy(req)), op);
-    }
-
-    public ReplicationPolicy getReplicationPolicy(long id) {
-        return call("get replication policy " + id, () -> api.getReplicationPolicy(id));
-    }
-
-    public void updateReplicationPolicy(long id, ReplicationPolicy req) {
-        run("update replication policy " + id, () -> api.updateReplicationPolicy(id, req));
-    }
-
-    public void deleteReplicationPolicy(long id) {
-        run("delete replication policy " + id, () -> api.deleteReplicationPolicy(id));
-    }
-
-    public long startReplication(long policyId) {
-        String op = "start replication of policy " + policyId;
-        return idFromLocation(call(op, () -> api.startReplication(new StartReplicationExecution(policyId))), op);
-    }
-
-    public List<ReplicationExecution> listReplicationExecutions(long policyId) {
-        return all("list executions of policy " + policyId,
-                page -> api.listReplicationExecutions(policyId, page, pageSize));
-    }
-
-    public ReplicationExecution getReplicationExecution(long id) {
-        return call("get replication execution " + id, () -> api.getReplicationExecution(id));
-    }
-
-    // ---------------------------------------------------------------- webhook policies
-
-    public List<WebhookPolicy> listWebhookPolicies(String project) {
-        return all("list webhook policies of " + project,
-                page -> api.listWebhookPolicies(BY_NAME, project, page, pageSize));
-    }
-
-    public long createWebhookPolicy(String project, WebhookPolicy policy) {
-        String op = "create webhook policy in " + project;
-        return idFromLocation(call(op, () -> api.createWebhookPolicy(BY_NAME, project, policy)), op);
-    }
-
-    public void updateWebhookPolicy(String project, long id, WebhookPolicy policy) {
-        run("update webhook policy " + id + " in " + project, () -> api.updateWebhookPolicy(BY_NAME, project, id, policy));
-    }
-
-    public void deleteWebhookPolicy(String project, long id) {
-        run("delete webhook policy " + id + " in " + project, () -> api.deleteWebhookPolicy(BY_NAME, project, id));
-    }
-
-    // ---------------------------------------------------------------- audit log
-
-    /**
-     * Audit-log rows with an id of at least {@code fromId}, oldest first, at most {@code limit} rows
-     * (one page). Rows can become visible out of id order, so callers re-read a small overlap.
-     */
-    public List<AuditLogExt> auditLogSince(long fromId, int limit) {
-        String q = query("id=[" + fromId + "~]");
-        int size = Math.max(1, Math.min(100, limit));
-        return call("read audit log from id " + fromId, () -> api.listAuditLogs(q, "id", 1, size)).getEntity();
-    }
-
-    /** Which audit-log event types this Harbor records: newer releases add member and project updates. */
-    public List<String> auditLogEventTypes() {
-        return call("list audit log event types", api::listAuditLogEventTypes).stream()
-                .map(AuditLogEventType::eventType).toList();
+    /** A refusal before sending (or a typed answer built from a lookup), naming this site and the operation. */
+    HarborException refused(String op, int status, String code, String message) {
+        return HarborException.of(site, op, status, code, message);
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -460,10 +203,6 @@ public final class HarborClient {
         UPPER_BOUND
     }
 
-    private <T> List<T> all(String op, IntFunction<RestResponse<List<T>>> fetchPage) {
-        return all(op, Total.EXACT, fetchPage);
-    }
-
     /**
      * Follows every page. A listing that changed while it was paged (items shift between pages) is re-read; still
      * moving = unknown. It moved when the total changed between pages, or, where the total counts exactly the
@@ -478,7 +217,7 @@ public final class HarborClient {
             boolean moved = false;
             for (int page = 1; ; page++) {
                 int p = page;
-                RestResponse<List<T>> r = call(op, () -> fetchPage.apply(p));
+                RestResponse<List<T>> r = send(op, () -> fetchPage.apply(p));
                 List<T> batch = r.getEntity() == null ? List.of() : r.getEntity();
                 items.addAll(batch);
                 Long total = headerLong(r, "X-Total-Count");
@@ -567,16 +306,8 @@ public final class HarborClient {
         }
     }
 
-    /** Every request goes through here: the breaker sees each outcome, and errors get their type. */
-    /** A call whose answer carries nothing we need. */
-    private void run(String op, Runnable request) {
-        call(op, () -> {
-            request.run();
-            return null;
-        });
-    }
-
-    private <T> T call(String op, Supplier<T> request) {
+    /** Every request goes through here: the slots bound it, the breaker sees each outcome, errors get their type. */
+    private <T> T send(String op, Supplier<T> request) {
         // Uninterruptibly: every request has a read timeout, so a slot is always given back.
         slots.acquireUninterruptibly();
         try {

@@ -11,9 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every Harbor operation {@link HarborClient} performs, with the robot permission Harbor's handler checks for it
- * (src/server/v2.0/handler/*.go: RequireSystemAccess / RequireProjectAccess; observations §1 rows dsync.*) and who
- * performs it: the daemon, or only bootstrap, which runs as an admin. The daemon robot's permissions are computed
+ * Every Harbor operation {@link HarborClient} and its resource repositories perform, with the robot permission
+ * Harbor's handler checks for it (src/server/v2.0/handler/*.go: RequireSystemAccess / RequireProjectAccess;
+ * observations §1 rows dsync.*) and who performs it: the daemon, or only bootstrap, which runs as an admin (calls
+ * only tests make are in the tests' {@code HarborTestCalls}, not here). The daemon robot's permissions are computed
  * from this one list ({@link #daemonPermissions()}, bootstrap's HARBOR_SYNC), so what it may do and what it calls
  * cannot drift apart (DaemonRobotPermissionsTest exercises each operation with and without its permission).
  * "Project" permissions are granted on namespace "*": every project, present and future.
@@ -53,23 +54,15 @@ public enum HarborOperation {
     LIST_WEBHOOK_POLICIES(Caller.DAEMON, project("notification-policy", "list")),
     CREATE_WEBHOOK_POLICY(Caller.DAEMON, project("notification-policy", "create")),
     UPDATE_WEBHOOK_POLICY(Caller.DAEMON, project("notification-policy", "update")),
-    DELETE_WEBHOOK_POLICY(Caller.BOOTSTRAP, project("notification-policy", "delete")),
     /** Without it Harbor answers 200 with no rows, not 403 (robot.perm.auditnoperm). */
     READ_AUDIT_LOG(Caller.DAEMON, system("audit-log", "list")),
     AUDIT_LOG_EVENT_TYPES(Caller.DAEMON, null),
     LIST_REGISTRIES(Caller.DAEMON, system("registry", "list")), // proxy-cache endpoints by name
-    GET_REGISTRY(Caller.BOOTSTRAP, system("registry", "read")),
     CREATE_REGISTRY(Caller.BOOTSTRAP, system("registry", "create")),
     UPDATE_REGISTRY(Caller.BOOTSTRAP, system("registry", "update")),
-    DELETE_REGISTRY(Caller.BOOTSTRAP, system("registry", "delete")),
     LIST_REPLICATION_POLICIES(Caller.BOOTSTRAP, system("replication-policy", "list")),
-    GET_REPLICATION_POLICY(Caller.BOOTSTRAP, system("replication-policy", "read")),
     CREATE_REPLICATION_POLICY(Caller.BOOTSTRAP, system("replication-policy", "create")),
     UPDATE_REPLICATION_POLICY(Caller.BOOTSTRAP, system("replication-policy", "update")),
-    DELETE_REPLICATION_POLICY(Caller.BOOTSTRAP, system("replication-policy", "delete")),
-    START_REPLICATION(Caller.BOOTSTRAP, system("replication", "create")),
-    LIST_REPLICATION_EXECUTIONS(Caller.BOOTSTRAP, system("replication", "list")),
-    GET_REPLICATION_EXECUTION(Caller.BOOTSTRAP, system("replication", "read")),
     // robots (for robot mirroring): robot.go requireAccess checks robot:<action> at the level of the robot
     // concerned, system-wide for a system robot, in its project for a project robot
     LIST_SYSTEM_ROBOTS(Caller.DAEMON, system("robot", "list")),

@@ -111,7 +111,7 @@ public final class Bootstrap {
         }
         Map<String, List<Robot>> robots = new LinkedHashMap<>();
         for (Site s : sites) {
-            robots.put(s.name(), client(s).listSystemRobots()); // also proves the site answers and the login works
+            robots.put(s.name(), client(s).robots().listSystem()); // also proves the site answers and the login works
         }
         Map<String, ReplicationRobot> replication = new LinkedHashMap<>();
         for (Site s : sites) {
@@ -177,7 +177,7 @@ public final class Bootstrap {
         }
         if (!dryRun) {
             String secret = newSecret();
-            client(s).setRobotSecret(robot.id(), secret);
+            client(s).robots().setSecret(robot.id(), secret);
             writeSecret(file, secret);
         }
         say(s, item + " secret", (stored.isPresent() ? "did not log in, " : "had no file, ")
@@ -186,7 +186,7 @@ public final class Bootstrap {
 
     private RobotCreated createRobot(Site s, String name, String description, List<RobotPermission> permissions) {
         // never expires: these are the sites' own service accounts, replaced by re-running bootstrap
-        return client(s).createRobot(new RobotCreate(name, description, "system", -1L, permissions));
+        return client(s).robots().create(new RobotCreate(name, description, "system", -1L, permissions));
     }
 
     /** Puts the permissions back to exactly the wanted set (more is not least privilege) and re-enables it. */
@@ -201,7 +201,7 @@ public final class Bootstrap {
         }
         if (!dryRun) {
             Long duration = robot.duration() == null || robot.duration() == 0 ? -1L : robot.duration();
-            client(s).updateRobot(robot.id(), new Robot(null, robot.name(), description, "system", duration, false,
+            client(s).robots().update(robot.id(), new Robot(null, robot.name(), description, "system", duration, false,
                     null, want, null, null));
         }
         say(s, item, "updated (" + (samePermissions ? "was disabled" : "permissions were not the wanted set") + ")");
@@ -216,7 +216,7 @@ public final class Bootstrap {
     private boolean secretWorks(Site s, String robotName, String secret) {
         Site asRobot = new Site(s.name(), s.url(), robotName, secret, s.caFile(), Optional.empty());
         try {
-            clientFor.apply(asRobot).projectExists(PROBE_PROJECT);
+            clientFor.apply(asRobot).projects().exists(PROBE_PROJECT);
             return true;
         } catch (HarborException.Unauthorized e) {
             return false;
@@ -235,7 +235,7 @@ public final class Bootstrap {
         Map<String, Map<String, Registry>> existing = new LinkedHashMap<>();
         for (Site s : sites) {
             Map<String, Registry> byName = new LinkedHashMap<>();
-            client(s).listRegistries().forEach(r -> byName.put(r.name(), r));
+            client(s).registries().list().forEach(r -> byName.put(r.name(), r));
             existing.put(s.name(), byName);
         }
         Map<String, Map<String, Long>> ids = new LinkedHashMap<>();
@@ -255,7 +255,7 @@ public final class Bootstrap {
             if (!needWork.isEmpty() && robot.secret == null && robot.id != null) {
                 if (!dryRun) {
                     robot.secret = newSecret();
-                    client(peer).setRobotSecret(robot.id, robot.secret);
+                    client(peer).robots().setSecret(robot.id, robot.secret);
                 }
                 say(peer, "robot " + REPLICATION_ROBOT + " secret", "refreshed (registry endpoints need it)");
                 refreshed = true; // the old secret is gone: every endpoint using it gets the new one
@@ -268,7 +268,7 @@ public final class Bootstrap {
                     ids.get(s.name()).put(peer.name(), r.id());
                     say(s, item, "already in place");
                 } else if (r == null) {
-                    Long id = dryRun ? null : client(s).createRegistry(new Registry(null, registryName(peer),
+                    Long id = dryRun ? null : client(s).registries().create(new Registry(null, registryName(peer),
                             peerUrl(peer), "harbor", false, description(peer),
                             new RegistryCredential("basic", robot.name, robot.secret), null));
                     ids.get(s.name()).put(peer.name(), id);
@@ -278,7 +278,7 @@ public final class Bootstrap {
                             + ", which Harbor cannot change; delete it or rename it, then re-run bootstrap");
                 } else {
                     if (!dryRun) {
-                        client(s).updateRegistry(r.id(), new RegistryUpdate(registryName(peer), description(peer),
+                        client(s).registries().update(r.id(), new RegistryUpdate(registryName(peer), description(peer),
                                 peerUrl(peer), "basic", robot.name, robot.secret, false));
                     }
                     ids.get(s.name()).put(peer.name(), r.id());
@@ -322,18 +322,18 @@ public final class Bootstrap {
                 "harbor-sync bootstrap: pushes every change, deletions included, to " + peer.name(), null,
                 new Registry(registryId, null, null, null, null, null, null, null), null, null,
                 new ReplicationTrigger("event_based", null), null, true, true, true);
-        Optional<ReplicationPolicy> found = client(s).listReplicationPolicies().stream()
+        Optional<ReplicationPolicy> found = client(s).replications().listPolicies().stream()
                 .filter(p -> name.equals(p.name())).findFirst();
         if (found.isEmpty()) {
             if (!dryRun) {
-                client(s).createReplicationPolicy(want);
+                client(s).replications().createPolicy(want);
             }
             say(s, item, "created");
         } else if (registryId != null && isWanted(found.get(), registryId)) {
             say(s, item, "already in place");
         } else {
             if (!dryRun) {
-                client(s).updateReplicationPolicy(found.get().id(), want);
+                client(s).replications().updatePolicy(found.get().id(), want);
             }
             say(s, item, "updated");
         }
@@ -365,7 +365,7 @@ public final class Bootstrap {
         HarborClient c = client(s);
         String secret = s.webhookSecret().orElse(null);
         Map<WebhookPolicies.Outcome, Integer> counts = new EnumMap<>(WebhookPolicies.Outcome.class);
-        List<Project> projects = c.listProjects();
+        List<Project> projects = c.projects().list();
         for (Project p : projects) {
             WebhookPolicies.Outcome o = WebhookPolicies.ensure(c, p.name(), webhookUrl.get(), secret, dryRun);
             counts.merge(o, 1, Integer::sum);

@@ -49,7 +49,7 @@ final class ArtifactKind implements MirroredKind {
         Repository r = (Repository) parent;
         String project = Keys.projectOf(repoKey);
         String repo = Keys.repositoryName(repoKey);
-        List<Artifact> artifacts = site.client().listArtifacts(project, repo);
+        List<Artifact> artifacts = site.client().artifacts().list(project, repo);
         if (artifacts.isEmpty() && r.artifactCount() != null && r.artifactCount() > 0) {
             // Harbor lists the artifacts of a repository it does not find as 200 [] (observations §1, step
             // art.get.missingrepo): an empty listing of a repository just listed with artifacts is no proof
@@ -66,7 +66,7 @@ final class ArtifactKind implements MirroredKind {
     /** One artifact: absent where Harbor answers 404 (for it, its repository or its project). */
     @Override
     public Optional<Value> readOne(SiteRead site, String key) {
-        return site.client().findArtifact(Keys.projectOf(key), Keys.repositoryName(key), Keys.digest(key))
+        return site.client().artifacts().find(Keys.projectOf(key), Keys.repositoryName(key), Keys.digest(key))
                 .map(ArtifactKind::value);
     }
 
@@ -88,10 +88,10 @@ final class ArtifactKind implements MirroredKind {
         String digest = Keys.digest(op.key());
         switch (op.type()) {
             case DELETE -> ApplyContext.ignoreNotFound(() -> ctx.write(OwnWrites.Resource.ARTIFACT, op.key(),
-                    OwnWrites.Action.DELETE, () -> c.deleteArtifact(project, repo, digest)));
+                    OwnWrites.Action.DELETE, () -> c.artifacts().delete(project, repo, digest)));
             case UPDATE -> {
                 Set<String> want = ((ArtifactValue) op.value()).tags();
-                Set<String> have = new TreeSet<>(c.findArtifact(project, repo, digest).orElseThrow(() ->
+                Set<String> have = new TreeSet<>(c.artifacts().find(project, repo, digest).orElseThrow(() ->
                         HarborException.of(c.site(), "retag " + op.key(), 404, "NOT_FOUND", "artifact vanished"))
                         .tagNames());
                 // Removals first: a tag that moves to another artifact of the repository must be free there first.
@@ -99,7 +99,7 @@ final class ArtifactKind implements MirroredKind {
                     if (!want.contains(t)) {
                         ApplyContext.ignoreNotFound(() -> ctx.write(OwnWrites.Resource.TAG,
                                 OwnWrites.tagKey(project, repo, t), OwnWrites.Action.DELETE,
-                                () -> c.deleteTag(project, repo, digest, t)));
+                                () -> c.artifacts().deleteTag(project, repo, digest, t)));
                     }
                 }
                 for (String t : want) {
@@ -124,18 +124,18 @@ final class ArtifactKind implements MirroredKind {
         HarborClient c = ctx.client();
         String tagKey = OwnWrites.tagKey(project, repo, tag);
         try {
-            ctx.write(OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
+            ctx.write(OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.artifacts().addTag(project, repo, digest, tag));
         } catch (HarborException.Conflict onAnother) {
-            Optional<Artifact> holder = c.findArtifact(project, repo, tag);
+            Optional<Artifact> holder = c.artifacts().find(project, repo, tag);
             if (holder.isPresent() && digest.equals(holder.get().digest())) {
                 return; // put here meanwhile: the goal state
             }
             if (holder.isPresent()) {
                 String from = holder.get().digest();
                 ApplyContext.ignoreNotFound(() -> ctx.write(OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.DELETE,
-                        () -> c.deleteTag(project, repo, from, tag)));
+                        () -> c.artifacts().deleteTag(project, repo, from, tag)));
             }
-            ctx.write(OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.addTag(project, repo, digest, tag));
+            ctx.write(OwnWrites.Resource.TAG, tagKey, OwnWrites.Action.CREATE, () -> c.artifacts().addTag(project, repo, digest, tag));
         }
     }
 }

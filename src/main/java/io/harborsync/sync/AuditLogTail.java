@@ -93,7 +93,7 @@ public class AuditLogTail {
         long last = cursor.orElse(0);
         ownWrites.auditReadStarted(site.name());
         while (true) {
-            List<AuditLogExt> rows = client.auditLogSince(from, 100);
+            List<AuditLogExt> rows = client.auditLogs().since(from, 100);
             for (AuditLogExt row : rows) {
                 last = Math.max(last, row.id());
                 if (isSeen(site.name(), row.id()) || !newRows.add(row.id())) {

@@ -52,7 +52,7 @@ final class MemberKind implements MirroredKind {
 
     @Override
     public void readUnder(SiteRead site, String project, Object parent) {
-        for (Member m : site.client().listMembers(((Project) parent).name())) {
+        for (Member m : site.client().members().list(((Project) parent).name())) {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             site.put(Kind.MEMBER, key, new MemberValue(m.roleId()));
             site.id(MEMBER_ID, key, m.id());
@@ -82,31 +82,31 @@ final class MemberKind implements MirroredKind {
                         ? new MemberReq(role, null, new UserGroup(null, name, ctx.settings().groupType(), null))
                         : new MemberReq(role, new UserEntity(null, name), null);
                 try {
-                    ctx.write(OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE, () -> c.addMember(project, req));
+                    ctx.write(OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.CREATE, () -> c.members().add(project, req));
                 } catch (HarborException.NotFound e) {
-                    if (!c.projectExists(project)) {
+                    if (!c.projects().exists(project)) {
                         throw e; // the project is missing, not the user: a failure to report
                     }
                     return Applied.DEFERRED;
                 } catch (HarborException.Conflict already) {
                     // e.g. the creator, whom Harbor adds to every project it creates: just set the role
-                    long id = c.findMember(project, name, group).orElseThrow(() -> already).id();
+                    long id = c.members().find(project, name, group).orElseThrow(() -> already).id();
                     ctx.write(OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.UPDATE,
-                            () -> c.updateMemberRole(project, id, role));
+                            () -> c.members().updateRole(project, id, role));
                 }
             }
             case UPDATE -> {
-                long id = knownId.orElseGet(() -> c.findMember(project, name, group).orElseThrow(() ->
+                long id = knownId.orElseGet(() -> c.members().find(project, name, group).orElseThrow(() ->
                         HarborException.of(c.site(), "update member " + name, 404, "NOT_FOUND", "member vanished")).id());
                 // The role is read back by id: a membership removed meanwhile is a 404 there, not a silent success.
                 ctx.write(OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.UPDATE,
-                        () -> c.updateMemberRole(project, id, ((MemberValue) op.value()).roleId()));
+                        () -> c.members().updateRole(project, id, ((MemberValue) op.value()).roleId()));
             }
             case DELETE -> {
-                Optional<Long> id = knownId.isPresent() ? knownId : c.findMember(project, name, group).map(Member::id);
+                Optional<Long> id = knownId.isPresent() ? knownId : c.members().find(project, name, group).map(Member::id);
                 // idempotent on Harbor: 200 whether or not it was still there
                 id.ifPresent(m -> ctx.write(OwnWrites.Resource.MEMBER, op.key(), OwnWrites.Action.DELETE,
-                        () -> c.removeMember(project, m)));
+                        () -> c.members().remove(project, m)));
             }
             default -> throw new IllegalStateException(op.type() + " is not an operation on members");
         }

@@ -74,12 +74,12 @@ final class ProjectKind implements MirroredKind {
         HarborClient client = site.client();
         Map<String, Listed> out = new LinkedHashMap<>();
         if (scope.project().isPresent()) {
-            client.findProject(scope.project().get()).ifPresent(p -> out.put(p.name(), new Listed(p, null)));
+            client.projects().find(scope.project().get()).ifPresent(p -> out.put(p.name(), new Listed(p, null)));
             return out;
         }
-        List<Project> projects = client.listProjects();
+        List<Project> projects = client.projects().list();
         // After the projects, so that every project listed already has its quota.
-        Map<Long, Quota> quotas = client.listProjectQuotas();
+        Map<Long, Quota> quotas = client.quotas().byProject();
         projects.forEach(p -> out.put(p.name(), new Listed(p, quotas)));
         return out;
     }
@@ -95,18 +95,18 @@ final class ProjectKind implements MirroredKind {
             return;
         }
         Optional<Quota> quota = listed.quotas() != null ? Optional.ofNullable(listed.quotas().get(p.projectId()))
-                : site.client().projectQuota(p.projectId());
+                : site.client().quotas().ofProject(p.projectId());
         file(site, p, quota, registry.orElse(null));
         site.descend(Kind.PROJECT, p.name(), p);
     }
 
     @Override
     public Optional<Value> readOne(SiteRead site, String key) {
-        Optional<Project> p = site.client().findProject(key);
+        Optional<Project> p = site.client().projects().find(key);
         if (p.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Quota> quota = site.client().projectQuota(p.get().projectId());
+        Optional<Quota> quota = site.client().quotas().ofProject(p.get().projectId());
         return Optional.of(value(p.get(), quota.map(Quota::hardStorage).orElse(null), registryOf(site, p.get()).orElse(null)));
     }
 
@@ -117,7 +117,7 @@ final class ProjectKind implements MirroredKind {
         }
         Optional<String> name = site.lookup("registry", p.registryId(), () -> {
             Map<Object, String> names = new HashMap<>();
-            for (Registry r : site.client().listRegistries()) {
+            for (Registry r : site.client().registries().list()) {
                 names.put(r.id(), r.name());
             }
             return names;
@@ -170,7 +170,7 @@ final class ProjectKind implements MirroredKind {
             case CREATE -> create(ctx, name, (ProjectValue) op.value());
             case UPDATE -> update(ctx, name, (ProjectValue) op.from(), (ProjectValue) op.value());
             case DELETE -> ApplyContext.ignoreNotFound(() -> ctx.write(OwnWrites.Resource.PROJECT, name,
-                    OwnWrites.Action.DELETE, () -> c.deleteProject(name)));
+                    OwnWrites.Action.DELETE, () -> c.projects().delete(name)));
             default -> throw new IllegalStateException(op.type() + " is not an operation on projects");
         }
         return Applied.DONE;
@@ -182,20 +182,20 @@ final class ProjectKind implements MirroredKind {
         meta.put("public", Boolean.toString(v.isPublic()));
         Long registryId = null;
         if (v.proxyCacheRegistry() != null) {
-            registryId = c.listRegistries().stream().filter(r -> v.proxyCacheRegistry().equals(r.name()))
+            registryId = c.registries().list().stream().filter(r -> v.proxyCacheRegistry().equals(r.name()))
                     .findFirst().map(Registry::id)
                     .orElseThrow(() -> HarborException.of(c.site(), "create proxy-cache project " + name, 404,
                             "NOT_FOUND", "no registry endpoint named " + v.proxyCacheRegistry()));
         }
         Long registry = registryId;
-        ctx.write(OwnWrites.Resource.PROJECT, name, OwnWrites.Action.CREATE, () -> c.createProject(
+        ctx.write(OwnWrites.Resource.PROJECT, name, OwnWrites.Action.CREATE, () -> c.projects().create(
                 new ProjectReq(name, v.isPublic(), meta, allowlist(v), v.storageLimit(), registry)));
-        Project created = c.getProject(name);
-        Optional<Quota> q = c.projectQuota(created.projectId());
+        Project created = c.projects().get(name);
+        Optional<Quota> q = c.quotas().ofProject(created.projectId());
         Long quota = q.map(Quota::hardStorage).orElse(null);
         if (v.storageLimit() != null && !v.storageLimit().equals(quota)) {
             // only sysadmins' storage_limit is honoured on create
-            c.setStorageLimit(name, v.storageLimit(), q.map(Quota::id));
+            c.quotas().setStorageLimit(name, v.storageLimit(), q.map(Quota::id));
         }
     }
 
@@ -220,15 +220,15 @@ final class ProjectKind implements MirroredKind {
         if (!set.isEmpty() || allowlistChanged) {
             // no audit row on v2.15.2; newer Harbors log project updates
             ctx.write(OwnWrites.Resource.PROJECT, name, OwnWrites.Action.UPDATE, () ->
-                    c.updateProjectSettings(name, set, allowlistChanged ? allowlist(to) : null));
+                    c.projects().updateSettings(name, set, allowlistChanged ? allowlist(to) : null));
         }
         for (String k : from.metadata().keySet()) {
             if (!to.metadata().containsKey(k)) {
-                c.removeMetadata(name, k);
+                c.projects().removeMetadata(name, k);
             }
         }
         if (to.storageLimit() != null && !to.storageLimit().equals(from.storageLimit())) {
-            c.setStorageLimit(name, to.storageLimit(), ctx.id(QUOTA_ID, name));
+            c.quotas().setStorageLimit(name, to.storageLimit(), ctx.id(QUOTA_ID, name));
         }
     }
 

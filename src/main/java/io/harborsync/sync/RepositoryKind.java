@@ -47,7 +47,7 @@ final class RepositoryKind implements MirroredKind {
     @Override
     public void readUnder(SiteRead site, String project, Object parent) {
         Project p = (Project) parent;
-        for (Repository r : site.client().listRepositories(p.name())) {
+        for (Repository r : site.client().repositories().list(p.name())) {
             String key = Keys.repository(project, r.name().substring(p.name().length() + 1));
             site.put(Kind.REPOSITORY, key, RepositoryValue.EXISTS);
             site.descend(Kind.REPOSITORY, key, r);
@@ -78,7 +78,7 @@ final class RepositoryKind implements MirroredKind {
                 .filter(w -> !ctx.expecting(w))
                 .forEach(writes::add);
         ApplyContext.ignoreNotFound(() -> ctx.write(writes,
-                () -> ctx.client().deleteRepository(Keys.projectOf(repoKey), Keys.repositoryName(repoKey))));
+                () -> ctx.client().repositories().delete(Keys.projectOf(repoKey), Keys.repositoryName(repoKey))));
         return Applied.DONE;
     }
 }

@@ -34,7 +34,7 @@ public final class WebhookPolicies {
         String address = address(webhookUrl, c.site());
         WebhookPolicy want = new WebhookPolicy(null, NAME, "harbor-sync: keeps the sites in step", null,
                 List.of(new WebhookTarget("http", address, secret, false, "Default")), EVENTS, true);
-        for (WebhookPolicy p : c.listWebhookPolicies(project)) {
+        for (WebhookPolicy p : c.webhookPolicies().list(project)) {
             if (NAME.equals(p.name())) {
                 WebhookTarget t = p.targets() == null || p.targets().isEmpty() ? null : p.targets().get(0);
                 boolean same = t != null && address.equals(t.address()) && Boolean.TRUE.equals(p.enabled())
@@ -44,13 +44,13 @@ public final class WebhookPolicies {
                     return Outcome.IN_PLACE;
                 }
                 if (!dryRun) {
-                    c.updateWebhookPolicy(project, p.id(), want);
+                    c.webhookPolicies().update(project, p.id(), want);
                 }
                 return Outcome.UPDATED;
             }
         }
         if (!dryRun) {
-            c.createWebhookPolicy(project, want);
+            c.webhookPolicies().create(project, want);
         }
         return Outcome.CREATED;
     }

@@ -65,8 +65,8 @@ class DaemonCommandsTest {
 
     private void aProjectWithAMemberOnH1() {
         sites.demo().orElseThrow().emulators().forEach(e -> e.addUser("carol-" + p));
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
-        h1.addMember(p, new MemberReq(2, new UserEntity(null, "carol-" + p), null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
+        h1.members().add(p, new MemberReq(2, new UserEntity(null, "carol-" + p), null));
     }
 
     @Test
@@ -89,11 +89,11 @@ class DaemonCommandsTest {
         assertThat(r.path("planned").findValuesAsText("key")).contains(p, p + "/u:carol-" + p);
         assertThat(json.out()).as("pretty-printed").contains("\n  \"planned\" : [");
 
-        assertThat(h2.projectExists(p)).as("a dry run changes nothing").isFalse();
+        assertThat(h2.projects().exists(p)).as("a dry run changes nothing").isFalse();
 
         // leave the shared demo sites in step: other tests count what a full reconcile does
         assertThat(admin("sync", "--project", p).exit()).isZero();
-        assertThat(h2.projectExists(p)).isTrue();
+        assertThat(h2.projects().exists(p)).isTrue();
     }
 
     @Test
@@ -106,8 +106,8 @@ class DaemonCommandsTest {
                 .containsPattern("(?m)^done \\(\\d+\\):$")
                 .containsPattern("(?m)^h2 +project +create +" + p + " ")
                 .doesNotContain("nothing was changed");
-        assertThat(h2.projectExists(p)).isTrue();
-        assertThat(h2.findMember(p, "carol-" + p, false)).isPresent();
+        assertThat(h2.projects().exists(p)).isTrue();
+        assertThat(h2.members().find(p, "carol-" + p, false)).isPresent();
 
         CliRun status = admin("status");
         assertThat(status.exit()).as(status.err()).isZero();

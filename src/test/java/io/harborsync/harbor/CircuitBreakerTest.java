@@ -62,7 +62,7 @@ class CircuitBreakerTest {
     private void failUntilOpen() {
         h2.emulator().faults().add(PROJECTS_DOWN);
         for (int i = 1; i <= 3; i++) {
-            assertThrows(HarborException.ServerError.class, client::listProjects);
+            assertThrows(HarborException.ServerError.class, client.projects()::list);
             assertThat(client.breakerState().consecutiveFailures()).isEqualTo(i);
         }
         assertThat(client.breakerState().state()).isEqualTo(State.OPEN);
@@ -76,13 +76,13 @@ class CircuitBreakerTest {
         assertThat(seen).isEqualTo(3);
 
         h2.emulator().faults().clear(); // Harbor is back, but the breaker does not know before the open period ends
-        HarborException e = assertThrows(HarborException.CircuitOpen.class, client::listProjects);
+        HarborException e = assertThrows(HarborException.CircuitOpen.class, client.projects()::list);
         assertThat(e.isUnknownState()).isTrue();
         assertThat(e.getMessage())
                 .isEqualTo("h2: list projects failed CIRCUIT_OPEN: circuit open after 3 failures in a row "
                         + "(last: HTTP 503 UNKNOWN), next try at 2026-03-01T10:00:30Z")
                 .doesNotContain("Harbor12345");
-        assertThrows(HarborException.CircuitOpen.class, () -> client.createProject(new ProjectReq("p-open", false, null, null, null, null)));
+        assertThrows(HarborException.CircuitOpen.class, () -> client.projects().create(new ProjectReq("p-open", false, null, null, null, null)));
         clock.advance(Duration.ofSeconds(29));
         assertThrows(HarborException.CircuitOpen.class, client::health);
         assertThat(requestsSeen()).as("nothing reached the emulator while open").isEqualTo(seen);
@@ -94,7 +94,7 @@ class CircuitBreakerTest {
         h2.emulator().faults().clear();
         clock.advance(Duration.ofSeconds(30));
         int before = requestsSeen();
-        assertThat(client.listProjects()).isNotNull();
+        assertThat(client.projects().list()).isNotNull();
         assertThat(requestsSeen()).isEqualTo(before + 1);
         assertThat(client.breakerState()).isEqualTo(new CircuitBreaker.Snapshot(State.CLOSED, 0, null, null));
         client.health();
@@ -106,13 +106,13 @@ class CircuitBreakerTest {
         failUntilOpen();
         clock.advance(Duration.ofSeconds(31));
         int before = requestsSeen();
-        assertThrows(HarborException.ServerError.class, client::listProjects); // the trial, still 503
+        assertThrows(HarborException.ServerError.class, client.projects()::list); // the trial, still 503
         assertThat(requestsSeen()).isEqualTo(before + 1);
         CircuitBreaker.Snapshot s = client.breakerState();
         assertThat(s.state()).isEqualTo(State.OPEN);
         assertThat(s.consecutiveFailures()).isEqualTo(4);
         assertThat(s.nextTry()).isEqualTo(START.plusSeconds(61));
-        assertThrows(HarborException.CircuitOpen.class, client::listProjects);
+        assertThrows(HarborException.CircuitOpen.class, client.projects()::list);
         assertThat(requestsSeen()).isEqualTo(before + 1);
     }
 
@@ -125,34 +125,34 @@ class CircuitBreakerTest {
         // a slow trial: the second caller must not become a second trial
         h2.emulator().faults().add(Fault.on("POST", "/api/v2.0/projects").delay(Duration.ofMillis(800)).times(1));
         var trial = java.util.concurrent.CompletableFuture.runAsync(
-                () -> client.createProject(new ProjectReq(p, false, null, null, null, null)));
+                () -> client.projects().create(new ProjectReq(p, false, null, null, null, null)));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> client.breakerState().state() == State.HALF_OPEN);
         HarborException e = assertThrows(HarborException.CircuitOpen.class, client::health);
         assertThat(e.getMessage()).contains("a trial call is running");
         trial.get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(client.breakerState().state()).isEqualTo(State.CLOSED);
-        assertThat(client.projectExists(p)).isTrue();
+        assertThat(client.projects().exists(p)).isTrue();
     }
 
     @Test
     void notFoundAndConflictAreAnswersNotFailures() {
         String p = "p-" + UUID.randomUUID().toString().substring(0, 8);
-        client.createProject(new ProjectReq(p, false, null, null, null, null));
+        client.projects().create(new ProjectReq(p, false, null, null, null, null));
         h2.emulator().faults().add(PROJECTS_DOWN);
         for (int i = 0; i < 2; i++) {
-            assertThrows(HarborException.ServerError.class, client::listProjects);
+            assertThrows(HarborException.ServerError.class, client.projects()::list);
         }
         // a 404 and a 409 are Harbor telling us something: the run of failures is broken, it stays closed
-        assertThrows(HarborException.NotFound.class, () -> client.deleteProject("no-such-" + p));
+        assertThrows(HarborException.NotFound.class, () -> client.projects().delete("no-such-" + p));
         assertThat(client.breakerState().consecutiveFailures()).isZero();
         for (int i = 0; i < 2; i++) {
-            assertThrows(HarborException.ServerError.class, client::listProjects);
+            assertThrows(HarborException.ServerError.class, client.projects()::list);
         }
-        assertThrows(HarborException.Conflict.class, () -> client.createProject(new ProjectReq(p, false, null, null, null, null)));
+        assertThrows(HarborException.Conflict.class, () -> client.projects().create(new ProjectReq(p, false, null, null, null, null)));
         assertThat(client.breakerState().consecutiveFailures()).isZero();
         for (int i = 0; i < 10; i++) {
-            assertThrows(HarborException.NotFound.class, () -> client.deleteProject("no-such-" + p));
+            assertThrows(HarborException.NotFound.class, () -> client.projects().delete("no-such-" + p));
         }
         assertThat(client.breakerState().state()).isEqualTo(State.CLOSED);
     }

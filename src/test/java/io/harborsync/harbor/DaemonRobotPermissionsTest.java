@@ -75,12 +75,12 @@ class DaemonRobotPermissionsTest {
             e.addUser("alice");
             e.addUser("bob");
         });
-        projectId = adminClient.createProject(new ProjectReq(P, false, Map.of("auto_scan", "true"), null, null, null));
-        memberId = adminClient.addMember(P, new MemberReq(2, new UserEntity(null, "alice"), null));
+        projectId = adminClient.projects().create(new ProjectReq(P, false, Map.of("auto_scan", "true"), null, null, null));
+        memberId = adminClient.members().add(P, new MemberReq(2, new UserEntity(null, "alice"), null));
         digest = f.emulator("h1").pushArtifact(P, "app", null, "v1");
-        hookId = adminClient.createWebhookPolicy(P, hook("existing"));
-        systemRobotId = adminClient.createRobot(systemRobot("existing-sys")).id();
-        projectRobotId = adminClient.createRobot(projectRobot("existing-p")).id();
+        hookId = adminClient.webhookPolicies().create(P, hook("existing"));
+        systemRobotId = adminClient.robots().create(systemRobot("existing-sys")).id();
+        projectRobotId = adminClient.robots().create(projectRobot("existing-p")).id();
         registryId = id(admin.post("registries", Map.of("name", "reg", "type", "docker-hub", "url", "https://hub.docker.com")));
     }
 
@@ -93,93 +93,93 @@ class DaemonRobotPermissionsTest {
         Map<HarborOperation, Probe> p = new EnumMap<>(HarborOperation.class);
         p.put(HarborOperation.HEALTH, HarborClient::health);
         p.put(HarborOperation.SYSTEM_INFO, HarborClient::systemInfo);
-        p.put(HarborOperation.LIST_PROJECTS, HarborClient::listProjects);
-        p.put(HarborOperation.PROJECT_EXISTS, r -> r.projectExists(P));
-        p.put(HarborOperation.GET_PROJECT, r -> r.getProject(P));
+        p.put(HarborOperation.LIST_PROJECTS, r -> r.projects().list());
+        p.put(HarborOperation.PROJECT_EXISTS, r -> r.projects().exists(P));
+        p.put(HarborOperation.GET_PROJECT, r -> r.projects().get(P));
         // a proxy-cache project: refused without system project:create (project.go isSysAdmin(ctx, ActionCreate))
-        p.put(HarborOperation.CREATE_PROJECT, r -> r.createProject(new ProjectReq(unique("perm-new"), false, Map.of(),
+        p.put(HarborOperation.CREATE_PROJECT, r -> r.projects().create(new ProjectReq(unique("perm-new"), false, Map.of(),
                 null, null, registryId)));
         p.put(HarborOperation.UPDATE_PROJECT, r -> {
-            r.updateProjectSettings(P, Map.of("severity", "high"), null);
+            r.projects().updateSettings(P, Map.of("severity", "high"), null);
             return null;
         });
         p.put(HarborOperation.DELETE_PROJECT, r -> {
             String name = unique("perm-del");
-            adminClient.createProject(new ProjectReq(name, false, Map.of(), null, null, null));
-            r.deleteProject(name);
+            adminClient.projects().create(new ProjectReq(name, false, Map.of(), null, null, null));
+            r.projects().delete(name);
             return null;
         });
-        p.put(HarborOperation.LIST_METADATA, r -> r.metadata(P));
+        p.put(HarborOperation.LIST_METADATA, r -> r.projects().metadata(P));
         p.put(HarborOperation.DELETE_METADATA, r -> {
-            r.removeMetadata(P, "auto_scan");
+            r.projects().removeMetadata(P, "auto_scan");
             return null;
         });
-        p.put(HarborOperation.LIST_QUOTAS, r -> List.of(r.listProjectQuotas(), r.projectQuota(projectId)));
+        p.put(HarborOperation.LIST_QUOTAS, r -> List.of(r.quotas().byProject(), r.quotas().ofProject(projectId)));
         p.put(HarborOperation.UPDATE_QUOTA, r -> {
-            r.setStorageLimit(P, 1 << 30, Optional.of(adminClient.projectQuota(projectId).orElseThrow().id()));
+            r.quotas().setStorageLimit(P, 1 << 30, Optional.of(adminClient.quotas().ofProject(projectId).orElseThrow().id()));
             return null;
         });
-        p.put(HarborOperation.LIST_MEMBERS, r -> List.of(r.listMembers(P), r.findMember(P, "alice", false)));
+        p.put(HarborOperation.LIST_MEMBERS, r -> List.of(r.members().list(P), r.members().find(P, "alice", false)));
         p.put(HarborOperation.ADD_MEMBER, r -> {
             String user = unique("user");
             f.emulator("h1").addUser(user);
-            return r.addMember(P, new MemberReq(3, new UserEntity(null, user), null));
+            return r.members().add(P, new MemberReq(3, new UserEntity(null, user), null));
         });
         p.put(HarborOperation.UPDATE_MEMBER, r -> {
-            r.updateMemberRole(P, memberId, 3);
+            r.members().updateRole(P, memberId, 3);
             return null;
         });
         p.put(HarborOperation.DELETE_MEMBER, r -> {
             String user = unique("user");
             f.emulator("h1").addUser(user);
-            r.removeMember(P, adminClient.addMember(P, new MemberReq(3, new UserEntity(null, user), null)));
+            r.members().remove(P, adminClient.members().add(P, new MemberReq(3, new UserEntity(null, user), null)));
             return null;
         });
-        p.put(HarborOperation.LIST_REPOSITORIES, r -> r.listRepositories(P));
+        p.put(HarborOperation.LIST_REPOSITORIES, r -> r.repositories().list(P));
         p.put(HarborOperation.DELETE_REPOSITORY, r -> {
             String repo = unique("gone");
             f.emulator("h1").pushArtifact(P, repo, null, "v1");
-            r.deleteRepository(P, repo);
+            r.repositories().delete(P, repo);
             return null;
         });
-        p.put(HarborOperation.LIST_ARTIFACTS, r -> r.listArtifacts(P, "app"));
-        p.put(HarborOperation.GET_ARTIFACT, r -> r.findArtifact(P, "app", digest));
+        p.put(HarborOperation.LIST_ARTIFACTS, r -> r.artifacts().list(P, "app"));
+        p.put(HarborOperation.GET_ARTIFACT, r -> r.artifacts().find(P, "app", digest));
         p.put(HarborOperation.DELETE_ARTIFACT, r -> {
-            r.deleteArtifact(P, "app", f.emulator("h1").pushArtifact(P, "app", null, unique("t")));
+            r.artifacts().delete(P, "app", f.emulator("h1").pushArtifact(P, "app", null, unique("t")));
             return null;
         });
-        p.put(HarborOperation.LIST_TAGS, r -> r.listTags(P, "app", digest));
+        p.put(HarborOperation.LIST_TAGS, r -> r.artifacts().tags(P, "app", digest));
         p.put(HarborOperation.CREATE_TAG, r -> {
-            r.addTag(P, "app", digest, unique("t"));
+            r.artifacts().addTag(P, "app", digest, unique("t"));
             return null;
         });
         p.put(HarborOperation.DELETE_TAG, r -> {
             String tag = unique("t");
-            adminClient.addTag(P, "app", digest, tag);
-            r.deleteTag(P, "app", digest, tag);
+            adminClient.artifacts().addTag(P, "app", digest, tag);
+            r.artifacts().deleteTag(P, "app", digest, tag);
             return null;
         });
-        p.put(HarborOperation.LIST_WEBHOOK_POLICIES, r -> r.listWebhookPolicies(P));
-        p.put(HarborOperation.CREATE_WEBHOOK_POLICY, r -> r.createWebhookPolicy(P, hook(unique("hook"))));
+        p.put(HarborOperation.LIST_WEBHOOK_POLICIES, r -> r.webhookPolicies().list(P));
+        p.put(HarborOperation.CREATE_WEBHOOK_POLICY, r -> r.webhookPolicies().create(P, hook(unique("hook"))));
         p.put(HarborOperation.UPDATE_WEBHOOK_POLICY, r -> {
-            r.updateWebhookPolicy(P, hookId, hook("existing"));
+            r.webhookPolicies().update(P, hookId, hook("existing"));
             return null;
         });
-        p.put(HarborOperation.READ_AUDIT_LOG, r -> r.auditLogSince(0, 100));
-        p.put(HarborOperation.AUDIT_LOG_EVENT_TYPES, HarborClient::auditLogEventTypes);
-        p.put(HarborOperation.LIST_REGISTRIES, HarborClient::listRegistries);
-        p.put(HarborOperation.LIST_SYSTEM_ROBOTS, HarborClient::listSystemRobots);
-        p.put(HarborOperation.LIST_PROJECT_ROBOTS, r -> r.listProjectRobots(projectId));
-        p.put(HarborOperation.GET_SYSTEM_ROBOT, r -> r.getRobot(systemRobotId));
-        p.put(HarborOperation.GET_PROJECT_ROBOT, r -> r.getRobot(projectRobotId));
-        p.put(HarborOperation.CREATE_SYSTEM_ROBOT, r -> r.createRobot(systemRobot(unique("sys"))));
-        p.put(HarborOperation.CREATE_PROJECT_ROBOT, r -> r.createRobot(projectRobot(unique("ci"))));
+        p.put(HarborOperation.READ_AUDIT_LOG, r -> r.auditLogs().since(0, 100));
+        p.put(HarborOperation.AUDIT_LOG_EVENT_TYPES, r -> r.auditLogs().eventTypes());
+        p.put(HarborOperation.LIST_REGISTRIES, r -> r.registries().list());
+        p.put(HarborOperation.LIST_SYSTEM_ROBOTS, r -> r.robots().listSystem());
+        p.put(HarborOperation.LIST_PROJECT_ROBOTS, r -> r.robots().listProject(projectId));
+        p.put(HarborOperation.GET_SYSTEM_ROBOT, r -> r.robots().get(systemRobotId));
+        p.put(HarborOperation.GET_PROJECT_ROBOT, r -> r.robots().get(projectRobotId));
+        p.put(HarborOperation.CREATE_SYSTEM_ROBOT, r -> r.robots().create(systemRobot(unique("sys"))));
+        p.put(HarborOperation.CREATE_PROJECT_ROBOT, r -> r.robots().create(projectRobot(unique("ci"))));
         p.put(HarborOperation.DELETE_SYSTEM_ROBOT, r -> {
-            r.deleteRobot(adminClient.createRobot(systemRobot(unique("sys"))).id());
+            r.robots().delete(adminClient.robots().create(systemRobot(unique("sys"))).id());
             return null;
         });
         p.put(HarborOperation.DELETE_PROJECT_ROBOT, r -> {
-            r.deleteRobot(adminClient.createRobot(projectRobot(unique("ci"))).id());
+            r.robots().delete(adminClient.robots().create(projectRobot(unique("ci"))).id());
             return null;
         });
         return p;
@@ -211,8 +211,8 @@ class DaemonRobotPermissionsTest {
             HarborClient without = robotClient("h1", unique("less"), without(need.get()));
             if (op == HarborOperation.READ_AUDIT_LOG) {
                 // Harbor filters the rows instead of refusing (robot.perm.auditnoperm)
-                assertThat(full.auditLogSince(0, 100)).isNotEmpty();
-                assertThat(without.auditLogSince(0, 100)).as(op.name()).isEmpty();
+                assertThat(full.auditLogs().since(0, 100)).isNotEmpty();
+                assertThat(without.auditLogs().since(0, 100)).as(op.name()).isEmpty();
                 return;
             }
             assertThatThrownBy(() -> probe.run(without)).as(op + " without " + need.get())
@@ -227,11 +227,11 @@ class DaemonRobotPermissionsTest {
             f.clients.put(site, robotClient(site, "harbor-sync", BootstrapPermissions.HARBOR_SYNC));
         }
         HarborClient h1 = adminClient;
-        h1.createProject(new ProjectReq("perm-gone", false, Map.of(), null, null, null));
+        h1.projects().create(new ProjectReq("perm-gone", false, Map.of(), null, null, null));
         SyncReport first = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false);
         assertThat(first.failed()).isEmpty();
         assertThat(first.unknownSites()).isEmpty();
-        assertThat(f.users.get("h2").getProject(P).metadata()).containsEntry("auto_scan", "true");
+        assertThat(f.users.get("h2").projects().get(P).metadata()).containsEntry("auto_scan", "true");
 
         // the same artifacts on both sites, as replication leaves them
         String d1 = f.emulator("h1").pushArtifact(P, "web", null, "v1", "latest");
@@ -243,14 +243,14 @@ class DaemonRobotPermissionsTest {
         assertThat(f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false).failed()).isEmpty();
 
         // on h1: settings, members, a tag moved, an artifact and a project deleted
-        h1.removeMetadata(P, "auto_scan");
-        h1.updateProjectSettings(P, Map.of("severity", "critical"), null);
-        h1.removeMember(P, memberId);
-        h1.addMember(P, new MemberReq(4, new UserEntity(null, "bob"), null));
-        h1.deleteTag(P, "web", d1, "latest");
-        h1.addTag(P, "web", d2, "latest");
-        h1.deleteArtifact(P, "web", d3);
-        h1.deleteProject("perm-gone");
+        h1.projects().removeMetadata(P, "auto_scan");
+        h1.projects().updateSettings(P, Map.of("severity", "critical"), null);
+        h1.members().remove(P, memberId);
+        h1.members().add(P, new MemberReq(4, new UserEntity(null, "bob"), null));
+        h1.artifacts().deleteTag(P, "web", d1, "latest");
+        h1.artifacts().addTag(P, "web", d2, "latest");
+        h1.artifacts().delete(P, "web", d3);
+        h1.projects().delete("perm-gone");
         SyncReport r = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, true);
 
         assertThat(r.failed()).isEmpty();

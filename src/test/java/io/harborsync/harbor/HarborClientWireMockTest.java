@@ -67,7 +67,7 @@ class HarborClientWireMockTest {
                         .withHeader("X-Total-Count", "3")
                         .withHeader("Link", "</api/v2.0/projects?page=1&page_size=2>; rel=\"prev\"")));
 
-        assertThat(client.listProjects()).extracting(HarborModel.Project::name).containsExactly("a", "b", "c");
+        assertThat(client.projects().list()).extracting(HarborModel.Project::name).containsExactly("a", "b", "c");
         wm.verify(2, getRequestedFor(urlPathEqualTo("/api/v2.0/projects")).withQueryParam("page_size", equalTo("2")));
     }
 
@@ -75,7 +75,7 @@ class HarborClientWireMockTest {
     void withoutLinkHeaderPagingStopsAtTheTotalCount() {
         wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects")).withQueryParam("page", equalTo("1"))
                 .willReturn(okJson(json("[{'name':'a'},{'name':'b'}]")).withHeader("X-Total-Count", "2")));
-        assertThat(client.listProjects()).hasSize(2);
+        assertThat(client.projects().list()).hasSize(2);
         wm.verify(1, getRequestedFor(urlPathEqualTo("/api/v2.0/projects")));
     }
 
@@ -99,7 +99,7 @@ class HarborClientWireMockTest {
                         .withHeader("Link", "</api/v2.0/projects?page=2&page_size=-1>; rel=\"next\"")));
 
         HarborException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> assertThrows(HarborException.class, patient()::listProjects));
+                () -> assertThrows(HarborException.class, patient().projects()::list));
 
         assertThat(e.isUnknownState()).as("an unfinished listing says nothing about what is missing").isTrue();
         assertThat(e.getMessage()).contains("after page 2 leads to page 2");
@@ -117,7 +117,7 @@ class HarborClientWireMockTest {
                         .withHeader("Link", "</api/v2.0/projects/p/members?page=1&page_size=1>; rel=\"next\"")));
 
         HarborException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> assertThrows(HarborException.class, () -> patient().listMembers("p")));
+                () -> assertThrows(HarborException.class, () -> patient().members().list("p")));
 
         assertThat(e.isUnknownState()).isTrue();
         assertThat(e.getMessage()).contains("after page 1 leads to page 1");
@@ -133,7 +133,7 @@ class HarborClientWireMockTest {
         for (int configured : new int[]{0, -1, 101, 1000}) {
             HarborClientFactory.create(new Site("h1", URI.create(wm.baseUrl()), "robot$sync", "s3cret-Pw",
                     Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), configured)
-                    .listProjects();
+                    .projects().list();
         }
         List<String> sizes = wm.findAll(getRequestedFor(urlPathEqualTo("/api/v2.0/projects"))).stream()
                 .map(r -> r.queryParameter("page_size").firstValue()).toList();
@@ -149,7 +149,7 @@ class HarborClientWireMockTest {
                 .willReturn(okJson(json("[{'name':'a'},{'name':'b'}]")).withHeader("X-Total-Count", "4")));
         wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects")).withQueryParam("page", equalTo("2"))
                 .willReturn(okJson(json("[{'name':'d'}]")).withHeader("X-Total-Count", "3")));
-        HarborException e = assertThrows(HarborException.class, client::listProjects);
+        HarborException e = assertThrows(HarborException.class, client.projects()::list);
         assertThat(e.isUnknownState()).isTrue();
         assertThat(e.code()).isEqualTo("INCOMPLETE_LISTING");
     }
@@ -157,8 +157,8 @@ class HarborClientWireMockTest {
     @Test
     void repositoryNamesAreEncodedTwiceAndReferencesOnce() {
         wm.stubFor(delete(anyUrl()).willReturn(ok()));
-        client.deleteRepository("team-a", "app/web");
-        client.deleteTag("team-a", "app/web", "sha256:abc", "1.0");
+        client.repositories().delete("team-a", "app/web");
+        client.artifacts().deleteTag("team-a", "app/web", "sha256:abc", "1.0");
         List<String> urls = wm.getAllServeEvents().stream().map(e -> e.getRequest().getUrl()).toList();
         assertThat(urls).contains("/api/v2.0/projects/team-a/repositories/app%252Fweb");
         assertThat(urls).anyMatch(u -> u.startsWith("/api/v2.0/projects/team-a/repositories/app%252Fweb/artifacts/sha256")
@@ -168,7 +168,7 @@ class HarborClientWireMockTest {
     @Test
     void queryValuesAreEncodedTwice() {
         wm.stubFor(get(urlPathEqualTo("/api/v2.0/robots")).willReturn(okJson("[]").withHeader("X-Total-Count", "0")));
-        client.listProjectRobots(7);
+        client.robots().listProject(7);
         String url = wm.getAllServeEvents().get(0).getRequest().getUrl();
         // Harbor decodes q once in the router and once more in parseKeywords.
         assertThat(url).contains("q=Level%253Dproject%252CProjectID%253D7");
@@ -177,7 +177,7 @@ class HarborClientWireMockTest {
     @Test
     void projectsByNameCarryTheResourceNameHeaderAndBasicAuthWithTheRobotName() {
         wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects/123")).willReturn(okJson(json("{'name':'123'}"))));
-        assertThat(client.getProject("123").name()).isEqualTo("123");
+        assertThat(client.projects().get("123").name()).isEqualTo("123");
         LoggedRequest r = wm.getAllServeEvents().get(0).getRequest();
         assertThat(r.getHeader("X-Is-Resource-Name")).isEqualTo("true");
         String expected = "Basic " + Base64.getEncoder().encodeToString("robot$sync:s3cret-Pw".getBytes(StandardCharsets.UTF_8));
@@ -192,8 +192,8 @@ class HarborClientWireMockTest {
                 .withHeader("X-Total-Count", "0")));
         wm.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(201)
                 .withHeader("Location", "/api/v2.0/projects/team-a/members/9")));
-        client.listProjects();
-        client.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        client.projects().list();
+        client.members().add("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
         assertThat(wm.getAllServeEvents()).allSatisfy(e ->
                 assertThat(e.getRequest().containsHeader("Cookie")).as("cookie on " + e.getRequest().getUrl()).isFalse());
     }
@@ -210,15 +210,15 @@ class HarborClientWireMockTest {
                 .withBody("internal server error")));
 
         HarborException.PreconditionFailed pre = assertThrows(HarborException.PreconditionFailed.class,
-                () -> client.deleteProject("team-a"));
+                () -> client.projects().delete("team-a"));
         assertThat(pre.code()).isEqualTo("PRECONDITION");
         assertThat(pre.getMessage()).contains("h1", "delete project team-a", "412", "contains repositories");
         assertThat(pre.isUnknownState()).isFalse();
 
-        assertThrows(HarborException.Conflict.class, () -> client.createProject(
+        assertThrows(HarborException.Conflict.class, () -> client.projects().create(
                 new HarborModel.ProjectReq("team-a", false, null, null, null, null)));
 
-        HarborException.ServerError err = assertThrows(HarborException.ServerError.class, client::listProjects);
+        HarborException.ServerError err = assertThrows(HarborException.ServerError.class, client.projects()::list);
         assertThat(err.isUnknownState()).isTrue();
     }
 
@@ -226,7 +226,7 @@ class HarborClientWireMockTest {
     void unauthorizedIsUnknownAndNeverCarriesTheSecret() {
         wm.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
                 .withBody(json("{'errors':[{'code':'UNAUTHORIZED','message':'unauthorized'}]}"))));
-        HarborException e = assertThrows(HarborException.Unauthorized.class, client::listProjects);
+        HarborException e = assertThrows(HarborException.Unauthorized.class, client.projects()::list);
         assertThat(e.isUnknownState()).isTrue();
         assertThat(e.toString()).doesNotContain("s3cret-Pw");
     }
@@ -235,7 +235,7 @@ class HarborClientWireMockTest {
     void slowAndDroppedAnswersAreUnreachableNotEmpty() {
         wm.stubFor(get(urlPathEqualTo("/api/v2.0/projects")).willReturn(okJson("[]").withFixedDelay(3_000)));
         wm.stubFor(get(urlPathEqualTo("/api/v2.0/health")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        HarborException slow = assertThrows(HarborException.Unreachable.class, client::listProjects);
+        HarborException slow = assertThrows(HarborException.Unreachable.class, client.projects()::list);
         assertThat(slow.isUnknownState()).isTrue();
         HarborException dropped = assertThrows(HarborException.Unreachable.class, client::health);
         assertThat(dropped.isUnknownState()).isTrue();
@@ -250,8 +250,8 @@ class HarborClientWireMockTest {
         wm.stubFor(head(urlPathEqualTo("/api/v2.0/projects")).withQueryParam("project_name", equalTo("secret"))
                 .willReturn(aResponse().withStatus(200)));
 
-        assertThat(client.findProject("gone")).isEmpty();
-        assertThrows(HarborException.Forbidden.class, () -> client.findProject("secret"));
+        assertThat(client.projects().find("gone")).isEmpty();
+        assertThrows(HarborException.Forbidden.class, () -> client.projects().find("secret"));
     }
 
     /**
@@ -266,12 +266,12 @@ class HarborClientWireMockTest {
         wm.stubFor(delete(urlPathEqualTo("/api/v2.0/projects/team-a/metadatas/severity")).willReturn(ok()));
         wm.stubFor(put(urlPathEqualTo("/api/v2.0/quotas/7")).willReturn(ok()));
 
-        client.updateMemberRole("team-a", 5, 4);
-        client.removeMember("team-a", 6);
-        client.updateProjectSettings("team-a", Map.of("auto_scan", "true"), HarborModel.CveAllowlist.portable(
+        client.members().updateRole("team-a", 5, 4);
+        client.members().remove("team-a", 6);
+        client.projects().updateSettings("team-a", Map.of("auto_scan", "true"), HarborModel.CveAllowlist.portable(
                 null, List.of(new HarborModel.CveItem("CVE-2026-0001"))));
-        client.removeMetadata("team-a", "severity");
-        client.setStorageLimit("team-a", 1024, Optional.of(7L));
+        client.projects().removeMetadata("team-a", "severity");
+        client.quotas().setStorageLimit("team-a", 1024, Optional.of(7L));
 
         List<LoggedRequest> sent = wm.findAll(anyRequestedFor(anyUrl()));
         assertThat(sent).extracting(r -> r.getMethod().getName() + " " + r.getUrl().replaceAll("\\?.*", ""))
@@ -286,7 +286,7 @@ class HarborClientWireMockTest {
     @Test
     void metadataKeysHarborWouldDropAreRefusedBeforeSending() {
         HarborException e = assertThrows(HarborException.BadRequest.class,
-                () -> client.updateProjectSettings("team-a", Map.of("auto_scna", "true"), null));
+                () -> client.projects().updateSettings("team-a", Map.of("auto_scna", "true"), null));
         assertThat(e.getMessage()).contains("auto_scna");
         assertThat(wm.getAllServeEvents()).isEmpty();
     }
@@ -294,7 +294,7 @@ class HarborClientWireMockTest {
     @Test
     void roleIdsOutsideHarborsRolesAreRefusedBeforeSending() {
         // Harbor would store role 9 and the member would vanish from listings.
-        assertThrows(HarborException.BadRequest.class, () -> client.updateMemberRole("team-a", 5, 9));
+        assertThrows(HarborException.BadRequest.class, () -> client.members().updateRole("team-a", 5, 9));
         assertThat(wm.getAllServeEvents()).isEmpty();
     }
 }

@@ -64,15 +64,15 @@ class HttpsEmulatorTlsTest {
     @Test
     void trustingTheSitesCaTheClientWorksEndToEnd() {
         HarborClient client = client(Optional.of(ca.caPem()));
-        assertThat(client.listProjects()).extracting(Project::name).doesNotContain("team-tls");
-        client.createProject(new ProjectReq("team-tls", false, null, null, null, null));
-        assertThat(client.listProjects()).extracting(Project::name).contains("team-tls");
+        assertThat(client.projects().list()).extracting(Project::name).doesNotContain("team-tls");
+        client.projects().create(new ProjectReq("team-tls", false, null, null, null, null));
+        assertThat(client.projects().list()).extracting(Project::name).contains("team-tls");
         assertThat(exchanges.get()).isPositive();
     }
 
     @Test
     void withoutCaFileItFailsClosedAndSaysWhatToSet() {
-        HarborException e = assertThrows(HarborException.Unreachable.class, () -> client(Optional.empty()).listProjects());
+        HarborException e = assertThrows(HarborException.Unreachable.class, () -> client(Optional.empty()).projects().list());
         assertThat(e.isUnknownState()).isTrue();
         assertThat(e.getMessage())
                 .startsWith("h1: list projects failed")
@@ -86,11 +86,11 @@ class HttpsEmulatorTlsTest {
     @Test
     void aCaThatSignedSomethingElseFailsClosed() {
         HarborException e = assertThrows(HarborException.Unreachable.class,
-                () -> client(Optional.of(otherCa.caPem())).createProject(new ProjectReq("team-x", false, null, null, null, null)));
+                () -> client(Optional.of(otherCa.caPem())).projects().create(new ProjectReq("team-x", false, null, null, null, null)));
         assertThat(e.getMessage()).startsWith("h1: create project team-x failed")
                 .contains("TLS: the server certificate is not trusted");
         assertThat(h1.awaitIdle(Duration.ofSeconds(5))).isTrue();
         assertThat(exchanges.get()).isZero();
-        assertThat(client(Optional.of(ca.caPem())).projectExists("team-x")).isFalse();
+        assertThat(client(Optional.of(ca.caPem())).projects().exists("team-x")).isFalse();
     }
 }

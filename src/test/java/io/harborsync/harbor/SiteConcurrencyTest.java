@@ -48,7 +48,7 @@ class SiteConcurrencyTest {
         h1.emulator().resetPeakConcurrency();
         List<CompletableFuture<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < CALLERS; i++) {
-            calls.add(CompletableFuture.supplyAsync(() -> client.listProjects().size(), callers));
+            calls.add(CompletableFuture.supplyAsync(() -> client.projects().list().size(), callers));
         }
         calls.forEach(c -> assertThat(c.join()).isNotNegative());
         return h1.emulator().peakConcurrency();

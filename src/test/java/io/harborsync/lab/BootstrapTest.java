@@ -253,7 +253,7 @@ class BootstrapTest {
     @Test
     void existingRobotWithoutDeleteIsFixedAndItsSecretSetForTheNewEndpoint() {
         HarborClient h2 = f.client("h2");
-        h2.createRobot(new RobotCreate(Bootstrap.REPLICATION_ROBOT, "seed", "system", -1L, List.of(
+        h2.robots().create(new RobotCreate(Bootstrap.REPLICATION_ROBOT, "seed", "system", -1L, List.of(
                 new RobotPermission("project", "*", List.of(new Access("repository", "pull", null),
                         new Access("repository", "push", null))))));
 
@@ -272,7 +272,7 @@ class BootstrapTest {
     void anEndpointPointingElsewhereIsCorrectedWithTheRobotsNewSecret() {
         run(false);
         JsonNode registry = byName(json(http("h1").get("registries")), "harbor-sync-h2");
-        f.client("h1").updateRegistry(registry.get("id").asLong(), new io.harborsync.harbor.HarborModel.RegistryUpdate(
+        f.client("h1").registries().update(registry.get("id").asLong(), new io.harborsync.harbor.HarborModel.RegistryUpdate(
                 null, null, "http://old-h2.invalid", null, "robot$someone-else", "Old-secret1", null));
         h1Traffic.clear();
         h2Traffic.clear();

@@ -85,9 +85,9 @@ class LabBootstrapStepTest {
         assertThat(first.changed()).isTrue();
         assertThat(first.detail()).contains("secret harbor-sync/harbor-sync written");
         for (String site : List.of("h1", "h2")) {
-            assertThat(f.client(site).listSystemRobots()).extracting(Robot::name)
+            assertThat(f.client(site).robots().listSystem()).extracting(Robot::name)
                     .contains("robot$" + Bootstrap.REPLICATION_ROBOT, "robot$" + Bootstrap.SYNC_ROBOT);
-            assertThat(f.client(site).listReplicationPolicies()).hasSize(1);
+            assertThat(f.client(site).replications().listPolicies()).hasSize(1);
         }
         Map<String, String> secret = daemonSecret();
         assertThat(secret).containsKeys("HARBOR_SYNC_ADMIN_TOKEN", "HARBOR_SYNC_SITES_H1_WEBHOOK_SECRET",

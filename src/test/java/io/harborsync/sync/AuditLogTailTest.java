@@ -70,7 +70,7 @@ class AuditLogTailTest {
         assertThat(sites.isDemo()).isFalse();
         HarborClient h1 = sites.client("h1");
         HarborClient h2 = sites.client("h2");
-        h1.createProject(new ProjectReq("team-log", false, null, null, null, null));
+        h1.projects().create(new ProjectReq("team-log", false, null, null, null, null));
         sync.run(Scope.ALL, false, false);
         tail.poll(); // first look: takes the cursor, replays no history
 
@@ -78,14 +78,14 @@ class AuditLogTailTest {
             e.addUser("alice");
         }
         Emulators.h1.addUser("carol", "Carol-pass-1");
-        h1.addMember("team-log", new MemberReq(1, new UserEntity(null, "carol"), null));
+        h1.members().add("team-log", new MemberReq(1, new UserEntity(null, "carol"), null));
         var carol = new PlainHarborHttp(Emulators.h1).as("carol", "Carol-pass-1");
         assertThat(carol.post("/api/v2.0/projects/team-log/members",
                 Map.of("role_id", 2, "member_user", Map.of("username", "alice"))).statusCode()).isEqualTo(201);
-        assertThat(h2.findMember("team-log", "alice", false)).as("no webhook for members").isEmpty();
+        assertThat(h2.members().find("team-log", "alice", false)).as("no webhook for members").isEmpty();
 
         assertThat(tail.poll()).containsExactly("team-log");
-        assertThat(h2.findMember("team-log", "alice", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        assertThat(h2.members().find("team-log", "alice", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
         // our own writes are in h2's log now; they are not read back as changes to react to
         assertThat(tail.poll()).isEmpty();
     }
@@ -110,9 +110,9 @@ class AuditLogTailTest {
 
         assertThat(tail.poll()).containsExactly("team-admin");
         HarborClient h2 = sites.client("h2");
-        assertThat(h2.findProject("team-admin")).get()
+        assertThat(h2.projects().find("team-admin")).get()
                 .satisfies(p -> assertThat(p.metadata()).containsEntry("auto_scan", "true"));
-        assertThat(h2.findMember("team-admin", "dave", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        assertThat(h2.members().find("team-admin", "dave", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
 
         java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.harborsync.emulator.ExchangeListener l1 = x -> requests.add("h1 " + x.method() + " " + x.rawPath());
@@ -131,8 +131,8 @@ class AuditLogTailTest {
                 .allMatch(r -> r.matches("h[12] GET .*/auditlog-exts"));
         assertThat(ownWrites.recognised()).as("h2's create project and create member rows")
                 .isGreaterThanOrEqualTo(recognisedBefore + 2);
-        assertThat(h2.findMember("team-admin", "dave", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
-        assertThat(sites.client("h1").findProject("team-admin")).isPresent();
+        assertThat(h2.members().find("team-admin", "dave", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        assertThat(sites.client("h1").projects().find("team-admin")).isPresent();
     }
 
     @Inject
@@ -155,7 +155,7 @@ class AuditLogTailTest {
     void aHintStoredWithItsCursorSurvivesACrashBeforeTheReconcileAndAFailedStoreKeepsTheCursor() {
         HarborClient h1 = sites.client("h1");
         HarborClient h2 = sites.client("h2");
-        h1.createProject(new ProjectReq("team-crash", false, null, null, null, null));
+        h1.projects().create(new ProjectReq("team-crash", false, null, null, null, null));
         sync.run(Scope.ALL, false, false);
         tail.poll(); // takes the cursors, or reads the rows of the other tests and of the run above
         for (HarborEmulator e : new HarborEmulator[]{Emulators.h1, Emulators.h2}) {
@@ -164,7 +164,7 @@ class AuditLogTailTest {
         }
 
         // someone adds erin on h1; the tail reads h1's log and commits hint + cursor, then the process "dies"
-        h1.addMember("team-crash", new MemberReq(2, new UserEntity(null, "erin"), null));
+        h1.members().add("team-crash", new MemberReq(2, new UserEntity(null, "erin"), null));
         long before = cursors.get("h1").orElseThrow();
         var site1 = sites.byName("h1").orElseThrow();
         assertThat(tail.pollSite(site1, h1)).containsExactly("team-crash");
@@ -174,11 +174,11 @@ class AuditLogTailTest {
             assertThat(e.site()).isEqualTo("h1");
             assertThat(e.project()).isEqualTo("team-crash");
         });
-        assertThat(h2.findMember("team-crash", "erin", false)).as("not reconciled before the crash").isEmpty();
+        assertThat(h2.members().find("team-crash", "erin", false)).as("not reconciled before the crash").isEmpty();
 
         // the restart: the worker's drain at start finds the hint and reconciles its project
         worker.drain();
-        assertThat(h2.findMember("team-crash", "erin", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
+        assertThat(h2.members().find("team-crash", "erin", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(2));
         assertThat(inbox.pending(10_000)).as("settled like a webhook event")
                 .noneMatch(e -> "team-crash".equals(e.project()));
 
@@ -191,16 +191,16 @@ class AuditLogTailTest {
         restarted.inbox = failing.proxy();
         restarted.worker = worker;
         restarted.poll(); // a new process: reads the overlap behind the cursors once
-        h1.addMember("team-crash", new MemberReq(3, new UserEntity(null, "frank"), null));
+        h1.members().add("team-crash", new MemberReq(3, new UserEntity(null, "frank"), null));
         long cursorBefore = cursors.get("h1").orElseThrow();
         failing.fail = true;
         assertThat(restarted.poll()).as("nothing stored, nothing reconciled").isEmpty();
         assertThat(cursors.get("h1").orElseThrow()).as("the cursor did not advance").isEqualTo(cursorBefore);
-        assertThat(h2.findMember("team-crash", "frank", false)).isEmpty();
+        assertThat(h2.members().find("team-crash", "frank", false)).isEmpty();
         failing.fail = false;
         assertThat(restarted.poll()).contains("team-crash");
         assertThat(cursors.get("h1").orElseThrow()).isGreaterThan(cursorBefore);
-        assertThat(h2.findMember("team-crash", "frank", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(3));
+        assertThat(h2.members().find("team-crash", "frank", false)).get().satisfies(m -> assertThat(m.roleId()).isEqualTo(3));
     }
 
     /** The inbox, except that storing hints with a cursor fails while {@link #fail} is set. */

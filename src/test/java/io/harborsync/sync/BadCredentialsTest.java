@@ -42,9 +42,9 @@ class BadCredentialsTest {
         f.emulators.values().forEach(e -> e.addUser("alice"));
         HarborClient h1 = f.client("h1");
         for (String name : List.of("open-a", "closed-b", "closed-c")) {
-            h1.createProject(new ProjectReq(name, name.startsWith("open"), Map.of(), CveAllowlist.portable(null, List.of()),
+            h1.projects().create(new ProjectReq(name, name.startsWith("open"), Map.of(), CveAllowlist.portable(null, List.of()),
                     null, null));
-            h1.addMember(name, new MemberReq(2, new UserEntity(null, "alice"), null));
+            h1.members().add(name, new MemberReq(2, new UserEntity(null, "alice"), null));
         }
         f.emulator("h1").pushArtifact("open-a", "app", null, "v1");
         f.emulator("h1").pushArtifact("closed-b", "app", null, "v1");
@@ -86,7 +86,7 @@ class BadCredentialsTest {
         Map<String, Object> h2Before = f.dump("h2");
         List<BaseRecord> baseBefore = base();
         // the anonymous read of a public project answers 200 on real Harbor (auth.none.getpublic)
-        assertThat(f.client("h1").findProject("open-a")).isPresent();
+        assertThat(f.client("h1").projects().find("open-a")).isPresent();
 
         SyncReport r = sync.run(Scope.project("open-a"), false, false);
 

@@ -61,7 +61,7 @@ class InboxRetryTest {
         String p = "retry-" + UUID.randomUUID().toString().substring(0, 8);
         HarborEmulator h1 = sites.demo().orElseThrow().emulators().get(0);
         HarborEmulator h2 = sites.demo().orElseThrow().emulators().get(1);
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
         h2.faults().add(Fault.on("GET", "/api/v2.0/projects.*").status(503));
 
         long id = postPush(p);
@@ -80,7 +80,7 @@ class InboxRetryTest {
         assertThat(inbox.dead(100)).extracting(InboxEvent::id).contains(id);
         given().header("Authorization", TOKEN).get("/status").then().statusCode(200)
                 .body("deadLetters.id", hasItem((int) id));
-        assertThat(sites.client("h2").projectExists(p)).isFalse();
+        assertThat(sites.client("h2").projects().exists(p)).isFalse();
 
         // the outage ends; an operator retries the dead letter
         h2.faults().clear();
@@ -89,7 +89,7 @@ class InboxRetryTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(inbox.pending(1000))
                 .noneMatch(x -> x.id() == id));
         assertThat(inbox.dead(100)).noneMatch(x -> x.id() == id);
-        assertThat(sites.client("h2").projectExists(p)).isTrue();
+        assertThat(sites.client("h2").projects().exists(p)).isTrue();
         given().header("Authorization", TOKEN).post("/inbox/dead/" + id + "/retry").then().statusCode(404);
     }
 

@@ -79,8 +79,8 @@ class OperationLogTest {
     @Test
     void anAppliedAndAFailedOperationAreLoggedWithSiteKindAndKey() throws Exception {
         f.emulators.values().forEach(e -> e.addUser("dora"));
-        f.client("h1").createProject(new ProjectReq("logs-a", false, null, null, null, null));
-        f.client("h1").addMember("logs-a", new MemberReq(2, new UserEntity(null, "dora"), null));
+        f.client("h1").projects().create(new ProjectReq("logs-a", false, null, null, null, null));
+        f.client("h1").members().add("logs-a", new MemberReq(2, new UserEntity(null, "dora"), null));
         // the member's copy on h2 fails: its add answers 500
         f.emulator("h2").faults().add(Fault.on("POST", "/api/v2.0/projects/logs-a/members").status(500));
 
@@ -116,7 +116,7 @@ class OperationLogTest {
 
     @Test
     void aDryRunAppliesAndLogsNothing() {
-        f.client("h1").createProject(new ProjectReq("logs-b", false, null, null, null, null));
+        f.client("h1").projects().create(new ProjectReq("logs-b", false, null, null, null, null));
         SyncReport r = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, true, false);
         assertThat(r.planned()).isNotEmpty();
         assertThat(capture.records).isEmpty();

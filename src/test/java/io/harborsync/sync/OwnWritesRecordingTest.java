@@ -54,7 +54,7 @@ class OwnWritesRecordingTest {
     }
 
     private List<AuditLogExt> rows(String site) {
-        return f.users.get(site).auditLogSince(1, 100);
+        return f.users.get(site).auditLogs().since(1, 100);
     }
 
     private void push(String repo, String digest, String tag) {
@@ -63,18 +63,18 @@ class OwnWritesRecordingTest {
 
     @Test
     void everyRowTheReconcilersWritesLeaveIsRecognisedOnceAndNoneOfThePersonsAre() {
-        person1.createProject(new ProjectReq("team-a", false, Map.of("auto_scan", "true"), null, null, null));
-        person1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        person1.projects().create(new ProjectReq("team-a", false, Map.of("auto_scan", "true"), null, null, null));
+        person1.members().add("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
         assertThat(sync.run(Scope.ALL, false, false).failed()).isEmpty();
         push("app", D1, "1.0");
         push("app", D2, "2.0");
         push("tools", D3, "3.0");
         sync.run(Scope.ALL, false, false);
 
-        person1.addTag("team-a", "app", D1, "stable");
-        person1.deleteArtifact("team-a", "app", D2);
-        person1.deleteRepository("team-a", "tools");
-        person1.removeMember("team-a", person1.findMember("team-a", "alice", false).orElseThrow().id());
+        person1.artifacts().addTag("team-a", "app", D1, "stable");
+        person1.artifacts().delete("team-a", "app", D2);
+        person1.repositories().delete("team-a", "tools");
+        person1.members().remove("team-a", person1.members().find("team-a", "alice", false).orElseThrow().id());
         SyncReport r = sync.run(Scope.ALL, false, true); // force: two of three artifacts go, past the guard
         assertThat(r.failed()).isEmpty();
         assertThat(r.done()).extracting(i -> i.op().id() + " " + i.kind() + " " + i.key()).contains(
@@ -114,13 +114,13 @@ class OwnWritesRecordingTest {
 
     @Test
     void aWriteHarborAnswersWithoutEffectIsNotExpectedOneThatMayHaveHappenedIs() {
-        person1.createProject(new ProjectReq("team-a", false, null, null, null, null));
+        person1.projects().create(new ProjectReq("team-a", false, null, null, null, null));
         sync.run(Scope.ALL, false, false);
         push("app", D1, "1.0");
         push("app", D2, "2.0");
         sync.run(Scope.ALL, false, false);
-        person1.deleteArtifact("team-a", "app", D1);
-        person1.deleteArtifact("team-a", "app", D2);
+        person1.artifacts().delete("team-a", "app", D1);
+        person1.artifacts().delete("team-a", "app", D2);
         // h2 answers 404 for one deletion (someone was quicker: the goal state, and no trace of ours) and 500 for
         // the other (it may or may not have been done)
         f.emulator("h2").faults().add(Fault.on("DELETE", ".*/artifacts/" + D1).status(404).times(1));

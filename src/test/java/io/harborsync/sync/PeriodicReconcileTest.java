@@ -34,7 +34,7 @@ class PeriodicReconcileTest {
         HarborClient h1 = sites.client("h1");
         HarborClient h2 = sites.client("h2");
         String p = "periodic-" + UUID.randomUUID().toString().substring(0, 8);
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
         String digest = "sha256:" + "e".repeat(64);
         // the artifact reconcile's read on h1 takes 3 s: it holds the shared lock meanwhile
         Fault slowRead = Fault.on("GET", ".*/projects/" + p + "/repositories/app/artifacts/" + digest + ".*")
@@ -48,6 +48,6 @@ class PeriodicReconcileTest {
         sync.periodic();
 
         assertThat(deletion).as("the periodic reconcile waited for the running artifact reconcile").isDone();
-        assertThat(h2.projectExists(p)).as("and then ran: the new project reached h2").isTrue();
+        assertThat(h2.projects().exists(p)).as("and then ran: the new project reached h2").isTrue();
     }
 }

@@ -63,7 +63,7 @@ class RealHarborDataPathTest {
     }
 
     private long memberId(String site, String project, String name) {
-        return f.users.get(site).listMembers(project).stream().filter(m -> m.entityName().equals(name))
+        return f.users.get(site).members().list(project).stream().filter(m -> m.entityName().equals(name))
                 .findFirst().orElseThrow().id();
     }
 
@@ -74,9 +74,9 @@ class RealHarborDataPathTest {
      */
     @Test
     void aMemberFoundAfterA409IsFoundInAProjectWithOtherMembers() {
-        h1.createProject(project("team-a"));
-        h2.createProject(project("team-a"));
-        h1.addMember("team-a", user("alice", 2));
+        h1.projects().create(project("team-a"));
+        h2.projects().create(project("team-a"));
+        h1.members().add("team-a", user("alice", 2));
         AtomicBoolean added = new AtomicBoolean();
         ExchangeListener user = x -> {
             if (x.method().equals("GET") && x.rawPath().equals("/api/v2.0/projects/team-a/members")
@@ -91,15 +91,15 @@ class RealHarborDataPathTest {
 
         assertThat(added).isTrue();
         assertThat(r.failed()).isEmpty();
-        assertThat(h2.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(2);
+        assertThat(h2.members().find("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(2);
     }
 
     /** Changing and removing a membership whose id the run does not know: both look it up by name first. */
     @Test
     void aMemberIsUpdatedAndRemovedByNameWhereItsIdIsNotKnown() {
-        h2.createProject(project("team-a"));
-        h2.addMember("team-a", user("alice", 2));
-        h2.addMember("team-a", user("bob", 2));
+        h2.projects().create(project("team-a"));
+        h2.members().add("team-a", user("alice", 2));
+        h2.members().add("team-a", user("bob", 2));
         PlanExecutor applier = new PlanExecutor(KindRegistry.standard(), f.clients, SyncSettings.defaults("h1"),
                 f.ownWrites, Runnable::run);
         LiveState nothingRead = new LiveState();
@@ -110,9 +110,9 @@ class RealHarborDataPathTest {
                 nothingRead);
         applier.apply(new Op("h2", OpType.DELETE, Kind.MEMBER, bob, null, new MemberValue(2), "test"), nothingRead);
 
-        assertThat(h2.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
-        assertThat(h2.findMember("team-a", "bob", false)).isEmpty();
-        assertThat(h2.listMembers("team-a")).extracting(Member::entityName).containsExactlyInAnyOrder("admin", "alice");
+        assertThat(h2.members().find("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
+        assertThat(h2.members().find("team-a", "bob", false)).isEmpty();
+        assertThat(h2.members().list("team-a")).extracting(Member::entityName).containsExactlyInAnyOrder("admin", "alice");
     }
 
     /**
@@ -121,16 +121,16 @@ class RealHarborDataPathTest {
      */
     @Test
     void aProjectWithAMemberHiddenByAnInvalidRoleIsStillRead() {
-        h1.createProject(project("team-a"));
-        h1.addMember("team-a", user("alice", 2));
-        h1.addMember("team-a", user("bob", 2));
+        h1.projects().create(project("team-a"));
+        h1.members().add("team-a", user("alice", 2));
+        h1.members().add("team-a", user("bob", 2));
         assertThat(f.http.get("h1").put("/api/v2.0/projects/team-a/members/" + memberId("h1", "team-a", "bob"),
                 Map.of("role_id", 9)).statusCode()).isEqualTo(200);
 
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
-        assertThat(h2.listMembers("team-a")).extracting(Member::entityName).containsExactlyInAnyOrder("admin", "alice");
+        assertThat(h2.members().list("team-a")).extracting(Member::entityName).containsExactlyInAnyOrder("admin", "alice");
         assertThat(sync.run(Scope.ALL, false, false).planned()).isEmpty();
     }
 
@@ -139,8 +139,8 @@ class RealHarborDataPathTest {
 
     /** team-a/app on both sites with FIRST tagged 1.0 and SECOND tagged stable, in the base. */
     private void twoArtifactsInSync() {
-        h1.createProject(project("team-a"));
-        h2.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
+        h2.projects().create(project("team-a"));
         for (String site : List.of("h1", "h2")) {
             f.emulator(site).pushArtifact("team-a", "app", FIRST, "1.0");
             f.emulator(site).pushArtifact("team-a", "app", SECOND, "stable");
@@ -149,7 +149,7 @@ class RealHarborDataPathTest {
     }
 
     private List<String> tags(HarborClient c, String digest) {
-        return c.findArtifact("team-a", "app", digest).orElseThrow().tagNames();
+        return c.artifacts().find("team-a", "app", digest).orElseThrow().tagNames();
     }
 
     /**
@@ -223,9 +223,9 @@ class RealHarborDataPathTest {
 
         assertThat(deleted).isTrue();
         assertThat(raced.done()).as("no write on a read that contradicts itself").isEmpty();
-        assertThat(h1.listArtifacts("team-a", "app")).hasSize(2);
+        assertThat(h1.artifacts().list("team-a", "app")).hasSize(2);
 
         sync.run(Scope.ALL, false, true); // forced: every artifact of the project goes, past the mass-deletion guard
-        assertThat(h1.listRepositories("team-a")).as("the repository's deletion reached h1").isEmpty();
+        assertThat(h1.repositories().list("team-a")).as("the repository's deletion reached h1").isEmpty();
     }
 }

@@ -54,18 +54,18 @@ class ReconcilerTest {
     @Test
     void aProjectWithSettingsAndMembersCreatedOnOneSiteAppearsOnTheOther() {
         addUser("alice");
-        h1.createProject(project("team-a"));
-        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        h1.projects().create(project("team-a"));
+        h1.members().add("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
 
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
-        Project copy = h2.getProject("team-a");
+        Project copy = h2.projects().get("team-a");
         assertThat(copy.metadata()).containsEntry("auto_scan", "true").containsEntry("severity", "high")
                 .containsEntry("public", "false");
         assertThat(copy.cveAllowlist().items()).extracting(CveItem::cveId).containsExactly("CVE-2026-1111");
-        assertThat(h2.projectQuota(copy.projectId())).get().extracting(Quota::hardStorage).isEqualTo(1_073_741_824L);
-        assertThat(h2.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(2);
+        assertThat(h2.quotas().ofProject(copy.projectId())).get().extracting(Quota::hardStorage).isEqualTo(1_073_741_824L);
+        assertThat(h2.members().find("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(2);
         assertThat(r.done()).anySatisfy(i -> {
             assertThat(i.site()).isEqualTo("h2");
             assertThat(i.kind()).isEqualTo(Kind.PROJECT);
@@ -79,43 +79,43 @@ class ReconcilerTest {
     @Test
     void aChangeOnEitherSiteReachesTheOther() {
         addUser("alice");
-        h1.createProject(project("team-a"));
-        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        h1.projects().create(project("team-a"));
+        h1.members().add("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
         sync.run(Scope.ALL, false, false);
 
-        long mid = h2.findMember("team-a", "alice", false).orElseThrow().id();
-        h2.updateMemberRole("team-a", mid, 4);
-        h2.updateProjectSettings("team-a", Map.of("prevent_vul", "true"), null);
-        h1.setStorageLimit("team-a", 5_000_000_000L, java.util.Optional.empty());
+        long mid = h2.members().find("team-a", "alice", false).orElseThrow().id();
+        h2.members().updateRole("team-a", mid, 4);
+        h2.projects().updateSettings("team-a", Map.of("prevent_vul", "true"), null);
+        h1.quotas().setStorageLimit("team-a", 5_000_000_000L, java.util.Optional.empty());
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
         // The quota (h1) and the metadata (h2) are different attributes: both survive, on both sites, no conflict.
         assertThat(r.conflicts()).as("a project changed on h1 (quota) and on h2 (metadata) merges").isEmpty();
         for (HarborClient c : List.of(h1, h2)) {
-            Project p = c.getProject("team-a");
+            Project p = c.projects().get("team-a");
             assertThat(p.metadata()).containsEntry("prevent_vul", "true").containsEntry("severity", "high");
-            assertThat(c.projectQuota(p.projectId())).get().extracting(Quota::hardStorage).isEqualTo(5_000_000_000L);
+            assertThat(c.quotas().ofProject(p.projectId())).get().extracting(Quota::hardStorage).isEqualTo(5_000_000_000L);
         }
         assertThat(r.done()).anySatisfy(i -> assertThat(i.reason()).contains("changed on [h1, h2]"));
-        assertThat(h1.findMember("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
+        assertThat(h1.members().find("team-a", "alice", false)).get().extracting(Member::roleId).isEqualTo(4);
         assertThat(r.done()).anySatisfy(i -> assertThat(i.reason()).contains("changed on [h2]"));
         assertThat(sync.run(Scope.ALL, false, false).planned()).as("the base moved to the merged value").isEmpty();
     }
 
     @Test
     void changesToDifferentMetadataKeysOnDifferentSitesBothSurvive() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
 
-        h1.updateProjectSettings("team-a", Map.of("prevent_vul", "true"), null);
-        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        h1.projects().updateSettings("team-a", Map.of("prevent_vul", "true"), null);
+        h2.projects().updateSettings("team-a", Map.of("severity", "critical"), null);
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
         assertThat(r.conflicts()).isEmpty();
         for (HarborClient c : List.of(h1, h2)) {
-            assertThat(c.getProject("team-a").metadata()).as(c.site())
+            assertThat(c.projects().get("team-a").metadata()).as(c.site())
                     .containsEntry("prevent_vul", "true").containsEntry("severity", "critical")
                     .containsEntry("auto_scan", "true");
         }
@@ -125,11 +125,11 @@ class ReconcilerTest {
 
     @Test
     void anAttributeChangedDifferentlyIsReportedPerFieldWithBothValuesWhileTheOthersMerge() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
 
-        h1.updateProjectSettings("team-a", Map.of("severity", "low", "prevent_vul", "true"), null);
-        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        h1.projects().updateSettings("team-a", Map.of("severity", "low", "prevent_vul", "true"), null);
+        h2.projects().updateSettings("team-a", Map.of("severity", "critical"), null);
         SyncReport r = sync.run(Scope.ALL, false, false); // active-site h1
 
         assertThat(r.failed()).isEmpty();
@@ -146,13 +146,13 @@ class ReconcilerTest {
             });
         });
         for (HarborClient c : List.of(h1, h2)) {
-            assertThat(c.getProject("team-a").metadata()).as(c.site())
+            assertThat(c.projects().get("team-a").metadata()).as(c.site())
                     .containsEntry("severity", "low").containsEntry("prevent_vul", "true");
         }
 
         // h2 wins the next such conflict, and h1's auto_scan change still reaches h2: a value neither site held
-        h1.updateProjectSettings("team-a", Map.of("severity", "medium", "auto_scan", "false"), null);
-        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
+        h1.projects().updateSettings("team-a", Map.of("severity", "medium", "auto_scan", "false"), null);
+        h2.projects().updateSettings("team-a", Map.of("severity", "critical"), null);
         SyncReport second = f.reconciler(new SyncSettings(ConflictPolicy.parse("site:h2", "h1"), 0.25, Set.of(),
                 Optional.empty(), Map.of(), 1)).run(Scope.ALL, false, false);
         assertThat(second.conflicts()).singleElement().satisfies(c -> {
@@ -160,7 +160,7 @@ class ReconcilerTest {
             assertThat(c.fields()).singleElement().satisfies(f -> assertThat(f.winner()).isEqualTo("h2"));
         });
         for (HarborClient c : List.of(h1, h2)) {
-            assertThat(c.getProject("team-a").metadata()).as(c.site())
+            assertThat(c.projects().get("team-a").metadata()).as(c.site())
                     .containsEntry("severity", "critical").containsEntry("auto_scan", "false");
         }
         assertThat(sync.run(Scope.ALL, false, false).planned()).isEmpty();
@@ -168,14 +168,14 @@ class ReconcilerTest {
 
     @Test
     void reportOnlyLeavesOnlyTheConflictingAttributeAsIs() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
         Reconciler reportOnly = f.reconciler(new SyncSettings(ConflictPolicy.parse("report-only", "h1"), 0.25,
                 Set.of(), Optional.empty(), Map.of(), 1));
 
-        h1.updateProjectSettings("team-a", Map.of("severity", "low", "prevent_vul", "true"), null);
-        h2.updateProjectSettings("team-a", Map.of("severity", "critical"), null);
-        h2.setStorageLimit("team-a", 7_000_000_000L, Optional.empty());
+        h1.projects().updateSettings("team-a", Map.of("severity", "low", "prevent_vul", "true"), null);
+        h2.projects().updateSettings("team-a", Map.of("severity", "critical"), null);
+        h2.quotas().setStorageLimit("team-a", 7_000_000_000L, Optional.empty());
         SyncReport r = reportOnly.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).as("the sites still differ in severity: not a failed verification").isEmpty();
@@ -189,25 +189,25 @@ class ReconcilerTest {
                 assertThat(fc.winner()).isNull();
             });
         });
-        assertThat(h1.getProject("team-a").metadata()).containsEntry("severity", "low").containsEntry("prevent_vul", "true");
-        assertThat(h2.getProject("team-a").metadata()).containsEntry("severity", "critical")
+        assertThat(h1.projects().get("team-a").metadata()).containsEntry("severity", "low").containsEntry("prevent_vul", "true");
+        assertThat(h2.projects().get("team-a").metadata()).containsEntry("severity", "critical")
                 .containsEntry("prevent_vul", "true");
         for (HarborClient c : List.of(h1, h2)) {
-            assertThat(c.projectQuota(c.getProject("team-a").projectId())).get().extracting(Quota::hardStorage)
+            assertThat(c.quotas().ofProject(c.projects().get("team-a").projectId())).get().extracting(Quota::hardStorage)
                     .as(c.site()).isEqualTo(7_000_000_000L);
         }
 
         // The base moved for the attributes that agree now: h2 putting prevent_vul back is a change of its own
         // that reaches h1 (with the old base it would have looked like h1's change and been undone), while
         // severity stays in conflict.
-        h2.updateProjectSettings("team-a", Map.of("prevent_vul", "false"), null);
+        h2.projects().updateSettings("team-a", Map.of("prevent_vul", "false"), null);
         SyncReport again = reportOnly.run(Scope.ALL, false, false);
         assertThat(again.failed()).isEmpty();
-        assertThat(h1.getProject("team-a").metadata()).containsEntry("prevent_vul", "false").containsEntry("severity", "low");
+        assertThat(h1.projects().get("team-a").metadata()).containsEntry("prevent_vul", "false").containsEntry("severity", "low");
         assertThat(again.conflicts()).singleElement().satisfies(c -> assertThat(c.fields())
                 .extracting(SyncReport.Conflict.Field::field).containsExactly("severity"));
         // someone settles it: the sites agree and the conflict is gone
-        h2.updateProjectSettings("team-a", Map.of("severity", "low"), null);
+        h2.projects().updateSettings("team-a", Map.of("severity", "low"), null);
         SyncReport settled = reportOnly.run(Scope.ALL, false, false);
         assertThat(settled.conflicts()).isEmpty();
         assertThat(settled.planned()).isEmpty();
@@ -222,11 +222,11 @@ class ReconcilerTest {
     @Test
     void aRoleChangeRacingAMemberRemovalEndsAsTheRemoval() {
         addUser("alice");
-        h1.createProject(project("team-a"));
-        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        h1.projects().create(project("team-a"));
+        h1.members().add("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
         sync.run(Scope.ALL, false, false);
-        long onH2 = h2.findMember("team-a", "alice", false).orElseThrow().id();
-        h1.updateMemberRole("team-a", h1.findMember("team-a", "alice", false).orElseThrow().id(), 4);
+        long onH2 = h2.members().find("team-a", "alice", false).orElseThrow().id();
+        h1.members().updateRole("team-a", h1.members().find("team-a", "alice", false).orElseThrow().id(), 4);
 
         java.util.concurrent.atomic.AtomicBoolean removed = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger memberReadsAfterWrite = new java.util.concurrent.atomic.AtomicInteger();
@@ -252,7 +252,7 @@ class ReconcilerTest {
         assertThat(memberReadsAfterWrite).as("and not read back").hasValue(0);
         assertThat(raced.failed()).isEmpty();
         SyncReport next = sync.run(Scope.ALL, false, false);
-        assertThat(h1.findMember("team-a", "alice", false)).as("the removal on h2 reached h1").isEmpty();
+        assertThat(h1.members().find("team-a", "alice", false)).as("the removal on h2 reached h1").isEmpty();
         assertThat(next.done()).anySatisfy(i -> {
             assertThat(i.key()).isEqualTo("team-a/u:alice");
             assertThat(i.op()).isEqualTo(SyncReport.Action.DELETE);
@@ -266,7 +266,7 @@ class ReconcilerTest {
      */
     @Test
     void aChangedWebhookSecretReachesThePoliciesOnTheFirstReconcileAfterARestart() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         SyncSettings d = SyncSettings.defaults("h1");
         java.util.function.Function<String, SyncSettings> withSecret = secret -> new SyncSettings(d.policy(),
                 d.maxDeleteFraction(), d.deletionDisabled(), java.util.Optional.of("http://harbor-sync.example:8080"),
@@ -274,14 +274,14 @@ class ReconcilerTest {
         Reconciler before = f.reconciler(withSecret.apply("old-secret"));
         before.run(Scope.ALL, false, false);
         before.run(Scope.ALL, false, false);
-        assertThat(h2.listWebhookPolicies("team-a")).singleElement()
+        assertThat(h2.webhookPolicies().list("team-a")).singleElement()
                 .satisfies(w -> assertThat(w.targets().get(0).authHeader()).isEqualTo("old-secret-h2"));
 
         SyncReport r = f.reconciler(withSecret.apply("new-secret")).run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
         for (HarborClient c : List.of(h1, h2)) {
-            assertThat(c.listWebhookPolicies("team-a")).as(c.site()).singleElement().satisfies(w -> {
+            assertThat(c.webhookPolicies().list("team-a")).as(c.site()).singleElement().satisfies(w -> {
                 assertThat(w.targets().get(0).authHeader()).isEqualTo("new-secret-" + c.site());
                 assertThat(w.targets().get(0).address()).isEqualTo("http://harbor-sync.example:8080/webhooks/" + c.site());
             });
@@ -290,19 +290,19 @@ class ReconcilerTest {
 
     @Test
     void deletionsPropagateRepositoriesFirstThenTheProject() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         f.emulator("h1").pushArtifact("team-a", "app/web", "sha256:" + "a".repeat(64), "1.0");
         sync.run(Scope.ALL, false, false);
         f.emulator("h2").pushArtifact("team-a", "app/web", "sha256:" + "a".repeat(64), "1.0"); // replication
         sync.run(Scope.ALL, false, false);
-        assertThat(h2.projectExists("team-a")).isTrue();
+        assertThat(h2.projects().exists("team-a")).isTrue();
 
-        h2.deleteRepository("team-a", "app/web");
-        h2.deleteProject("team-a");
+        h2.repositories().delete("team-a", "app/web");
+        h2.projects().delete("team-a");
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.failed()).isEmpty();
-        assertThat(h1.projectExists("team-a")).isFalse();
+        assertThat(h1.projects().exists("team-a")).isFalse();
         assertThat(r.done()).extracting(SyncReport.Item::kind).containsSubsequence(Kind.ARTIFACT, Kind.REPOSITORY, Kind.PROJECT);
         assertThat(f.store.list("project", "")).isEmpty();
     }
@@ -310,31 +310,31 @@ class ReconcilerTest {
     @Test
     void tagsFollowAndArtifactDeletionsPropagate() {
         String d = "sha256:" + "b".repeat(64);
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         f.emulator("h1").pushArtifact("team-a", "app", d, "1.0");
         SyncReport first = sync.run(Scope.ALL, false, false);
         assertThat(first.pending()).as("content is replication's job").anySatisfy(i ->
                 assertThat(i.key()).isEqualTo("team-a/app@" + d));
-        assertThat(h2.listRepositories("team-a")).isEmpty();
+        assertThat(h2.repositories().list("team-a")).isEmpty();
 
         f.emulator("h2").pushArtifact("team-a", "app", d, "1.0"); // replication arrives
         sync.run(Scope.ALL, false, false);
-        h1.addTag("team-a", "app", d, "stable");
+        h1.artifacts().addTag("team-a", "app", d, "stable");
         sync.run(Scope.ALL, false, false);
-        assertThat(h2.findArtifact("team-a", "app", d).orElseThrow().tagNames()).containsExactlyInAnyOrder("1.0", "stable");
+        assertThat(h2.artifacts().find("team-a", "app", d).orElseThrow().tagNames()).containsExactlyInAnyOrder("1.0", "stable");
 
-        h2.deleteTag("team-a", "app", d, "1.0");
+        h2.artifacts().deleteTag("team-a", "app", d, "1.0");
         sync.run(Scope.ALL, false, false);
-        assertThat(h1.findArtifact("team-a", "app", d).orElseThrow().tagNames()).containsExactly("stable");
+        assertThat(h1.artifacts().find("team-a", "app", d).orElseThrow().tagNames()).containsExactly("stable");
 
-        h1.deleteArtifact("team-a", "app", d);
+        h1.artifacts().delete("team-a", "app", d);
         sync.run(Scope.ALL, false, false);
-        assertThat(h2.findArtifact("team-a", "app", d)).isEmpty();
+        assertThat(h2.artifacts().find("team-a", "app", d)).isEmpty();
     }
 
     @Test
     void dryRunPlansWithReasonsAndChangesNothing() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         SyncReport plan = sync.run(Scope.ALL, true, false);
         assertThat(plan.dryRun()).isTrue();
         assertThat(plan.planned()).allSatisfy(i -> {
@@ -344,27 +344,27 @@ class ReconcilerTest {
         });
         assertThat(plan.planned()).extracting(SyncReport.Item::key).contains("team-a", "team-a/u:admin");
         assertThat(plan.done()).isEmpty();
-        assertThat(h2.projectExists("team-a")).isFalse();
+        assertThat(h2.projects().exists("team-a")).isFalse();
         assertThat(f.store.list("project", "")).isEmpty();
     }
 
     @Test
     void aSiteThatComesBackEmptyTripsTheGuard() {
         for (int i = 0; i < 4; i++) {
-            h1.createProject(project("p" + i));
+            h1.projects().create(project("p" + i));
         }
         sync.run(Scope.ALL, false, false);
         for (int i = 0; i < 4; i++) {
-            h2.deleteProject("p" + i); // a failed restore
+            h2.projects().delete("p" + i); // a failed restore
         }
         SyncReport r = sync.run(Scope.ALL, false, false);
         assertThat(r.skipped()).anySatisfy(i -> assertThat(i.reason()).contains("mass-deletion guard"));
-        assertThat(h1.listProjects()).hasSize(4);
+        assertThat(h1.projects().list()).hasSize(4);
         assertThat(r.planned()).allSatisfy(i -> assertThat(i.detail()).contains("blocked"));
 
         SyncReport forced = sync.run(Scope.ALL, false, true);
         assertThat(forced.failed()).isEmpty();
-        assertThat(h1.listProjects()).isEmpty();
+        assertThat(h1.projects().list()).isEmpty();
     }
 
     @Test
@@ -372,32 +372,32 @@ class ReconcilerTest {
         for (int i = 0; i < 6; i++) {
             addUser("user" + i);
         }
-        h1.createProject(project("big"));
-        h1.createProject(project("small"));
+        h1.projects().create(project("big"));
+        h1.projects().create(project("small"));
         for (int i = 0; i < 6; i++) {
-            h1.addMember("big", new MemberReq(2, new UserEntity(null, "user" + i), null));
+            h1.members().add("big", new MemberReq(2, new UserEntity(null, "user" + i), null));
         }
         sync.run(Scope.ALL, false, false);
-        assertThat(h2.listMembers("big")).hasSize(7); // and admin, Harbor's creator member
+        assertThat(h2.members().list("big")).hasSize(7); // and admin, Harbor's creator member
 
-        h1.deleteProject("big"); // 1 of 2 projects, but 7 of the 8 members the base knows on h2
+        h1.projects().delete("big"); // 1 of 2 projects, but 7 of the 8 members the base knows on h2
         SyncReport r = sync.run(Scope.ALL, false, false);
 
         assertThat(r.skipped()).noneSatisfy(i -> assertThat(i.op()).isEqualTo(SyncReport.Action.GUARD));
         assertThat(r.failed()).isEmpty();
-        assertThat(h2.projectExists("big")).as("mirrored without force").isFalse();
-        assertThat(h2.projectExists("small")).isTrue();
+        assertThat(h2.projects().exists("big")).as("mirrored without force").isFalse();
+        assertThat(h2.projects().exists("small")).isTrue();
         assertThat(r.done()).filteredOn(i -> i.kind().equals(Kind.MEMBER)).hasSize(7);
     }
 
     @Test
     void membersOfProjectsTheGuardHoldsBackAreHeldBackWithThem() {
         for (int i = 0; i < 4; i++) {
-            h1.createProject(project("p" + i));
+            h1.projects().create(project("p" + i));
         }
         sync.run(Scope.ALL, false, false);
         for (int i = 0; i < 4; i++) {
-            h2.deleteProject("p" + i);
+            h2.projects().delete("p" + i);
         }
         SyncReport r = sync.run(Scope.ALL, false, false);
         // only the projects count; their members (Harbor's creator member, one each) go with them
@@ -409,27 +409,27 @@ class ReconcilerTest {
         });
         assertThat(r.planned()).filteredOn(i -> i.kind().equals(Kind.MEMBER)).hasSize(4)
                 .allSatisfy(i -> assertThat(i.detail()).isEqualTo("blocked by the mass-deletion guard"));
-        assertThat(h1.listMembers("p0")).isNotEmpty();
+        assertThat(h1.members().list("p0")).isNotEmpty();
         assertThat(r.done()).isEmpty();
     }
 
     @Test
     void anUnreachableSiteIsUnknownNotEmpty() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
         f.emulator("h2").faults().add(Fault.on("GET", "/api/v2.0/projects.*").status(503));
         SyncReport r = sync.run(Scope.ALL, false, false);
         assertThat(r.unknownSites()).singleElement().satisfies(s -> assertThat(s).startsWith("h2"));
         assertThat(r.planned()).isEmpty();
-        assertThat(h1.projectExists("team-a")).isTrue();
+        assertThat(h1.projects().exists("team-a")).isTrue();
         assertThat(f.store.get("project", "team-a")).isPresent();
     }
 
     @Test
     void aMemberThePeerCannotResolveIsPendingAndRetried() {
         f.emulator("h1").addUser("oidc-bob"); // never logged in on h2
-        h1.createProject(project("team-a"));
-        h1.addMember("team-a", new MemberReq(3, new UserEntity(null, "oidc-bob"), null));
+        h1.projects().create(project("team-a"));
+        h1.members().add("team-a", new MemberReq(3, new UserEntity(null, "oidc-bob"), null));
         SyncReport r = sync.run(Scope.ALL, false, false);
         assertThat(r.pending()).anySatisfy(i -> {
             assertThat(i.key()).isEqualTo("team-a/u:oidc-bob");
@@ -440,19 +440,19 @@ class ReconcilerTest {
 
         f.emulator("h2").addUser("oidc-bob"); // bob logs in on h2
         sync.run(Scope.ALL, false, false);
-        assertThat(h2.findMember("team-a", "oidc-bob", false)).get().extracting(Member::roleId).isEqualTo(3);
+        assertThat(h2.members().find("team-a", "oidc-bob", false)).get().extracting(Member::roleId).isEqualTo(3);
     }
 
     @Test
     void conflictsFollowThePolicy() {
         addUser("alice");
-        h1.createProject(project("team-a"));
-        h1.addMember("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
+        h1.projects().create(project("team-a"));
+        h1.members().add("team-a", new MemberReq(2, new UserEntity(null, "alice"), null));
         sync.run(Scope.ALL, false, false);
 
         for (String policy : List.of("active-site", "site:h2", "newest", "report-only")) {
             // both sites move away from what they last agreed on, differently
-            int agreed = h1.findMember("team-a", "alice", false).orElseThrow().roleId();
+            int agreed = h1.members().find("team-a", "alice", false).orElseThrow().roleId();
             int a = agreed == 3 ? 5 : 3;
             int b = agreed == 4 ? 1 : 4;
             setRole(h1, a);
@@ -471,8 +471,8 @@ class ReconcilerTest {
                     assertThat(c.winner()).isEqualTo(policy.equals("site:h2") ? "h2" : "h1");
                 }
             });
-            int role1 = h1.findMember("team-a", "alice", false).orElseThrow().roleId();
-            int role2 = h2.findMember("team-a", "alice", false).orElseThrow().roleId();
+            int role1 = h1.members().find("team-a", "alice", false).orElseThrow().roleId();
+            int role2 = h2.members().find("team-a", "alice", false).orElseThrow().roleId();
             switch (policy) {
                 case "active-site", "newest" -> assertThat(List.of(role1, role2)).as(policy).containsOnly(a);
                 case "site:h2" -> assertThat(List.of(role1, role2)).as(policy).containsOnly(b);
@@ -490,15 +490,15 @@ class ReconcilerTest {
     }
 
     private static void setRole(HarborClient c, int role) {
-        long id = c.findMember("team-a", "alice", false).orElseThrow().id();
-        c.updateMemberRole("team-a", id, role);
+        long id = c.members().find("team-a", "alice", false).orElseThrow().id();
+        c.members().updateRole("team-a", id, role);
     }
 
     @Test
     void aRestartKeepsTheBaseSoNothingIsRecreatedOrDeleted() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
-        h1.deleteProject("team-a");
+        h1.projects().delete("team-a");
         // a new daemon process over the same store
         Reconciler restarted = f.reconciler(SyncSettings.defaults("h1"));
         SyncReport r = restarted.run(Scope.ALL, false, false);
@@ -506,27 +506,27 @@ class ReconcilerTest {
             assertThat(i.op()).isEqualTo(SyncReport.Action.DELETE);
             assertThat(i.site()).isEqualTo("h2");
         });
-        assertThat(h2.projectExists("team-a")).isFalse();
+        assertThat(h2.projects().exists("team-a")).isFalse();
     }
 
     @Test
     void deletionPropagationCanBeOffPerKind() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
-        h2.deleteProject("team-a");
+        h2.projects().delete("team-a");
         Reconciler noProjectDeletes = f.reconciler(new SyncSettings(ConflictPolicy.parse("active-site", "h1"), 0.25,
                 Set.of(Kind.PROJECT), Optional.empty(), Map.of(), 1));
         SyncReport r = noProjectDeletes.run(Scope.ALL, false, false);
-        assertThat(h1.projectExists("team-a")).isTrue();
-        assertThat(h2.projectExists("team-a")).as("and not resurrected either").isFalse();
+        assertThat(h1.projects().exists("team-a")).isTrue();
+        assertThat(h2.projects().exists("team-a")).as("and not resurrected either").isFalse();
         assertThat(r.skipped()).anySatisfy(i -> assertThat(i.reason()).contains("deletion propagation is off"));
     }
 
     @Test
     void aProjectDeletedOnOneSiteButWithNewContentOnTheOtherIsKept() {
-        h1.createProject(project("team-a"));
+        h1.projects().create(project("team-a"));
         sync.run(Scope.ALL, false, false);
-        h2.deleteProject("team-a");
+        h2.projects().delete("team-a");
         f.emulator("h1").pushArtifact("team-a", "new", null, "1.0"); // pushed after the deletion
         SyncReport r = sync.run(Scope.ALL, false, false);
         assertThat(r.conflicts()).singleElement().satisfies(c -> {
@@ -537,17 +537,17 @@ class ReconcilerTest {
             assertThat(c.values().get("h2")).isEqualTo("(deleted)");
             assertThat(c.values().get("h1")).contains("\"auto_scan\":\"true\"");
         });
-        assertThat(h1.projectExists("team-a")).isTrue();
-        assertThat(h2.projectExists("team-a")).as("recreated: the change wins").isTrue();
+        assertThat(h1.projects().exists("team-a")).isTrue();
+        assertThat(h2.projects().exists("team-a")).as("recreated: the change wins").isTrue();
     }
 
     @Test
     void oneProjectScopeTouchesOnlyThatProject() {
-        h1.createProject(project("team-a"));
-        h1.createProject(project("team-b"));
+        h1.projects().create(project("team-a"));
+        h1.projects().create(project("team-b"));
         sync.run(Scope.project("team-a"), false, false);
-        assertThat(h2.projectExists("team-a")).isTrue();
-        assertThat(h2.projectExists("team-b")).isFalse();
+        assertThat(h2.projects().exists("team-a")).isTrue();
+        assertThat(h2.projects().exists("team-b")).isFalse();
     }
 
     @Test
@@ -555,24 +555,24 @@ class ReconcilerTest {
         try (SyncFixture three = new SyncFixture(new InMemoryBaseStore(), "h1", "h2", "h3")) {
             three.emulators.values().forEach(e -> e.addUser("alice"));
             Reconciler r = three.reconciler(SyncSettings.defaults("h1"));
-            three.client("h3").createProject(project("team-c"));
-            three.client("h3").addMember("team-c", new MemberReq(2, new UserEntity(null, "alice"), null));
+            three.client("h3").projects().create(project("team-c"));
+            three.client("h3").members().add("team-c", new MemberReq(2, new UserEntity(null, "alice"), null));
             r.run(Scope.ALL, false, false);
             for (String s : List.of("h1", "h2")) {
-                assertThat(three.client(s).findMember("team-c", "alice", false)).get()
+                assertThat(three.client(s).members().find("team-c", "alice", false)).get()
                         .extracting(Member::roleId).isEqualTo(2);
             }
-            long id = three.client("h2").findMember("team-c", "alice", false).orElseThrow().id();
-            three.client("h2").updateMemberRole("team-c", id, 4);
+            long id = three.client("h2").members().find("team-c", "alice", false).orElseThrow().id();
+            three.client("h2").members().updateRole("team-c", id, 4);
             r.run(Scope.ALL, false, false);
             for (String s : List.of("h1", "h3")) {
-                assertThat(three.client(s).findMember("team-c", "alice", false)).get()
+                assertThat(three.client(s).members().find("team-c", "alice", false)).get()
                         .extracting(Member::roleId).isEqualTo(4);
             }
-            three.client("h1").deleteProject("team-c");
+            three.client("h1").projects().delete("team-c");
             SyncReport gone = r.run(Scope.ALL, false, false);
             assertThat(gone.failed()).isEmpty();
-            assertThat(three.clients.values()).noneMatch(c -> c.projectExists("team-c"));
+            assertThat(three.clients.values()).noneMatch(c -> c.projects().exists("team-c"));
         }
     }
 
@@ -580,18 +580,18 @@ class ReconcilerTest {
     void aRestartOverTheEmbeddedH2FileKeepsTheBase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String url = "jdbc:h2:file:" + dir.resolve("harbor-sync") + ";AUTO_SERVER=FALSE";
         f.store = new io.harborsync.store.JdbcBaseStore(migrated(url));
-        h1.createProject(project("team-a"));
-        h1.createProject(project("team-b"));
+        h1.projects().create(project("team-a"));
+        h1.projects().create(project("team-b"));
         f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false);
-        h2.deleteProject("team-b");
+        h2.projects().delete("team-b");
 
         // a new process: new datasource, new store object, new reconciler, same file
         f.store = new io.harborsync.store.JdbcBaseStore(migrated(url));
         SyncReport r = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, false);
         assertThat(r.failed()).isEmpty();
-        assertThat(h1.projectExists("team-b")).as("the deletion on h2 is a deletion, not a new project on h1")
+        assertThat(h1.projects().exists("team-b")).as("the deletion on h2 is a deletion, not a new project on h1")
                 .isFalse();
-        assertThat(h2.projectExists("team-a")).isTrue();
+        assertThat(h2.projects().exists("team-a")).isTrue();
         assertThat(r.done()).noneMatch(i -> i.op() == SyncReport.Action.CREATE);
     }
 
@@ -606,27 +606,27 @@ class ReconcilerTest {
 
     @Test
     void proxyCacheProjectsAreSkippedUnlessTheirRegistryIsMappedByName() {
-        long dockerhubOnH1 = h1.createRegistry(new Registry(null, "dockerhub", "https://hub.docker.com", "docker-hub",
+        long dockerhubOnH1 = h1.registries().create(new Registry(null, "dockerhub", "https://hub.docker.com", "docker-hub",
                 false, null, null, null));
-        h1.createRegistry(new Registry(null, "quay", "https://quay.io", "quay", false, null, null, null));
-        h2.createRegistry(new Registry(null, "other", "https://example.org", "docker-registry", false, null, null, null));
-        long dockerhubOnH2 = h2.createRegistry(new Registry(null, "dockerhub", "https://hub.docker.com", "docker-hub",
+        h1.registries().create(new Registry(null, "quay", "https://quay.io", "quay", false, null, null, null));
+        h2.registries().create(new Registry(null, "other", "https://example.org", "docker-registry", false, null, null, null));
+        long dockerhubOnH2 = h2.registries().create(new Registry(null, "dockerhub", "https://hub.docker.com", "docker-hub",
                 false, null, null, null));
         assertThat(dockerhubOnH2).as("ids differ per site").isNotEqualTo(dockerhubOnH1);
-        h1.createProject(new ProjectReq("dh-cache", true, null, null, null, dockerhubOnH1));
+        h1.projects().create(new ProjectReq("dh-cache", true, null, null, null, dockerhubOnH1));
 
         SyncReport unmapped = sync.run(Scope.ALL, false, false);
         assertThat(unmapped.skipped()).anySatisfy(i -> {
             assertThat(i.key()).isEqualTo("dh-cache");
             assertThat(i.reason()).contains("proxy-cache");
         });
-        assertThat(h2.projectExists("dh-cache")).isFalse();
+        assertThat(h2.projects().exists("dh-cache")).isFalse();
 
         Reconciler mapped = f.reconciler(new SyncSettings(ConflictPolicy.parse("active-site", "h1"), 0.25, Set.of(),
                 Optional.empty(), Map.of(), 1, Set.of("dockerhub")));
         SyncReport r = mapped.run(Scope.ALL, false, false);
         assertThat(r.failed()).isEmpty();
-        assertThat(h2.getProject("dh-cache").registryId()).isEqualTo(dockerhubOnH2);
+        assertThat(h2.projects().get("dh-cache").registryId()).isEqualTo(dockerhubOnH2);
         assertThat(mapped.run(Scope.ALL, false, false).planned()).isEmpty();
     }
 
@@ -635,7 +635,7 @@ class ReconcilerTest {
         SyncSettings d = SyncSettings.defaults("h1");
         Reconciler withHooks = f.reconciler(new SyncSettings(d.policy(), d.maxDeleteFraction(), d.deletionDisabled(),
                 Optional.of("http://harbor-sync.example:8080"), Map.of(), d.groupType()));
-        h1.createProject(project("hooked"));
+        h1.projects().create(project("hooked"));
         java.util.concurrent.atomic.AtomicInteger policyReads = new java.util.concurrent.atomic.AtomicInteger();
         io.harborsync.emulator.ExchangeListener count = ex -> {
             if (ex.method().equals("GET") && ex.rawPath().endsWith("/webhook/policies")) {
@@ -645,8 +645,8 @@ class ReconcilerTest {
         f.emulators.values().forEach(e -> e.addExchangeListener(count));
         try {
             withHooks.run(Scope.ALL, false, false);
-            assertThat(h2.listWebhookPolicies("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
-            assertThat(h1.listWebhookPolicies("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+            assertThat(h2.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+            assertThat(h1.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
 
             // The copy on h2 got its policy when it was created; the run after that finds it in place.
             withHooks.run(Scope.ALL, false, false);
@@ -657,10 +657,10 @@ class ReconcilerTest {
             assertThat(policyReads).as("a policy found in place is not read again on every reconcile").hasValue(0);
 
             // Deleted and created again by a user on h1 (a new id, no policy): checked at once.
-            h1.deleteProject("hooked");
-            h1.createProject(project("hooked"));
+            h1.projects().delete("hooked");
+            h1.projects().create(project("hooked"));
             withHooks.run(Scope.ALL, false, false);
-            assertThat(h1.listWebhookPolicies("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+            assertThat(h1.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
         } finally {
             f.emulators.values().forEach(e -> e.removeExchangeListener(count));
         }
@@ -670,14 +670,14 @@ class ReconcilerTest {
     void anArtifactScopeReadsOnlyThatArtifactAndDeletesItWhereItIsLeft() {
         String d = "sha256:" + "e".repeat(64);
         String other = "sha256:" + "f".repeat(64);
-        h1.createProject(project("team-e"));
+        h1.projects().create(project("team-e"));
         sync.run(Scope.ALL, false, false);
         for (String site : List.of("h1", "h2")) { // pushed on h1, replicated to h2
             f.emulator(site).pushArtifact("team-e", "app", d, "1.0");
             f.emulator(site).pushArtifact("team-e", "app", other, "2.0");
         }
         sync.run(Scope.ALL, false, false);
-        h1.deleteArtifact("team-e", "app", d);
+        h1.artifacts().delete("team-e", "app", d);
 
         java.util.Map<String, List<String>> requests = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.Map<String, io.harborsync.emulator.ExchangeListener> listeners = new java.util.HashMap<>();
@@ -701,8 +701,8 @@ class ReconcilerTest {
             assertThat(i.op()).isEqualTo(SyncReport.Action.DELETE);
             assertThat(i.key()).isEqualTo("team-e/app@" + d);
         });
-        assertThat(h2.findArtifact("team-e", "app", d)).isEmpty();
-        assertThat(h2.findArtifact("team-e", "app", other)).as("nothing else is touched").isPresent();
+        assertThat(h2.artifacts().find("team-e", "app", d)).isEmpty();
+        assertThat(h2.artifacts().find("team-e", "app", other)).as("nothing else is touched").isPresent();
         String path = "/api/v2.0/projects/team-e/repositories/app/artifacts";
         assertThat(requests.get("h1")).as("one read of the artifact on h1")
                 .containsExactly("GET " + path + "/" + d);

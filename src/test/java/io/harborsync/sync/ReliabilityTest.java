@@ -42,20 +42,20 @@ class ReliabilityTest {
             f.emulators.values().forEach(e -> e.addUser("alice"));
             Reconciler sync = f.reconciler(SyncSettings.defaults("h1"));
             for (int i = 0; i < 5; i++) {
-                h1.createProject(project("kept-" + i));
+                h1.projects().create(project("kept-" + i));
             }
-            h1.createProject(project("doomed"));
+            h1.projects().create(project("doomed"));
             sync.run(Scope.ALL, false, false);
 
             f.emulator("h2").goDown();
             // users go on working on h1
             int changed = 5;
             for (int i = 0; i < changed; i++) {
-                h1.createProject(project("new-" + i));
-                h1.addMember("kept-" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
+                h1.projects().create(project("new-" + i));
+                h1.members().add("kept-" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
             }
-            h1.updateProjectSettings("kept-0", Map.of("severity", "high"), null);
-            h1.deleteProject("doomed");
+            h1.projects().updateSettings("kept-0", Map.of("severity", "high"), null);
+            h1.projects().delete("doomed");
             SyncReport during = sync.run(Scope.ALL, false, false);
             assertThat(during.unknownSites()).singleElement().satisfies(u -> assertThat(u).startsWith("h2"));
             assertThat(during.planned()).as("nothing is decided for what h2 holds").isEmpty();
@@ -66,11 +66,11 @@ class ReliabilityTest {
             assertThat(after.failed()).isEmpty();
             assertThat(after.unknownSites()).isEmpty();
             for (int i = 0; i < 5; i++) {
-                assertThat(h2.projectExists("new-" + i)).isTrue();
-                assertThat(h2.findMember("kept-" + i, "alice", false)).isPresent();
+                assertThat(h2.projects().exists("new-" + i)).isTrue();
+                assertThat(h2.members().find("kept-" + i, "alice", false)).isPresent();
             }
-            assertThat(h2.metadata("kept-0")).containsEntry("severity", "high");
-            assertThat(h2.projectExists("doomed")).isFalse();
+            assertThat(h2.projects().metadata("kept-0")).containsEntry("severity", "high");
+            assertThat(h2.projects().exists("doomed")).isFalse();
             SyncReport next = sync.run(Scope.ALL, false, false);
             assertThat(next.planned()).as("converged in one reconcile").isEmpty();
 
@@ -96,20 +96,20 @@ class ReliabilityTest {
             for (int p = 0; p < 70; p++) {
                 HarborClient c = p % 4 == 0 ? h2 : h1; // changes on both sides
                 String name = "load-" + p;
-                c.createProject(project(name));
+                c.projects().create(project(name));
                 changes++;
-                c.updateProjectSettings(name, Map.of("severity", p % 2 == 0 ? "low" : "high"), null);
+                c.projects().updateSettings(name, Map.of("severity", p % 2 == 0 ? "low" : "high"), null);
                 changes++;
                 for (int u = 0; u < 3; u++) {
-                    c.addMember(name, new MemberReq(1 + (p + u) % 5, new UserEntity(null, "u" + u), null));
+                    c.members().add(name, new MemberReq(1 + (p + u) % 5, new UserEntity(null, "u" + u), null));
                     changes++;
                 }
-                c.setStorageLimit(name, (1 + p % 3) * 1_073_741_824L, java.util.Optional.empty());
+                c.quotas().setStorageLimit(name, (1 + p % 3) * 1_073_741_824L, java.util.Optional.empty());
                 changes++;
-                c.updateProjectSettings(name, Map.of(), CveAllowlist.portable(null, List.of(new CveItem("CVE-2026-" + (1000 + p)))));
+                c.projects().updateSettings(name, Map.of(), CveAllowlist.portable(null, List.of(new CveItem("CVE-2026-" + (1000 + p)))));
                 changes++;
                 if (p % 3 == 0) {
-                    c.removeMember(name, c.findMember(name, "u0", false).orElseThrow().id());
+                    c.members().remove(name, c.members().find(name, "u0", false).orElseThrow().id());
                     changes++;
                 }
             }
@@ -152,8 +152,8 @@ class ReliabilityTest {
 
             assertThat(converged).as("converged within 40 rounds under faults").isTrue();
             assertThat(sync.run(Scope.ALL, false, false).planned()).as("and the base agrees").isEmpty();
-            assertThat(h2.listProjects()).hasSize(70);
-            assertThat(h1.findMember("load-0", "u0", false)).as("a member removed on h2 is not on h1 either").isEmpty();
+            assertThat(h2.projects().list()).hasSize(70);
+            assertThat(h1.members().find("load-0", "u0", false)).as("a member removed on h2 is not on h1 either").isEmpty();
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("changes", changes);

@@ -172,12 +172,12 @@ class SyncModelTest {
         void userStep(String site) {
             HarborClient c = f.client(site);
             String p = PROJECTS.get(rnd.nextInt(PROJECTS.size()));
-            boolean exists = c.projectExists(p);
+            boolean exists = c.projects().exists(p);
             int op = rnd.nextInt(12);
             try {
                 if (!exists) {
                     if (op < 8) {
-                        c.createProject(new ProjectReq(p, rnd.nextBoolean(), Map.of("auto_scan", "true"), null,
+                        c.projects().create(new ProjectReq(p, rnd.nextBoolean(), Map.of("auto_scan", "true"), null,
                                 null, null));
                         touch(Keys.project(p), site, false);
                         // Harbor makes the creator a member
@@ -192,34 +192,34 @@ class SyncModelTest {
                         String key = rnd.nextBoolean() ? "auto_scan" : "severity";
                         String value = key.equals("severity") ? (rnd.nextBoolean() ? "low" : "high")
                                 : Boolean.toString(rnd.nextBoolean());
-                        c.updateProjectSettings(p, Map.of(key, value), null);
+                        c.projects().updateSettings(p, Map.of(key, value), null);
                         touch(Keys.project(p), site, false);
                         log.add(clock + " " + site + ": metadata " + p + " " + key + "=" + value);
                     }
                     case 2 -> {
                         long bytes = (1 + rnd.nextInt(3)) * 1_073_741_824L;
-                        c.setStorageLimit(p, bytes, java.util.Optional.empty());
+                        c.quotas().setStorageLimit(p, bytes, java.util.Optional.empty());
                         touch(Keys.project(p), site, false);
                         log.add(clock + " " + site + ": quota " + p + " " + bytes);
                     }
                     case 3, 4 -> {
                         String u = USERS.get(rnd.nextInt(USERS.size()));
-                        Optional<Member> m = c.findMember(p, u, false);
+                        Optional<Member> m = c.members().find(p, u, false);
                         int role = 1 + rnd.nextInt(5);
                         if (m.isEmpty()) {
-                            c.addMember(p, new MemberReq(role, new UserEntity(null, u), null));
+                            c.members().add(p, new MemberReq(role, new UserEntity(null, u), null));
                             log.add(clock + " " + site + ": add member " + u + " to " + p + " role " + role);
                         } else {
-                            c.updateMemberRole(p, m.get().id(), role);
+                            c.members().updateRole(p, m.get().id(), role);
                             log.add(clock + " " + site + ": role of " + u + " in " + p + " = " + role);
                         }
                         touch(Keys.member(p, u, false), site, false);
                     }
                     case 5 -> {
                         String u = rnd.nextInt(4) == 0 ? "admin" : USERS.get(rnd.nextInt(USERS.size()));
-                        Optional<Member> m = c.findMember(p, u, false);
+                        Optional<Member> m = c.members().find(p, u, false);
                         if (m.isPresent()) {
-                            c.removeMember(p, m.get().id());
+                            c.members().remove(p, m.get().id());
                             explicitDelete(Keys.member(p, u, false), site);
                             log.add(clock + " " + site + ": remove member " + u + " from " + p);
                         }
@@ -228,13 +228,13 @@ class SyncModelTest {
                     case 8 -> {
                         String d = DIGESTS.get(rnd.nextInt(DIGESTS.size()));
                         String tag = TAGS.get(rnd.nextInt(TAGS.size()));
-                        Optional<Artifact> a = c.findArtifact(p, REPO, d);
+                        Optional<Artifact> a = c.artifacts().find(p, REPO, d);
                         if (a.isPresent()) {
                             if (a.get().tagNames().contains(tag)) {
-                                c.deleteTag(p, REPO, d, tag);
+                                c.artifacts().deleteTag(p, REPO, d, tag);
                                 log.add(clock + " " + site + ": untag " + tag + " of " + p + "/" + REPO + "@" + d);
-                            } else if (c.findArtifact(p, REPO, tag).isEmpty()) {
-                                c.addTag(p, REPO, d, tag);
+                            } else if (c.artifacts().find(p, REPO, tag).isEmpty()) {
+                                c.artifacts().addTag(p, REPO, d, tag);
                                 log.add(clock + " " + site + ": tag " + tag + " on " + p + "/" + REPO + "@" + d);
                             } else {
                                 return;
@@ -244,18 +244,18 @@ class SyncModelTest {
                     }
                     case 9 -> {
                         String d = DIGESTS.get(rnd.nextInt(DIGESTS.size()));
-                        if (c.findArtifact(p, REPO, d).isPresent()) {
-                            c.deleteArtifact(p, REPO, d);
+                        if (c.artifacts().find(p, REPO, d).isPresent()) {
+                            c.artifacts().delete(p, REPO, d);
                             explicitDelete(Keys.artifact(p, REPO, d), site);
                             log.add(clock + " " + site + ": delete artifact " + p + "/" + REPO + "@" + d);
                         }
                     }
                     case 10 -> {
-                        if (c.listRepositories(p).stream().anyMatch(r -> r.name().equals(p + "/" + REPO))) {
-                            for (Artifact a : c.listArtifacts(p, REPO)) {
+                        if (c.repositories().list(p).stream().anyMatch(r -> r.name().equals(p + "/" + REPO))) {
+                            for (Artifact a : c.artifacts().list(p, REPO)) {
                                 cascade(Keys.artifact(p, REPO, a.digest()), site);
                             }
-                            c.deleteRepository(p, REPO);
+                            c.repositories().delete(p, REPO);
                             explicitDelete(Keys.repository(p, REPO), site);
                             log.add(clock + " " + site + ": delete repository " + p + "/" + REPO);
                         }
@@ -271,7 +271,7 @@ class SyncModelTest {
         /** Harbor replication copies a push to every site that has the project. */
         void push(String p) {
             for (String s : sites) {
-                if (!f.client(s).projectExists(p)) {
+                if (!f.client(s).projects().exists(p)) {
                     return; // without the project everywhere, replication cannot deliver: skip the push
                 }
             }
@@ -279,7 +279,7 @@ class SyncModelTest {
             String tag = TAGS.get(rnd.nextInt(TAGS.size()));
             for (String s : sites) {
                 HarborClient c = f.client(s);
-                if (c.findArtifact(p, REPO, tag).isPresent() || c.findArtifact(p, REPO, d).isPresent()) {
+                if (c.artifacts().find(p, REPO, tag).isPresent() || c.artifacts().find(p, REPO, d).isPresent()) {
                     return; // keep the model simple: a push never moves a tag or re-pushes a digest
                 }
             }
@@ -303,18 +303,18 @@ class SyncModelTest {
                     }
                 }
             }
-            for (Repository r : c.listRepositories(p)) {
+            for (Repository r : c.repositories().list(p)) {
                 String repo = r.name().substring(p.length() + 1);
-                for (Artifact a : c.listArtifacts(p, repo)) {
+                for (Artifact a : c.artifacts().list(p, repo)) {
                     cascade(Keys.artifact(p, repo, a.digest()), site);
                 }
                 cascade(Keys.repository(p, repo), site);
-                c.deleteRepository(p, repo);
+                c.repositories().delete(p, repo);
             }
-            for (Member m : c.listMembers(p)) {
+            for (Member m : c.members().list(p)) {
                 cascade(Keys.member(p, m.entityName(), m.isGroup()), site);
             }
-            c.deleteProject(p);
+            c.projects().delete(p);
             explicitDelete(Keys.project(p), site);
             if (unagreedElsewhere) {
                 // the model keeps a project whose content the base never saw: that counts as a change

@@ -84,17 +84,17 @@ public final class SyncFixture implements AutoCloseable {
     public Map<String, Object> dump(String site) {
         HarborClient c = users.get(site);
         Map<String, Object> out = new java.util.TreeMap<>();
-        for (HarborModel.Project p : c.listProjects()) {
-            HarborModel.Project full = c.getProject(p.name());
+        for (HarborModel.Project p : c.projects().list()) {
+            HarborModel.Project full = c.projects().get(p.name());
             out.put(Keys.project(p.name()), SyncTestAccess.projectValue(full,
-                    c.projectQuota(full.projectId()).map(HarborModel.Quota::hardStorage).orElse(null)));
-            for (HarborModel.Member m : c.listMembers(p.name())) {
+                    c.quotas().ofProject(full.projectId()).map(HarborModel.Quota::hardStorage).orElse(null)));
+            for (HarborModel.Member m : c.members().list(p.name())) {
                 out.put(Keys.member(p.name(), m.entityName(), m.isGroup()), m.roleId());
             }
-            for (HarborModel.Repository r : c.listRepositories(p.name())) {
+            for (HarborModel.Repository r : c.repositories().list(p.name())) {
                 String repo = r.name().substring(p.name().length() + 1);
                 out.put(Keys.repository(p.name(), repo), "exists");
-                for (HarborModel.Artifact a : c.listArtifacts(p.name(), repo)) {
+                for (HarborModel.Artifact a : c.artifacts().list(p.name(), repo)) {
                     out.put(Keys.artifact(p.name(), repo, a.digest()), new java.util.TreeSet<>(a.tagNames()));
                 }
             }

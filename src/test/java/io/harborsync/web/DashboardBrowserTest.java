@@ -106,12 +106,12 @@ class DashboardBrowserTest {
         sites.demo().orElseThrow().emulators().forEach(e -> e.addUser(alice));
         var h1 = sites.client("h1");
         var h2 = sites.client("h2");
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
-        h1.addMember(p, new io.harborsync.harbor.HarborModel.MemberReq(2,
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
+        h1.members().add(p, new io.harborsync.harbor.HarborModel.MemberReq(2,
                 new io.harborsync.harbor.HarborModel.UserEntity(null, alice), null));
         given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
-        h1.updateMemberRole(p, h1.findMember(p, alice, false).orElseThrow().id(), 3);
-        h2.updateMemberRole(p, h2.findMember(p, alice, false).orElseThrow().id(), 4);
+        h1.members().updateRole(p, h1.members().find(p, alice, false).orElseThrow().id(), 3);
+        h2.members().updateRole(p, h2.members().find(p, alice, false).orElseThrow().id(), 4);
         given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
 
         page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
@@ -127,13 +127,13 @@ class DashboardBrowserTest {
                 .containsEntry("Each site's value", "h1: {\"roleId\":3}; h2: {\"roleId\":4}")
                 .containsEntry("Winner", "h1").containsEntry("Settled by", "conflict policy active-site (h1)");
         Assertions.assertThat(row.get("What happened")).startsWith("changed differently on [h1, h2]");
-        Assertions.assertThat(h2.findMember(p, alice, false).orElseThrow().roleId()).isEqualTo(3);
+        Assertions.assertThat(h2.members().find(p, alice, false).orElseThrow().roleId()).isEqualTo(3);
     }
 
     @Test
     void aNarrowScreenScrollsTheTablesNotThePage() throws Exception {
         String p = "narrow-" + UUID.randomUUID().toString().substring(0, 8) + "-with-a-long-name-to-be-wide";
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         page = browser.newContext(new Browser.NewContextOptions().setViewportSize(420, 800)).newPage();
         page.navigate(daemon.toString());
@@ -194,7 +194,7 @@ class DashboardBrowserTest {
         Assertions.assertThat(page.locator("#token").inputValue()).isEmpty();
 
         // a project created on h1 is synced by "Reconcile now"
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
         page.locator("#reconcile").click();
         assertThat(page.locator("#action-result")).containsText("Reconciled:");
         Locator created = page.locator("#operations tr[data-key='" + p + "'][data-site='h2']");
@@ -206,7 +206,7 @@ class DashboardBrowserTest {
                 .containsEntry("Kind", "project").containsEntry("Key", p).containsEntry("Operation", "create")
                 .containsEntry("Detail", "");
         Assertions.assertThat(row.get("Why")).startsWith("created on [h1]");
-        Assertions.assertThat(sites.client("h2").projectExists(p)).isTrue();
+        Assertions.assertThat(sites.client("h2").projects().exists(p)).isTrue();
         for (String site : List.of("h1", "h2")) {
             assertThat(page.locator("[data-test='health-" + site + "']")).hasText("reachable");
             assertThat(page.locator("[data-test='last-reconcile-" + site + "']")).not().hasText("never");

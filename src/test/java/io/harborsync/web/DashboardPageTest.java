@@ -25,7 +25,7 @@ class DashboardPageTest {
     @Test
     void thePublicPageHoldsNoDataEvenAfterAReconcile() {
         String p = "dash-" + UUID.randomUUID().toString().substring(0, 8);
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", SyncApiTest.TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         given().header("Authorization", SyncApiTest.TOKEN).get("/status").then().statusCode(200)
                 .body("recentOperations.key", hasItem(p));
@@ -49,8 +49,8 @@ class DashboardPageTest {
     void recentOperationsSayWhetherTheyWorked() {
         String ok = "dash-ok-" + UUID.randomUUID().toString().substring(0, 8);
         String broken = "dash-fail-" + UUID.randomUUID().toString().substring(0, 8);
-        sites.client("h1").createProject(new ProjectReq(ok, false, null, null, null, null));
-        sites.client("h1").createProject(new ProjectReq(broken, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(ok, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(broken, false, null, null, null, null));
         given().header("Authorization", SyncApiTest.TOKEN).post("/sync/projects/" + ok).then().statusCode(200);
         sites.demo().orElseThrow().emulators().get(1).faults().add(io.harborsync.emulator.Fault
                 .on("POST", "/api/v2.0/projects").status(500).times(1));

@@ -52,7 +52,7 @@ public class MetricsAndConfigTest {
         Map<String, String> created = Map.of("kind", "project", "action", "create", "site", "h2", "result", "done");
         Map<String, String> refused = Map.of("site", "h1", "outcome", "rejected", "reason", "unauthorized");
 
-        h1.createProject(new ProjectReq(p, false, Map.of(), null, null, null));
+        h1.projects().create(new ProjectReq(p, false, Map.of(), null, null, null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
                 .body("failed", empty());
         given().header("Authorization", "Basic bm90OnJpZ2h0").contentType("application/json").body("{}")

@@ -148,15 +148,15 @@ class OperatorVisibilityTest {
         HarborClient h2 = sites.client("h2");
         String a = "guard-a-" + UUID.randomUUID().toString().substring(0, 6);
         String b = "guard-b-" + UUID.randomUUID().toString().substring(0, 6);
-        h1.createProject(new ProjectReq(a, false, null, null, null, null));
-        h1.createProject(new ProjectReq(b, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(a, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(b, false, null, null, null, null));
         sync("");
-        assertThat(h2.projectExists(a) && h2.projectExists(b)).isTrue();
+        assertThat(h2.projects().exists(a) && h2.projects().exists(b)).isTrue();
         Map<String, String> labels = Map.of("kind", "project", "site", "h1");
         double before = value(scrape(), "harborsync_guard_blocked_total", labels);
 
-        h2.deleteProject(a);
-        h2.deleteProject(b);
+        h2.projects().delete(a);
+        h2.projects().delete(b);
         JsonPath held;
         try (Warnings log = new Warnings()) {
             held = sync("");
@@ -164,7 +164,7 @@ class OperatorVisibilityTest {
                     .contains("mass-deletion guard held back").contains("2 project deletions on h1"));
         }
         assertThat(held.getList("skipped.findAll { it.op == 'guard' }.detail")).containsExactly("held back");
-        assertThat(h1.projectExists(a)).as("held back").isTrue();
+        assertThat(h1.projects().exists(a)).as("held back").isTrue();
         assertThat(value(scrape(), "harborsync_guard_blocked_total", labels)).isEqualTo(before + 1);
         JsonPath s = status();
         assertThat(s.getList("guardHeldBack.kind")).containsExactly("project");
@@ -192,7 +192,7 @@ class OperatorVisibilityTest {
         assertThat(cli("sync", "--dry-run").exit()).isZero();
         assertThat(status().getList("guardHeldBack")).hasSize(1);
         sync("?force=true");
-        assertThat(h1.projectExists(a)).isFalse();
+        assertThat(h1.projects().exists(a)).isFalse();
         assertThat(status().getList("guardHeldBack")).isEmpty();
         CliRun clean = cli("sync");
         assertThat(clean.exit()).as(clean.err()).isZero();
@@ -204,7 +204,7 @@ class OperatorVisibilityTest {
         HarborEmulator e2 = sites.demo().orElseThrow().emulators().get(1);
         String p = "drift-" + UUID.randomUUID().toString().substring(0, 6);
         String digest = "sha256:" + "e".repeat(64);
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
         e1.pushArtifact(p, "app", digest, "1.0"); // on h1 only: pending Harbor's replication
         sync("");
         String key = p + "/app@" + digest;
@@ -267,10 +267,10 @@ class OperatorVisibilityTest {
     @Test
     void aProjectDeletedEverywhereThatTheBaseStillKnowsIsSettledNotA404() {
         String p = "gone-" + UUID.randomUUID().toString().substring(0, 6);
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
-        sites.client("h1").deleteProject(p);
-        sites.client("h2").deleteProject(p);
+        sites.client("h1").projects().delete(p);
+        sites.client("h2").projects().delete(p);
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
                 .body("failed.size()", org.hamcrest.Matchers.is(0));
         // now the base has forgotten it as well: the name exists nowhere

@@ -94,14 +94,14 @@ class ProxyApiTest {
         HarborClient h1 = sites.client("h1");
         HarborClient h2 = sites.client("h2");
         sites.demo().orElseThrow().emulators().forEach(e -> e.addUser("alice-" + p));
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
-        h1.addMember(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
+        h1.members().add(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
         sync.run(Scope.project(p), false, false);
-        assertThat(h2.findMember(p, "alice-" + p, false)).isPresent();
+        assertThat(h2.members().find(p, "alice-" + p, false)).isPresent();
 
         // both sites change the member differently; then the proxy moves to h2
-        h1.updateMemberRole(p, h1.findMember(p, "alice-" + p, false).orElseThrow().id(), 3);
-        h2.updateMemberRole(p, h2.findMember(p, "alice-" + p, false).orElseThrow().id(), 4);
+        h1.members().updateRole(p, h1.members().find(p, "alice-" + p, false).orElseThrow().id(), 3);
+        h2.members().updateRole(p, h2.members().find(p, "alice-" + p, false).orElseThrow().id(), 4);
         given().header("Authorization", TOKEN).contentType("application/json").body("{\"site\":\"h2\"}")
                 .put("/proxy/active").then().statusCode(200);
 
@@ -113,7 +113,7 @@ class ProxyApiTest {
             assertThat(c.values()).containsExactly(Map.entry("h1", "{\"roleId\":3}"), Map.entry("h2", "{\"roleId\":4}"));
         });
         assertThat(List.of(h1, h2)).allSatisfy(c ->
-                assertThat(c.findMember(p, "alice-" + p, false).orElseThrow().roleId()).as(c.site()).isEqualTo(4));
+                assertThat(c.members().find(p, "alice-" + p, false).orElseThrow().roleId()).as(c.site()).isEqualTo(4));
     }
 
     CliRun cli(String... args) {

@@ -96,20 +96,20 @@ class QueryParametersTest {
     @Test
     void syncWithALowerCaseDryrunRunsNothingWhileDryRunStillWorks() {
         String p = "qp-" + UUID.randomUUID().toString().substring(0, 8);
-        sites.client("h1").createProject(new ProjectReq(p, false, null, null, null, null));
+        sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
 
         given().header("Authorization", TOKEN).post("/sync?dryrun=true").then().statusCode(400)
                 .body("detail", containsString("unknown query parameter 'dryrun'"))
                 .body("detail", containsString("POST /sync takes only dryRun, force"));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p + "?dryRun=true&dryrun=true").then()
                 .statusCode(400);
-        assertThat(sites.client("h2").projectExists(p)).as("no reconcile ran").isFalse();
+        assertThat(sites.client("h2").projects().exists(p)).as("no reconcile ran").isFalse();
 
         given().header("Authorization", TOKEN).post("/sync/projects/" + p + "?dryRun=true&force=false").then()
                 .statusCode(200).body("dryRun", is(true));
-        assertThat(sites.client("h2").projectExists(p)).as("a dry run changes nothing").isFalse();
+        assertThat(sites.client("h2").projects().exists(p)).as("a dry run changes nothing").isFalse();
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
-        assertThat(sites.client("h2").projectExists(p)).isTrue();
+        assertThat(sites.client("h2").projects().exists(p)).isTrue();
     }
 
     @Test

@@ -116,13 +116,13 @@ class SecretsInLogsTest {
             // a project with a member on h1, and a robot whose secret the daemon's client sees
             e1.addUser("alice-" + p);
             e2.addUser("alice-" + p);
-            h1.createProject(new ProjectReq(p, false, Map.of("auto_scan", "true"), null, null, null));
-            h1.addMember(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
-            RobotCreated robot = h1.createRobot(new RobotCreate("ci-" + p, null, "project", 30L,
+            h1.projects().create(new ProjectReq(p, false, Map.of("auto_scan", "true"), null, null, null));
+            h1.members().add(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
+            RobotCreated robot = h1.robots().create(new RobotCreate("ci-" + p, null, "project", 30L,
                     List.of(new RobotPermission("project", p, List.of(new Access("repository", "push", null))))));
             secrets.put("created robot secret", robot.secret());
             String known = "Robot-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "x9Z";
-            h1.setRobotSecret(robot.id(), known);
+            h1.robots().setSecret(robot.id(), known);
             secrets.put("set robot secret", known);
 
             answers.add(given().header("Authorization", TOKEN).queryParam("dryRun", true).post("/sync")

@@ -58,8 +58,8 @@ class SyncApiTest {
     void dryRunPlansThenSyncCopiesAndAWebhookDrivenDeletionFollows() {
         e1.addUser("alice-" + p);
         e2.addUser("alice-" + p);
-        h1.createProject(new ProjectReq(p, false, Map.of("auto_scan", "true"), null, null, null));
-        h1.addMember(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
+        h1.projects().create(new ProjectReq(p, false, Map.of("auto_scan", "true"), null, null, null));
+        h1.members().add(p, new MemberReq(2, new UserEntity(null, "alice-" + p), null));
 
         given().header("Authorization", TOKEN).queryParam("dryRun", true).post("/sync/projects/" + p).then()
                 .statusCode(200)
@@ -67,15 +67,15 @@ class SyncApiTest {
                 .body("planned.findAll { it.site == 'h2' && it.key == '" + p + "' }.op", hasItem("create"))
                 .body("planned.find { it.key == '" + p + "' }.reason", containsString("created on [h1]"))
                 .body("done", empty());
-        assertThat(h2.projectExists(p)).as("a dry run changes nothing").isFalse();
+        assertThat(h2.projects().exists(p)).as("a dry run changes nothing").isFalse();
 
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
                 .body("failed", empty());
-        assertThat(h2.findMember(p, "alice-" + p, false)).get().extracting(Member::roleId).isEqualTo(2);
+        assertThat(h2.members().find(p, "alice-" + p, false)).get().extracting(Member::roleId).isEqualTo(2);
 
         // the daemon registered its webhook in the project on both sites
         for (HarborClient c : List.of(h1, h2)) {
-            assertThat(c.listWebhookPolicies(p)).anySatisfy(w -> {
+            assertThat(c.webhookPolicies().list(p)).anySatisfy(w -> {
                 assertThat(w.name()).isEqualTo("harbor-sync");
                 assertThat(w.targets().get(0).address()).endsWith("/webhooks/" + c.site());
             });
@@ -88,12 +88,12 @@ class SyncApiTest {
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         // (as bob, a person with his own account; as the daemon's own account: see aDeletionAsTheDaemonsOwnAccount...)
         e1.addUser("bob-" + p, "Bob-pass-1");
-        h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
+        h1.members().add(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
         var asBob = new io.harborsync.testsupport.PlainHarborHttp(e1).as("bob-" + p, "Bob-pass-1");
         assertThat(asBob.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + digest).statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(h2.findArtifact(p, "app", digest)).isEmpty());
+                assertThat(h2.artifacts().find(p, "app", digest)).isEmpty());
 
         // the webhook-driven reconcile records its operations once it has read them back
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -106,28 +106,28 @@ class SyncApiTest {
 
     @Test
     void aProjectDeletedOnOneSiteIsDeletedOnTheOther() {
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
-        assertThat(h2.projectExists(p)).isTrue();
+        assertThat(h2.projects().exists(p)).isTrue();
 
-        h2.deleteProject(p);
+        h2.projects().delete(p);
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
                 .body("done.find { it.kind == 'project' }.reason", containsString("deleted on [h2]"));
-        assertThat(h1.projectExists(p)).isFalse();
+        assertThat(h1.projects().exists(p)).isFalse();
     }
 
     @Test
     void aCloudEventsWebhookDrivesTheSameReconcile() {
         e1.addUser("bob-" + p, "Bob-pass-1");
         e2.addUser("bob-" + p);
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
-        h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
+        h1.members().add(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         // an operator switched h1's policy to CloudEvents
-        WebhookPolicy policy = h1.listWebhookPolicies(p).stream().filter(w -> w.name().equals("harbor-sync"))
+        WebhookPolicy policy = h1.webhookPolicies().list(p).stream().filter(w -> w.name().equals("harbor-sync"))
                 .findFirst().orElseThrow();
         WebhookTarget t = policy.targets().get(0);
-        h1.updateWebhookPolicy(p, policy.id(), new WebhookPolicy(null, policy.name(), policy.description(), null,
+        h1.webhookPolicies().update(p, policy.id(), new WebhookPolicy(null, policy.name(), policy.description(), null,
                 List.of(new WebhookTarget(t.type(), t.address(), sites.byName("h1").orElseThrow().webhookSecret()
                         .orElseThrow(), false, "CloudEvents")), policy.eventTypes(), true));
 
@@ -140,7 +140,7 @@ class SyncApiTest {
         assertThat(asBob.delete("/api/v2.0/projects/" + p + "/repositories/tools%252Fcli/artifacts/2.0")
                 .statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(h2.findArtifact(p, "tools/cli", digest)).isEmpty());
+                assertThat(h2.artifacts().find(p, "tools/cli", digest)).isEmpty());
         assertThat(e1.webhookDeliveries()).anySatisfy(d -> {
             assertThat(d.payloadFormat()).isEqualTo("CloudEvents");
             assertThat(d.eventType()).isEqualTo("DELETE_ARTIFACT");
@@ -150,7 +150,7 @@ class SyncApiTest {
 
     @Test
     void deletionEventsReadOnlyTheirArtifactsOncePerSite() {
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         // 16 artifacts, of which users delete 4: well within the mass-deletion guard's 25 %
         List<String> all = java.util.stream.IntStream.range(0, 16)
@@ -159,7 +159,7 @@ class SyncApiTest {
         List<String> digests = all.subList(0, 4);
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         e1.addUser("bob-" + p, "Bob-pass-1");
-        h1.addMember(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
+        h1.members().add(p, new MemberReq(1, new UserEntity(null, "bob-" + p), null));
         var asBob = new io.harborsync.testsupport.PlainHarborHttp(e1).as("bob-" + p, "Bob-pass-1");
         java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
         io.harborsync.emulator.ExchangeListener c1 = x -> count(reads, "h1", x);
@@ -179,7 +179,7 @@ class SyncApiTest {
             e1.removeExchangeListener(c1);
             e2.removeExchangeListener(c2);
         }
-        assertThat(digests).allSatisfy(d -> assertThat(h2.findArtifact(p, "app", d)).isEmpty());
+        assertThat(digests).allSatisfy(d -> assertThat(h2.artifacts().find(p, "app", d)).isEmpty());
         assertThat(reads.getOrDefault("h1 daemon", new java.util.concurrent.atomic.AtomicInteger()))
                 .as("one read of each deleted artifact on h1").hasValue(4);
         assertThat(reads.getOrDefault("h2 daemon", new java.util.concurrent.atomic.AtomicInteger()))
@@ -194,7 +194,7 @@ class SyncApiTest {
      */
     @Test
     void aDeletionAsTheDaemonsOwnAccountIsMirroredByWebhookAndItsEchoCausesNoSecondRound() {
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         List<String> all = java.util.stream.IntStream.range(0, 8)
                 .mapToObj(n -> "sha256:" + Integer.toHexString(n + 3).repeat(64)).toList();
@@ -232,9 +232,9 @@ class SyncApiTest {
         // stable: the sites agree, nothing goes back and forth
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
                 .body("done", empty()).body("failed", empty());
-        assertThat(h2.findArtifact(p, "app", gone)).isEmpty();
-        assertThat(h1.findArtifact(p, "app", all.get(1))).isPresent();
-        assertThat(h2.findArtifact(p, "app", all.get(1))).isPresent();
+        assertThat(h2.artifacts().find(p, "app", gone)).isEmpty();
+        assertThat(h1.artifacts().find(p, "app", all.get(1))).isPresent();
+        assertThat(h2.artifacts().find(p, "app", all.get(1))).isPresent();
     }
 
     @Inject
@@ -279,14 +279,14 @@ class SyncApiTest {
      */
     @Test
     void aSlowDeletionDoesNotHoldUpTheNextOne() {
-        h1.createProject(new ProjectReq(p, false, null, null, null, null));
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         List<String> all = java.util.stream.IntStream.range(0, 8)
                 .mapToObj(n -> "sha256:" + Integer.toHexString(n + 8).repeat(64)).toList();
         pushToBoth("app", all);
         given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
         e1.addUser("carol-" + p, "Carol-pass-1");
-        h1.addMember(p, new MemberReq(1, new UserEntity(null, "carol-" + p), null));
+        h1.members().add(p, new MemberReq(1, new UserEntity(null, "carol-" + p), null));
         var asCarol = new io.harborsync.testsupport.PlainHarborHttp(e1).as("carol-" + p, "Carol-pass-1");
         String slow = all.get(0);
         String quick = all.get(1);
@@ -298,10 +298,10 @@ class SyncApiTest {
         assertThat(asCarol.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + quick).statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(6)).untilAsserted(() ->
-                assertThat(h2.findArtifact(p, "app", quick)).isEmpty());
-        assertThat(h2.findArtifact(p, "app", slow)).as("the slow one is still being read").isPresent();
+                assertThat(h2.artifacts().find(p, "app", quick)).isEmpty());
+        assertThat(h2.artifacts().find(p, "app", slow)).as("the slow one is still being read").isPresent();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(h2.findArtifact(p, "app", slow)).isEmpty());
+                assertThat(h2.artifacts().find(p, "app", slow)).isEmpty());
         await().atMost(Duration.ofSeconds(10)).until(this::inboxIdle);
     }
 

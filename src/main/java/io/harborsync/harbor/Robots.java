@@ -1,0 +1,53 @@
+package io.harborsync.harbor;
+
+import io.harborsync.harbor.HarborModel.Robot;
+import io.harborsync.harbor.HarborModel.RobotCreate;
+import io.harborsync.harbor.HarborModel.RobotCreated;
+import io.harborsync.harbor.HarborModel.RobotSec;
+
+import java.util.List;
+
+import static io.harborsync.harbor.HarborClient.query;
+
+/** A site's robot accounts, system and project level ({@code HarborClient.robots()}). */
+public final class Robots {
+    private final HarborClient t;
+
+    Robots(HarborClient transport) {
+        this.t = transport;
+    }
+
+    public List<Robot> listSystem() {
+        return t.list("list system robots", (api, page, size) -> api.listRobots(page, size, null));
+    }
+
+    public List<Robot> listProject(long projectId) {
+        String q = query("Level=project,ProjectID=" + projectId);
+        return t.list("list robots of project id " + projectId, (api, page, size) -> api.listRobots(page, size, q));
+    }
+
+    public RobotCreated create(RobotCreate req) {
+        return t.call("create robot " + req.name(), api -> api.createRobot(req));
+    }
+
+    public Robot get(long id) {
+        return t.call("get robot " + id, api -> api.getRobot(id));
+    }
+
+    /**
+     * Replaces a robot's permissions, description, duration and disable flag. The body must repeat the
+     * name with its prefix and the level (api-notes §7.1); needs a user, not a robot.
+     */
+    public void update(long id, Robot robot) {
+        t.run("update robot " + robot.name(), api -> api.updateRobot(id, robot));
+    }
+
+    /** Puts a known secret on a robot (8–128 chars with upper, lower and digit); needs a user, not a robot. */
+    public void setSecret(long id, String secret) {
+        t.call("set secret of robot " + id, api -> api.refreshRobotSecret(id, new RobotSec(secret)));
+    }
+
+    public void delete(long id) {
+        t.run("delete robot " + id, api -> api.deleteRobot(id));
+    }
+}
