@@ -104,7 +104,7 @@ class OperatorVisibilityTest {
     CliRun cli(String... args) {
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
                 java.util.stream.Stream.of("--url", daemon.toString(), "--token", "test-admin-token")).toArray(String[]::new);
-        return CliRun.of(new CommandLine(Cli.class, factory), all);
+        return CliRun.of(new CommandLine(io.harborsync.HarborSyncCommand.class, factory), all);
     }
 
     static JsonPath status() {

@@ -117,7 +117,7 @@ class ProxyApiTest {
     }
 
     CliRun cli(String... args) {
-        return CliRun.of(new CommandLine(Cli.class, factory), args);
+        return CliRun.of(new CommandLine(io.harborsync.HarborSyncCommand.class, factory), args);
     }
 
     @Test
