@@ -28,7 +28,7 @@ import java.util.Optional;
  * {@code active-site} conflict policy reads it for every reconcile, so it follows a switch at once.
  */
 @ApplicationScoped
-public class ActiveSite {
+public class ActiveSite implements io.harborsync.sites.ActiveSiteName {
     @jakarta.inject.Inject
     io.harborsync.metrics.Metrics metrics;
 
@@ -49,6 +49,7 @@ public class ActiveSite {
     private volatile Failover failover;
 
     /** The active site's name. */
+    @Override
     public String name() {
         return proxy().active();
     }

@@ -14,7 +14,7 @@ public interface EventInbox {
     long add(InboxEvent event);
 
     /**
-     * Stores the audit-log tail's hints (events of type {@link InboxEvent#AUDIT_LOG}) and advances the site's
+     * Stores the audit-log tail's hints (events of type {@link io.harborsync.model.EventType#AUDIT_LOG}) and advances the site's
      * audit-log cursor ({@link CursorStore}) in one transaction, as Debezium commits offsets with events: both
      * are committed or neither, so a crash in between cannot leave a cursor past rows whose hints are lost.
      * Returns the hints' ids, in order.

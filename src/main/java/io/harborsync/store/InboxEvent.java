@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * A webhook event as received from one site, normalised (see {@code io.harborsync.webhook.WebhookParser}), or a
- * hint of the audit-log tail ({@link #AUDIT_LOG}).
+ * hint of the audit-log tail ({@link io.harborsync.model.EventType#AUDIT_LOG}).
  * {@code type} is Harbor's constant (PUSH_ARTIFACT, DELETE_ARTIFACT, REPLICATION, ...); {@code repository}
  * is the name inside {@code project} (without it); {@code tag} is null for an untagged artifact.
  * Any field but id, site, type and receivedAt may be null. Instants are truncated to microseconds, the
@@ -19,11 +19,10 @@ public record InboxEvent(long id, String site, String type, String project, Stri
      * that rows new since the cursor touched, {@code operator} the account of the (last) row, {@code occurredAt}
      * its time. The tail already left out the daemon's own rows.
      */
-    public static final String AUDIT_LOG = "AUDIT_LOG";
 
     /** A hint of the audit-log tail that {@code project} changed on {@code site}. */
     public static InboxEvent auditHint(String site, String project, String operator, Instant occurredAt) {
-        return new InboxEvent(0, site, AUDIT_LOG, project, null, null, null, operator, null, occurredAt, null, 0, null);
+        return new InboxEvent(0, site, io.harborsync.model.EventType.AUDIT_LOG.name(), project, null, null, null, operator, null, occurredAt, null, 0, null);
     }
 
     public InboxEvent {

@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.EventType;
+
 import io.harborsync.config.HarborSyncConfig;
 import io.harborsync.config.Site;
 import io.harborsync.config.Sites;
@@ -172,7 +174,7 @@ public class EventWorker {
         for (Map.Entry<String, List<InboxEvent>> entry : byProject.entrySet()) {
             String project = entry.getKey();
             List<InboxEvent> list = entry.getValue();
-            if (list.stream().allMatch(e -> WebhookParser.DELETE_ARTIFACT.equals(e.type())
+            if (list.stream().allMatch(e -> EventType.DELETE_ARTIFACT.is(e.type())
                     && e.repository() != null && e.digest() != null)) {
                 Map<String, List<InboxEvent>> byArtifact = new LinkedHashMap<>();
                 list.forEach(e -> byArtifact.computeIfAbsent(Keys.artifact(project, e.repository(), e.digest()),
@@ -278,7 +280,7 @@ public class EventWorker {
      * deletions must reach the peers at once.
      */
     private boolean isOwn(InboxEvent e) {
-        if (InboxEvent.AUDIT_LOG.equals(e.type())) {
+        if (EventType.AUDIT_LOG.is(e.type())) {
             return false; // the audit-log tail left out the daemon's own rows before storing the hint
         }
         boolean ourRequest = e.requestId() != null && e.requestId().startsWith(HarborClientFactory.REQUEST_ID_PREFIX);

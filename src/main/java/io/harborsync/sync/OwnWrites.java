@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.EventType;
+
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.store.InboxEvent;
 import io.harborsync.webhook.WebhookParser;
@@ -227,7 +229,7 @@ public final class OwnWrites {
 
     /** A webhook event as the write that would have caused it; only artifact deletions are writes of ours. */
     static Optional<Write> of(InboxEvent e) {
-        if (!WebhookParser.DELETE_ARTIFACT.equals(e.type()) || e.project() == null || e.repository() == null
+        if (!EventType.DELETE_ARTIFACT.is(e.type()) || e.project() == null || e.repository() == null
                 || e.digest() == null) {
             return Optional.empty();
         }

@@ -36,7 +36,7 @@ public class SyncService {
     @Inject
     HarborSyncConfig config;
     @Inject
-    io.harborsync.proxy.ActiveSite activeSite;
+    io.harborsync.sites.ActiveSiteName activeSite;
     /** The reconciler records its writes here; the event worker and the audit-log tail recognise them. */
     @Inject
     OwnWrites ownWrites;

@@ -1,5 +1,7 @@
 package io.harborsync.webhook;
 
+import io.harborsync.model.EventType;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,18 +41,15 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class WebhookParser {
-    public static final String PUSH_ARTIFACT = "PUSH_ARTIFACT";
-    public static final String DELETE_ARTIFACT = "DELETE_ARTIFACT";
-    public static final String REPLICATION = "REPLICATION";
 
     /** CloudEvents type → Harbor constant (api-notes §2.4). */
     static final Map<String, String> CLOUD_EVENT_TYPES = Map.ofEntries(
-            Map.entry("harbor.artifact.deleted", DELETE_ARTIFACT),
+            Map.entry("harbor.artifact.deleted", EventType.DELETE_ARTIFACT.name()),
             Map.entry("harbor.artifact.pulled", "PULL_ARTIFACT"),
-            Map.entry("harbor.artifact.pushed", PUSH_ARTIFACT),
+            Map.entry("harbor.artifact.pushed", EventType.PUSH_ARTIFACT.name()),
             Map.entry("harbor.quota.exceeded", "QUOTA_EXCEED"),
             Map.entry("harbor.quota.warned", "QUOTA_WARNING"),
-            Map.entry("harbor.replication.status.changed", REPLICATION),
+            Map.entry("harbor.replication.status.changed", EventType.REPLICATION.name()),
             Map.entry("harbor.scan.failed", "SCANNING_FAILED"),
             Map.entry("harbor.scan.completed", "SCANNING_COMPLETED"),
             Map.entry("harbor.scan.stopped", "SCANNING_STOPPED"),
@@ -183,11 +182,14 @@ public final class WebhookParser {
         errors.maxLength("operator", operator, MAX_NAME);
         errors.maxLength("requestid", requestId, MAX_NAME);
         errors.throwIfAny();
-        return switch (type) {
-            case PUSH_ARTIFACT, DELETE_ARTIFACT -> artifact(type, data, dataName, operator, requestId, occurredAt);
-            case REPLICATION -> replication(data, dataName, operator, requestId, occurredAt);
-            default -> new Ignored(type, "harbor-sync does not act on " + type + " events");
-        };
+        EventType t = EventType.of(type).filter(x -> x != EventType.AUDIT_LOG).orElse(null);
+        if (t == EventType.PUSH_ARTIFACT || t == EventType.DELETE_ARTIFACT) {
+            return artifact(type, data, dataName, operator, requestId, occurredAt);
+        }
+        if (t == EventType.REPLICATION) {
+            return replication(data, dataName, operator, requestId, occurredAt);
+        }
+        return new Ignored(type, "harbor-sync does not act on " + type + " events");
     }
 
     private static Result artifact(String type, JsonNode data, String dataName, String operator, String requestId,
@@ -248,7 +250,7 @@ public final class WebhookParser {
         Errors errors = new Errors();
         JsonNode rep = data == null ? null : data.get("replication");
         if (rep == null || rep.isNull()) {
-            throw new WebhookParseException(dataName + ".replication is missing (a REPLICATION event describes its task)");
+            throw new WebhookParseException(dataName + ".replication is missing (a EventType.REPLICATION.name() event describes its task)");
         }
         if (!rep.isObject()) {
             throw new WebhookParseException(dataName + ".replication must be an object, got " + kind(rep));
@@ -259,7 +261,7 @@ public final class WebhookParser {
         JsonNode dest = errors.optionalObject(rep, p, "dest_resource");
         errors.throwIfAny();
         if (!"Success".equals(status)) {
-            return new Ignored(REPLICATION, "replication task " + clip(status) + ": only Success means content arrived");
+            return new Ignored(EventType.REPLICATION.name(), "replication task " + clip(status) + ": only Success means content arrived");
         }
         // The event goes to the project named by the local side's namespace; the remote side names its registry.
         JsonNode local = src != null && !src.hasNonNull("registry_name") ? src
@@ -292,7 +294,7 @@ public final class WebhookParser {
         errors.maxLength(p + ".successful_artifact[0].name_tag", repository, MAX_REPOSITORY);
         errors.maxLength(p + ".successful_artifact[0].references[0]", tag == null ? digest : tag, MAX_NAME);
         errors.throwIfAny();
-        return new Work(REPLICATION, project, repository, digest, tag, operator, requestId, occurredAt);
+        return new Work(EventType.REPLICATION.name(), project, repository, digest, tag, operator, requestId, occurredAt);
     }
 
     /** The media type of a Content-Type header, lower-case, without parameters; null if none. */

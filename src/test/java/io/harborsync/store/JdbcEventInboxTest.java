@@ -254,8 +254,8 @@ class JdbcEventInboxTest {
         assertThat(cursors.get("h1")).hasValue(42);
         assertThat(inbox.pending(10)).extracting(InboxEvent::id, InboxEvent::type, InboxEvent::site, InboxEvent::project,
                 InboxEvent::operator).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(ids.get(0), InboxEvent.AUDIT_LOG, "h1", "team-a", "carol"),
-                org.assertj.core.groups.Tuple.tuple(ids.get(1), InboxEvent.AUDIT_LOG, "h1", "team-b", null));
+                org.assertj.core.groups.Tuple.tuple(ids.get(0), io.harborsync.model.EventType.AUDIT_LOG.name(), "h1", "team-a", "carol"),
+                org.assertj.core.groups.Tuple.tuple(ids.get(1), io.harborsync.model.EventType.AUDIT_LOG.name(), "h1", "team-b", null));
         // no hints: the cursor still moves (an existing row is updated)
         assertThat(inbox.addWithCursor(java.util.List.of(), "h1", 50)).isEmpty();
         assertThat(cursors.get("h1")).hasValue(50);

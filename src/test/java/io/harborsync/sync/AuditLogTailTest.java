@@ -170,7 +170,7 @@ class AuditLogTailTest {
         assertThat(tail.pollSite(site1, h1)).containsExactly("team-crash");
         assertThat(cursors.get("h1").orElseThrow()).as("the cursor moved with the hint").isGreaterThan(before);
         assertThat(inbox.pending(10_000)).anySatisfy(e -> {
-            assertThat(e.type()).isEqualTo(io.harborsync.store.InboxEvent.AUDIT_LOG);
+            assertThat(e.type()).isEqualTo(io.harborsync.model.EventType.AUDIT_LOG.name());
             assertThat(e.site()).isEqualTo("h1");
             assertThat(e.project()).isEqualTo("team-crash");
         });
