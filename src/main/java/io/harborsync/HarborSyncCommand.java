@@ -5,7 +5,7 @@ import io.harborsync.cli.ExitCode;
 import io.harborsync.cli.ProxyCommand;
 import io.harborsync.cli.StatusCommand;
 import io.harborsync.cli.SyncCommand;
-import io.harborsync.lab.BootstrapCommand;
+import io.harborsync.bootstrap.BootstrapCommand;
 import io.harborsync.lab.LabCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package io.harborsync;
 import io.harborsync.cli.Cli;
 import io.harborsync.config.ConfigCheck;
 import io.harborsync.config.ConfigProblem;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -72,7 +72,7 @@ public class HarborSyncMain implements QuarkusApplication {
     /** Every configuration mapping of the application: {@link ConfigCheck} checks their values before Quarkus starts. */
     public static final java.util.List<Class<?>> CONFIG_MAPPINGS = java.util.List.of(
             io.harborsync.config.HarborSyncConfig.class, io.harborsync.proxy.ProxyConfig.class,
-            io.harborsync.lab.LabConfig.class, io.harborsync.lab.BootstrapConfig.class);
+            io.harborsync.lab.LabConfig.class, io.harborsync.bootstrap.BootstrapConfig.class);
 
     /**
      * What happens before Quarkus starts: a command that needs no application runs here and its exit code is

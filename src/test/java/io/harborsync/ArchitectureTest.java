@@ -23,6 +23,7 @@ class ArchitectureTest {
     /** Bottom to top. A layer may use any layer below it, never one above. */
     static final List<String[]> LAYERS = List.of(
             new String[]{"model", "io.harborsync.model.."},
+            new String[]{"http", "io.harborsync.http.."},
             new String[]{"emulator", "io.harborsync.emulator.."},
             new String[]{"config", "io.harborsync.config.."},
             new String[]{"harbor", "io.harborsync.harbor.."},

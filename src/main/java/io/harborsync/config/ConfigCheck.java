@@ -1,5 +1,6 @@
 package io.harborsync.config;
 
+import io.harborsync.sites.Sites;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;

@@ -1,5 +1,6 @@
 package io.harborsync.config;
 
+import io.harborsync.sites.Sites;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;

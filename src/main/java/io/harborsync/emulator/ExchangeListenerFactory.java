@@ -9,14 +9,6 @@ package io.harborsync.emulator;
 public interface ExchangeListenerFactory {
     String PROPERTY = "harbor-emulator.listener-factory"; // outside harbor-sync.*: the daemon validates that prefix
 
-    ExchangeListener listenerFor(HarborEmulator emulator);
-
-    static ExchangeListenerFactory load(String className) {
-        try {
-            return (ExchangeListenerFactory) Class.forName(className, true, HarborEmulator.class.getClassLoader())
-                    .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException(PROPERTY + ": cannot use " + className + " (" + e + ")");
-        }
-    }
+    /** @param emulatorName the name of the emulator being started (its site name) */
+    ExchangeListener listenerFor(String emulatorName);
 }

@@ -112,12 +112,22 @@ public final class HarborEmulator implements AutoCloseable {
         server.start();
     }
 
+    /** The factory named by {@value ExchangeListenerFactory#PROPERTY}. */
+    private static ExchangeListenerFactory listenerFactory(String className) {
+        try {
+            return (ExchangeListenerFactory) Class.forName(className, true, HarborEmulator.class.getClassLoader())
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException(ExchangeListenerFactory.PROPERTY + ": cannot use " + className + " (" + e + ")");
+        }
+    }
+
     public static HarborEmulator start(EmulatorOptions options) {
         try {
             HarborEmulator e = new HarborEmulator(options);
             String factory = System.getProperty(ExchangeListenerFactory.PROPERTY);
             if (factory != null && !factory.isBlank()) {
-                e.addExchangeListener(ExchangeListenerFactory.load(factory).listenerFor(e));
+                e.addExchangeListener(listenerFactory(factory).listenerFor(options.name()));
             }
             e.server.start();
             e.boundPort = e.server.getAddress().getPort();

@@ -6,16 +6,16 @@ import io.harborsync.harbor.HarborModel.Tag;
 import java.util.List;
 import java.util.Optional;
 
-import static io.harborsync.harbor.HarborClient.repoSegment;
+import static io.harborsync.harbor.HarborTransport.repoSegment;
 
 /**
  * A repository's artifacts and their tags ({@code HarborClient.artifacts()}). A reference is a digest or a tag;
  * repository names are without the project.
  */
 public final class Artifacts {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Artifacts(HarborClient transport) {
+    Artifacts(HarborTransport transport) {
         this.t = transport;
     }
 

@@ -5,13 +5,13 @@ import io.harborsync.harbor.HarborModel.AuditLogExt;
 
 import java.util.List;
 
-import static io.harborsync.harbor.HarborClient.query;
+import static io.harborsync.harbor.HarborTransport.query;
 
 /** A site's audit log, {@code /auditlog-exts} ({@code HarborClient.auditLogs()}). */
 public final class AuditLogs {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    AuditLogs(HarborClient transport) {
+    AuditLogs(HarborTransport transport) {
         this.t = transport;
     }
 

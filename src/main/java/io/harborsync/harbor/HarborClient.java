@@ -2,86 +2,64 @@ package io.harborsync.harbor;
 
 import io.harborsync.harbor.HarborModel.OverallHealth;
 import io.harborsync.harbor.HarborModel.SystemInfo;
-import jakarta.ws.rs.ProcessingException;
-import org.jboss.resteasy.reactive.RestResponse;
-
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.IntFunction;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * What harbor-sync may ask of one Harbor site: the transport, and one thin repository per resource reached from
- * it ({@link #projects()}, {@link #members()}, ...). The transport adds to the raw {@link HarborApi}: a bound on
- * the requests in flight, the site's {@link CircuitBreaker}, every page of a listing with its completeness checks,
- * typed errors that name the site and operation, and Harbor's encoding rules (repository names and {@code q}
- * encoded twice, {@code X-Is-Resource-Name} for project names). Every request goes through it, so URLs are built
- * in this one place: a repository only shapes a request and its answer, and refuses before sending what Harbor
- * would store or drop without saying so, so that a 2xx means the write took effect and nothing is read back.
- *
- * <p>Repository names passed here are without the project ("app/web" in project "team-a").
+ * What harbor-sync may ask of one Harbor site: one thin repository per resource ({@link #projects()},
+ * {@link #members()}, ...) over the site's {@link HarborTransport}, which adds to the raw {@link HarborApi} a bound
+ * on the requests in flight, the site's {@link CircuitBreaker}, complete listings, typed errors and Harbor's
+ * encoding rules. Every request goes through that transport, so URLs are built in one place; a repository only
+ * shapes a request and its answer, and refuses before sending what Harbor would store or drop without saying so,
+ * so that a 2xx means the write took effect and nothing is read back.
  */
 public final class HarborClient {
-    /** The value of {@link HarborApi#NAME}: the project path segment is a name, even when it is all digits. */
-    static final String BY_NAME = "true";
-    /** A listing whose total moves under us is retried this many times before we call it unknown. */
-    private static final int LISTING_ATTEMPTS = 3;
+    private final HarborTransport t;
+    private final Projects projects;
+    private final Quotas quotas;
+    private final Members members;
+    private final Repositories repositories;
+    private final Artifacts artifacts;
+    private final Robots robots;
+    private final Registries registries;
+    private final Replications replications;
+    private final WebhookPolicyRepository webhookPolicies;
+    private final AuditLogs auditLogs;
 
-    private final String site;
-    private final HarborApi api;
-    private final int pageSize;
-    private final CircuitBreaker breaker;
-    /** Bounds the requests in flight to this site, whoever sends them. */
-    private final Semaphore slots;
-    private final int maxConcurrency;
+    HarborClient(HarborTransport transport) {
+        this.t = transport;
+        projects = new Projects(t);
+        quotas = new Quotas(t, projects);
+        members = new Members(t);
+        repositories = new Repositories(t);
+        artifacts = new Artifacts(t);
+        robots = new Robots(t);
+        registries = new Registries(t);
+        replications = new Replications(t);
+        webhookPolicies = new WebhookPolicyRepository(t);
+        auditLogs = new AuditLogs(t);
+    }
 
-    private final Projects projects = new Projects(this);
-    private final Quotas quotas = new Quotas(this);
-    private final Members members = new Members(this);
-    private final Repositories repositories = new Repositories(this);
-    private final Artifacts artifacts = new Artifacts(this);
-    private final Robots robots = new Robots(this);
-    private final Registries registries = new Registries(this);
-    private final Replications replications = new Replications(this);
-    private final WebhookPolicyRepository webhookPolicies = new WebhookPolicyRepository(this);
-    private final AuditLogs auditLogs = new AuditLogs(this);
-
-    HarborClient(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker) {
-        if (maxConcurrency < 1) {
-            throw new IllegalArgumentException("max concurrency must be at least 1, got " + maxConcurrency);
-        }
-        this.site = site;
-        this.api = api;
-        this.pageSize = Math.max(1, Math.min(100, pageSize));
-        this.breaker = breaker;
-        this.maxConcurrency = maxConcurrency;
-        this.slots = new Semaphore(maxConcurrency, true);
+    /** The transport, for test support in this package. */
+    HarborTransport transport() {
+        return t;
     }
 
     /** Requests that may be in flight to this site at once. */
     public int maxConcurrency() {
-        return maxConcurrency;
+        return t.maxConcurrency();
     }
 
     /** Requests waiting for a free slot right now (a sign the bound is too low for the work). */
     public int waitingForSlot() {
-        return slots.getQueueLength();
+        return t.waitingForSlot();
     }
 
     public String site() {
-        return site;
+        return t.site();
     }
 
     /** This site's circuit breaker: closed, open or half-open, and the failures in a row. */
     public CircuitBreaker.Snapshot breakerState() {
-        return breaker.snapshot();
+        return t.breakerState();
     }
 
     // ---------------------------------------------------------------- resources
@@ -132,11 +110,11 @@ public final class HarborClient {
 
     /** The site's own health, for readiness: a property of the site rather than of a resource. */
     public OverallHealth health() {
-        return call("get health", HarborApi::health);
+        return t.call("get health", HarborApi::health);
     }
 
     public SystemInfo systemInfo() {
-        return call("get systeminfo", HarborApi::systemInfo);
+        return t.call("get systeminfo", HarborApi::systemInfo);
     }
 
     /**
@@ -145,238 +123,4 @@ public final class HarborClient {
      */
     public static final String NOT_AUTHENTICATED = "the credentials were not accepted (Harbor answered as anonymous)";
 
-    // ---------------------------------------------------------------- transport, for the repositories
-
-    /** One page of a listing: page number from 1 and the client's page size, answered with Harbor's headers. */
-    @FunctionalInterface
-    interface Page<T> {
-        RestResponse<List<T>> fetch(HarborApi api, int page, int pageSize);
-    }
-
-    /** Every item of a listing whose X-Total-Count counts exactly the items it lists. */
-    <T> List<T> list(String op, Page<T> page) {
-        return all(op, Total.EXACT, p -> page.fetch(api, p, pageSize));
-    }
-
-    /**
-     * Every item of a listing whose X-Total-Count may also count rows Harbor does not list (members: the ones
-     * hidden by a role id outside Harbor's roles, and all of them when filtered by name).
-     */
-    <T> List<T> listUpToTotal(String op, Page<T> page) {
-        return all(op, Total.UPPER_BOUND, p -> page.fetch(api, p, pageSize));
-    }
-
-    /** One request whose answer is needed. */
-    <T> T call(String op, Function<HarborApi, T> request) {
-        return send(op, () -> request.apply(api));
-    }
-
-    /** One request whose answer carries nothing we need. */
-    void run(String op, Consumer<HarborApi> request) {
-        send(op, () -> {
-            request.accept(api);
-            return null;
-        });
-    }
-
-    /** A create whose answer is the new resource's id, the last segment of its Location header. */
-    long create(String op, Function<HarborApi, RestResponse<?>> request) {
-        return idFromLocation(send(op, () -> request.apply(api)), op);
-    }
-
-    /** A refusal before sending (or a typed answer built from a lookup), naming this site and the operation. */
-    HarborException refused(String op, int status, String code, String message) {
-        return HarborException.of(site, op, status, code, message);
-    }
-
-    // ---------------------------------------------------------------- plumbing
-
-    /** What a listing's X-Total-Count says about its items. */
-    private enum Total {
-        /** The number of items listed: fewer items than that means a page was skipped. */
-        EXACT,
-        /**
-         * At least the number of items listed: Harbor also counts rows it does not list (members' count ignores
-         * {@code entityname} and counts members hidden by an invalid role). Only a change between pages tells
-         * the listing moved.
-         */
-        UPPER_BOUND
-    }
-
-    /**
-     * Follows every page. A listing that changed while it was paged (items shift between pages) is re-read; still
-     * moving = unknown. It moved when the total changed between pages, or, where the total counts exactly the
-     * items, when fewer or more items came than it said. A next link that does not lead to the following page is
-     * never followed (Harbor sends such links for {@code page_size=-1} and {@code page<1}, observations §2):
-     * the listing is unknown rather than read forever.
-     */
-    private <T> List<T> all(String op, Total kind, IntFunction<RestResponse<List<T>>> fetchPage) {
-        for (int attempt = 1; ; attempt++) {
-            List<T> items = new ArrayList<>();
-            Long firstTotal = null;
-            boolean moved = false;
-            for (int page = 1; ; page++) {
-                int p = page;
-                RestResponse<List<T>> r = send(op, () -> fetchPage.apply(p));
-                List<T> batch = r.getEntity() == null ? List.of() : r.getEntity();
-                items.addAll(batch);
-                Long total = headerLong(r, "X-Total-Count");
-                if (firstTotal == null) {
-                    firstTotal = total;
-                } else if (total != null && !total.equals(firstTotal)) {
-                    moved = true;
-                }
-                if (!hasNext(r, batch, items.size(), total, kind)) {
-                    break;
-                }
-                Long next = nextPage(r);
-                if (next != null && next != page + 1) {
-                    throw HarborException.of(site, op, 503, "PAGING",
-                            "Harbor's next page link after page " + page + " leads to page " + next);
-                }
-                if (page > 100_000) {
-                    throw HarborException.of(site, op, 500, "PAGING", "more than 100000 pages");
-                }
-            }
-            boolean complete = firstTotal == null
-                    || (kind == Total.EXACT ? firstTotal == items.size() : items.size() <= firstTotal);
-            if (!moved && complete) {
-                return items;
-            }
-            if (attempt == LISTING_ATTEMPTS) {
-                throw HarborException.of(site, op, 503, "INCOMPLETE_LISTING",
-                        "the listing changed while it was read (" + items.size() + " of " + firstTotal + ")");
-            }
-        }
-    }
-
-    private boolean hasNext(RestResponse<?> r, List<?> batch, int seen, Long total, Total kind) {
-        String link = r.getHeaderString("Link");
-        if (link != null) {
-            return link.contains("rel=\"next\"");
-        }
-        if (batch.isEmpty()) {
-            return false;
-        }
-        return total != null && kind == Total.EXACT ? seen < total : batch.size() >= pageSize;
-    }
-
-    private static final Pattern NEXT_LINK =
-            Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"next\"");
-    private static final Pattern PAGE_PARAM = Pattern.compile("[?&]page=([^&]*)");
-
-    /** The page number of the Link header's next link, null when it has none or names no page. */
-    private static Long nextPage(RestResponse<?> r) {
-        String link = r.getHeaderString("Link");
-        Matcher next = link == null ? null : NEXT_LINK.matcher(link);
-        if (next == null || !next.find()) {
-            return null;
-        }
-        Matcher page = PAGE_PARAM.matcher(next.group(1));
-        if (!page.find()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(page.group(1));
-        } catch (NumberFormatException e) {
-            return -1L; // no page that could be asked for
-        }
-    }
-
-    private static Long headerLong(RestResponse<?> r, String name) {
-        String v = r.getHeaderString(name);
-        try {
-            return v == null ? null : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private long idFromLocation(RestResponse<?> r, String op) {
-        URI location = r.getLocation();
-        String path = location == null ? null : location.getPath();
-        if (path == null || path.isEmpty()) {
-            throw HarborException.of(site, op, r.getStatus(), "NO_LOCATION", "Harbor sent no Location header");
-        }
-        String last = path.substring(path.lastIndexOf('/') + 1);
-        try {
-            return Long.parseLong(last);
-        } catch (NumberFormatException e) {
-            throw HarborException.of(site, op, r.getStatus(), "BAD_LOCATION", "Location is not an id: " + path);
-        }
-    }
-
-    /** Every request goes through here: the slots bound it, the breaker sees each outcome, errors get their type. */
-    private <T> T send(String op, Supplier<T> request) {
-        // Uninterruptibly: every request has a read timeout, so a slot is always given back.
-        slots.acquireUninterruptibly();
-        try {
-            return callInSlot(op, request);
-        } finally {
-            slots.release();
-        }
-    }
-
-    private <T> T callInSlot(String op, Supplier<T> request) {
-        breaker.acquire(op);
-        boolean judged = false;
-        try {
-            T result = request.get();
-            breaker.succeeded();
-            judged = true;
-            return result;
-        } catch (HarborHttpError e) {
-            judged = true;
-            throw judge(HarborException.of(site, op, e.status, e.code, e.harborMessage));
-        } catch (ProcessingException e) {
-            judged = true;
-            throw judge(new HarborException.Unreachable(site, op, e));
-        } catch (jakarta.ws.rs.WebApplicationException e) {
-            judged = true;
-            throw judge(HarborException.of(site, op, e.getResponse().getStatus(), null, null));
-        } finally {
-            if (!judged) {
-                breaker.released();
-            }
-        }
-    }
-
-    private HarborException judge(HarborException e) {
-        if (e.isUnknownState()) {
-            breaker.failed(e);
-        } else {
-            breaker.succeeded(); // Harbor answered about the resource: the site works
-        }
-        return e;
-    }
-
-    /**
-     * Harbor unescapes repository names once more than the router does (api-notes §1), so the name
-     * goes out encoded twice: once here, once by the REST client. References and tags are unescaped
-     * only by the router: they are left to the REST client alone.
-     */
-    static String repoSegment(String repo) {
-        return segment(repo);
-    }
-
-    /** Percent-encodes everything but RFC 3986 unreserved characters, '/' included. */
-    static String segment(String value) {
-        StringBuilder b = new StringBuilder();
-        for (byte c : value.getBytes(StandardCharsets.UTF_8)) {
-            int u = c & 0xff;
-            if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
-                    || u == '-' || u == '.' || u == '_' || u == '~') {
-                b.append((char) u);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(u >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(u & 0xf, 16)));
-            }
-        }
-        return b.toString();
-    }
-
-    /** Harbor URL-unescapes q a second time, so a '+' or '%' in a value must be encoded twice. */
-    static String query(String q) {
-        return segment(q);
-    }
 }

@@ -58,8 +58,8 @@ public final class HarborClientFactory {
                 .register(new HarborHttpError.Mapper())
                 .register(new Headers(site.username(), site.password()));
         site.caFile().ifPresent(ca -> builder.trustStore(trustStore(ca, site.name())));
-        return new HarborClient(site.name(), builder.build(HarborApi.class), pageSize, maxConcurrency,
-                new CircuitBreaker(site.name(), breaker, clock));
+        return new HarborClient(new HarborTransport(site.name(), builder.build(HarborApi.class), pageSize,
+                maxConcurrency, new CircuitBreaker(site.name(), breaker, clock)));
     }
 
     static KeyStore trustStore(Path pem, String siteName) {

@@ -7,16 +7,16 @@ import io.harborsync.harbor.HarborModel.RoleRequest;
 import java.util.List;
 import java.util.Optional;
 
-import static io.harborsync.harbor.HarborClient.BY_NAME;
+import static io.harborsync.harbor.HarborTransport.BY_NAME;
 
 /**
  * A project's members ({@code HarborClient.members()}). Harbor stores any role id and the member then vanishes
  * from listings (api-notes §5), so a role outside Harbor's roles 1..5 is refused before sending.
  */
 public final class Members {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Members(HarborClient transport) {
+    Members(HarborTransport transport) {
         this.t = transport;
     }
 

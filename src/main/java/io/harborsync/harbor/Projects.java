@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.harborsync.harbor.HarborClient.BY_NAME;
+import static io.harborsync.harbor.HarborTransport.BY_NAME;
 
 /** A site's projects, their metadata and settings ({@code HarborClient.projects()}). */
 public final class Projects {
@@ -22,9 +22,9 @@ public final class Projects {
             "enable_content_trust_cosign", "prevent_vul", "severity", "auto_scan", "auto_sbom_generation",
             "reuse_sys_cve_allowlist", "proxy_speed_kb", "max_upstream_conn", "proxy_cache_local_on_not_found");
 
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Projects(HarborClient transport) {
+    Projects(HarborTransport transport) {
         this.t = transport;
     }
 

@@ -10,9 +10,12 @@ import java.util.Optional;
 
 /** A site's project quotas ({@code HarborClient.quotas()}): the storage limit of a project lives here. */
 public final class Quotas {
-    private final HarborClient t;
+    private final HarborTransport t;
+    private final Projects projects;
 
-    Quotas(HarborClient transport) {
+    /** @param projects the same site's projects: a project's quota is found by its id */
+    Quotas(HarborTransport transport, Projects projects) {
+        this.projects = projects;
         this.t = transport;
     }
 
@@ -44,7 +47,7 @@ public final class Quotas {
     public void setStorageLimit(String project, long bytes, Optional<Long> knownQuotaId) {
         String op = "set storage quota of " + project;
         long quotaId = knownQuotaId.orElseGet(() -> {
-            long projectId = t.projects().get(project).projectId();
+            long projectId = projects.get(project).projectId();
             return ofProject(projectId).orElseThrow(() ->
                     t.refused(op, 404, "NOT_FOUND", "project " + project + " has no quota")).id();
         });

@@ -7,9 +7,9 @@ import java.util.List;
 
 /** A site's registry endpoints ({@code HarborClient.registries()}): replication targets and proxy-cache upstreams. */
 public final class Registries {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Registries(HarborClient transport) {
+    Registries(HarborTransport transport) {
         this.t = transport;
     }
 

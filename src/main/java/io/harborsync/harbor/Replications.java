@@ -6,9 +6,9 @@ import java.util.List;
 
 /** A site's replication policies ({@code HarborClient.replications()}), as bootstrap keeps them. */
 public final class Replications {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Replications(HarborClient transport) {
+    Replications(HarborTransport transport) {
         this.t = transport;
     }
 

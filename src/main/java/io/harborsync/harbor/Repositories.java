@@ -4,13 +4,13 @@ import io.harborsync.harbor.HarborModel.Repository;
 
 import java.util.List;
 
-import static io.harborsync.harbor.HarborClient.repoSegment;
+import static io.harborsync.harbor.HarborTransport.repoSegment;
 
 /** A project's repositories ({@code HarborClient.repositories()}); names are without the project. */
 public final class Repositories {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Repositories(HarborClient transport) {
+    Repositories(HarborTransport transport) {
         this.t = transport;
     }
 

@@ -7,13 +7,13 @@ import io.harborsync.harbor.HarborModel.RobotSec;
 
 import java.util.List;
 
-import static io.harborsync.harbor.HarborClient.query;
+import static io.harborsync.harbor.HarborTransport.query;
 
 /** A site's robot accounts, system and project level ({@code HarborClient.robots()}). */
 public final class Robots {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    Robots(HarborClient transport) {
+    Robots(HarborTransport transport) {
         this.t = transport;
     }
 

@@ -4,16 +4,16 @@ import io.harborsync.harbor.HarborModel.WebhookPolicy;
 
 import java.util.List;
 
-import static io.harborsync.harbor.HarborClient.BY_NAME;
+import static io.harborsync.harbor.HarborTransport.BY_NAME;
 
 /**
  * A project's webhook policies ({@code HarborClient.webhookPolicies()}). Named apart from
  * {@code sync.WebhookPolicies}, the one definition of the policy the daemon keeps in every project.
  */
 public final class WebhookPolicyRepository {
-    private final HarborClient t;
+    private final HarborTransport t;
 
-    WebhookPolicyRepository(HarborClient transport) {
+    WebhookPolicyRepository(HarborTransport transport) {
         this.t = transport;
     }
 

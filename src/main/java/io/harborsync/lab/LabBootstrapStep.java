@@ -1,5 +1,6 @@
 package io.harborsync.lab;
 
+import io.harborsync.bootstrap.Bootstrap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -2,16 +2,16 @@ package io.harborsync.metrics;
 
 import io.harborsync.config.HarborSyncConfig;
 import io.harborsync.config.Site;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.store.EventInbox;
-import io.harborsync.sync.Kind;
+import io.harborsync.model.Kind;
 import io.harborsync.sync.KindRegistry;
 import io.harborsync.sync.Plan;
 import io.harborsync.sync.ReconcileFinished;
 import io.harborsync.sync.SyncReport;
-import io.harborsync.sync.SyncStatus;
+import io.harborsync.status.SyncStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -214,7 +214,7 @@ public class Metrics {
     }
 
     /** A webhook request from a configured site: outcome received, ignored or rejected (with its reason). */
-    void onWebhook(@Observes io.harborsync.webhook.WebhookStats.Counted c) {
+    void onWebhook(@Observes io.harborsync.intake.WebhookStats.Counted c) {
         webhook(c.site(), c.type(), c.outcome(), c.reason());
     }
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * A webhook event as received from one site, normalised (see {@code io.harborsync.webhook.WebhookParser}), or a
+ * A webhook event as received from one site, normalised (see {@code io.harborsync.intake.WebhookParser}), or a
  * hint of the audit-log tail ({@link io.harborsync.model.EventType#AUDIT_LOG}).
  * {@code type} is Harbor's constant (PUSH_ARTIFACT, DELETE_ARTIFACT, REPLICATION, ...); {@code repository}
  * is the name inside {@code project} (without it); {@code tag} is null for an untagged artifact.

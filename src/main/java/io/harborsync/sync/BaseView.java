@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Kind;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harborsync.store.BaseRecord;

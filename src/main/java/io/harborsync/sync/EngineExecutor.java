@@ -1,6 +1,6 @@
 package io.harborsync.sync;
 
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Kind;
 import io.harborsync.sync.Values.Value;
 
 import java.time.Instant;

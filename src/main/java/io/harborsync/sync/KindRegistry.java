@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Kind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

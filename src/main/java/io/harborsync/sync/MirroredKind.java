@@ -1,5 +1,8 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Keys;
+import io.harborsync.model.Kind;
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.sync.Decision.Op;
 import io.harborsync.sync.Values.Value;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Kind;
 /** What became of one planned step, and of one key, in a run. Typed: nobody parses text the engine wrote. */
 public final class Outcome {
     private Outcome() {

@@ -1,10 +1,11 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Keys;
 import io.harborsync.model.EventType;
 
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.store.InboxEvent;
-import io.harborsync.webhook.WebhookParser;
+import io.harborsync.intake.WebhookParser;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -228,7 +229,7 @@ public final class OwnWrites {
     // ------------------------------------------------------------------ what came back, as a Write
 
     /** A webhook event as the write that would have caused it; only artifact deletions are writes of ours. */
-    static Optional<Write> of(InboxEvent e) {
+    public static Optional<Write> of(InboxEvent e) {
         if (!EventType.DELETE_ARTIFACT.is(e.type()) || e.project() == null || e.repository() == null
                 || e.digest() == null) {
             return Optional.empty();
@@ -245,7 +246,7 @@ public final class OwnWrites {
      * {@code project/repo} with {@code @digest} (artifact) or {@code :tag} (tag) appended; member rows name the
      * project only in their description. Anything else is empty (not a write the daemon makes).
      */
-    static Optional<Write> of(String site, AuditLogExt row) {
+    public static Optional<Write> of(String site, AuditLogExt row) {
         Optional<Action> action = Action.of(row.operation());
         String resource = row.resource();
         if (action.isEmpty() || resource == null || resource.isEmpty() || row.resourceType() == null) {

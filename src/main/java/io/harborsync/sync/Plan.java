@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Kind;
 import io.harborsync.sync.Decision.Op;
 
 import java.util.List;

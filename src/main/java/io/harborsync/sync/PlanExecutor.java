@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Keys;
+import io.harborsync.model.Kind;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborException;
 import io.harborsync.sync.Decision.Op;

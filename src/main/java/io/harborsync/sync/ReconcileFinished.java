@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
 import io.harborsync.sync.Outcome.KeyOutcome;
 import io.harborsync.sync.Outcome.Result;
 import io.harborsync.sync.Outcome.Status;

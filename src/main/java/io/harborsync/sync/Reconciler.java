@@ -1,5 +1,8 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Keys;
+import io.harborsync.model.Kind;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.store.BaseRecord;
 import io.harborsync.store.BaseStore;

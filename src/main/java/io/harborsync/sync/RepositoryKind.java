@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Keys;
+import io.harborsync.model.Kind;
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.harbor.HarborModel.Project;
 import io.harborsync.harbor.HarborModel.Repository;

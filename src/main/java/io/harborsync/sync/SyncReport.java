@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Kind;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.time.Instant;

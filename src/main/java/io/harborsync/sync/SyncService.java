@@ -1,9 +1,11 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Kind;
 import io.harborsync.config.ConfigProblem;
 import io.harborsync.config.HarborSyncConfig;
 import io.harborsync.config.Site;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.store.BaseStore;
 import io.quarkus.scheduler.Scheduled;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Kind;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package io.harborsync.web;
 
+import io.harborsync.http.Secrets;
+import io.harborsync.http.Problem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

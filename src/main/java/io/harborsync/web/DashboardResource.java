@@ -1,5 +1,6 @@
 package io.harborsync.web;
 
+import io.harborsync.http.Problem;
 import io.quarkus.qute.Template;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

@@ -1,5 +1,7 @@
 package io.harborsync.web;
 
+import io.harborsync.http.ProblemException;
+import io.harborsync.http.Problem;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;

@@ -1,5 +1,7 @@
 package io.harborsync.web;
 
+import io.harborsync.http.ProblemException;
+import io.harborsync.http.Problem;
 import io.harborsync.proxy.ActiveSite;
 import io.harborsync.proxy.ProxyBackendException;
 import io.harborsync.proxy.ProxySwitch;

@@ -1,6 +1,7 @@
 package io.harborsync.web;
 
-import io.harborsync.webhook.WebhookResource;
+import io.harborsync.http.Problem;
+import io.harborsync.intake.WebhookResource;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.QueryParam;

@@ -1,15 +1,17 @@
 package io.harborsync.web;
 
+import io.harborsync.http.ProblemException;
+import io.harborsync.http.Problem;
 import io.harborsync.config.Site;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.store.EventInbox;
-import io.harborsync.sync.EventWorker;
-import io.harborsync.sync.Scope;
+import io.harborsync.intake.EventWorker;
+import io.harborsync.model.Scope;
 import io.harborsync.sync.SyncReport;
 import io.harborsync.sync.SyncService;
-import io.harborsync.sync.SyncStatus;
-import io.harborsync.webhook.WebhookStats;
+import io.harborsync.status.SyncStatus;
+import io.harborsync.intake.WebhookStats;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

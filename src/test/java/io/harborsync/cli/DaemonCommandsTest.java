@@ -2,7 +2,7 @@ package io.harborsync.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.MemberReq;
 import io.harborsync.harbor.HarborModel.ProjectReq;

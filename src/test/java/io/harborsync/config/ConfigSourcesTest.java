@@ -1,5 +1,6 @@
 package io.harborsync.config;
 
+import io.harborsync.sites.Sites;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;

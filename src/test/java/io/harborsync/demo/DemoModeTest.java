@@ -1,6 +1,6 @@
 package io.harborsync.demo;
 
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

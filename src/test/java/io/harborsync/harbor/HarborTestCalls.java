@@ -8,7 +8,7 @@ import io.harborsync.harbor.HarborModel.StartReplicationExecution;
 
 import java.util.List;
 
-import static io.harborsync.harbor.HarborClient.BY_NAME;
+import static io.harborsync.harbor.HarborTransport.BY_NAME;
 
 /**
  * Harbor calls only tests make, sent through a client's transport (its slots, breaker, paging, error typing and
@@ -21,41 +21,41 @@ public final class HarborTestCalls {
 
     /** The raw merging project PUT (the daemon sends only {@link Projects#updateSettings}). */
     public static void updateProject(HarborClient c, String name, ProjectReq req) {
-        c.run("update project " + name, api -> api.updateProject(BY_NAME, name, req));
+        c.transport().run("update project " + name, api -> api.updateProject(BY_NAME, name, req));
     }
 
     public static Registry getRegistry(HarborClient c, long id) {
-        return c.call("get registry " + id, api -> api.getRegistry(id));
+        return c.transport().call("get registry " + id, api -> api.getRegistry(id));
     }
 
     public static void deleteRegistry(HarborClient c, long id) {
-        c.run("delete registry " + id, api -> api.deleteRegistry(id));
+        c.transport().run("delete registry " + id, api -> api.deleteRegistry(id));
     }
 
     public static ReplicationPolicy getReplicationPolicy(HarborClient c, long id) {
-        return c.call("get replication policy " + id, api -> api.getReplicationPolicy(id));
+        return c.transport().call("get replication policy " + id, api -> api.getReplicationPolicy(id));
     }
 
     public static void deleteReplicationPolicy(HarborClient c, long id) {
-        c.run("delete replication policy " + id, api -> api.deleteReplicationPolicy(id));
+        c.transport().run("delete replication policy " + id, api -> api.deleteReplicationPolicy(id));
     }
 
     public static long startReplication(HarborClient c, long policyId) {
-        return c.create("start replication of policy " + policyId,
+        return c.transport().create("start replication of policy " + policyId,
                 api -> api.startReplication(new StartReplicationExecution(policyId)));
     }
 
     public static List<ReplicationExecution> listReplicationExecutions(HarborClient c, long policyId) {
-        return c.list("list executions of policy " + policyId,
+        return c.transport().list("list executions of policy " + policyId,
                 (api, page, size) -> api.listReplicationExecutions(policyId, page, size));
     }
 
     public static ReplicationExecution getReplicationExecution(HarborClient c, long id) {
-        return c.call("get replication execution " + id, api -> api.getReplicationExecution(id));
+        return c.transport().call("get replication execution " + id, api -> api.getReplicationExecution(id));
     }
 
     public static void deleteWebhookPolicy(HarborClient c, String project, long id) {
-        c.run("delete webhook policy " + id + " in " + project,
+        c.transport().run("delete webhook policy " + id + " in " + project,
                 api -> api.deleteWebhookPolicy(BY_NAME, project, id));
     }
 }

@@ -1,5 +1,6 @@
 package io.harborsync.lab;
 
+import io.harborsync.bootstrap.Bootstrap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

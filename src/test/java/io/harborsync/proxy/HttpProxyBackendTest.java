@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.harborsync.proxy.ProxySwitch.Reason;
-import io.harborsync.web.ProblemException;
+import io.harborsync.http.ProblemException;
 import io.harborsync.web.ProxyResourceAccess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

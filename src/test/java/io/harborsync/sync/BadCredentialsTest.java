@@ -1,5 +1,7 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Kind;
 import io.harborsync.config.Site;
 import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Kind;
 import io.harborsync.sync.Decision.Case;
 import io.harborsync.sync.Decision.OpType;
 import io.harborsync.sync.Values.ArtifactValue;

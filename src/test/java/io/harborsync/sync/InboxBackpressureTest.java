@@ -3,7 +3,7 @@ package io.harborsync.sync;
 import io.harborsync.web.MetricsAndConfigTest;
 
 import io.harborsync.config.Site;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.emulator.Fault;
 import io.harborsync.store.EventInbox;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harborsync.harbor.HarborModel.MemberReq;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Keys;
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.store.InboxEvent;
 import io.harborsync.sync.OwnWrites.Action;

@@ -1,6 +1,7 @@
 package io.harborsync.sync;
 
-import io.harborsync.config.Sites;
+import io.harborsync.model.Scope;
+import io.harborsync.sites.Sites;
 import io.harborsync.emulator.Fault;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.harbor.HarborClient;

@@ -1,5 +1,6 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
 import io.harborsync.emulator.Fault;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.*;

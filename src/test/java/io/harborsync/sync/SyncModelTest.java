@@ -1,5 +1,8 @@
 package io.harborsync.sync;
 
+import io.harborsync.model.Scope;
+import io.harborsync.model.Keys;
+import io.harborsync.model.Kind;
 import io.harborsync.emulator.Fault;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.harbor.HarborClient;

@@ -23,8 +23,8 @@ public final class GlobalSpecGuard implements ExchangeListenerFactory {
     private static final String KEY = "harbor-sync-test.spec-violations";
 
     @Override
-    public ExchangeListener listenerFor(HarborEmulator emulator) {
-        return listener(emulator.name(), SpecGuard::check);
+    public ExchangeListener listenerFor(String emulatorName) {
+        return listener(emulatorName, SpecGuard::check);
     }
 
     /** Records what {@code check} finds; a check that throws is recorded as a violation, not lost. */

@@ -7,7 +7,7 @@ import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.harbor.HarborModel;
-import io.harborsync.sync.Keys;
+import io.harborsync.model.Keys;
 import io.harborsync.sync.OwnWrites;
 import io.harborsync.sync.SyncTestAccess;
 import io.harborsync.store.BaseStore;

@@ -6,7 +6,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.proxy.ActiveSite;
 import io.harborsync.proxy.ProxySwitch;

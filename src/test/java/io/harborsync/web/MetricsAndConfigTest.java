@@ -1,6 +1,6 @@
 package io.harborsync.web;
 
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,5 +1,6 @@
 package io.harborsync.web;
 
+import io.harborsync.http.Problem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.harborsync.testsupport.MainClasses;

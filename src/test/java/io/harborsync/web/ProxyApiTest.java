@@ -3,14 +3,14 @@ package io.harborsync.web;
 import io.harborsync.cli.ExitCode;
 
 import io.harborsync.cli.Cli;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.MemberReq;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.harbor.HarborModel.UserEntity;
 import io.harborsync.proxy.ActiveSite;
 import io.harborsync.proxy.ProxySwitch;
-import io.harborsync.sync.Scope;
+import io.harborsync.model.Scope;
 import io.harborsync.sync.SyncReport;
 import io.harborsync.sync.SyncService;
 import io.quarkus.test.common.http.TestHTTPResource;

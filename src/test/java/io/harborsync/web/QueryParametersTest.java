@@ -1,6 +1,7 @@
 package io.harborsync.web;
 
-import io.harborsync.config.Sites;
+import io.harborsync.http.Problem;
+import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;

@@ -1,12 +1,12 @@
 package io.harborsync.web;
 
 import io.harborsync.config.Site;
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.emulator.Fault;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.store.EventInbox;
-import io.harborsync.sync.EventWorker;
+import io.harborsync.intake.EventWorker;
 import io.harborsync.harbor.HarborModel.*;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -88,7 +88,7 @@ class SecretsInLogsTest {
     }
 
     private static byte[] sample(String name, String project) throws Exception {
-        return io.harborsync.webhook.Samples.text(name).replace("\"team-a\"", "\"" + project + "\"")
+        return io.harborsync.intake.Samples.text(name).replace("\"team-a\"", "\"" + project + "\"")
                 .replace("team-a/", project + "/").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

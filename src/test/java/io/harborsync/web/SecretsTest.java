@@ -1,5 +1,6 @@
 package io.harborsync.web;
 
+import io.harborsync.http.Secrets;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
 package io.harborsync.web;
 
-import io.harborsync.config.Sites;
+import io.harborsync.sites.Sites;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.*;
@@ -238,7 +238,7 @@ class SyncApiTest {
     }
 
     @Inject
-    io.harborsync.sync.EventWorker worker;
+    io.harborsync.intake.EventWorker worker;
 
     private static long pushesDelivered(HarborEmulator e) {
         return e.webhookDeliveries().stream().filter(d -> d.eventType().equals("PUSH_ARTIFACT")).count();

@@ -1,0 +1,179 @@
+package io.harborsync.intake;
+
+import io.harborsync.sync.OwnWrites;
+import io.harborsync.sync.MirroredKind;
+import io.harborsync.sync.KindRegistry;
+import io.harborsync.config.Site;
+import io.harborsync.sites.Sites;
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborException;
+import io.harborsync.harbor.HarborModel.AuditLogExt;
+import io.harborsync.store.CursorStore;
+import io.harborsync.store.EventInbox;
+import io.harborsync.store.InboxEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Follows each site's audit log (/auditlog-exts) from a persisted cursor for changes that send no
+ * webhook: project create/delete, repository delete, tag create/delete, and member or project
+ * updates on Harbors newer than v2.15 that log them. The log is a hint only (it can be off or
+ * purged): the named projects are reconciled, and the periodic reconcile catches the rest. Rows that
+ * the daemon's own writes left (recorded in {@link OwnWrites}) are skipped. The hints go to the inbox in the
+ * transaction that advances the cursor ({@link EventInbox#addWithCursor}), and the {@link EventWorker} works them
+ * off like webhook events: a crash between reading and reconciling loses nothing.
+ */
+@ApplicationScoped
+public class AuditLogTail {
+    private static final Logger LOG = Logger.getLogger(AuditLogTail.class);
+    /** Rows become visible out of id order (api-notes §3): re-read this many ids behind the cursor. */
+    static final int OVERLAP = 20;
+
+    @Inject
+    Sites sites;
+    @Inject
+    CursorStore cursors;
+    @Inject
+    OwnWrites ownWrites;
+    @Inject
+    EventInbox inbox;
+    @Inject
+    EventWorker worker;
+
+    private final Deque<Long> seen = new ArrayDeque<>();
+    private final Set<Long> seenSet = new HashSet<>();
+
+    @Scheduled(every = "${harbor-sync.audit.interval}", delayed = "3s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void scheduled() {
+        poll();
+    }
+
+    /**
+     * Reads every site's new audit rows, stores the projects they name as inbox events together with the site's
+     * cursor (one transaction per site), then has the event worker reconcile them; returns those projects.
+     */
+    public synchronized Set<String> poll() {
+        Set<String> projects = new TreeSet<>();
+        for (Site site : sites.all()) {
+            try {
+                projects.addAll(pollSite(site, sites.client(site.name())));
+            } catch (HarborException e) {
+                LOG.debugf("audit log of %s not readable this time: %s", site.name(), e.getMessage());
+            } catch (io.harborsync.store.StoreException e) {
+                // nothing stored, the cursor stays: the next poll reads the same rows again
+                LOG.warnf("audit-log hints of %s not stored, read again at the next poll: %s", site.name(),
+                        e.getMessage());
+            }
+        }
+        if (!projects.isEmpty()) {
+            worker.drain(); // the hints are work like webhook events: at least once, retried, dead letters
+        }
+        return projects;
+    }
+
+    /**
+     * Reads one site's rows since its cursor and commits the hints with the new cursor (both or neither). Rows
+     * count as handled only once that commit succeeded, so a failed commit leaves them to the next poll.
+     */
+    Set<String> pollSite(Site site, HarborClient client) {
+        Map<String, AuditLogExt> latestByProject = new java.util.TreeMap<>();
+        Set<Long> newRows = new java.util.LinkedHashSet<>();
+        OptionalLong cursor = cursors.get(site.name());
+        long from = cursor.isPresent() ? Math.max(1, cursor.getAsLong() - OVERLAP + 1) : 1;
+        long last = cursor.orElse(0);
+        ownWrites.auditReadStarted(site.name());
+        while (true) {
+            List<AuditLogExt> rows = client.auditLogs().since(from, 100);
+            for (AuditLogExt row : rows) {
+                last = Math.max(last, row.id());
+                if (isSeen(site.name(), row.id()) || !newRows.add(row.id())) {
+                    continue; // already handled
+                }
+                if (cursor.isEmpty()) {
+                    continue; // history before our first look (the full reconcile covers it)
+                }
+                if (isOwn(site, row)) {
+                    // the trace of a write the daemon just made (consumed now: should the commit below fail, the
+                    // row is read again as someone's change, which costs one reconcile that writes nothing)
+                    continue;
+                }
+                projectOf(row).ifPresent(p -> latestByProject.merge(p, row, (a, b) -> b.id() > a.id() ? b : a));
+            }
+            if (rows.size() < 100) {
+                break;
+            }
+            from = rows.get(rows.size() - 1).id() + 1;
+        }
+        List<InboxEvent> hints = new java.util.ArrayList<>();
+        latestByProject.forEach((project, row) -> hints.add(InboxEvent.auditHint(site.name(), project, row.username(),
+                time(row.opTime()))));
+        inbox.addWithCursor(hints, site.name(), last);
+        newRows.forEach(id -> markSeen(site.name(), id));
+        ownWrites.auditReadCompleted(site.name());
+        return latestByProject.keySet();
+    }
+
+    /**
+     * A row the journal of the daemon's writes expects (same site, resource and operation; consumed). The account
+     * alone says nothing: people may use the daemon's account too. A row by another account is never ours.
+     */
+    private boolean isOwn(Site site, AuditLogExt row) {
+        if (row.username() == null || !row.username().equalsIgnoreCase(site.username())) {
+            return false;
+        }
+        return OwnWrites.of(site.name(), row).map(ownWrites::consumeAudit).orElse(false);
+    }
+
+    private boolean isSeen(String site, long id) {
+        return seenSet.contains(seenKey(site, id));
+    }
+
+    private static long seenKey(String site, long id) {
+        return ((long) site.hashCode() << 40) ^ id;
+    }
+
+    private boolean markSeen(String site, long id) {
+        long key = seenKey(site, id);
+        if (!seenSet.add(key)) {
+            return false;
+        }
+        seen.addLast(key);
+        if (seen.size() > 10_000) {
+            seenSet.remove(seen.removeFirst());
+        }
+        return true;
+    }
+
+    /** The row's time where Harbor gave a readable one (informational only). */
+    private static java.time.Instant time(String opTime) {
+        try {
+            return opTime == null ? null : java.time.OffsetDateTime.parse(opTime).toInstant();
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The project a row names, as the kind it is about reads it. */
+    static java.util.Optional<String> projectOf(AuditLogExt row) {
+        for (MirroredKind k : KindRegistry.standard().all()) {
+            java.util.Optional<String> p = k.projectHintedBy(row);
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}
