@@ -1198,6 +1198,15 @@ class SyncModelTest {
             if (a == null || a.uncertain()) {
                 return true;
             }
+            String p = projectOf(key);
+            Agreed pa = agreed.get(projectKey(p));
+            for (String s : sites) {
+                // its project was deleted there (and kept elsewhere, recreated there): the content went with it
+                if (pa == null || pa.uncertain() || !pre.get(s).values().containsKey(projectKey(p))
+                        || !Objects.equals(pre.get(s).projectIds().get(p), pa.projectIds().get(s))) {
+                    return true;
+                }
+            }
             for (String s : sites) {
                 Object v = pre.get(s).values().get(key);
                 if (v != null && !v.equals(a.value())) {
