@@ -62,15 +62,16 @@ public final class Projects {
     }
 
     /**
-     * Creates a project. Harbor ignores cve_allowlist on create, so a non-empty one is applied with a
-     * PUT afterwards (api-notes §4).
+     * Creates a project. Harbor ignores cve_allowlist on create, so one with items or an expiry is applied with a
+     * PUT afterwards (api-notes §4): an expiry on an empty list is a setting of its own.
      */
     public long create(ProjectReq req) {
         ProjectReq withoutAllowlist = new ProjectReq(req.projectName(), req.isPublic(), req.metadata(), null,
                 req.storageLimit(), req.registryId());
         long id = t.create("create project " + req.projectName(), api -> api.createProject(withoutAllowlist));
-        if (req.cveAllowlist() != null && req.cveAllowlist().items() != null
-                && !req.cveAllowlist().items().isEmpty()) {
+        CveAllowlist allowlist = req.cveAllowlist();
+        if (allowlist != null && (allowlist.expiresAt() != null
+                || allowlist.items() != null && !allowlist.items().isEmpty())) {
             updateSettings(req.projectName(), Map.of(), req.cveAllowlist());
         }
         return id;

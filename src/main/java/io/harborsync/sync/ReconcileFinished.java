@@ -37,14 +37,15 @@ public record ReconcileFinished(Plan plan, boolean dryRun, Instant startedAt, In
     }
 
     /**
-     * The keys this run did not settle, with why: a write that failed or was not sent, a state that could not be
+     * The keys this run did not settle, with why: a write that failed (a step not sent because the one it needed
+     * failed adds nothing: that one is listed), a state that could not be
      * read or was not what was written. Held-back keys are reported by {@link #heldBack}; deferred ones wait for a
      * later run by design and are not listed.
      */
     public Map<String, String> unsettled() {
         Map<String, String> out = new LinkedHashMap<>();
         for (StepOutcome s : steps) {
-            if (s.result() == Result.FAILED || s.result() == Result.NOT_RUN) {
+            if (s.result() == Result.FAILED) {
                 out.putIfAbsent(s.step().op().key(), "operation failed: " + s.detail());
             }
         }

@@ -336,7 +336,8 @@ public final class Reconciler {
                     }
                 }
                 case DEFERRED -> pending.add(item(op, o.detail()));
-                case FAILED, NOT_RUN -> failed.add(item(op, o.detail()));
+                case FAILED -> failed.add(item(op, o.detail()));
+                case NOT_RUN -> skipped.add(item(op, o.detail())); // the step it needed is in failed
                 case HELD_BACK -> {
                 }
             }
