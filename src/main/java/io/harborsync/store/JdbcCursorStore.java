@@ -32,25 +32,13 @@ public final class JdbcCursorStore implements CursorStore {
 
     /**
      * Sets the cursor on {@code c}, inside the caller's transaction (see {@link EventInbox#addWithCursor}): one
-     * writer per site, so an insert that races another one fails the transaction instead of being retried.
+     * writer per site, so a row that another writer inserted meanwhile fails the transaction instead of being
+     * retried.
      */
     static void set(Connection c, String site, long lastAuditLogId) throws SQLException {
         Objects.requireNonNull(site, "site");
-        try (PreparedStatement up = c.prepareStatement(
-                "UPDATE audit_cursor SET last_audit_log_id = ?, updated_at = ? WHERE site = ?")) {
-            up.setLong(1, lastAuditLogId);
-            Jdbc.setInstant(up, 2, Instant.now());
-            up.setString(3, site);
-            if (up.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement in = c.prepareStatement(
-                "INSERT INTO audit_cursor (site, last_audit_log_id, updated_at) VALUES (?, ?, ?)")) {
-            in.setString(1, site);
-            in.setLong(2, lastAuditLogId);
-            Jdbc.setInstant(in, 3, Instant.now());
-            in.executeUpdate();
+        if (!update(c, site, lastAuditLogId) && !insertIfAbsent(c, site, lastAuditLogId)) {
+            throw new SQLException("the audit-log cursor of " + site + " was written concurrently");
         }
     }
 
@@ -59,22 +47,8 @@ public final class JdbcCursorStore implements CursorStore {
         Objects.requireNonNull(site, "site");
         try (Connection c = ds.getConnection()) {
             for (int tries = 0; tries < 3; tries++) {
-                try (PreparedStatement up = c.prepareStatement(
-                        "UPDATE audit_cursor SET last_audit_log_id = ?, updated_at = ? WHERE site = ?")) {
-                    up.setLong(1, lastAuditLogId);
-                    Jdbc.setInstant(up, 2, Instant.now());
-                    up.setString(3, site);
-                    if (up.executeUpdate() > 0) {
-                        return;
-                    }
-                }
-                try (PreparedStatement in = c.prepareStatement("INSERT INTO audit_cursor (site, last_audit_log_id,"
-                        + " updated_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit_cursor WHERE site = ?)")) {
-                    in.setString(1, site);
-                    in.setLong(2, lastAuditLogId);
-                    Jdbc.setInstant(in, 3, Instant.now());
-                    in.setString(4, site);
-                    if (in.executeUpdate() > 0) {
+                try {
+                    if (update(c, site, lastAuditLogId) || insertIfAbsent(c, site, lastAuditLogId)) {
                         return;
                     }
                 } catch (SQLException e) {
@@ -86,6 +60,28 @@ public final class JdbcCursorStore implements CursorStore {
             throw new StoreException("cannot write the audit-log cursor of " + site + ": concurrent writers", null);
         } catch (SQLException e) {
             throw new StoreException("cannot write the audit-log cursor of " + site, e);
+        }
+    }
+
+    private static boolean update(Connection c, String site, long lastAuditLogId) throws SQLException {
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE audit_cursor SET last_audit_log_id = ?, updated_at = ? WHERE site = ?")) {
+            up.setLong(1, lastAuditLogId);
+            Jdbc.setInstant(up, 2, Instant.now());
+            up.setString(3, site);
+            return up.executeUpdate() > 0;
+        }
+    }
+
+    /** False when another writer inserted the site's row since the update found none. */
+    private static boolean insertIfAbsent(Connection c, String site, long lastAuditLogId) throws SQLException {
+        try (PreparedStatement in = c.prepareStatement("INSERT INTO audit_cursor (site, last_audit_log_id,"
+                + " updated_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit_cursor WHERE site = ?)")) {
+            in.setString(1, site);
+            in.setLong(2, lastAuditLogId);
+            Jdbc.setInstant(in, 3, Instant.now());
+            in.setString(4, site);
+            return in.executeUpdate() > 0;
         }
     }
 }

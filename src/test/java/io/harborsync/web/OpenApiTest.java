@@ -49,7 +49,7 @@ class OpenApiTest {
     static List<Endpoint> endpoints() {
         List<Endpoint> out = new ArrayList<>();
         for (Class<?> c : Stream.concat(MainClasses.in("io.harborsync.web").stream(),
-                MainClasses.in("io.harborsync.webhook").stream()).toList()) {
+                MainClasses.in("io.harborsync.intake").stream()).toList()) {
             Path base = c.getAnnotation(Path.class);
             for (Method m : c.getDeclaredMethods()) {
                 String verb = httpMethod(m);
