@@ -2,7 +2,6 @@ package io.harborsync.bootstrap;
 
 import io.harborsync.cli.ExitCode;
 
-import io.harborsync.cli.Cli;
 import io.harborsync.config.HarborSyncConfig;
 import io.harborsync.config.Site;
 import io.harborsync.sites.Sites;

@@ -2,7 +2,6 @@ package io.harborsync.lab;
 
 import io.harborsync.cli.ExitCode;
 
-import io.harborsync.cli.Cli;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.function.Consumer;

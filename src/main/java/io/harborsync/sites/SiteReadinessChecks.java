@@ -2,7 +2,6 @@ package io.harborsync.sites;
 
 import io.harborsync.config.ConfigProblem;
 import io.harborsync.config.Site;
-import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborException;
 import io.harborsync.harbor.HarborModel.OverallHealth;

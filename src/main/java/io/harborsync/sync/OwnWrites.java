@@ -5,7 +5,6 @@ import io.harborsync.model.EventType;
 
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.store.InboxEvent;
-import io.harborsync.intake.WebhookParser;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;

@@ -1,12 +1,8 @@
 package io.harborsync.bootstrap;
 
-import io.harborsync.bootstrap.BootstrapPermissions;
-import io.harborsync.bootstrap.BootstrapCommand;
-import io.harborsync.bootstrap.Bootstrap;
 import io.harborsync.cli.ExitCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.harborsync.cli.Cli;
 import io.harborsync.config.Site;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.emulator.RecordedExchange;

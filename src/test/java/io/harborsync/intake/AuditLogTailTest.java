@@ -2,8 +2,6 @@ package io.harborsync.intake;
 
 import io.harborsync.sync.OwnWrites;
 import io.harborsync.sync.SyncService;
-import io.harborsync.intake.AuditLogTail;
-import io.harborsync.intake.EventWorker;
 import io.harborsync.model.Scope;
 import io.harborsync.sites.Sites;
 import io.harborsync.emulator.EmulatorOptions;

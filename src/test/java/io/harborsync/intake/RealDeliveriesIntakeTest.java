@@ -1,6 +1,5 @@
 package io.harborsync.intake;
 
-import io.harborsync.intake.WebhookParser;
 import io.harborsync.config.Site;
 import io.harborsync.sites.Sites;
 import io.harborsync.store.EventInbox;

@@ -1,6 +1,5 @@
 package io.harborsync.intake;
 
-import io.harborsync.intake.WebhookParser;
 import io.harborsync.intake.WebhookParser.Ignored;
 import io.harborsync.intake.WebhookParser.Result;
 import io.harborsync.intake.WebhookParser.Work;

@@ -1,6 +1,5 @@
 package io.harborsync.intake;
 
-import io.harborsync.intake.WebhookReceived;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 

@@ -1,6 +1,5 @@
 package io.harborsync.intake;
 
-import io.harborsync.intake.WebhookResource;
 import io.harborsync.config.Site;
 import org.junit.jupiter.api.Test;
 

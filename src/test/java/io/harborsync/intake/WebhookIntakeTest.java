@@ -1,8 +1,5 @@
 package io.harborsync.intake;
 
-import io.harborsync.intake.WebhookStats;
-import io.harborsync.intake.WebhookReceived;
-import io.harborsync.intake.WebhookResource;
 import io.agroal.api.AgroalDataSource;
 import io.harborsync.config.Site;
 import io.harborsync.sites.Sites;

@@ -1,7 +1,5 @@
 package io.harborsync.intake;
 
-import io.harborsync.intake.WebhookParseException;
-import io.harborsync.intake.WebhookParser;
 import io.harborsync.intake.WebhookParser.Ignored;
 import io.harborsync.intake.WebhookParser.Work;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import io.harborsync.cli.ExitCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.harborsync.cli.Cli;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.main.Launch;

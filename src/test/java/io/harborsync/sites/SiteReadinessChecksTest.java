@@ -1,8 +1,6 @@
 package io.harborsync.sites;
 
-import io.harborsync.sites.SiteReadinessChecks;
 import io.harborsync.config.Site;
-import io.harborsync.sites.Sites;
 import io.harborsync.emulator.EmulatorOptions;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.harbor.CircuitBreaker;

@@ -110,6 +110,7 @@ class PlanTest {
                 .allSatisfy(o -> assertThat(o.result()).isEqualTo(Result.HELD_BACK));
         assertThat(h2.projects().exists("g1")).as("held back: not sent").isTrue();
         assertThat(real.withStatus(Outcome.Status.HELD_BACK)).extracting(Outcome.KeyOutcome::key)
-                .containsExactlyInAnyOrder("g1", "g2");
+                .as("the members go with their project: held back with it").containsExactlyInAnyOrder(
+                        "g1", "g2", "g1/u:admin", "g2/u:admin");
     }
 }

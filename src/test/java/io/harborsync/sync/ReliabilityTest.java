@@ -5,7 +5,6 @@ import io.harborsync.emulator.Fault;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.*;
 import io.harborsync.testsupport.InMemoryBaseStore;
-import io.harborsync.testsupport.PlainHarborHttp;
 import io.harborsync.testsupport.SyncFixture;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,6 @@ import io.harborsync.model.Keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harborsync.config.Site;
-import io.harborsync.emulator.ExchangeListener;
 import io.harborsync.emulator.Fault;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.emulator.RecordedExchange;

@@ -2,7 +2,6 @@ package io.harborsync.testsupport;
 
 import io.harborsync.emulator.ExchangeListener;
 import io.harborsync.emulator.ExchangeListenerFactory;
-import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.emulator.RecordedExchange;
 
 import java.util.ArrayList;

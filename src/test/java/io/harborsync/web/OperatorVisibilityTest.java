@@ -3,7 +3,6 @@ package io.harborsync.web;
 import io.harborsync.http.Problem;
 import io.harborsync.cli.ExitCode;
 
-import io.harborsync.cli.Cli;
 import io.harborsync.sites.Sites;
 import io.harborsync.emulator.Fault;
 import io.harborsync.emulator.HarborEmulator;

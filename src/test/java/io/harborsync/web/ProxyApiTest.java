@@ -2,7 +2,6 @@ package io.harborsync.web;
 
 import io.harborsync.cli.ExitCode;
 
-import io.harborsync.cli.Cli;
 import io.harborsync.sites.Sites;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborModel.MemberReq;
