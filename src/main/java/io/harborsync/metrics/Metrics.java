@@ -117,25 +117,19 @@ public class Metrics {
         }
     }
 
-    /**
-     * One reconcile's outcome (nothing for dry runs).
-     *
-     * @param pending the pending work still listed after the run: its own, and for a site that could not be read
-     *                the earlier items it could not decide
-     */
     @Inject
     SyncStatus status;
 
-    /** After {@link SyncStatus} (its pending list is this run's drift). */
+    /** One reconcile's outcome (nothing for dry runs), after {@link SyncStatus}: its pending list is this run's drift. */
     void onReconcile(@Observes @jakarta.annotation.Priority(SyncStatus.OBSERVER_PRIORITY + 1) ReconcileFinished done) {
-        if (!done.dryRun()) {
-            reconciled(done.plan().sites(), done, done.scope().isAll() ? status.pending() : done.report().pending());
+        if (done.dryRun()) {
+            return;
         }
-    }
-
-    private void reconciled(List<String> allSites, ReconcileFinished done, List<SyncReport.Item> pending) {
+        List<String> allSites = done.plan().sites();
         SyncReport r = done.report();
         boolean full = done.scope().isAll();
+        // the pending work still listed: a full run's own and, for a site it could not read, the earlier items
+        List<SyncReport.Item> pending = full ? status.pending() : r.pending();
         String scope = full ? "all" : done.scope().isArtifacts() ? "artifact" : "project";
         Timer.builder(RECONCILE).tag("scope", scope)
                 .description("Time one reconcile took").register(registry)

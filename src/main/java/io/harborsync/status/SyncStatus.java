@@ -44,12 +44,8 @@ public class SyncStatus {
     /** Called first among the observers of a reconcile's end: metrics read {@link #pending()} after it. */
     public static final int OBSERVER_PRIORITY = jakarta.interceptor.Interceptor.Priority.APPLICATION;
 
-    void onReconcile(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(OBSERVER_PRIORITY)
-                     ReconcileFinished done) {
-        record(done.plan().sites(), done);
-    }
-
-    public synchronized void record(List<String> allSites, ReconcileFinished done) {
+    synchronized void onReconcile(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(OBSERVER_PRIORITY)
+                                  ReconcileFinished done) {
         if (done.dryRun()) {
             return;
         }
@@ -59,7 +55,7 @@ public class SyncStatus {
             pending = stillPending(done);
         }
         recordGuard(done);
-        for (String site : allSites) {
+        for (String site : done.plan().sites()) {
             String why = done.unknownSites().get(site);
             Optional<String> err = Optional.ofNullable(why).map(w -> site + ": " + w);
             SiteStatus old = sites.get(site);
