@@ -104,11 +104,7 @@ final class BaseView {
     String written(Value value) {
         String json = cache.written.get(value);
         if (json == null) {
-            try {
-                json = JSON.writeValueAsString(value);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot serialise a value of " + value.getClass().getSimpleName(), e);
-            }
+            json = json(value);
             if (cache.written.size() >= MAX_CACHED) {
                 cache.written.clear();
             }

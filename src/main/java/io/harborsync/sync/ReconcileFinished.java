@@ -57,7 +57,7 @@ public record ReconcileFinished(Plan plan, boolean dryRun, Instant startedAt, In
         return out;
     }
 
-    /** The keys of a kind with the given status. */
+    /** The keys with the given status. */
     public List<KeyOutcome> withStatus(Status status) {
         return keys.stream().filter(k -> k.status() == status).toList();
     }
