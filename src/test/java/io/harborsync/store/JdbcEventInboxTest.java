@@ -213,6 +213,24 @@ class JdbcEventInboxTest {
 
     /** The DataSource with {@code beforeCommit} run before every commit of its connections. */
     private static DataSource commitHook(DataSource ds, Runnable beforeCommit) {
+        return intercepting(ds, (method, args) -> {
+            if (method.getName().equals("commit")) {
+                try {
+                    beforeCommit.run();
+                } catch (RuntimeException e) {
+                    throw new java.sql.SQLException(e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    /** A call on a connection, seen before it is made; it may throw to make the call fail. */
+    private interface ConnectionCall {
+        void before(java.lang.reflect.Method method, Object[] args) throws java.sql.SQLException;
+    }
+
+    /** The DataSource whose connections pass each call to {@code before} first. */
+    private static DataSource intercepting(DataSource ds, ConnectionCall before) {
         return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
                 new Class<?>[]{DataSource.class}, (proxy, m, args) -> {
                     Object result = invoke(ds, m, args);
@@ -222,13 +240,7 @@ class JdbcEventInboxTest {
                     java.sql.Connection c = (java.sql.Connection) result;
                     return java.lang.reflect.Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
                             new Class<?>[]{java.sql.Connection.class}, (p2, m2, a2) -> {
-                                if (m2.getName().equals("commit")) {
-                                    try {
-                                        beforeCommit.run();
-                                    } catch (RuntimeException e) {
-                                        throw new java.sql.SQLException(e.getMessage(), e);
-                                    }
-                                }
+                                before.before(m2, a2);
                                 return invoke(c, m2, a2);
                             });
                 });
@@ -312,20 +324,10 @@ class JdbcEventInboxTest {
 
     /** The DataSource whose connections refuse to prepare any statement on {@code table}. */
     private static DataSource failingOn(DataSource ds, String table) {
-        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-                new Class<?>[]{DataSource.class}, (proxy, m, args) -> {
-                    Object result = invoke(ds, m, args);
-                    if (!m.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    java.sql.Connection c = (java.sql.Connection) result;
-                    return java.lang.reflect.Proxy.newProxyInstance(java.sql.Connection.class.getClassLoader(),
-                            new Class<?>[]{java.sql.Connection.class}, (p2, m2, a2) -> {
-                                if (m2.getName().equals("prepareStatement") && ((String) a2[0]).contains(table)) {
-                                    throw new java.sql.SQLException("simulated failure writing " + table);
-                                }
-                                return invoke(c, m2, a2);
-                            });
-                });
+        return intercepting(ds, (method, args) -> {
+            if (method.getName().equals("prepareStatement") && ((String) args[0]).contains(table)) {
+                throw new java.sql.SQLException("simulated failure writing " + table);
+            }
+        });
     }
 }
