@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The four kinds of the project tree are named here because every part of the engine refers to projects and
  * their children; a new kind declares its own constant in its kind class.
  */
-public final class Kind implements Comparable<Kind> {
+public final class Kind {
     private static final Map<String, Kind> KNOWN = new ConcurrentHashMap<>();
 
     public static final Kind PROJECT = define("project", true);
@@ -75,11 +75,6 @@ public final class Kind implements Comparable<Kind> {
     @Override
     public int hashCode() {
         return id.hashCode();
-    }
-
-    @Override
-    public int compareTo(Kind o) {
-        return id.compareTo(o.id);
     }
 
     @Override

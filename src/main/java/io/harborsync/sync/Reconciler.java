@@ -101,10 +101,6 @@ public final class Reconciler {
         return reconcile(scope, dryRun, force, false).report();
     }
 
-    public SyncReport run(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
-        return reconcile(scope, dryRun, force, projectMustExist).report();
-    }
-
     /**
      * A project that no site has and the base does not know: nothing to reconcile, and most likely a typo.
      * Only raised when every site could be read (a site that cannot be read may have it).
