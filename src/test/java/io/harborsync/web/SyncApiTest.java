@@ -240,6 +240,16 @@ class SyncApiTest {
     @Inject
     io.harborsync.intake.EventWorker worker;
 
+    /** The policies' names and whether they are enabled: never their targets' auth headers. */
+    private List<String> policies(HarborClient c) {
+        return c.webhookPolicies().list(p).stream()
+                .map(w -> w.name() + (Boolean.TRUE.equals(w.enabled()) ? "" : " (disabled)")).toList();
+    }
+
+    private static List<?> last(List<?> deliveries) {
+        return deliveries.subList(Math.max(0, deliveries.size() - 5), deliveries.size());
+    }
+
     private static long pushesDelivered(HarborEmulator e) {
         return e.webhookDeliveries().stream().filter(d -> d.eventType().equals("PUSH_ARTIFACT")).count();
     }
@@ -256,8 +266,16 @@ class SyncApiTest {
             e1.pushArtifact(p, repo, d, "v" + d.charAt(7));
             e2.pushArtifact(p, repo, d, "v" + d.charAt(7));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> pushesDelivered(e1) >= pushes1 + digests.size()
-                && pushesDelivered(e2) >= pushes2 + digests.size());
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> pushesDelivered(e1) >= pushes1 + digests.size()
+                    && pushesDelivered(e2) >= pushes2 + digests.size());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // what the emulators had to deliver with, for a failure that CI showed and a rerun did not
+            throw new AssertionError("push webhooks not delivered within 20 s: h1 " + (pushesDelivered(e1) - pushes1)
+                    + " and h2 " + (pushesDelivered(e2) - pushes2) + " of " + digests.size() + "; policies h1 "
+                    + policies(h1) + ", h2 " + policies(h2) + "; last deliveries h1 "
+                    + last(e1.webhookDeliveries()) + ", h2 " + last(e2.webhookDeliveries()), e);
+        }
         await().atMost(Duration.ofSeconds(20)).until(this::inboxIdle);
     }
 
