@@ -59,4 +59,60 @@ public final class Keys {
         int cut = path == null ? -1 : path.indexOf('/');
         return cut > 0 ? java.util.Optional.of(path.substring(0, cut)) : java.util.Optional.empty();
     }
+
+    /** Harbor's default prefix of robot names ({@code robot_name_prefix}): {@code robot$ci} is robot "ci". */
+    public static final String ROBOT_PREFIX = "robot$";
+    private static final String ROBOT_MARK = "robot:";
+
+    /**
+     * A system robot's key, by its name without the prefix ("ci" → "robot:ci"). ':' is in no project name, so the
+     * key never looks like a project's.
+     */
+    public static String systemRobot(String name) {
+        return ROBOT_MARK + name;
+    }
+
+    /** A project robot's key: "p/robot:ci" for Harbor's {@code robot$p+ci}; it goes with its project. */
+    public static String projectRobot(String project, String name) {
+        return project + "/" + ROBOT_MARK + name;
+    }
+
+    /**
+     * The key of a robot by the name Harbor shows, with or without the prefix: "ci" or "robot$ci" (system),
+     * "p+ci" or "robot$p+ci" (project robot "ci" of project p). Empty when it is no robot name.
+     */
+    public static java.util.Optional<String> robotKeyOfName(String name) {
+        if (name == null) {
+            return java.util.Optional.empty();
+        }
+        String bare = name.startsWith(ROBOT_PREFIX) ? name.substring(ROBOT_PREFIX.length()) : name;
+        int plus = bare.indexOf('+');
+        if (plus < 0) {
+            return Scope.isRobotName(bare) ? java.util.Optional.of(systemRobot(bare)) : java.util.Optional.empty();
+        }
+        String project = bare.substring(0, plus);
+        String robot = bare.substring(plus + 1);
+        return Scope.isProjectName(project) && Scope.isRobotName(robot)
+                ? java.util.Optional.of(projectRobot(project, robot)) : java.util.Optional.empty();
+    }
+
+    /** Whether a key is a robot's (system or project). */
+    public static boolean isRobot(String key) {
+        return key.startsWith(ROBOT_MARK) || key.contains("/" + ROBOT_MARK);
+    }
+
+    /** Whether a robot key is a project robot's. */
+    public static boolean isProjectRobot(String key) {
+        return key.contains("/" + ROBOT_MARK);
+    }
+
+    /** A robot key's own name, without project or prefix: "ci" for "robot:ci" and for "p/robot:ci". */
+    public static String robotShortName(String key) {
+        return key.substring(key.indexOf(ROBOT_MARK) + ROBOT_MARK.length());
+    }
+
+    /** The name Harbor stores after the prefix: "ci" for a system robot, "p+ci" for a project robot. */
+    public static String robotName(String key) {
+        return isProjectRobot(key) ? projectOf(key) + "+" + robotShortName(key) : robotShortName(key);
+    }
 }

@@ -22,6 +22,11 @@ public record Scope(Optional<String> project, Set<String> artifactKeys) {
         return name != null && name.length() <= 255 && PROJECT_NAME.matcher(name).matches();
     }
 
+    /** Harbor's rule for robot names (robot.go: lower case, digits, inner {@code . _ -}; no '+', which joins a project robot's project and name). */
+    public static boolean isRobotName(String name) {
+        return name != null && !name.isEmpty() && name.length() <= 255 && PROJECT_NAME.matcher(name).matches();
+    }
+
     public static Scope project(String name) {
         return new Scope(Optional.of(name), Set.of());
     }
