@@ -51,6 +51,7 @@ public class Metrics {
     public static final String PROXY_SWITCHES = "harborsync.proxy.switches";
     public static final String GUARD_BLOCKED = "harborsync.guard.blocked";
     public static final String DRIFT_STALE = "harborsync.drift.stale";
+    public static final String SECRETS_NOT_ALIGNED = "harborsync.robot.secrets.not.aligned";
 
     /** The drift gauges' kinds: every mirrored kind. */
     private static final List<String> KINDS = KindRegistry.standard().kinds().stream().map(Kind::id).toList();
@@ -87,6 +88,9 @@ public class Metrics {
         }
         Gauge.builder(INBOX_PENDING, inbox, EventInbox::pendingCount)
                 .description("Webhook events stored and not yet processed").register(registry);
+        Gauge.builder(SECRETS_NOT_ALIGNED, this, m -> m.status.secretsNotAligned().size())
+                .description("Robot accounts whose secret harbor-sync has not proven alike on every site that has"
+                        + " them: clients using them may be refused after a failover (see /status)").register(registry);
         Gauge.builder(INBOX_DEAD, inbox, EventInbox::deadCount)
                 .description("Webhook events set aside after the last retry (see /status)").register(registry);
         for (Site s : sites.all()) {

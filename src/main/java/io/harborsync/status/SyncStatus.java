@@ -36,6 +36,8 @@ public class SyncStatus {
     private List<SyncReport.Item> pending = List.of();
     /** "scope|kind|site" → the guard item of the last run of that scope that held deletions back. */
     private final Map<String, GuardHold> guardHolds = new TreeMap<>();
+    /** robot key → why a client could be refused on some site after a failover; from the runs that read it. */
+    private final Map<String, SyncReport.SecretNotAligned> secretsNotAligned = new TreeMap<>();
 
     /** Deletions a run held back at the mass-deletion guard; listed until a later run of the scope passes. */
     public record GuardHold(String scope, String kind, String site, String reason, Instant at) {
@@ -55,6 +57,7 @@ public class SyncStatus {
             pending = stillPending(done);
         }
         recordGuard(done);
+        recordSecrets(done);
         for (String site : done.plan().sites()) {
             String why = done.unknownSites().get(site);
             Optional<String> err = Optional.ofNullable(why).map(w -> site + ": " + w);
@@ -110,6 +113,39 @@ public class SyncStatus {
             guardHolds.put(scope + "|" + v.kind() + "|" + v.site(),
                     new GuardHold(scope, v.kind().id(), v.site(), v.describe(), done.finishedAt()));
         }
+    }
+
+    /**
+     * A run replaces what it read: a full run every robot, a project's run that project's robots (system robots
+     * are read by full runs only). Robots on a site the run could not read keep their last entry.
+     */
+    private void recordSecrets(ReconcileFinished done) {
+        if (done.scope().isArtifacts()) {
+            return;
+        }
+        java.util.Set<String> unknown = done.unknownSites().keySet();
+        secretsNotAligned.values().removeIf(s -> done.scope().covers(s.key())
+                && s.sites().stream().noneMatch(unknown::contains));
+        done.report().secretsNotAligned().forEach(s -> secretsNotAligned.put(s.key(), s));
+    }
+
+    /** The robot API set one secret and proved it on these sites: the robot is aligned there now. */
+    synchronized void onAligned(@jakarta.enterprise.event.Observes io.harborsync.model.RobotSecretAligned aligned) {
+        SyncReport.SecretNotAligned s = secretsNotAligned.get(aligned.robotKey());
+        if (s == null) {
+            return;
+        }
+        List<String> left = s.sites().stream().filter(site -> !aligned.robotIdBySite().containsKey(site)).toList();
+        if (left.isEmpty()) {
+            secretsNotAligned.remove(aligned.robotKey());
+        } else {
+            secretsNotAligned.put(s.key(), new SyncReport.SecretNotAligned(s.kind(), s.key(), s.robot(), left, s.reason()));
+        }
+    }
+
+    /** Robots whose secret harbor-sync has not proven alike on every site that has them (never a secret). */
+    public synchronized List<SyncReport.SecretNotAligned> secretsNotAligned() {
+        return List.copyOf(secretsNotAligned.values());
     }
 
     public synchronized List<GuardHold> guardHolds() {

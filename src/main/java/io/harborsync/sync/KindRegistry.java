@@ -13,7 +13,8 @@ import java.util.Optional;
  */
 public final class KindRegistry {
     private static final KindRegistry STANDARD = new KindRegistry(List.of(
-            new ProjectKind(), new MemberKind(), new RepositoryKind(), new ArtifactKind()));
+            new ProjectKind(), new MemberKind(), new RepositoryKind(), new ArtifactKind(), new SystemRobotKind(),
+            new ProjectRobotKind()));
 
     private final List<MirroredKind> kinds;
     private final Map<Kind, MirroredKind> byKind = new LinkedHashMap<>();
@@ -49,9 +50,17 @@ public final class KindRegistry {
         return k;
     }
 
-    /** The mirrored kind with this id (as the configuration spells it). */
-    public Optional<Kind> byId(String id) {
-        return byKind.keySet().stream().filter(k -> k.id().equals(id)).findFirst();
+
+    /** The kinds the configuration's name stands for ({@link MirroredKind#configNames}); empty when none. */
+    public List<Kind> named(String name) {
+        return kinds.stream().filter(k -> k.configNames().contains(name)).map(MirroredKind::kind).toList();
+    }
+
+    /** Every name the configuration knows kinds by, sorted. */
+    public java.util.SortedSet<String> configNames() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        kinds.forEach(k -> out.addAll(k.configNames()));
+        return out;
     }
 
     /** The kinds read at the top of a site. */

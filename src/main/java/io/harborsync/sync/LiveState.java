@@ -33,8 +33,14 @@ final class LiveState {
     final Map<String, String> unknownSites = new TreeMap<>();
     /** site -> projects whose read broke off (their value or content): every key of them is unknown there. */
     final Map<String, Set<String>> unknownChildren = new HashMap<>();
+    /** Kinds not read on any site, with why ({@link MirroredKind#precondition}): every key of them is unknown. */
+    final Map<Kind, String> paused = new java.util.LinkedHashMap<>();
+    /** site -> top-level kinds (after the first) whose listing failed there, with why: unknown on that site. */
+    final Map<String, Map<Kind, String>> unknownKinds = new TreeMap<>();
     /** Top-level keys not synced, with the reason (e.g. proxy-cache projects in front of an unknown endpoint). */
     final Map<String, String> excluded = new TreeMap<>();
+    /** The kind of each excluded key. */
+    final Map<String, Kind> excludedKinds = new TreeMap<>();
     /** site -> "what|key" -> id there (ids are per site): a write then needs no lookup. */
     private final Map<String, Map<String, Long>> ids = new HashMap<>();
     /** site -> key -> Harbor's update time, for the "newest" policy. */
@@ -69,8 +75,9 @@ final class LiveState {
      * bound the requests in flight; the lanes keep one site's reads from taking every thread of the executor.
      */
     static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
-                          Set<String> proxyCacheRegistries, Executor executor) {
+                          Set<String> proxyCacheRegistries, Map<Kind, String> paused, Executor executor) {
         LiveState s = new LiveState(kinds);
+        s.paused.putAll(paused);
         s.proxyCacheRegistries = Set.copyOf(proxyCacheRegistries);
         Work work = new Work(executor);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
@@ -94,15 +101,28 @@ final class LiveState {
             }
             return;
         }
+        boolean first = true;
         for (MirroredKind top : kinds.top()) {
+            if (paused.containsKey(top.kind())) {
+                continue;
+            }
             Map<String, ?> items;
             try {
                 items = top.listTop(r, scope);
             } catch (HarborException e) {
                 synchronized (this) {
-                    unknownSites.put(r.site, whyUnknown(e));
+                    // The first kind (projects) holds everything else: without it the site is unknown. A later
+                    // top-level kind's listing (system robots) failing leaves the projects known; a 401 never does.
+                    if (first || e instanceof HarborException.Unauthorized) {
+                        unknownSites.put(r.site, whyUnknown(e));
+                        return;
+                    }
+                    unknownKinds.computeIfAbsent(r.site, x -> new java.util.LinkedHashMap<>())
+                            .put(top.kind(), whyUnknown(e));
                 }
-                return;
+                continue;
+            } finally {
+                first = false;
             }
             items.forEach((key, item) -> work.submit(r.site, () -> {
                 try {
@@ -167,16 +187,19 @@ final class LiveState {
         }
 
         @Override
-        public void exclude(String key, String reason) {
+        public void exclude(Kind kind, String key, String reason) {
             synchronized (s) {
                 s.excluded.put(key, reason);
+                s.excludedKinds.put(key, kind);
             }
         }
 
         @Override
         public void descend(Kind kind, String key, Object item) {
             for (MirroredKind child : s.kinds.childrenOf(kind)) {
-                child.readUnder(this, key, item);
+                if (!s.paused.containsKey(child.kind())) {
+                    child.readUnder(this, key, item);
+                }
             }
         }
 
@@ -337,6 +360,9 @@ final class LiveState {
         c.unknownSites.putAll(unknownSites);
         unknownChildren.forEach((site, projects) -> c.unknownChildren.put(site, new HashSet<>(projects)));
         c.excluded.putAll(excluded);
+        c.excludedKinds.putAll(excludedKinds);
+        c.paused.putAll(paused);
+        unknownKinds.forEach((site, m) -> c.unknownKinds.put(site, new java.util.LinkedHashMap<>(m)));
         c.proxyCacheRegistries = proxyCacheRegistries;
         changedAt.forEach((site, m) -> c.changedAt.put(site, new HashMap<>(m)));
         ids.forEach((site, m) -> c.ids.put(site, new HashMap<>(m)));
@@ -367,7 +393,8 @@ final class LiveState {
         for (String site : sites) {
             // A project whose read broke off (quota, members, repositories, artifacts) is unknown there as a
             // whole: its value may be missing, and deciding its fate needs its content.
-            if (unknownSites.containsKey(site) || unknownChildren.getOrDefault(site, Set.of()).contains(project)) {
+            if (unknownSites.containsKey(site) || unknownChildren.getOrDefault(site, Set.of()).contains(project)
+                    || paused.containsKey(kind) || unknownKinds.getOrDefault(site, Map.of()).containsKey(kind)) {
                 unknown.add(site);
             } else if (bySite.containsKey(site)) {
                 present.put(site, bySite.get(site));

@@ -80,6 +80,20 @@ public interface MirroredKind {
         return Optional.empty();
     }
 
+    /** The names {@code harbor-sync.deletion.disabled-kinds} knows this kind by (its id, and a family name). */
+    default java.util.Set<String> configNames() {
+        return java.util.Set.of(kind().id());
+    }
+
+    /**
+     * Why this kind cannot be mirrored with these settings at all (e.g. the daemon's account may not write it), or
+     * empty. A kind with a precondition is not read: every key of it is unknown on every site, so nothing of it is
+     * created or deleted, and status shows the reason once instead of one failure per key.
+     */
+    default Optional<String> precondition(SyncSettings settings) {
+        return Optional.empty();
+    }
+
     /** Applies one planned operation on its site (ctx.client()). */
     Applied apply(Op op, ApplyContext ctx);
 

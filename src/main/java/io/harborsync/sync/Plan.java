@@ -17,10 +17,21 @@ import java.util.Map;
  * @param guard        the mass-deletion guard's verdict for each kind and site with more than one deletion
  * @param unknownSites sites that could not be read, with why
  * @param excluded     top-level keys not synced, with why
+ * @param excludedKinds the kind of each excluded key
+ * @param preconditions kinds not mirrored at all with these settings, with why ({@link MirroredKind#precondition})
+ * @param unknownKinds per site, the top-level kinds whose listing failed there (their keys unknown there), with why
+ * @param secretsNotAligned robots whose secret harbor-sync has not proven alike on every site that has them
  */
 public record Plan(Scope scope, boolean forced, List<String> sites, List<Decision> decisions, List<Step> steps,
                    List<GuardVerdict> guard, List<SyncReport.Conflict> conflicts, Map<String, String> unknownSites,
-                   Map<String, String> excluded) {
+                   Map<String, String> excluded, Map<String, Kind> excludedKinds, Map<Kind, String> preconditions,
+                   Map<String, Map<Kind, String>> unknownKinds, List<SyncReport.SecretNotAligned> secretsNotAligned) {
+
+    /** The same plan with the robots whose secret is not aligned (known only with the secret store). */
+    Plan withSecrets(List<SyncReport.SecretNotAligned> notAligned) {
+        return new Plan(scope, forced, sites, decisions, steps, guard, conflicts, unknownSites, excluded, excludedKinds,
+                preconditions, unknownKinds, List.copyOf(notAligned));
+    }
 
     /** Why a step is in the plan. */
     public enum Origin {

@@ -92,7 +92,7 @@ final class ProjectKind implements MirroredKind {
         Project p = listed.project();
         Optional<String> registry = registryOf(site, p);
         if (p.isProxyCache() && registry.isEmpty()) {
-            site.exclude(p.name(), "proxy-cache project whose registry endpoint is not in"
+            site.exclude(Kind.PROJECT, p.name(), "proxy-cache project whose registry endpoint is not in"
                     + " harbor-sync.proxy-cache.registries: not copied");
             return;
         }

@@ -70,6 +70,7 @@ public final class Reconciler {
     private final Clock clock;
     private final OwnWrites ownWrites;
     private final Executor executor;
+    private final io.harborsync.store.SecretAlignments alignments;
     private final BaseView.Cache cache = new BaseView.Cache();
     /** When each (site, project, id)'s webhook policy was last found in place. */
     private final Map<String, Instant> webhookChecked = new ConcurrentHashMap<>();
@@ -83,6 +84,13 @@ public final class Reconciler {
     /** @param executor the daemon's one executor for reads and writes (each client bounds its site's requests) */
     public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock,
                       OwnWrites ownWrites, Executor executor) {
+        this(clients, base, settings, clock, ownWrites, executor, SecretCheck.NOTHING_PROVEN);
+    }
+
+    /** @param alignments which robots' secrets the daemon proved alike (the robot API records them) */
+    public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock,
+                      OwnWrites ownWrites, Executor executor, io.harborsync.store.SecretAlignments alignments) {
+        this.alignments = alignments;
         this.kinds = KindRegistry.standard();
         this.clients = new LinkedHashMap<>(clients);
         this.sites = List.copyOf(new TreeSet<>(clients.keySet()));
@@ -119,7 +127,9 @@ public final class Reconciler {
      */
     public ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
         Instant started = clock.instant();
-        LiveState live = LiveState.read(kinds, clients, scope, settings.proxyCacheRegistries(), executor);
+        Map<Kind, String> paused = new LinkedHashMap<>();
+        kinds.all().forEach(k -> k.precondition(settings).ifPresent(why -> paused.put(k.kind(), why)));
+        LiveState live = LiveState.read(kinds, clients, scope, settings.proxyCacheRegistries(), paused, executor);
         BaseView view = new BaseView(base, kinds, cache);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
             String project = scope.project().get();
@@ -132,8 +142,9 @@ public final class Reconciler {
             }
         }
         Instant planned = clock.instant();
-        Plan plan = new Planner(kinds, sites, settings).plan(scope, live, view, force,
+        Plan decided = new Planner(kinds, sites, settings).plan(scope, live, view, force,
                 (site, project) -> webhookDue(site, project, live, planned));
+        Plan plan = decided.withSecrets(SecretCheck.notAligned(kinds, sites, live, decided, alignments.all()));
         if (!dryRun) {
             plan.guard().stream().filter(Plan.GuardVerdict::heldBack).forEach(v -> LOG.warnf(
                     "mass-deletion guard held back a run: %d %s deletions on %s, of %d %ss known there (limit %.0f%%);"
@@ -308,8 +319,10 @@ public final class Reconciler {
         List<Item> failed = new ArrayList<>();
         List<Item> skipped = new ArrayList<>();
         List<Item> pending = new ArrayList<>();
-        plan.excluded().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                skipped.add(new Item(null, Kind.PROJECT, e.getKey(), Action.SKIP, e.getValue(), null)));
+        plan.excluded().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> skipped.add(new Item(null,
+                plan.excludedKinds().getOrDefault(e.getKey(), Kind.PROJECT), e.getKey(), Action.SKIP, e.getValue(), null)));
+        plan.unknownKinds().forEach((site, kinds) -> kinds.forEach((kind, why) ->
+                skipped.add(new Item(site, kind, "*", Action.SKIP, "not read: " + why, null))));
         plan.guard().forEach(v -> skipped.add(new Item(v.site(), v.kind(), "*", Action.GUARD, v.describe(),
                 v.forced() ? GUARD_FORCED : GUARD_HELD_BACK)));
         for (Decision d : plan.decisions()) {
@@ -343,7 +356,9 @@ public final class Reconciler {
         List<String> unknownSites = new ArrayList<>();
         new java.util.TreeMap<>(plan.unknownSites()).forEach((site, why) -> unknownSites.add(site + ": " + why));
         return new SyncReport(plan.scope(), dryRun, plan.forced(), started, finished, planned, done, failed, skipped,
-                plan.conflicts(), pending, unknownSites);
+                plan.conflicts(), pending, unknownSites,
+                plan.preconditions().entrySet().stream().map(e -> new SyncReport.Precondition(e.getKey(), e.getValue()))
+                        .toList(), plan.secretsNotAligned());
     }
 
     private static Item item(Op op, String detail) {

@@ -27,7 +27,7 @@ public interface SiteRead {
     void changedAt(String key, Instant at);
 
     /** The key (and everything under it) is not synced: skipped, and reported with the reason. */
-    void exclude(String key, String reason);
+    void exclude(Kind kind, String key, String reason);
 
     /** Reads the child kinds of {@code kind} under this item, in the calling thread. */
     void descend(Kind kind, String key, Object item);

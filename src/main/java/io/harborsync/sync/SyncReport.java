@@ -15,7 +15,23 @@ import java.util.Locale;
  */
 public record SyncReport(Scope scope, boolean dryRun, boolean forced, Instant startedAt, Instant finishedAt,
                          List<Item> planned, List<Item> done, List<Item> failed, List<Item> skipped,
-                         List<Conflict> conflicts, List<Item> pending, List<String> unknownSites) {
+                         List<Conflict> conflicts, List<Item> pending, List<String> unknownSites,
+                         List<Precondition> preconditions, List<SecretNotAligned> secretsNotAligned) {
+
+    /** A kind not mirrored at all with the daemon's settings (e.g. its account may not write it), with why. */
+    public record Precondition(Kind kind, String reason) {
+    }
+
+    /**
+     * A robot whose secret harbor-sync has not set and proven alike everywhere: a client using it may be refused
+     * on {@code sites} after a failover, until {@code PUT /robots/{robot}/secret} or {@code POST /robots/{robot}/rotate}.
+     *
+     * @param robot  its name as Harbor shows it without the prefix ("ci", "p+ci")
+     * @param sites  where it is not proven (its copy there has a secret nobody knows, or was recreated)
+     * @param reason why, in words
+     */
+    public record SecretNotAligned(Kind kind, String key, String robot, List<String> sites, String reason) {
+    }
 
     /** What an item is: an operation on a site, or what a key or a kind came to without one. */
     public enum Action {

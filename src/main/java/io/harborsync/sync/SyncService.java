@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 @ApplicationScoped
 public class SyncService {
     private static final Logger LOG = Logger.getLogger(SyncService.class);
+
+    /** Which robots' secrets the robot API proved alike (a bean of the store). */
+    @Inject
+    jakarta.enterprise.inject.Instance<io.harborsync.store.SecretAlignments> alignments;
 
     @Inject
     Sites sites;
@@ -81,6 +86,20 @@ public class SyncService {
         return settings.withPolicy(ConflictPolicy.parse(config.conflictPolicy(), activeSite.name()));
     }
 
+    /**
+     * What keeps kinds from being mirrored at all with the current settings, once per reason (the robot kinds
+     * share one): "kinds" and "reason".
+     */
+    public List<Map<String, Object>> preconditions() {
+        Map<String, List<String>> byReason = new LinkedHashMap<>();
+        SyncSettings now = settings();
+        KindRegistry.standard().all().forEach(k -> k.precondition(now).ifPresent(why ->
+                byReason.computeIfAbsent(why, x -> new java.util.ArrayList<>()).add(k.kind().id())));
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        byReason.forEach((why, kinds) -> out.add(Map.of("kinds", List.copyOf(kinds), "reason", why)));
+        return out;
+    }
+
     private SyncSettings resolve() {
         Set<String> names = new java.util.TreeSet<>();
         sites.all().forEach(s -> names.add(s.name()));
@@ -101,9 +120,12 @@ public class SyncService {
         Set<Kind> off = new java.util.HashSet<>();
         KindRegistry kinds = KindRegistry.standard();
         for (String k : config.deletion().disabledKinds().orElse(java.util.List.of())) {
-            off.add(kinds.byId(k.trim().toLowerCase(java.util.Locale.ROOT)).orElseThrow(() -> new ConfigProblem(
-                    "harbor-sync.deletion.disabled-kinds: unknown kind '" + k + "' (" + kinds.kinds().stream()
-                            .map(Kind::id).collect(java.util.stream.Collectors.joining(", ")) + ")")));
+            java.util.List<Kind> named = kinds.named(k.trim().toLowerCase(java.util.Locale.ROOT));
+            if (named.isEmpty()) {
+                throw new ConfigProblem("harbor-sync.deletion.disabled-kinds: unknown kind '" + k + "' ("
+                        + String.join(", ", kinds.configNames()) + ")");
+            }
+            off.addAll(named);
         }
         Optional<String> hookUrl = config.webhook().url();
         if (hookUrl.isEmpty() && sites.isDemo() && httpPort() > 0) {
@@ -126,7 +148,8 @@ public class SyncService {
         if (reconciler == null || !reconciler.settings().equals(now)) {
             Map<String, HarborClient> clients = new LinkedHashMap<>();
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
-            reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor);
+            reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor,
+                    alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN);
         }
         return reconciler;
     }

@@ -117,4 +117,53 @@ public final class Values {
     public record ArtifactValue(SortedSet<String> tags) implements Value {
     }
 
+
+    /** The attribute names of a {@link RobotValue}. */
+    public static final String DESCRIPTION = "description";
+    public static final String DURATION = "duration";
+    public static final String DISABLED = "disabled";
+    public static final String PERMISSIONS = "permissions";
+
+    /**
+     * A robot account's synced attributes (system and project robots alike; the level is in the key). Its secret
+     * is not among them: Harbor never returns it (see {@code SecretCheck}).
+     *
+     * @param duration    days from the robot's creation on each site until it expires, -1 never (Harbor computes
+     *                    {@code expires_at} from each site's own creation time: copies made minutes apart expire
+     *                    minutes apart)
+     * @param permissions "kind:namespace" (namespace a project name, {@code *}, or {@code /} for the system kind)
+     *                    to its "resource:action" pairs, all sorted: Harbor regroups the list it was given
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RobotValue(String description, long duration, boolean disabled,
+                             SortedMap<String, SortedSet<String>> permissions)
+            implements Value, Fielded<RobotValue> {
+        public RobotValue {
+            description = description == null ? "" : description;
+            SortedMap<String, SortedSet<String>> copy = new TreeMap<>();
+            permissions.forEach((scope, pairs) -> copy.put(scope, java.util.Collections.unmodifiableSortedSet(
+                    new java.util.TreeSet<>(pairs))));
+            permissions = java.util.Collections.unmodifiableSortedMap(copy);
+        }
+
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(DESCRIPTION, description);
+            f.put(DURATION, duration);
+            f.put(DISABLED, disabled);
+            f.put(PERMISSIONS, permissions);
+            return f;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public RobotValue withFields(Map<String, Object> fields) {
+            Object perms = fields.get(PERMISSIONS);
+            return new RobotValue((String) fields.get(DESCRIPTION),
+                    fields.get(DURATION) == null ? -1 : (Long) fields.get(DURATION),
+                    Boolean.TRUE.equals(fields.get(DISABLED)),
+                    perms == null ? new TreeMap<>() : (SortedMap<String, SortedSet<String>>) perms);
+        }
+    }
 }

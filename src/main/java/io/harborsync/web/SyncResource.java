@@ -204,6 +204,8 @@ public class SyncResource {
         out.put("drift", metrics.drift());
         out.put("driftStale", metrics.driftStale());
         out.put("guardHeldBack", status.guardHolds());
+        out.put("preconditions", sync.preconditions());
+        out.put("secretsNotAligned", status.secretsNotAligned());
         out.put("conflicts", status.conflicts());
         out.put("recentOperations", status.recentOperations());
         out.put("deadLetters", inbox.dead(100).stream().map(e -> {

@@ -180,6 +180,21 @@
     }
   }
 
+  function renderSecrets(s) {
+    const pre = s.preconditions || [];
+    $("preconditions").textContent = pre.map((p) => p.reason).join(" ");
+    const list = s.secretsNotAligned || [];
+    const tbody = fill("secrets", list, "every robot's secret is aligned", 4);
+    for (const r of list) {
+      const tr = tbody.insertRow();
+      tr.dataset.key = r.key;
+      cell(tr, r.robot);
+      cell(tr, r.kind);
+      cell(tr, (r.sites || []).join(", "), "bad");
+      cell(tr, r.reason);
+    }
+  }
+
   function renderOperations(s) {
     const list = (s.recentOperations || []).slice(0, MAX_OPERATIONS);
     const tbody = fill("operations", list, "no operations yet", 7);
@@ -227,6 +242,7 @@
       renderSites(s);
       renderDrift(s);
       renderGuard(s);
+      renderSecrets(s);
       renderConflicts(s);
       renderOperations(s);
       renderDeadLetters(s);
