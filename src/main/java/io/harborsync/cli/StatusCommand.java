@@ -62,6 +62,9 @@ public class StatusCommand implements Callable<Integer> {
                 new Table("SCOPE", "KIND", "SITE", "SINCE", "REASON"),
                 (t, i) -> t.row(Table.text(i, "scope"), Table.text(i, "kind"), Table.text(i, "site"), Table.text(i, "at"),
                         Table.text(i, "reason")));
+        preconditions(out, s.path("preconditions"));
+        section(out, "robot secrets not aligned (align with robots set-secret or robots rotate)",
+                s.path("secretsNotAligned"), Integer.MAX_VALUE, secretTable(), StatusCommand::secret);
         section(out, "conflicts", s.path("conflicts"), Integer.MAX_VALUE, conflictTable(), StatusCommand::conflict);
         section(out, "recent operations", s.path("recentOperations"), RECENT,
                 new Table("OUTCOME", "SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::recent);
@@ -70,6 +73,27 @@ public class StatusCommand implements Callable<Integer> {
                 (t, i) -> t.row(Table.text(i, "id"), Table.text(i, "site"), Table.text(i, "type"), Table.text(i, "project"),
                         Table.text(i, "attempts"), Table.text(i, "lastError")));
         out.flush();
+    }
+
+    /** What keeps kinds from being mirrored at all (e.g. a robot account), once per reason; nothing when none. */
+    static void preconditions(PrintWriter out, JsonNode list) {
+        for (JsonNode p : list) {
+            out.println();
+            java.util.List<String> kinds = new java.util.ArrayList<>();
+            p.path("kinds").forEach(k -> kinds.add(k.asText()));
+            out.println("not mirrored (" + String.join(", ", kinds) + "): " + Table.text(p, "reason"));
+        }
+    }
+
+    static Table secretTable() {
+        return new Table("ROBOT", "KIND", "NOT PROVEN ON", "WHY");
+    }
+
+    /** A robot whose secret harbor-sync has not proven alike everywhere. */
+    static void secret(Table t, JsonNode r) {
+        java.util.List<String> sites = new java.util.ArrayList<>();
+        r.path("sites").forEach(x -> sites.add(x.asText()));
+        t.row(Table.text(r, "robot"), Table.text(r, "kind"), String.join(", ", sites), Table.text(r, "reason"));
     }
 
     static Table conflictTable() {
