@@ -187,6 +187,10 @@ final class Dataset {
                 art += pages(artifacts - removedArtifacts.getOrDefault((long) i * repos + j, 0));
             }
         }
+        // system robots: one page of registry endpoints (whose credentials name robots not to copy), one page of
+        // robots; project robots: one page per project (GET /robots?q=Level=project,ProjectID=…)
+        out.put("GET /registries", 1L);
+        out.put("GET /robots", 1L + projects);
         out.put("GET /projects/{p}/members", mem);
         out.put("GET /projects/{p}/repositories", rep);
         out.put("GET /projects/{p}/repositories/{r}/artifacts", art);
@@ -234,7 +238,8 @@ final class Dataset {
     /** The formula, for the report. */
     String formula() {
         return "per site: ⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "
-                + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages "
+                + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages + "
+                + "1 registry page + 1 system-robot page + P project-robot pages "
                 + "(⌈n/100⌉ taken as at least 1, with each site's own counts); plus one write per drifted key";
     }
 }
