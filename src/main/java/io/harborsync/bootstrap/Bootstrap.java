@@ -117,8 +117,17 @@ public final class Bootstrap {
         for (Site s : sites) {
             replication.put(s.name(), replicationRobot(s, robots.get(s.name())));
         }
+        Map<String, Map<String, Long>> record = new java.util.TreeMap<>();
         for (Site s : sites) {
-            syncRobot(s, robots.get(s.name()));
+            Map<String, Long> mine = new java.util.TreeMap<>();
+            if (replication.get(s.name()).id != null) {
+                mine.put(REPLICATION_ROBOT, replication.get(s.name()).id);
+            }
+            syncRobot(s, robots.get(s.name())).ifPresent(id -> mine.put(SYNC_ROBOT, id));
+            record.put(s.name(), mine);
+        }
+        if (!dryRun) {
+            writeRecord(record);
         }
         Map<String, Map<String, Long>> registryIds = registries(replication);
         for (Site s : sites) {
@@ -155,8 +164,23 @@ public final class Bootstrap {
         return r;
     }
 
+    /**
+     * Records which robots bootstrap made on each site (ids, no secret), for the daemon: they differ per site by
+     * design, so it never mirrors them (harbor-sync.bootstrap.secrets-dir/{@value SyncSettings#BOOTSTRAP_RECORD}).
+     */
+    private void writeRecord(Map<String, Map<String, Long>> record) {
+        Path file = secretsDir.resolve(io.harborsync.sync.SyncSettings.BOOTSTRAP_RECORD);
+        try {
+            writeSecret(file, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(record));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BootstrapException("cannot write " + file + ": " + e.getOriginalMessage());
+        }
+        out.println("robots bootstrap made recorded in " + file + " (harbor-sync never mirrors them)");
+    }
+
     /** The daemon's robot; its secret lives only in the secrets file, which is checked against Harbor. */
-    private void syncRobot(Site s, List<Robot> existing) {
+    private Optional<Long> syncRobot(Site s, List<Robot> existing) {
         Path file = secretFile(s);
         Optional<Robot> found = findRobot(existing, SYNC_ROBOT);
         String item = "robot " + SYNC_ROBOT;
@@ -164,16 +188,18 @@ public final class Bootstrap {
             if (!dryRun) {
                 RobotCreated created = createRobot(s, SYNC_ROBOT, SYNC_ROBOT_DESCRIPTION, BootstrapPermissions.HARBOR_SYNC);
                 writeSecret(file, created.secret());
+                say(s, item, "created, secret written to " + file);
+                return Optional.of(created.id());
             }
             say(s, item, "created, secret written to " + file);
-            return;
+            return Optional.empty();
         }
         Robot robot = found.get();
         fixRobot(s, robot, SYNC_ROBOT, SYNC_ROBOT_DESCRIPTION, BootstrapPermissions.HARBOR_SYNC);
         Optional<String> stored = readSecret(file);
         if (stored.isPresent() && secretWorks(s, robot.name(), stored.get())) {
             say(s, item + " secret file " + file, "already in place");
-            return;
+            return Optional.of(robot.id());
         }
         if (!dryRun) {
             String secret = newSecret();
@@ -182,6 +208,7 @@ public final class Bootstrap {
         }
         say(s, item + " secret", (stored.isPresent() ? "did not log in, " : "had no file, ")
                 + "refreshed and written to " + file);
+        return Optional.of(robot.id());
     }
 
     private RobotCreated createRobot(Site s, String name, String description, List<RobotPermission> permissions) {

@@ -46,8 +46,8 @@ final class LiveState {
     /** site -> key -> Harbor's update time, for the "newest" policy. */
     private final Map<String, Map<String, Instant>> changedAt = new HashMap<>();
 
-    /** The registry endpoints proxy-cache projects may be in front of (the read's setting, kept for read-backs). */
-    private Set<String> proxyCacheRegistries = Set.of();
+    /** The settings the kinds read with (proxy-cache registries, bootstrap's robots), kept for read-backs. */
+    private SyncSettings settings = SyncSettings.defaults("none");
 
     /** Reading tasks per request slot of a site (see {@link #read}). */
     static final int READERS_PER_SLOT = 2;
@@ -75,14 +75,14 @@ final class LiveState {
      * bound the requests in flight; the lanes keep one site's reads from taking every thread of the executor.
      */
     static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
-                          Set<String> proxyCacheRegistries, Map<Kind, String> paused, Executor executor) {
+                          SyncSettings settings, Map<Kind, String> paused, Executor executor) {
         LiveState s = new LiveState(kinds);
         s.paused.putAll(paused);
-        s.proxyCacheRegistries = Set.copyOf(proxyCacheRegistries);
+        s.settings = settings;
         Work work = new Work(executor);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
         clients.forEach((site, client) -> work.submit(site,
-                () -> s.readSite(new Reader(s, site, client, proxyCacheRegistries), scope, work)));
+                () -> s.readSite(new Reader(s, site, client, settings), scope, work)));
         work.await();
         return s;
     }
@@ -142,14 +142,14 @@ final class LiveState {
         private final LiveState s;
         private final String site;
         private final HarborClient client;
-        private final Set<String> proxyCacheRegistries;
+        private final SyncSettings settings;
         private final Map<String, Map<Object, ?>> lookups = new ConcurrentHashMap<>();
 
-        Reader(LiveState s, String site, HarborClient client, Set<String> proxyCacheRegistries) {
+        Reader(LiveState s, String site, HarborClient client, SyncSettings settings) {
             this.s = s;
             this.site = site;
             this.client = client;
-            this.proxyCacheRegistries = proxyCacheRegistries;
+            this.settings = settings;
         }
 
         @Override
@@ -163,8 +163,8 @@ final class LiveState {
         }
 
         @Override
-        public Set<String> proxyCacheRegistries() {
-            return proxyCacheRegistries;
+        public SyncSettings settings() {
+            return settings;
         }
 
         @Override
@@ -306,7 +306,7 @@ final class LiveState {
                     after.forgetUnder(op.kind(), op.key(), site);
                 }
             } else if (op.type() == Decision.OpType.CREATE && kind.readBackAfterCreate()) {
-                Reader r = new Reader(after, site, clients.get(site), proxyCacheRegistries);
+                Reader r = new Reader(after, site, clients.get(site), settings);
                 work.submit(site, () -> after.readBack(kind, r, op));
             } else {
                 after.put(op.kind(), op.key(), site, op.value());
@@ -363,7 +363,7 @@ final class LiveState {
         c.excludedKinds.putAll(excludedKinds);
         c.paused.putAll(paused);
         unknownKinds.forEach((site, m) -> c.unknownKinds.put(site, new java.util.LinkedHashMap<>(m)));
-        c.proxyCacheRegistries = proxyCacheRegistries;
+        c.settings = settings;
         changedAt.forEach((site, m) -> c.changedAt.put(site, new HashMap<>(m)));
         ids.forEach((site, m) -> c.ids.put(site, new HashMap<>(m)));
         return c;

@@ -124,7 +124,7 @@ final class ProjectKind implements MirroredKind {
             }
             return names;
         });
-        return name.filter(site.proxyCacheRegistries()::contains);
+        return name.filter(site.settings().proxyCacheRegistries()::contains);
     }
 
     private static void file(SiteRead site, Project p, Optional<Quota> quota, String registry) {

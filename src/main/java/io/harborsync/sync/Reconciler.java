@@ -129,7 +129,7 @@ public final class Reconciler {
         Instant started = clock.instant();
         Map<Kind, String> paused = new LinkedHashMap<>();
         kinds.all().forEach(k -> k.precondition(settings).ifPresent(why -> paused.put(k.kind(), why)));
-        LiveState live = LiveState.read(kinds, clients, scope, settings.proxyCacheRegistries(), paused, executor);
+        LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor);
         BaseView view = new BaseView(base, kinds, cache);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
             String project = scope.project().get();

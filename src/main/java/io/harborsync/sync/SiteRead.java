@@ -14,8 +14,8 @@ public interface SiteRead {
 
     HarborClient client();
 
-    /** Registry endpoints that exist under the same name on every site (proxy-cache projects in front of them sync). */
-    Set<String> proxyCacheRegistries();
+    /** The engine's settings this read runs with (e.g. the proxy-cache registries, the robots bootstrap recorded). */
+    SyncSettings settings();
 
     /** The key is on this site with this value. */
     void put(Kind kind, String key, Value value);

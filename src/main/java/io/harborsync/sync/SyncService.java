@@ -140,7 +140,32 @@ public class SyncService {
         Map<String, String> accounts = new LinkedHashMap<>();
         sites.all().forEach(s -> accounts.put(s.name(), s.username()));
         return new SyncSettings(policy, fraction, Set.copyOf(off), hookUrl, secrets, config.members().groupType(),
-                proxyCache, accounts);
+                proxyCache, accounts, bootstrapRobots());
+    }
+
+    /**
+     * The robots bootstrap made, per site (its record in harbor-sync.bootstrap.secrets-dir), which are never
+     * mirrored; none without the file. A record that cannot be read is a configuration problem: mirroring
+     * replication robots would break replication.
+     */
+    private static Map<String, Set<Long>> bootstrapRobots() {
+        String dir = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("harbor-sync.bootstrap.secrets-dir", String.class).orElse("secrets");
+        java.nio.file.Path file = java.nio.file.Path.of(dir).resolve(SyncSettings.BOOTSTRAP_RECORD);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, Map<String, Long>> record = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                    file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<>() {
+                    });
+            Map<String, Set<Long>> out = new LinkedHashMap<>();
+            record.forEach((site, robots) -> out.put(site, Set.copyOf(robots.values())));
+            return out;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigProblem("harbor-sync.bootstrap.secrets-dir: " + file + " is not bootstrap's record of its"
+                    + " robots (" + e.getClass().getSimpleName() + "); run harbor-sync bootstrap again or remove it");
+        }
     }
 
     private synchronized Reconciler reconciler() {

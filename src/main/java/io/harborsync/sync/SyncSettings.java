@@ -16,10 +16,23 @@ import java.util.Set;
  *                        projects in front of them are synced; other proxy-cache projects are skipped
  * @param accounts        per site, the account the daemon signs in with (to know whom Harbor makes the owner of a
  *                        project it creates); a site without one is taken as signed in as a robot account
+ * @param bootstrapRobots per site, the ids of the robots {@code bootstrap} made for replication and for the daemon
+ *                        (its record, {@value #BOOTSTRAP_RECORD}): each site's own by design, never mirrored
  */
 public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
                            Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType,
-                           Set<String> proxyCacheRegistries, Map<String, String> accounts) {
+                           Set<String> proxyCacheRegistries, Map<String, String> accounts,
+                           Map<String, Set<Long>> bootstrapRobots) {
+    /** The file in bootstrap's secrets directory that lists, per site, the ids of the robots it made. */
+    public static final String BOOTSTRAP_RECORD = "bootstrap-robots.json";
+
+    public SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<Kind> deletionDisabled,
+                        Optional<String> webhookUrl, Map<String, String> webhookSecrets, int groupType,
+                        Set<String> proxyCacheRegistries, Map<String, String> accounts) {
+        this(policy, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType, proxyCacheRegistries,
+                accounts, Map.of());
+    }
+
     /** Harbor makes its first sysadmin, user id 1 that cannot be deleted, the owner of what robot accounts create. */
     static final String FIRST_SYSADMIN = "admin";
 
@@ -38,7 +51,7 @@ public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<
     /** The same settings with another conflict policy (the active site moved). */
     public SyncSettings withPolicy(ConflictPolicy other) {
         return new SyncSettings(other, maxDeleteFraction, deletionDisabled, webhookUrl, webhookSecrets, groupType,
-                proxyCacheRegistries, accounts);
+                proxyCacheRegistries, accounts, bootstrapRobots);
     }
 
     public boolean propagates(Kind kind) {

@@ -28,6 +28,9 @@ final class SystemRobotKind implements MirroredKind {
     static final String ENDPOINT_CREDENTIAL = "a registry endpoint logs in as this robot (replication): each site's"
             + " has its own secret by design; not copied";
 
+    static final String BOOTSTRAP_ROBOT = "made by bootstrap for replication or for harbor-sync itself (its record, "
+            + SyncSettings.BOOTSTRAP_RECORD + "): each site's own by design; not copied";
+
     @Override
     public Kind kind() {
         return ROBOT;
@@ -71,9 +74,14 @@ final class SystemRobotKind implements MirroredKind {
                 site.exclude(ROBOT, Keys.systemRobot(user.substring(Keys.ROBOT_PREFIX.length())), ENDPOINT_CREDENTIAL);
             }
         }
+        java.util.Set<Long> madeByBootstrap = site.settings().bootstrapRobots().getOrDefault(site.site(), java.util.Set.of());
         for (Robot r : site.client().robots().listSystem()) {
             if (r.name() != null && r.name().startsWith(Keys.ROBOT_PREFIX)) {
-                out.put(Keys.systemRobot(r.name().substring(Keys.ROBOT_PREFIX.length())), r);
+                String key = Keys.systemRobot(r.name().substring(Keys.ROBOT_PREFIX.length()));
+                if (madeByBootstrap.contains(r.id())) {
+                    site.exclude(ROBOT, key, BOOTSTRAP_ROBOT);
+                }
+                out.put(key, r);
             }
         }
         return out;

@@ -212,6 +212,17 @@ class BootstrapTest {
             assertThat(first).doesNotContain(secret).doesNotContain(sent);
             assertThat(logs.text()).doesNotContain(secret).doesNotContain(sent);
         }
+        // the record of bootstrap's robots, for the daemon never to mirror them: their ids per site, no secret
+        Path record = tmp.resolve("secrets").resolve(io.harborsync.sync.SyncSettings.BOOTSTRAP_RECORD);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------");
+        JsonNode recorded = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.toFile());
+        for (String site : List.of("h1", "h2")) {
+            for (String robot : List.of("harbor-sync-replication", "harbor-sync")) {
+                JsonNode listed = byName(json(http(site).get("robots?q=name=" + robot)), "robot$" + robot);
+                assertThat(recorded.path(site).path(robot).asLong()).as(site + " " + robot)
+                        .isEqualTo(listed.get("id").asLong());
+            }
+        }
         assertThat(first).contains("h1: robot harbor-sync-replication created", "h2: robot harbor-sync created",
                 "h1: registry harbor-sync-h2", "h2: replication policy harbor-sync-h2-to-h1 created",
                 "h1: webhook policy in project team-a created");

@@ -298,4 +298,21 @@ class RobotKindsTest {
         assertThat(asRobot.get("systeminfo").body()).doesNotContain("harbor_version");
         assertThat(f.http.get("h1").as(made.name(), made.secret()).get("systeminfo").body()).contains("harbor_version");
     }
+
+    @Test
+    void theRobotsBootstrapRecordedAreNotCopied() {
+        RobotCreated daemonRobot = h1.robots().create(system("harbor-sync", perm("project", "*", "project:read")));
+        h1.robots().create(system("harbor-sync-2", perm("project", "*", "project:read"))); // a user's, same pattern
+        SyncSettings withRecord = new SyncSettings(ConflictPolicy.parse("active-site", "h1"), 0.25, Set.of(),
+                Optional.empty(), Map.of(), 1, Set.of(), Map.of(), Map.of("h1", Set.of(daemonRobot.id())));
+
+        SyncReport r = sync(withRecord).run(Scope.ALL, false, false);
+
+        assertThat(systemRobot(h2, "harbor-sync")).isEmpty();
+        assertThat(systemRobot(h2, "harbor-sync-2")).as("recognised by the record, not by its name").isPresent();
+        assertThat(r.skipped()).anySatisfy(i -> {
+            assertThat(i.key()).isEqualTo(Keys.systemRobot("harbor-sync"));
+            assertThat(i.reason()).contains(SyncSettings.BOOTSTRAP_RECORD);
+        });
+    }
 }
