@@ -49,7 +49,9 @@ public final class OwnWrites {
     private static final Duration SLACK = Duration.ofMillis(5);
 
     /** What Harbor calls the resource in its audit log (resource_type). */
-    public enum Resource { PROJECT, MEMBER, REPOSITORY, ARTIFACT, TAG }
+    public enum Resource { PROJECT, MEMBER, REPOSITORY, ARTIFACT, TAG,
+        /** Keyed by the robot's full name ({@code robot$ci}, {@code robot$p+ci}) as its audit rows name it. */
+        ROBOT }
 
     public enum Action {
         CREATE, UPDATE, DELETE;
@@ -257,6 +259,8 @@ public final class OwnWrites {
                     ? Optional.of(new Write(site, Resource.REPOSITORY, resource, action.get())) : Optional.empty();
             case "artifact" -> resource.indexOf('/') > 0 && resource.contains("@")
                     ? Optional.of(new Write(site, Resource.ARTIFACT, resource, action.get())) : Optional.empty();
+            case "robot" -> resource.startsWith(Keys.ROBOT_PREFIX)
+                    ? Optional.of(new Write(site, Resource.ROBOT, resource, action.get())) : Optional.empty();
             case "tag" -> resource.indexOf('/') > 0 && resource.contains(":")
                     ? Optional.of(new Write(site, Resource.TAG, resource, action.get())) : Optional.empty();
             case "member" -> {

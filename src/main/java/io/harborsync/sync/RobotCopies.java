@@ -97,8 +97,12 @@ final class RobotCopies {
                 long id;
                 try {
                     // The secret Harbor answers with is not kept anywhere: only the robot API sets secrets.
-                    id = c.robots().create(new RobotCreate(name, v.description(), level, v.duration(),
-                            permissions(v))).id();
+                    long[] made = new long[1];
+                    // journalled: its "create robot" audit row is the daemon's own, not a change to look at
+                    ctx.write(OwnWrites.Resource.ROBOT, Keys.ROBOT_PREFIX + Keys.robotName(key), OwnWrites.Action.CREATE,
+                            () -> made[0] = c.robots().create(new RobotCreate(name, v.description(), level,
+                                    v.duration(), permissions(v))).id());
+                    id = made[0];
                 } catch (HarborException.NotFound projectNotThere) {
                     return Applied.DEFERRED;
                 } catch (HarborException.Conflict already) {
@@ -118,7 +122,8 @@ final class RobotCopies {
             }
             case DELETE -> {
                 Optional<Long> id = ctx.id(ROBOT_ID, key).or(() -> find.get().map(Robot::id));
-                id.ifPresent(i -> ApplyContext.ignoreNotFound(() -> c.robots().delete(i)));
+                id.ifPresent(i -> ApplyContext.ignoreNotFound(() -> ctx.write(OwnWrites.Resource.ROBOT,
+                        Keys.ROBOT_PREFIX + Keys.robotName(key), OwnWrites.Action.DELETE, () -> c.robots().delete(i))));
             }
             default -> throw new IllegalStateException(op.type() + " is not an operation on robots");
         }

@@ -218,9 +218,14 @@ class OwnWritesTest {
                 .contains(new Write("h1", Resource.MEMBER, Keys.member("team-a", "devs", true), Action.DELETE));
         assertThat(OwnWrites.of("h1", row("member", "create", "alice", "create user member alice in project team-a")))
                 .contains(new Write("h1", Resource.MEMBER, Keys.member("team-a", "alice", false), Action.CREATE));
-        // a push (the daemon never pushes) keys as repo:tag, a robot or user row is no write of ours
+        // robots the daemon copies: their rows name the robot by its full name (observations §3)
+        assertThat(OwnWrites.of("h1", row("robot", "create", "robot$x", "create robot")))
+                .contains(new Write("h1", Resource.ROBOT, "robot$x", Action.CREATE));
+        assertThat(OwnWrites.of("h1", row("robot", "delete", "robot$team-a+ci", "delete robot")))
+                .contains(new Write("h1", Resource.ROBOT, "robot$team-a+ci", Action.DELETE));
+        // a push (the daemon never pushes) keys as repo:tag, a user row is no write of ours
         assertThat(OwnWrites.of("h1", row("artifact", "create", "team-b/app/web:1.0", "push artifact"))).isEmpty();
-        assertThat(OwnWrites.of("h1", row("robot", "create", "robot$x", "create robot"))).isEmpty();
+        assertThat(OwnWrites.of("h1", row("user", "create", "bob", "create user"))).isEmpty();
         assertThat(OwnWrites.of("h1", row("member", "create", "alice", "something else"))).isEmpty();
     }
 }

@@ -119,6 +119,9 @@ class RobotKindsTest {
         assertThat(copy.duration()).isEqualTo(30L);
         assertThat(copy.disable()).as("Harbor ignores disable on create: set afterwards").isTrue();
         assertThat(flat(copy)).isEqualTo(flat(h1.robots().get(made.id())));
+        // the copy's "create robot" audit row on h2 is known as the daemon's own (no reconcile follows it)
+        assertThat(f.ownWrites.consumeAudit(new OwnWrites.Write("h2", OwnWrites.Resource.ROBOT, "robot$ci",
+                OwnWrites.Action.CREATE))).isTrue();
         assertThat(r.secretsNotAligned()).singleElement().satisfies(s -> {
             assertThat(s.key()).isEqualTo(Keys.systemRobot("ci"));
             assertThat(s.robot()).isEqualTo("ci");
