@@ -21,6 +21,17 @@ public final class Robots {
         return t.list("list system robots", (api, page, size) -> api.listRobots(page, size, null));
     }
 
+    /**
+     * The system robot {@code robot$<name>}, if any: {@code q=name=} matches Harbor's stored name (without the
+     * prefix) exactly (observations §3); the answer is filtered once more by full name and level.
+     */
+    public java.util.Optional<Robot> findSystem(String name) {
+        String q = query("name=" + name);
+        return t.list("find system robot " + name, (api, page, size) -> api.listRobots(page, size, q)).stream()
+                .filter(r -> ("robot$" + name).equals(r.name()) && "system".equals(r.level()))
+                .findFirst();
+    }
+
     public List<Robot> listProject(long projectId) {
         String q = query("Level=project,ProjectID=" + projectId);
         return t.list("list robots of project id " + projectId, (api, page, size) -> api.listRobots(page, size, q));
