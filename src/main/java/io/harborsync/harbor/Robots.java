@@ -5,7 +5,10 @@ import io.harborsync.harbor.HarborModel.RobotCreate;
 import io.harborsync.harbor.HarborModel.RobotCreated;
 import io.harborsync.harbor.HarborModel.RobotSec;
 
+import io.harborsync.model.Keys;
+
 import java.util.List;
+import java.util.Optional;
 
 import static io.harborsync.harbor.HarborTransport.query;
 
@@ -21,20 +24,27 @@ public final class Robots {
         return t.list("list system robots", (api, page, size) -> api.listRobots(page, size, null));
     }
 
-    /**
-     * The system robot {@code robot$<name>}, if any: {@code q=name=} matches Harbor's stored name (without the
-     * prefix) exactly (observations §3); the answer is filtered once more by full name and level.
-     */
-    public java.util.Optional<Robot> findSystem(String name) {
-        String q = query("name=" + name);
-        return t.list("find system robot " + name, (api, page, size) -> api.listRobots(page, size, q)).stream()
-                .filter(r -> ("robot$" + name).equals(r.name()) && "system".equals(r.level()))
-                .findFirst();
-    }
-
     public List<Robot> listProject(long projectId) {
         String q = query("Level=project,ProjectID=" + projectId);
         return t.list("list robots of project id " + projectId, (api, page, size) -> api.listRobots(page, size, q));
+    }
+
+    /**
+     * The system robot with this name (without the prefix), if any. Harbor's {@code q=name=} term is an exact match
+     * on the stored name, which has no prefix (observations §3, step robot.list.q.name2; with the prefix it lists
+     * nothing); the answer is still filtered here, as older Harbors matched loosely.
+     */
+    public Optional<Robot> findSystem(String name) {
+        String q = query("name=" + name);
+        List<Robot> found = t.list("find system robot " + name, (api, page, size) -> api.listRobots(page, size, q));
+        return found.stream().filter(r -> "system".equals(r.level()) && (Keys.ROBOT_PREFIX + name).equals(r.name()))
+                .findFirst();
+    }
+
+    /** The robot of the project with this short name ("ci" of {@code robot$p+ci}), if any. */
+    public Optional<Robot> findInProject(long projectId, String project, String name) {
+        String full = Keys.ROBOT_PREFIX + project + "+" + name;
+        return listProject(projectId).stream().filter(r -> full.equals(r.name())).findFirst();
     }
 
     public RobotCreated create(RobotCreate req) {

@@ -8,6 +8,13 @@ public final class Keys {
     private Keys() {
     }
 
+    /** Harbor's rule for project and robot names (lower-case, digits, inner {@code . _ -}, at most 255 characters). */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
+
+    public static boolean isName(String name) {
+        return name != null && name.length() <= 255 && NAME.matcher(name).matches();
+    }
+
     public static String project(String project) {
         return project;
     }
@@ -88,11 +95,11 @@ public final class Keys {
         String bare = name.startsWith(ROBOT_PREFIX) ? name.substring(ROBOT_PREFIX.length()) : name;
         int plus = bare.indexOf('+');
         if (plus < 0) {
-            return Scope.isRobotName(bare) ? java.util.Optional.of(systemRobot(bare)) : java.util.Optional.empty();
+            return isName(bare) ? java.util.Optional.of(systemRobot(bare)) : java.util.Optional.empty();
         }
         String project = bare.substring(0, plus);
         String robot = bare.substring(plus + 1);
-        return Scope.isProjectName(project) && Scope.isRobotName(robot)
+        return isName(project) && isName(robot)
                 ? java.util.Optional.of(projectRobot(project, robot)) : java.util.Optional.empty();
     }
 

@@ -3,7 +3,6 @@ package io.harborsync.model;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * What a reconcile covers: every project, one project with everything in it, or a set of artifacts (the
@@ -11,20 +10,18 @@ import java.util.regex.Pattern;
  */
 public record Scope(Optional<String> project, Set<String> artifactKeys) {
     public static final Scope ALL = new Scope(Optional.empty(), Set.of());
-    /** Harbor's rule for project names (lower-case, digits, inner {@code . _ -}, at most 255 characters). */
-    private static final Pattern PROJECT_NAME = Pattern.compile("[a-z0-9]+(?:[._-][a-z0-9]+)*");
 
     public Scope {
         artifactKeys = Set.copyOf(new TreeSet<>(artifactKeys));
     }
 
     public static boolean isProjectName(String name) {
-        return name != null && name.length() <= 255 && PROJECT_NAME.matcher(name).matches();
+        return Keys.isName(name);
     }
 
     /** Harbor's rule for robot names (robot.go: lower case, digits, inner {@code . _ -}; no '+', which joins a project robot's project and name). */
     public static boolean isRobotName(String name) {
-        return name != null && !name.isEmpty() && name.length() <= 255 && PROJECT_NAME.matcher(name).matches();
+        return Keys.isName(name);
     }
 
     public static Scope project(String name) {

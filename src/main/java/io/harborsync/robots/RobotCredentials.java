@@ -386,9 +386,7 @@ public class RobotCredentials {
         if (projectId.isEmpty()) {
             return new Found(Optional.empty(), true);
         }
-        String fullName = Keys.ROBOT_PREFIX + Keys.robotName(key);
-        return new Found(c.robots().listProject(projectId.get()).stream()
-                .filter(r -> fullName.equals(r.name())).findFirst(), false);
+        return new Found(c.robots().findInProject(projectId.get(), project, Keys.robotShortName(key)), false);
     }
 
     private Site site(String name) {

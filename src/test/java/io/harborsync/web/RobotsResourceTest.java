@@ -38,7 +38,7 @@ import static org.hamcrest.Matchers.*;
  */
 @QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
-class RobotsApiTest {
+class RobotsResourceTest {
     static final String TOKEN = "Bearer test-admin-token";
     static final String PULL_ANY = "[{\"kind\":\"project\",\"namespace\":\"*\",\"access\":[{\"resource\":\"repository\","
             + "\"action\":\"pull\"}]}]";
