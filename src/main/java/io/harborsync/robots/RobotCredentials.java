@@ -227,6 +227,16 @@ public class RobotCredentials {
             try {
                 RobotCreated c = harbors().client(site.name()).robots().create(body);
                 created.put(site.name(), c.id());
+            } catch (HarborException.Conflict e) {
+                // made meanwhile (the sync engine copying it from a site where it was just created): it gets the
+                // secret like the others
+                Optional<Robot> now = findQuietly(site, key);
+                if (now.isPresent()) {
+                    created.put(site.name(), now.get().id());
+                } else {
+                    refused.put(site.name(), e);
+                    results.put(site.name(), SiteResult.failed(null, "not created: " + e.getMessage()));
+                }
             } catch (HarborException e) {
                 refused.put(site.name(), e);
                 results.put(site.name(), SiteResult.failed(null, "not created: " + e.getMessage()));
@@ -387,6 +397,14 @@ public class RobotCredentials {
             return new Found(Optional.empty(), true);
         }
         return new Found(c.robots().findInProject(projectId.get(), project, Keys.robotShortName(key)), false);
+    }
+
+    private Optional<Robot> findQuietly(Site site, String key) {
+        try {
+            return find(site, key).robot();
+        } catch (HarborException e) {
+            return Optional.empty();
+        }
     }
 
     private Site site(String name) {

@@ -71,6 +71,11 @@ class RobotCredentialsTest {
         }
     }
 
+    /** Runs once just before the service's n-th use of h2's client (aRobotCopiedMeanwhileByTheEngineGetsTheSecretToo). */
+    Runnable beforeH2Call = () -> { };
+    int h2CallToHook = -1;
+    final java.util.concurrent.atomic.AtomicInteger h2Calls = new java.util.concurrent.atomic.AtomicInteger();
+
     private RobotCredentials service(String username) {
         List<Site> sites = List.of(site("h1", username), site("h2", username));
         return new RobotCredentials(new RobotCredentials.Harbors() {
@@ -81,6 +86,9 @@ class RobotCredentialsTest {
 
             @Override
             public HarborClient client(String site) {
+                if (site.equals("h2") && h2Calls.incrementAndGet() == h2CallToHook) {
+                    beforeH2Call.run();
+                }
                 return f.client(site);
             }
 
@@ -164,6 +172,21 @@ class RobotCredentialsTest {
                 });
         assertThat(writes()).isEmpty();
         assertThat(f.client("h1").robots().findSystem(n)).isEmpty();
+    }
+
+    /**
+     * The sync engine may copy the robot from h1 to h2 between the check and the create on h2: Harbor's 409 there
+     * is then the robot just made, which gets the secret like the others.
+     */
+    @Test
+    void aRobotCopiedMeanwhileByTheEngineGetsTheSecretToo() {
+        h2CallToHook = 2; // 1: the check before creating anything, 2: the create
+        beforeH2Call = () -> createOn("h2", n);
+        RobotCredentials.Result r = robots.create(system(n), Optional.empty());
+        assertThat(r.complete()).as(r.sites().toString()).isTrue();
+        assertThat(logsIn("h2", "robot$" + n, r.secret().orElseThrow().value())).isTrue();
+        assertThat(traffic).as("h2 answered the create with its 409")
+                .anyMatch(x -> x.method().equals("POST") && x.rawPath().endsWith("/robots") && x.status() == 409);
     }
 
     @Test
