@@ -3,6 +3,7 @@ package io.harborsync;
 import io.harborsync.cli.Cli;
 import io.harborsync.cli.ExitCode;
 import io.harborsync.cli.ProxyCommand;
+import io.harborsync.cli.RobotsCommand;
 import io.harborsync.cli.StatusCommand;
 import io.harborsync.cli.SyncCommand;
 import io.harborsync.bootstrap.BootstrapCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
 @Command(name = "harbor-sync", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Keeps two Harbor registries in step; without a command it runs the daemon.",
         subcommands = {CommandLine.HelpCommand.class, LabCommand.class, BootstrapCommand.class,
-                ProxyCommand.class, StatusCommand.class, SyncCommand.class})
+                ProxyCommand.class, StatusCommand.class, SyncCommand.class, RobotsCommand.class})
 public class HarborSyncCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

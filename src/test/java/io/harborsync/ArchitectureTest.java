@@ -30,6 +30,7 @@ class ArchitectureTest {
             new String[]{"store", "io.harborsync.store.."},
             new String[]{"demo", "io.harborsync.demo.."},
             new String[]{"sites", "io.harborsync.sites.."},
+            new String[]{"robots", "io.harborsync.robots.."},
             new String[]{"sync", "io.harborsync.sync.."},
             new String[]{"intake", "io.harborsync.intake.."},
             new String[]{"status", "io.harborsync.status..", "io.harborsync.metrics.."},

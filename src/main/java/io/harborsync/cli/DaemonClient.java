@@ -115,13 +115,22 @@ public class DaemonClient {
      * the caller gives the time it is willing to wait.
      */
     JsonNode call(String method, String path, Map<String, String> body, Duration timeout) throws Failed {
+        return send(method, path, body == null ? null : Json.object(body), timeout);
+    }
+
+    /** One admin call with a JSON body of any shape; the answer's JSON when it is a 2xx. */
+    JsonNode callJson(String method, String path, JsonNode body, Duration timeout) throws Failed {
+        return send(method, path, body == null ? null : Json.compact(body), timeout);
+    }
+
+    private JsonNode send(String method, String path, String body, Duration timeout) throws Failed {
         String t = token().orElseThrow(() -> new Failed("no admin token: pass --token, set"
                 + " HARBOR_SYNC_ADMIN_TOKEN, or run where <harbor-sync.store.path>/admin-token is readable"));
         if (!t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new Failed("the admin token holds spaces or characters that cannot be sent in a header", ExitCode.USAGE);
         }
         URI uri = URI.create(url.toString().replaceAll("/+$", "") + path); // url is checked (DaemonUrl), path is ours
-        byte[] payload = body == null ? null : Json.object(body).getBytes(StandardCharsets.UTF_8);
+        byte[] payload = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         // HttpURLConnection rather than java.net.http: a one-shot command starts noticeably faster without the
         // HTTP/2 client and the TLS set-up it does even for http:// URLs
         int status;
@@ -173,12 +182,13 @@ public class DaemonClient {
             throw new Failed("the answer from " + url + " (HTTP " + status + ") is not JSON: is --url the harbor-sync"
                     + " daemon's address?");
         }
-        if (status != 200 && !json.hasNonNull("detail")) {
+        boolean success = status / 100 == 2; // 200, and 201 for a created robot
+        if (!success && !json.hasNonNull("detail")) {
             // the daemon answers every error with a problem (RFC 9457) that says what is wrong
             throw new Failed("the answer from " + url + " is HTTP " + status + " without a problem detail: is --url the"
                     + " harbor-sync daemon's address?");
         }
-        if (status != 200) {
+        if (!success) {
             throw new Failed("the daemon answered HTTP " + status + ": " + oneLine(json.get("detail").asText()),
                     argumentRefused(status) ? ExitCode.USAGE : ExitCode.FAILED);
         }

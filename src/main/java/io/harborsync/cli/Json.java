@@ -93,6 +93,17 @@ final class Json {
         return w.toString();
     }
 
+    /** Compact, for a request body. */
+    static String compact(JsonNode node) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            write(g, node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a StringWriter does not fail
+        }
+        return w.toString();
+    }
+
     /** A flat object of strings (the commands' request bodies), compact. */
     static String object(Map<String, String> fields) {
         StringWriter w = new StringWriter();

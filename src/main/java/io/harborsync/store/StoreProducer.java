@@ -59,4 +59,10 @@ public class StoreProducer {
     CursorStore cursorStore() {
         return new JdbcCursorStore(dataSource());
     }
+
+    @Produces
+    @ApplicationScoped
+    SecretAlignments secretAlignments() {
+        return new JdbcSecretAlignments(dataSource());
+    }
 }

@@ -107,7 +107,7 @@ class CliBadInputTest {
                 c(2, "invalid value for --output", "status", "-o", SECRET),
                 c(2, "status: --url is given twice", "status", "--url", "http://a:1", "--url", "http://b:1"),
                 c(2, "invalid value for --dry-run", "sync", "--dry-run=maybe"),
-                c(2, "harbor-sync: unknown command; the commands are help, lab, bootstrap, proxy, status, sync", "statsu"),
+                c(2, "harbor-sync: unknown command; the commands are help, lab, bootstrap, proxy, status, sync, robots", "statsu"),
                 c(2, "harbor-sync: unknown command", SECRET),
                 c(2, "harbor-sync: unknown option", "--" + SECRET),
                 c(2, "harbor-sync: unknown command", "help", SECRET),
@@ -115,6 +115,16 @@ class CliBadInputTest {
                 c(2, "harbor-sync proxy: unknown command", "proxy", SECRET),
                 c(2, "harbor-sync proxy switch: missing SITE", "proxy", "switch", t),
                 c(2, "harbor-sync proxy switch: unexpected argument", "proxy", "switch", "h1", SECRET, t),
+                c(2, "harbor-sync robots: missing command; the commands are create, set-secret, rotate", "robots"),
+                c(2, "harbor-sync robots: unknown command", "robots", SECRET),
+                c(2, "harbor-sync robots rotate: missing NAME", "robots", "rotate", t),
+                c(2, "harbor-sync robots set-secret: unexpected argument", "robots", "set-secret", "ci", SECRET, t),
+                c(2, "harbor-sync robots create: --permission", "robots", "create", "ci", t),
+                c(2, "harbor-sync robots rotate: invalid value for --to-secret", "robots", "rotate", "ci", "--to-secret",
+                        SECRET, t),
+                c(2, "robots rotate: the daemon answered HTTP 404: no project x on any site", "robots", "rotate", "ci",
+                        "--url", at("/problem404"), t),
+                c(1, "robots rotate: cannot reach", "robots", "rotate", "ci", "--url", "http://127.0.0.1:" + closedPort, t),
                 c(2, "harbor-sync lab: unknown command; the commands are", "lab", SECRET),
                 c(2, "harbor-sync lab up: unknown option", "lab", "up", "--" + SECRET),
                 c(2, "harbor-sync bootstrap: --webhook-url needs a value", "bootstrap", "--webhook-url"),
@@ -187,6 +197,7 @@ class CliBadInputTest {
         assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("sync", "--dry-run", "--project", "p")).isTrue();
         assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("proxy", "status")).isTrue();
         assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("proxy", "switch", "h2")).isTrue();
+        assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("robots", "rotate", "ci")).isTrue();
         assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("lab", "up")).as("needs the Kubernetes client").isFalse();
         assertThat(io.harborsync.HarborSyncMain.runsWithoutQuarkus("bootstrap", "--dry-run")).as("needs the sites")
                 .isFalse();

@@ -18,6 +18,8 @@ class StoreBeansTest {
     EventInbox inbox;
     @Inject
     CursorStore cursors;
+    @Inject
+    SecretAlignments alignments;
 
     @Test
     void storesAreInjectableAndWorkOnTheMigratedSchema() {
@@ -30,5 +32,9 @@ class StoreBeansTest {
         assertThat(cursors.get("store-beans-test")).hasValue(5);
 
         assertThat(inbox.pendingCount()).isGreaterThanOrEqualTo(0);
+
+        alignments.record("robot:" + key, java.util.Map.of("h1", 7L));
+        assertThat(alignments.all()).containsEntry("robot:" + key, java.util.Map.of("h1", 7L));
+        alignments.forget("robot:" + key);
     }
 }
