@@ -182,7 +182,15 @@ class ManifestsTest {
         assertThat(secret.getStringData().values()).as("placeholders only").allMatch(v -> v.startsWith("<"));
         assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
         String claim = one(dir.resolve("pvc.yaml"), HasMetadata.class).getMetadata().getName();
-        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim));
+        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNotNull()
+                .extracting(io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource::getClaimName).isEqualTo(claim));
+        // bootstrap's record of its robots (never mirrored), where the daemon looks for it; optional
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("HARBOR_SYNC_BOOTSTRAP_SECRETS_DIR");
+            assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(e.getValue()));
+        });
+        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret()).isNotNull()
+                .satisfies(s -> assertThat(s.getOptional()).isTrue()));
 
         Service svc = one(dir.resolve("service.yaml"), Service.class);
         assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
