@@ -91,8 +91,10 @@ final class Planner {
                         : freshByProject.getOrDefault(Keys.projectOf(key), Set.of());
                 Decision d = Decider.decide(live.keyState(kind, key, sites, base.base(kind, key), fresh),
                         settings.policy(), settings.propagates(kind));
-                if (mk.parent() == null) {
-                    d = keepWithNewContent(d, live, base);
+                if (!kinds.below(kind).isEmpty()) {
+                    d = keepWithNewContent(d, live, base); // a project, or a repository with its artifacts
+                }
+                if (mk.parent() == null && !kinds.below(kind).isEmpty()) {
                     for (Op op : d.ops()) {
                         if (op.type() == OpType.CREATE) {
                             freshByProject.computeIfAbsent(key, x -> new HashSet<>()).add(op.site());
@@ -106,9 +108,10 @@ final class Planner {
     }
 
     /**
-     * A project deleted on one site but changed inside on another since the base (a new or changed repository,
-     * artifact or member) was changed after the deletion: keep the whole project and recreate it where it was
-     * deleted, as the model's "changed on A, deleted on B" row says.
+     * A key deleted on one site but changed inside on another since the base (a project with a new or changed
+     * repository, artifact or member; a repository with a new or retagged artifact) was changed after the deletion:
+     * keep it, as the model's "changed on A, deleted on B" row says. A project is recreated where it was deleted;
+     * a repository, which only replication copies, is left where it is, its new content pending replication.
      */
     private Decision keepWithNewContent(Decision d, LiveState live, BaseView base) {
         if (d.kase() != Case.DELETED) {
@@ -134,6 +137,11 @@ final class Planner {
         }
         Map<String, Value> present = live.valuesOf(d.kind(), d.key());
         Value value = present.values().iterator().next();
+        if (!d.kind().copiedBySync()) {
+            return new Decision(d.kind(), d.key(), Case.PENDING_REPLICATION, List.of(), value, false,
+                    Case.PENDING_REPLICATION.explain(keeping) + "; its deletion elsewhere is not followed: content"
+                            + " changed since the base");
+        }
         Set<String> deletedOn = new TreeSet<>(sites);
         deletedOn.removeAll(present.keySet());
         List<Op> ops = new ArrayList<>();

@@ -290,6 +290,37 @@ class ReconcilerTest {
         }
     }
 
+    /**
+     * Found by SyncModelTest (seed 20261266): a repository deleted on h1 while h2 got an artifact in it that no run
+     * has agreed on yet. The new artifact is a change since the base, which beats the deletion: the repository and
+     * that artifact stay on h2 (replication's to copy); the artifacts the sites had agreed on go with the deletion.
+     */
+    @Test
+    void aRepositoryDeletedOnOneSiteStaysWhereItGotNewContentSinceTheBase() {
+        String agreed = "sha256:" + "a".repeat(64);
+        String fresh = "sha256:" + "b".repeat(64);
+        h1.projects().create(project("team-a"));
+        sync.run(Scope.ALL, false, false);
+        for (String site : List.of("h1", "h2")) {
+            f.emulator(site).pushArtifact("team-a", "app", agreed, "1.0"); // pushed, and replicated
+        }
+        sync.run(Scope.ALL, false, false);
+        f.emulator("h2").pushArtifact("team-a", "app", fresh, "2.0"); // its replication to h1 has not run yet
+        h1.repositories().delete("team-a", "app");
+
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(h2.artifacts().find("team-a", "app", fresh)).as("new content stays where it is").isPresent();
+        assertThat(h2.artifacts().find("team-a", "app", agreed)).as("agreed content follows the deletion").isEmpty();
+        assertThat(r.planned()).noneMatch(i -> i.kind().equals(Kind.REPOSITORY) && i.op() == SyncReport.Action.DELETE);
+        assertThat(r.pending()).anySatisfy(i -> {
+            assertThat(i.kind()).isEqualTo(Kind.REPOSITORY);
+            assertThat(i.reason()).contains("content changed since the base");
+        });
+        assertThat(sync.run(Scope.ALL, false, false).planned()).as("and it stays so").isEmpty();
+    }
+
     @Test
     void deletionsPropagateRepositoriesFirstThenTheProject() {
         h1.projects().create(project("team-a"));
