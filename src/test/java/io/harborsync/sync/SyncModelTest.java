@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Model-based test: generated histories of user changes on 2–3 sites, interleaved with the daemon's
+ * Model-based test: generated histories of user changes on 2–3 sites (projects, their settings, members,
+ * pushes, tags and deletions of content, system and project robot accounts), interleaved with the daemon's
  * reconciles as events would trigger them (all projects, one project, or the artifacts a push or deletion
  * webhook names; some duplicated, some dry runs), site outages, write faults and timeouts (a write that
  * times out may or may not have happened), user changes that land while a reconcile runs, and daemon
@@ -39,12 +40,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The oracle trusts nothing it tests. It reads the sites itself ({@link PlainHarborHttp}, raw Harbor
  * JSON: never {@code HarborClient}, {@code LiveState}, {@code Values} or the {@code BaseStore}), compares raw
- * Harbor fields, and keeps its own model of what the sites last agreed on: after a reconcile that met no
- * fault and no concurrent user change, every key the sites then hold equally is agreed. From that model and the
- * raw state before each such reconcile it derives, per key, what the sync model's table demands (the deletion
- * must have propagated, the change must have propagated, the copy must have been created, the change must have
- * beaten the deletion) and checks it against the raw state after. A reconcile that met a fault or a concurrent
- * change leaves every key it may have moved "uncertain" until a clean reconcile agrees on it again.
+ * Harbor fields (a robot's permissions as a set: Harbor regroups them), and keeps its own model of what the
+ * sites last agreed on: after a reconcile that met no fault and no concurrent user change, every key the sites
+ * then hold equally is agreed. From that model and the raw state before each such reconcile it derives, per key,
+ * what the sync model's table demands (the deletion must have propagated, the change must have propagated, the
+ * copy must have been created, the change must have beaten the deletion; a robot's attributes merge one by one,
+ * the active site settling one changed differently) and checks it against the raw state after. A reconcile that
+ * met a fault or a concurrent change leaves every key it may have moved "uncertain" until a clean reconcile
+ * agrees on it again.
  * Coverage counters (per kind: creations, changes, deletions actually checked) must reach their floors over
  * the run ({@link #coverageFloors()}).
  *
@@ -712,23 +715,28 @@ class SyncModelTest {
 
         // ------------------------------------------------------------ the users' side
 
-        /** One user change on a site (through the patient user client or plain HTTP); returns its project. */
+        /**
+         * One user change on a site (through the patient user client or plain HTTP); returns its project. One in
+         * six also changes a robot, half of them a project robot where a project is there: in addition, so that
+         * the other changes keep their share of the steps (and their coverage).
+         */
         String userStep(String site, Random rnd) {
+            String p = projectStep(site, rnd);
+            if (rnd.nextInt(6) == 0) {
+                PlainHarborHttp http = f.http.get(site);
+                if (!rnd.nextBoolean() || !projectRobotStep(site, http, rnd)) {
+                    systemRobotStep(site, http, rnd);
+                }
+            }
+            return p;
+        }
+
+        String projectStep(String site, Random rnd) {
             lastDump = null;
             HarborClient c = f.users.get(site);
             PlainHarborHttp http = f.http.get(site);
             String p = PROJECTS.get(rnd.nextInt(PROJECTS.size()));
             boolean exists = c.projects().exists(p);
-            int robotStep = rnd.nextInt(10);
-            if (robotStep == 0) {
-                systemRobotStep(site, http, rnd);
-                return p;
-            } else if (robotStep == 1) {
-                if (exists) {
-                    projectRobotStep(site, http, p, rnd);
-                }
-                return p;
-            }
             int op = rnd.nextInt(20);
             try {
                 if (!exists) {
@@ -864,25 +872,45 @@ class SyncModelTest {
             robotStep(site, http, "robot", robotKey(name), name, "system", robot, perms, rnd);
         }
 
-        /** The same for a robot of project {@code p} (which exists on the site). */
-        void projectRobotStep(String site, PlainHarborHttp http, String p, Random rnd) {
-            long id = userOk(http.get("projects/" + p), "get project " + p).get("project_id").asLong();
-            String q = java.net.URLEncoder.encode("Level=project,ProjectID=" + id, java.nio.charset.StandardCharsets.UTF_8);
-            Map<String, JsonNode> robots = new TreeMap<>();
-            for (JsonNode r : userOk(http.get("robots?q=" + q + "&page=1&page_size=100"), "list robots of " + p)) {
-                robots.put(r.path("name").asText(), r);
+        /**
+         * The same for a robot of a project of PROJECTS the site has, mostly one that has robots (histories are
+         * short: a robot made early should meet a change or a deletion). False when the site has no such project.
+         */
+        boolean projectRobotStep(String site, PlainHarborHttp http, Random rnd) {
+            Map<String, Map<String, JsonNode>> byProject = new TreeMap<>();
+            for (String project : PROJECTS) {
+                HttpResponse<String> got = http.get("projects/" + project);
+                if (got.statusCode() == 404) {
+                    continue;
+                }
+                long id = userOk(got, "get project " + project).get("project_id").asLong();
+                String q = java.net.URLEncoder.encode("Level=project,ProjectID=" + id,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                Map<String, JsonNode> robots = new TreeMap<>();
+                for (JsonNode r : userOk(http.get("robots?q=" + q + "&page=1&page_size=100"), "list robots of " + project)) {
+                    robots.put(r.path("name").asText(), r);
+                }
+                byProject.put(project, robots);
             }
+            if (byProject.isEmpty()) {
+                return false;
+            }
+            List<String> withRobots = byProject.keySet().stream().filter(x -> !byProject.get(x).isEmpty()).toList();
+            List<String> from = !withRobots.isEmpty() && rnd.nextInt(3) > 0 ? withRobots : List.copyOf(byProject.keySet());
+            String p = from.get(rnd.nextInt(from.size()));
+            Map<String, JsonNode> robots = byProject.get(p);
             String name = robotName(PROJECT_ROBOTS, "robot$" + p + "+", robots, rnd);
             Optional<JsonNode> robot = Optional.ofNullable(robots.get("robot$" + p + "+" + name));
             // a project robot holds exactly one permission, of the project kind, on its own project
             List<Map<String, Object>> perms = List.of(permission("project|" + p, PROJECT_ACCESS, rnd));
             robotStep(site, http, "project-robot", projectRobotKey(p, name), name, "project", robot, perms, rnd);
+            return true;
         }
 
-        /** One of the names; half the time one the site has, so that robots are changed and deleted, not only made. */
+        /** One of the names; mostly one the site has, so that robots are changed and deleted, not only made. */
         static String robotName(List<String> names, String prefix, Map<String, JsonNode> onSite, Random rnd) {
             List<String> there = names.stream().filter(n -> onSite.containsKey(prefix + n)).toList();
-            if (!there.isEmpty() && rnd.nextBoolean()) {
+            if (!there.isEmpty() && rnd.nextInt(3) > 0) {
                 return there.get(rnd.nextInt(there.size()));
             }
             return names.get(rnd.nextInt(names.size()));
