@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Model-based test: generated histories of user changes on 2–3 sites, interleaved with the daemon's
+ * Model-based test: generated histories of user changes on 2–3 sites (projects, their settings, members,
+ * pushes, tags and deletions of content, system and project robot accounts), interleaved with the daemon's
  * reconciles as events would trigger them (all projects, one project, or the artifacts a push or deletion
  * webhook names; some duplicated, some dry runs), site outages, write faults and timeouts (a write that
  * times out may or may not have happened), user changes that land while a reconcile runs, and daemon
@@ -39,12 +40,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The oracle trusts nothing it tests. It reads the sites itself ({@link PlainHarborHttp}, raw Harbor
  * JSON: never {@code HarborClient}, {@code LiveState}, {@code Values} or the {@code BaseStore}), compares raw
- * Harbor fields, and keeps its own model of what the sites last agreed on: after a reconcile that met no
- * fault and no concurrent user change, every key the sites then hold equally is agreed. From that model and the
- * raw state before each such reconcile it derives, per key, what the sync model's table demands (the deletion
- * must have propagated, the change must have propagated, the copy must have been created, the change must have
- * beaten the deletion) and checks it against the raw state after. A reconcile that met a fault or a concurrent
- * change leaves every key it may have moved "uncertain" until a clean reconcile agrees on it again.
+ * Harbor fields (a robot's permissions as a set: Harbor regroups them), and keeps its own model of what the
+ * sites last agreed on: after a reconcile that met no fault and no concurrent user change, every key the sites
+ * then hold equally is agreed. From that model and the raw state before each such reconcile it derives, per key,
+ * what the sync model's table demands (the deletion must have propagated, the change must have propagated, the
+ * copy must have been created, the change must have beaten the deletion; a robot's attributes merge one by one,
+ * the active site settling one changed differently) and checks it against the raw state after. A reconcile that
+ * met a fault or a concurrent change leaves every key it may have moved "uncertain" until a clean reconcile
+ * agrees on it again.
  * Coverage counters (per kind: creations, changes, deletions actually checked) must reach their floors over
  * the run ({@link #coverageFloors()}).
  *
@@ -63,6 +66,15 @@ class SyncModelTest {
     static final List<String> TAGS = List.of("t1", "t2", "t3");
     static final List<String> CVES = List.of("CVE-2024-0001", "CVE-2024-0002", "CVE-2025-0003");
     static final String REPO = "app";
+    static final List<String> SYSTEM_ROBOTS = List.of("ci", "deploy");
+    static final List<String> PROJECT_ROBOTS = List.of("ci", "push");
+    /** What a system robot's permissions may name: a project of PROJECTS, every project, or the system. */
+    static final List<String> ROBOT_NAMESPACES = List.of("project|pa", "project|pb", "project|*", "system|/");
+    static final List<String> PROJECT_ACCESS = List.of("repository:pull", "repository:push", "artifact:read",
+            "project:read");
+    static final List<String> SYSTEM_ACCESS = List.of("project:list", "audit-log:list", "registry:read");
+    static final List<String> ROBOT_DESCRIPTIONS = List.of("", "builds", "deploys");
+    static final List<Long> ROBOT_DURATIONS = List.of(-1L, 7L, 30L);
 
     /**
      * The project settings the sync model (sync-model.md, "What is synced") says are synced: the public flag
@@ -78,7 +90,7 @@ class SyncModelTest {
      * on a loaded 2-core machine).
      */
     static final int DEFAULT_HISTORIES = 150;
-    static final List<String> KINDS = List.of("project", "member", "repository", "artifact");
+    static final List<String> KINDS = List.of("project", "member", "repository", "artifact", "robot", "project-robot");
     static final List<String> WHAT = List.of("create", "change", "delete");
     /** kind -> [create, change, delete]: expectations the oracle checked (not just user operations made). */
     static final Map<String, int[]> CHECKED = new TreeMap<>();
@@ -99,12 +111,19 @@ class SyncModelTest {
      * Floors per {@value #DEFAULT_HISTORIES} histories (kind -> create, change, delete), about half of what the
      * default run reaches (at least one). A repository's only synced attribute is its existence: it has no change to check.
      * A repository or artifact is never created by the daemon (replication's job): "create" counts new
-     * content the oracle checked was kept where it was and never deleted.
+     * content the oracle checked was kept where it was and never deleted. System robots are decided only by a
+     * reconcile of everything (a third of the daemon's runs and the final one), project robots only where their
+     * project is agreed on every site: both are checked less often than they are made.
      */
     static Map<String, int[]> coverageFloors() {
         // measured over the default seeds (two runs covering 20261125..20261278): project 143/64/14,
-        // member 51/11/15, repository 7/0/2, artifact 8/4/2; artifact and repository deletions are rare
+        // member 51/11/15, repository 7/0/2, artifact 8/4/2; artifact and repository deletions are rare.
+        // Robots, measured over the default seeds with robot steps in the histories (which shifted every seed's
+        // history: project 137/53/14, member 49/15/8, artifact 7/1/3 over 141 of them): robot 71/5/3,
+        // project-robot 17/3/2
         return Map.of(
+                "robot", new int[]{35, 2, 1},
+                "project-robot", new int[]{8, 1, 1},
                 "project", new int[]{60, 25, 5},
                 "member", new int[]{20, 4, 6},
                 "repository", new int[]{3, 0, 1},
@@ -159,7 +178,7 @@ class SyncModelTest {
         StringBuilder table = new StringBuilder("SyncModelTest coverage over " + HISTORIES_RUN.get()
                 + " histories (checked by the oracle / made by users), create change delete:\n");
         for (String k : KINDS) {
-            table.append(String.format("  %-10s checked %5d %5d %5d   made %5d %5d %5d%n", k,
+            table.append(String.format("  %-13s checked %5d %5d %5d   made %5d %5d %5d%n", k,
                     CHECKED.get(k)[0], CHECKED.get(k)[1], CHECKED.get(k)[2],
                     MADE.get(k)[0], MADE.get(k)[1], MADE.get(k)[2]));
         }
@@ -289,6 +308,26 @@ class SyncModelTest {
         return "artifact " + p + "/" + repo + "@" + digest;
     }
 
+    /** A system robot, by its name without Harbor's {@code robot$} prefix. */
+    static String robotKey(String name) {
+        return "robot " + name;
+    }
+
+    /** A project robot, by its project and short name (Harbor's {@code robot$pa+ci} is "project-robot pa/ci"). */
+    static String projectRobotKey(String p, String name) {
+        return "project-robot " + p + "/" + name;
+    }
+
+    static boolean isRobotKind(String kind) {
+        return kind.equals("robot") || kind.equals("project-robot");
+    }
+
+    /** Keys that live under a project: everything but projects and system robots. */
+    static boolean isChildOf(String key, String p) {
+        String kind = kindOf(key);
+        return !kind.equals("project") && !kind.equals("robot") && projectOf(key).equals(p);
+    }
+
     static String kindOf(String key) {
         return key.substring(0, key.indexOf(' '));
     }
@@ -383,8 +422,48 @@ class SyncModelTest {
                     out.put(artifactKey(name, repo, a.get("digest").asText()), tags);
                 }
             }
+            rawProjectRobots(h, name, id, out);
+        }
+        for (JsonNode r : ok(h.get("robots?page=1&page_size=100"))) {
+            // GET /robots without q lists the system robots only (observations §3)
+            String name = r.get("name").asText();
+            if (name.startsWith("robot$") && "system".equals(r.path("level").asText())) {
+                out.put(robotKey(name.substring("robot$".length())), robotFields(r));
+            }
         }
         return new SiteDump(out, ids);
+    }
+
+    /** A project's robots, read with Harbor's own query for them. */
+    static void rawProjectRobots(RawReader h, String project, long id, Map<String, Object> out) {
+        String q = java.net.URLEncoder.encode("Level=project,ProjectID=" + id, java.nio.charset.StandardCharsets.UTF_8);
+        String prefix = "robot$" + project + "+";
+        for (JsonNode r : ok(h.get("robots?q=" + q + "&page=1&page_size=100"))) {
+            String name = r.get("name").asText();
+            if (name.startsWith(prefix)) {
+                out.put(projectRobotKey(project, name.substring(prefix.length())), robotFields(r));
+            }
+        }
+    }
+
+    /**
+     * A robot's synced fields as one flat map: description (Harbor omits an empty one), duration, disable, and the
+     * permissions as a set of "kind|namespace|resource:action" (Harbor regroups and reorders what it was given).
+     */
+    static Map<String, Object> robotFields(JsonNode r) {
+        Map<String, Object> v = new TreeMap<>();
+        v.put("description", r.hasNonNull("description") ? r.get("description").asText() : "");
+        v.put("duration", r.hasNonNull("duration") ? r.get("duration").asLong() : null);
+        v.put("disable", r.path("disable").asBoolean(false));
+        Set<String> perms = new TreeSet<>();
+        for (JsonNode perm : r.path("permissions")) {
+            for (JsonNode a : perm.path("access")) {
+                perms.add(perm.path("kind").asText() + "|" + perm.path("namespace").asText() + "|"
+                        + a.path("resource").asText() + ":" + a.path("action").asText());
+            }
+        }
+        v.put("permissions", perms);
+        return v;
     }
 
     static JsonNode ok(HttpResponse<String> r) {
@@ -514,7 +593,8 @@ class SyncModelTest {
             List<String> faults = new ArrayList<>();
             if (what >= 2 && what <= 4) {
                 String down = sites.get(rnd.nextInt(sites.size()));
-                String path = rnd.nextBoolean() ? "/api/v2.0/projects.*" : "/api/v2.0/projects/[^/]+/members.*";
+                String path = List.of("/api/v2.0/projects.*", "/api/v2.0/projects/[^/]+/members.*",
+                        "/api/v2.0/robots.*").get(rnd.nextInt(3));
                 f.emulator(down).faults().add(Fault.on("GET", path).status(503));
                 faults.add(down + " GET " + path + " 503");
             } else if (what >= 5 && what <= 7) {
@@ -588,7 +668,8 @@ class SyncModelTest {
         }
 
         String writePath() {
-            return switch (rnd.nextInt(5)) {
+            return switch (rnd.nextInt(6)) {
+                case 5 -> "/api/v2.0/robots.*";
                 case 0 -> "/api/v2.0/projects";
                 case 1 -> "/api/v2.0/projects/[^/]+";
                 case 2 -> "/api/v2.0/projects/[^/]+/members.*";
@@ -641,8 +722,23 @@ class SyncModelTest {
 
         // ------------------------------------------------------------ the users' side
 
-        /** One user change on a site (through the patient user client or plain HTTP); returns its project. */
+        /**
+         * One user change on a site (through the patient user client or plain HTTP); returns its project. One in
+         * six also changes a robot, half of them a project robot where a project is there: in addition, so that
+         * the other changes keep their share of the steps (and their coverage).
+         */
         String userStep(String site, Random rnd) {
+            String p = projectStep(site, rnd);
+            if (rnd.nextInt(6) == 0) {
+                PlainHarborHttp http = f.http.get(site);
+                if (!rnd.nextBoolean() || !projectRobotStep(site, http, rnd)) {
+                    systemRobotStep(site, http, rnd);
+                }
+            }
+            return p;
+        }
+
+        String projectStep(String site, Random rnd) {
             lastDump = null;
             HarborClient c = f.users.get(site);
             PlainHarborHttp http = f.http.get(site);
@@ -766,6 +862,157 @@ class SyncModelTest {
             return p;
         }
 
+        /** Creates, changes (one attribute, by a PUT of the whole robot) or deletes a system robot. */
+        void systemRobotStep(String site, PlainHarborHttp http, Random rnd) {
+            Map<String, JsonNode> robots = new TreeMap<>();
+            for (JsonNode r : userOk(http.get("robots?page=1&page_size=100"), "list system robots")) {
+                robots.put(r.path("name").asText(), r);
+            }
+            String name = robotName(SYSTEM_ROBOTS, "robot$", robots, rnd);
+            Optional<JsonNode> robot = Optional.ofNullable(robots.get("robot$" + name));
+            List<Map<String, Object>> perms = new ArrayList<>();
+            for (String ns : ROBOT_NAMESPACES) {
+                if (rnd.nextInt(3) == 0 || ns.equals(ROBOT_NAMESPACES.get(ROBOT_NAMESPACES.size() - 1)) && perms.isEmpty()) {
+                    perms.add(permission(ns, ns.startsWith("system|") ? SYSTEM_ACCESS : PROJECT_ACCESS, rnd));
+                }
+            }
+            robotStep(site, http, "robot", robotKey(name), name, "system", robot, perms, rnd);
+        }
+
+        /**
+         * The same for a robot of a project of PROJECTS the site has, mostly one that has robots (histories are
+         * short: a robot made early should meet a change or a deletion). False when the site has no such project.
+         */
+        boolean projectRobotStep(String site, PlainHarborHttp http, Random rnd) {
+            Map<String, Map<String, JsonNode>> byProject = new TreeMap<>();
+            for (String project : PROJECTS) {
+                HttpResponse<String> got = http.get("projects/" + project);
+                if (got.statusCode() == 404) {
+                    continue;
+                }
+                long id = userOk(got, "get project " + project).get("project_id").asLong();
+                String q = java.net.URLEncoder.encode("Level=project,ProjectID=" + id,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                Map<String, JsonNode> robots = new TreeMap<>();
+                for (JsonNode r : userOk(http.get("robots?q=" + q + "&page=1&page_size=100"), "list robots of " + project)) {
+                    robots.put(r.path("name").asText(), r);
+                }
+                byProject.put(project, robots);
+            }
+            if (byProject.isEmpty()) {
+                return false;
+            }
+            List<String> withRobots = byProject.keySet().stream().filter(x -> !byProject.get(x).isEmpty()).toList();
+            List<String> from = !withRobots.isEmpty() && rnd.nextInt(3) > 0 ? withRobots : List.copyOf(byProject.keySet());
+            String p = from.get(rnd.nextInt(from.size()));
+            Map<String, JsonNode> robots = byProject.get(p);
+            String name = robotName(PROJECT_ROBOTS, "robot$" + p + "+", robots, rnd);
+            Optional<JsonNode> robot = Optional.ofNullable(robots.get("robot$" + p + "+" + name));
+            // a project robot holds exactly one permission, of the project kind, on its own project
+            List<Map<String, Object>> perms = List.of(permission("project|" + p, PROJECT_ACCESS, rnd));
+            robotStep(site, http, "project-robot", projectRobotKey(p, name), name, "project", robot, perms, rnd);
+            return true;
+        }
+
+        /** One of the names; mostly one the site has, so that robots are changed and deleted, not only made. */
+        static String robotName(List<String> names, String prefix, Map<String, JsonNode> onSite, Random rnd) {
+            List<String> there = names.stream().filter(n -> onSite.containsKey(prefix + n)).toList();
+            if (!there.isEmpty() && rnd.nextInt(3) > 0) {
+                return there.get(rnd.nextInt(there.size()));
+            }
+            return names.get(rnd.nextInt(names.size()));
+        }
+
+        static Map<String, Object> permission(String kindAndNamespace, List<String> pool, Random rnd) {
+            List<String> pairs = new ArrayList<>(pool);
+            Collections.shuffle(pairs, rnd);
+            List<Map<String, String>> access = new ArrayList<>();
+            for (String pair : pairs.subList(0, 1 + rnd.nextInt(2))) {
+                int c = pair.indexOf(':');
+                access.add(Map.of("resource", pair.substring(0, c), "action", pair.substring(c + 1)));
+            }
+            int bar = kindAndNamespace.indexOf('|');
+            return Map.of("kind", kindAndNamespace.substring(0, bar), "namespace", kindAndNamespace.substring(bar + 1),
+                    "access", access);
+        }
+
+        /**
+         * Absent: created with the given permissions. Present: deleted (one in three), or one attribute changed by a
+         * PUT that repeats the rest, as Harbor requires (observations §3: the name with its prefix, the same level,
+         * the permissions).
+         */
+        void robotStep(String site, PlainHarborHttp http, String kind, String key, String name, String level,
+                       Optional<JsonNode> robot, List<Map<String, Object>> perms, Random rnd) {
+            String description = ROBOT_DESCRIPTIONS.get(rnd.nextInt(ROBOT_DESCRIPTIONS.size()));
+            long duration = ROBOT_DURATIONS.get(rnd.nextInt(ROBOT_DURATIONS.size()));
+            if (robot.isEmpty()) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", name);
+                body.put("description", description);
+                body.put("level", level);
+                body.put("duration", duration);
+                body.put("permissions", perms);
+                HttpResponse<String> r = http.post("robots", body);
+                if (r.statusCode() != 201) {
+                    throw new AssertionError("user create robot " + key + ": " + r.statusCode() + " " + r.body());
+                }
+                made(kind, 0);
+                log.add(clock + " " + site + ": create " + key + " " + robotFields(PlainHarborHttp.JSON.valueToTree(body)));
+                return;
+            }
+            JsonNode old = robot.get();
+            long id = old.get("id").asLong();
+            if (rnd.nextInt(3) == 0) {
+                userDeleted.add(key);
+                HttpResponse<String> r = http.delete("robots/" + id);
+                if (r.statusCode() != 200) {
+                    throw new AssertionError("user delete robot " + key + ": " + r.statusCode() + " " + r.body());
+                }
+                made(kind, 2);
+                log.add(clock + " " + site + ": delete " + key);
+                return;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", old.get("name").asText()); // with its prefix
+            body.put("level", old.get("level").asText());
+            body.put("description", old.hasNonNull("description") ? old.get("description").asText() : "");
+            body.put("duration", old.get("duration").asLong());
+            body.put("disable", old.path("disable").asBoolean());
+            body.put("permissions", old.get("permissions"));
+            String what = switch (rnd.nextInt(4)) {
+                case 0 -> {
+                    body.put("description", description);
+                    yield "description=" + description;
+                }
+                case 1 -> {
+                    body.put("disable", !old.path("disable").asBoolean());
+                    yield "disable=" + body.get("disable");
+                }
+                case 2 -> {
+                    body.put("duration", duration);
+                    yield "duration=" + duration;
+                }
+                default -> {
+                    body.put("permissions", perms);
+                    yield "permissions=" + robotFields(PlainHarborHttp.JSON.valueToTree(body)).get("permissions");
+                }
+            };
+            HttpResponse<String> r = http.put("robots/" + id, body);
+            if (r.statusCode() != 200) {
+                throw new AssertionError("user PUT robot " + key + ": " + r.statusCode() + " " + r.body());
+            }
+            made(kind, 1);
+            log.add(clock + " " + site + ": " + key + " " + what);
+        }
+
+        static JsonNode userOk(HttpResponse<String> r, String what) {
+            if (r.statusCode() != 200) {
+                throw new AssertionError("user " + what + ": " + r.statusCode() + " " + r.body());
+            }
+            JsonNode n = PlainHarborHttp.json(r);
+            return n.isNull() ? PlainHarborHttp.JSON.createArrayNode() : n;
+        }
+
         void putProject(PlainHarborHttp http, String p, Map<String, Object> body) {
             HttpResponse<String> r = http.put("projects/" + p, body);
             if (r.statusCode() != 200) {
@@ -811,6 +1058,10 @@ class SyncModelTest {
             for (Member m : c.members().list(p)) {
                 userDeleted.add(memberKey(p, m.isGroup() ? "g" : "u", m.entityName()));
             }
+            // Harbor deletes the project's robots with it (observations §3)
+            Map<String, Object> robots = new TreeMap<>();
+            rawProjectRobots(new RawReader(f.emulator(site)), p, c.projects().get(p).projectId(), robots);
+            userDeleted.addAll(robots.keySet());
             userDeleted.add(projectKey(p));
             c.projects().delete(p);
             made("project", 2);
@@ -860,16 +1111,31 @@ class SyncModelTest {
                     agreeAfterCleanRun(key, post);
                 }
             }
+            if (project == null && digests.isEmpty()) {
+                // system robots: top-level keys without content, which only a reconcile of everything reads
+                for (String key : systemRobotKeys(pre, post)) {
+                    robotExpectation(key, pre, post);
+                    agreeAfterCleanRun(key, post);
+                }
+            }
+        }
+
+        Set<String> systemRobotKeys(Map<String, SiteDump> pre, Map<String, SiteDump> post) {
+            Set<String> keys = new TreeSet<>();
+            for (Map<String, SiteDump> d : List.of(pre, post)) {
+                d.values().forEach(sd -> sd.values().keySet().stream().filter(k -> kindOf(k).equals("robot"))
+                        .forEach(keys::add));
+            }
+            agreed.keySet().stream().filter(k -> kindOf(k).equals("robot")).forEach(keys::add);
+            return keys;
         }
 
         Set<String> childKeys(String p, Map<String, SiteDump> pre, Map<String, SiteDump> post) {
             Set<String> keys = new TreeSet<>();
             for (Map<String, SiteDump> d : List.of(pre, post)) {
-                d.values().forEach(sd -> sd.values().keySet().stream()
-                        .filter(k -> !kindOf(k).equals("project") && projectOf(k).equals(p)).forEach(keys::add));
+                d.values().forEach(sd -> sd.values().keySet().stream().filter(k -> isChildOf(k, p)).forEach(keys::add));
             }
-            agreed.keySet().stream().filter(k -> !kindOf(k).equals("project") && projectOf(k).equals(p))
-                    .forEach(keys::add);
+            agreed.keySet().stream().filter(k -> isChildOf(k, p)).forEach(keys::add);
             return keys;
         }
 
@@ -934,7 +1200,7 @@ class SyncModelTest {
             for (String s : keeping) {
                 for (Map.Entry<String, Object> e : pre.get(s).values().entrySet()) {
                     String k = e.getKey();
-                    if (kindOf(k).equals("project") || !projectOf(k).equals(p)) {
+                    if (!isChildOf(k, p)) {
                         continue;
                     }
                     Agreed a = agreed.get(k);
@@ -955,6 +1221,10 @@ class SyncModelTest {
                 return;
             }
             String kind = kindOf(key);
+            if (isRobotKind(kind)) {
+                robotExpectation(key, pre, post);
+                return;
+            }
             boolean copied = kind.equals("member");
             Map<String, Optional<Object>> before = states(key, pre);
             Set<String> presentOn = new TreeSet<>();
@@ -1008,6 +1278,92 @@ class SyncModelTest {
             }
             expectCopied(key, before, post, changed.values(), (deleted ? "changed and deleted" : "changed")
                     + " on " + changed.keySet(), deleted ? 2 : 1);
+        }
+
+        /**
+         * A robot's row of the table, attribute by attribute: like a member it is copied, its deletion propagates
+         * when it is unchanged elsewhere, and a change beats a deletion; its attributes merge one by one against
+         * the last agreement ({@link #robotMerge}).
+         */
+        void robotExpectation(String key, Map<String, SiteDump> pre, Map<String, SiteDump> post) {
+            Agreed b = agreed.get(key);
+            if (b != null && b.uncertain()) {
+                return;
+            }
+            Map<String, Optional<Object>> before = states(key, pre);
+            Set<String> presentOn = new TreeSet<>();
+            before.forEach((s, v) -> v.ifPresent(x -> presentOn.add(s)));
+            if (presentOn.isEmpty()) {
+                expectAbsentEverywhere(key, post, "nobody holds it", null);
+                return;
+            }
+            if (presentOn.size() == sites.size() && new HashSet<>(before.values()).size() == 1) {
+                expectValueEverywhere(key, post, before.get(sites.get(0)).get(), "in sync", null);
+                return;
+            }
+            if (b == null) {
+                robotMerge(key, null, before, post, "created on " + presentOn, 0);
+                return;
+            }
+            Map<String, Object> changed = changedValues(before, b.value());
+            boolean deleted = presentOn.size() < sites.size();
+            if (deleted && changed.isEmpty()) {
+                expectAbsentEverywhere(key, post, "deleted where it was agreed, unchanged elsewhere", 2);
+                return;
+            }
+            robotMerge(key, b.value(), before, post, (deleted ? "changed and deleted" : "changed") + " on "
+                    + changed.keySet(), deleted ? 2 : 1);
+        }
+
+        /**
+         * Every site holds the robot after the run with one value, merged field by field over the sites that hold
+         * it: a field no site changed keeps the agreed value, a field changed to one new value (on one site or
+         * several) takes it, a field changed to different values is a conflict the active-site policy (h1) settles:
+         * h1's value where h1 holds the robot, else some site's. Without an agreement every site's value counts as
+         * a change.
+         */
+        @SuppressWarnings("unchecked")
+        void robotMerge(String key, Object base, Map<String, Optional<Object>> before, Map<String, SiteDump> post,
+                        String why, int counter) {
+            Map<String, Optional<Object>> after = states(key, post);
+            Object first = after.get(sites.get(0)).orElse(null);
+            for (String s : sites) {
+                check(after.get(s).isPresent() && after.get(s).get().equals(first), key,
+                        why + ": every site must hold the same value", before, after);
+            }
+            Map<String, Object> baseFields = (Map<String, Object>) base;
+            Map<String, Map<String, Object>> present = new TreeMap<>();
+            before.forEach((s, v) -> v.ifPresent(x -> present.put(s, (Map<String, Object>) x)));
+            Set<String> fields = new TreeSet<>();
+            present.values().forEach(m -> fields.addAll(m.keySet()));
+            if (baseFields != null) {
+                fields.addAll(baseFields.keySet());
+            }
+            Map<String, Object> got = (Map<String, Object>) first;
+            check(got.keySet().equals(fields), key, why + ": the robot's fields", before, after);
+            for (String field : fields) {
+                Set<Object> changedTo = new LinkedHashSet<>();
+                for (Map<String, Object> m : present.values()) {
+                    if (baseFields == null || !Objects.equals(m.get(field), baseFields.get(field))) {
+                        changedTo.add(m.get(field));
+                    }
+                }
+                Object now = got.get(field);
+                if (changedTo.isEmpty()) {
+                    check(Objects.equals(now, baseFields.get(field)), key, why + ": " + field
+                            + " changed nowhere keeps the agreed value", before, after);
+                } else if (changedTo.size() == 1) {
+                    check(Objects.equals(now, changedTo.iterator().next()), key, why + ": " + field
+                            + " changed to one value must have propagated", before, after);
+                } else if (present.containsKey("h1")) {
+                    check(Objects.equals(now, present.get("h1").get(field)), key, why + ": " + field
+                            + " changed differently: the active site h1's value wins", before, after);
+                } else {
+                    check(present.values().stream().anyMatch(m -> Objects.equals(m.get(field), now)), key,
+                            why + ": " + field + " changed differently: the value must come from some site", before, after);
+                }
+            }
+            count(kindOf(key), counter);
         }
 
         Map<String, Object> changedValues(Map<String, Optional<Object>> before, Object base) {
@@ -1119,15 +1475,19 @@ class SyncModelTest {
          */
         void uncertainAfterUncleanRun(Map<String, SiteDump> pre, Map<String, SiteDump> post, String project,
                                       Set<String> digests) {
-            for (String p : PROJECTS) {
-                if (project != null && !project.equals(p)) {
+            List<String> groups = new ArrayList<>(PROJECTS);
+            if (project == null && digests.isEmpty()) {
+                groups.add(null); // the system robots
+            }
+            for (String p : groups) {
+                if (p != null && project != null && !project.equals(p)) {
                     continue;
                 }
-                Set<String> keys = childKeys(p, pre, post);
-                if (!digests.isEmpty()) {
+                Set<String> keys = p == null ? systemRobotKeys(pre, post) : childKeys(p, pre, post);
+                if (p != null && !digests.isEmpty()) {
                     keys.clear();
                     digests.forEach(d -> keys.add(artifactKey(p, REPO, d)));
-                } else {
+                } else if (p != null) {
                     keys.add(projectKey(p));
                 }
                 for (String key : keys) {
