@@ -131,6 +131,34 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aRobotWhoseSecretIsNotAlignedIsListedUntilItIsSet() {
+        String p = "dash-r-" + UUID.randomUUID().toString().substring(0, 8);
+        var h1 = sites.client("h1");
+        h1.projects().create(new ProjectReq(p, false, null, null, null, null));
+        var made = h1.robots().create(new io.harborsync.harbor.HarborModel.RobotCreate("ci", "", "project", -1L,
+                List.of(new io.harborsync.harbor.HarborModel.RobotPermission("project", p, List.of(
+                        new io.harborsync.harbor.HarborModel.Access("repository", "pull", null))))));
+        given().header("Authorization", "Bearer " + TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+
+        page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
+        page.navigate(daemon.toString());
+        page.locator("#token").fill(TOKEN);
+        page.locator("#login-submit").click();
+        Locator robot = page.locator("#secrets tr[data-key='" + p + "/robot:ci']");
+        assertThat(robot).isVisible();
+        Map<String, String> row = row(page, "secrets", robot);
+        Assertions.assertThat(row).containsEntry("Robot", p + "+ci").containsEntry("Kind", "project-robot")
+                .containsEntry("Not proven on", "h1, h2");
+        Assertions.assertThat(page.content()).doesNotContain(made.secret());
+
+        given().header("Authorization", "Bearer " + TOKEN).contentType("application/json")
+                .body(Map.of("secret", made.secret())).put("/robots/" + p + "+ci/secret").then().statusCode(200);
+        assertThat(robot).isHidden(new LocatorAssertions.IsHiddenOptions()
+                .setTimeout(4_000 * DashboardResource.REFRESH_SECONDS));
+        Assertions.assertThat(page.content()).doesNotContain(made.secret());
+    }
+
+    @Test
     void aNarrowScreenScrollsTheTablesNotThePage() throws Exception {
         String p = "narrow-" + UUID.randomUUID().toString().substring(0, 8) + "-with-a-long-name-to-be-wide";
         sites.client("h1").projects().create(new ProjectReq(p, false, null, null, null, null));
