@@ -103,10 +103,6 @@ public final class Keys {
                 ? java.util.Optional.of(projectRobot(project, robot)) : java.util.Optional.empty();
     }
 
-    /** Whether a key is a robot's (system or project). */
-    public static boolean isRobot(String key) {
-        return key.startsWith(ROBOT_MARK) || key.contains("/" + ROBOT_MARK);
-    }
 
     /** Whether a robot key is a project robot's. */
     public static boolean isProjectRobot(String key) {

@@ -101,7 +101,7 @@ final class LiveState {
             }
             return;
         }
-        boolean first = true;
+        MirroredKind first = kinds.top().get(0);
         for (MirroredKind top : kinds.top()) {
             if (paused.containsKey(top.kind())) {
                 continue;
@@ -113,7 +113,7 @@ final class LiveState {
                 synchronized (this) {
                     // The first kind (projects) holds everything else: without it the site is unknown. A later
                     // top-level kind's listing (system robots) failing leaves the projects known; a 401 never does.
-                    if (first || e instanceof HarborException.Unauthorized) {
+                    if (top == first || e instanceof HarborException.Unauthorized) {
                         unknownSites.put(r.site, whyUnknown(e));
                         return;
                     }
@@ -121,8 +121,6 @@ final class LiveState {
                             .put(top.kind(), whyUnknown(e));
                 }
                 continue;
-            } finally {
-                first = false;
             }
             items.forEach((key, item) -> work.submit(r.site, () -> {
                 try {

@@ -13,7 +13,6 @@ import io.harborsync.harbor.HarborModel.RobotPermission;
 import io.harborsync.emulator.Fault;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Scope;
-import io.harborsync.store.SecretAlignments;
 import io.harborsync.testsupport.InMemoryBaseStore;
 import io.harborsync.testsupport.PlainHarborHttp;
 import io.harborsync.testsupport.SyncFixture;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,23 +40,7 @@ class RobotKindsTest {
     SyncFixture f;
     HarborClient h1;
     HarborClient h2;
-    final Map<String, Map<String, Long>> proven = new ConcurrentHashMap<>();
-    final SecretAlignments alignments = new SecretAlignments() {
-        @Override
-        public Map<String, Map<String, Long>> all() {
-            return Map.copyOf(proven);
-        }
-
-        @Override
-        public void record(String robotKey, Map<String, Long> robotIdBySite) {
-            proven.put(robotKey, Map.copyOf(robotIdBySite));
-        }
-
-        @Override
-        public void forget(String robotKey) {
-            proven.remove(robotKey);
-        }
-    };
+    final io.harborsync.testsupport.InMemorySecretAlignments alignments = new io.harborsync.testsupport.InMemorySecretAlignments();
 
     @BeforeEach
     void twoSites() {
