@@ -103,7 +103,6 @@ public final class Keys {
                 ? java.util.Optional.of(projectRobot(project, robot)) : java.util.Optional.empty();
     }
 
-
     /** Whether a robot key is a project robot's. */
     public static boolean isProjectRobot(String key) {
         return key.contains("/" + ROBOT_MARK);
