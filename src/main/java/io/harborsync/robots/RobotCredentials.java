@@ -148,14 +148,28 @@ public class RobotCredentials {
      * once instead of one failure per robot.
      */
     public Optional<String> precondition() {
-        List<Site> robotAccounts = harbors().sites().stream()
-                .filter(s -> s.username() != null && s.username().startsWith(Keys.ROBOT_PREFIX)).toList();
-        if (robotAccounts.isEmpty()) {
+        Map<String, String> accounts = new LinkedHashMap<>();
+        harbors().sites().forEach(s -> accounts.put(s.name(), s.username()));
+        return robotAccountPrecondition(accounts);
+    }
+
+    /**
+     * The same from each site's configured username (site name to account, in the sites' order): the one rule and
+     * text the engine's robot kinds use too.
+     */
+    public static Optional<String> robotAccountPrecondition(Map<String, String> accountBySite) {
+        Map<String, String> robots = new LinkedHashMap<>();
+        accountBySite.forEach((site, account) -> {
+            if (account != null && account.startsWith(Keys.ROBOT_PREFIX)) {
+                robots.put(site, account);
+            }
+        });
+        if (robots.isEmpty()) {
             return Optional.empty();
         }
-        String where = robotAccounts.stream().map(s -> s.name() + " as " + s.username())
+        String where = robots.entrySet().stream().map(e -> e.getKey() + " as " + e.getValue())
                 .collect(Collectors.joining(", "));
-        String settings = robotAccounts.stream().map(s -> "harbor-sync.sites." + s.name() + ".username")
+        String settings = robots.keySet().stream().map(site -> "harbor-sync.sites." + site + ".username")
                 .collect(Collectors.joining(", "));
         return Optional.of("harbor-sync logs in to " + where + "; Harbor lets only users set robot secrets:"
                 + " configure a user with the system admin role (" + settings + ")");

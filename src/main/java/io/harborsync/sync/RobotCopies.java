@@ -27,10 +27,6 @@ import java.util.TreeSet;
  */
 final class RobotCopies {
     static final String ROBOT_ID = "robot";
-    /** Harbor lets only users update robots and set their secrets (a robot may not hold robot:update). */
-    static final String ROBOT_ACCOUNT_PRECONDITION = "robot accounts are not mirrored: harbor-sync logs in to %s as"
-            + " %s, and Harbor lets only users update robots and set their secrets; configure a user with the"
-            + " system admin role to mirror them";
 
     private RobotCopies() {
     }
@@ -64,22 +60,13 @@ final class RobotCopies {
         return out;
     }
 
-    /** The sites whose configured account is a robot, as the precondition text names them; empty when none. */
+    /**
+     * A daemon that logs in to a site as a robot cannot mirror robots: Harbor lets only users update robots and set
+     * their secrets (a robot may not hold robot:update). The robot API's rule and words, empty when no account is one.
+     */
     static Optional<String> robotAccountPrecondition(SyncSettings settings) {
-        List<String> robots = new ArrayList<>();
-        settings.accounts().forEach((site, account) -> {
-            if (account != null && account.startsWith(Keys.ROBOT_PREFIX)) {
-                robots.add(site + " as " + account);
-            }
-        });
-        if (robots.isEmpty()) {
-            return Optional.empty();
-        }
-        String first = robots.get(0);
-        int as = first.indexOf(" as ");
-        String where = robots.size() == 1 ? first.substring(0, as) : String.join(", ", robots);
-        return Optional.of(String.format(ROBOT_ACCOUNT_PRECONDITION, where,
-                robots.size() == 1 ? first.substring(as + 4) : "robot accounts"));
+        return io.harborsync.robots.RobotCredentials.robotAccountPrecondition(settings.accounts())
+                .map(why -> "robot accounts are not mirrored, as only users update robots: " + why);
     }
 
     /**

@@ -61,7 +61,7 @@ public record SyncSettings(ConflictPolicy policy, double maxDeleteFraction, Set<
     /** Whom Harbor makes a member (the owner) of a project the daemon creates on the site. */
     public String creatorOn(String site) {
         String account = accounts.get(site);
-        return account == null || account.startsWith("robot$") ? FIRST_SYSADMIN : account;
+        return account == null || account.startsWith(io.harborsync.model.Keys.ROBOT_PREFIX) ? FIRST_SYSADMIN : account;
     }
 
     public static SyncSettings defaults(String activeSite) {
