@@ -93,10 +93,7 @@ public class SyncCommand implements Callable<Integer> {
                 StatusCommand::conflict);
         StatusCommand.section(out, "pending", r.path("pending"), Integer.MAX_VALUE,
                 new Table("SITE", "KIND", "OP", "KEY", "REASON"), StatusCommand::op);
-        r.path("preconditions").forEach(p -> {
-            out.println();
-            out.println("not mirrored (" + Table.text(p, "kind") + "): " + Table.text(p, "reason"));
-        });
+        StatusCommand.preconditions(out, r.path("preconditions"));
         StatusCommand.section(out, "robot secrets not aligned (align with robots set-secret or robots rotate)",
                 r.path("secretsNotAligned"), Integer.MAX_VALUE, StatusCommand.secretTable(), StatusCommand::secret);
         out.flush();

@@ -63,6 +63,13 @@ public final class KindRegistry {
         return out;
     }
 
+    /** The kinds these settings keep from being mirrored at all, with why ({@link MirroredKind#precondition}). */
+    public Map<Kind, String> preconditions(SyncSettings settings) {
+        Map<Kind, String> out = new LinkedHashMap<>();
+        kinds.forEach(k -> k.precondition(settings).ifPresent(why -> out.put(k.kind(), why)));
+        return out;
+    }
+
     /** The kinds read at the top of a site. */
     public List<MirroredKind> top() {
         return kinds.stream().filter(k -> k.parent() == null).toList();

@@ -127,9 +127,7 @@ public final class Reconciler {
      */
     public ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
         Instant started = clock.instant();
-        Map<Kind, String> paused = new LinkedHashMap<>();
-        kinds.all().forEach(k -> k.precondition(settings).ifPresent(why -> paused.put(k.kind(), why)));
-        LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor);
+        LiveState live = LiveState.read(kinds, clients, scope, settings, kinds.preconditions(settings), executor);
         BaseView view = new BaseView(base, kinds, cache);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
             String project = scope.project().get();
@@ -357,8 +355,7 @@ public final class Reconciler {
         new java.util.TreeMap<>(plan.unknownSites()).forEach((site, why) -> unknownSites.add(site + ": " + why));
         return new SyncReport(plan.scope(), dryRun, plan.forced(), started, finished, planned, done, failed, skipped,
                 plan.conflicts(), pending, unknownSites,
-                plan.preconditions().entrySet().stream().map(e -> new SyncReport.Precondition(e.getKey(), e.getValue()))
-                        .toList(), plan.secretsNotAligned());
+                SyncReport.Precondition.grouped(plan.preconditions()), plan.secretsNotAligned());
     }
 
     private static Item item(Op op, String detail) {

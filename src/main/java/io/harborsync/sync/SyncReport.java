@@ -18,8 +18,17 @@ public record SyncReport(Scope scope, boolean dryRun, boolean forced, Instant st
                          List<Conflict> conflicts, List<Item> pending, List<String> unknownSites,
                          List<Precondition> preconditions, List<SecretNotAligned> secretsNotAligned) {
 
-    /** A kind not mirrored at all with the daemon's settings (e.g. its account may not write it), with why. */
-    public record Precondition(Kind kind, String reason) {
+    /**
+     * Kinds not mirrored at all with the daemon's settings (e.g. its account may not write them), once per reason:
+     * the two robot kinds share one.
+     */
+    public record Precondition(List<Kind> kinds, String reason) {
+        /** The preconditions of kinds (kind → why), one per reason, in the kinds' order. */
+        static List<Precondition> grouped(java.util.Map<Kind, String> byKind) {
+            java.util.Map<String, List<Kind>> byReason = new java.util.LinkedHashMap<>();
+            byKind.forEach((kind, why) -> byReason.computeIfAbsent(why, x -> new java.util.ArrayList<>()).add(kind));
+            return byReason.entrySet().stream().map(e -> new Precondition(List.copyOf(e.getValue()), e.getKey())).toList();
+        }
     }
 
     /**

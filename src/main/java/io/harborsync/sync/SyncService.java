@@ -86,18 +86,9 @@ public class SyncService {
         return settings.withPolicy(ConflictPolicy.parse(config.conflictPolicy(), activeSite.name()));
     }
 
-    /**
-     * What keeps kinds from being mirrored at all with the current settings, once per reason (the robot kinds
-     * share one): "kinds" and "reason".
-     */
-    public List<Map<String, Object>> preconditions() {
-        Map<String, List<String>> byReason = new LinkedHashMap<>();
-        SyncSettings now = settings();
-        KindRegistry.standard().all().forEach(k -> k.precondition(now).ifPresent(why ->
-                byReason.computeIfAbsent(why, x -> new java.util.ArrayList<>()).add(k.kind().id())));
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        byReason.forEach((why, kinds) -> out.add(Map.of("kinds", List.copyOf(kinds), "reason", why)));
-        return out;
+    /** What keeps kinds from being mirrored at all with the current settings, once per reason (as runs report it). */
+    public List<SyncReport.Precondition> preconditions() {
+        return SyncReport.Precondition.grouped(KindRegistry.standard().preconditions(settings()));
     }
 
     private SyncSettings resolve() {
