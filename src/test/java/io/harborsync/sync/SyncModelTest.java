@@ -1118,7 +1118,7 @@ class SyncModelTest {
             if (project == null && digests.isEmpty()) {
                 // system robots: top-level keys without content, which only a reconcile of everything reads
                 for (String key : systemRobotKeys(pre, post)) {
-                    robotExpectation(key, pre, post);
+                    childExpectation(key, pre, post); // the same rows as a child's, robots' attribute by attribute
                     agreeAfterCleanRun(key, post);
                 }
             }
@@ -1225,10 +1225,6 @@ class SyncModelTest {
                 return;
             }
             String kind = kindOf(key);
-            if (isRobotKind(kind)) {
-                robotExpectation(key, pre, post);
-                return;
-            }
             boolean copied = kind.equals("member");
             Map<String, Optional<Object>> before = states(key, pre);
             Set<String> presentOn = new TreeSet<>();
@@ -1239,6 +1235,10 @@ class SyncModelTest {
             }
             if (presentOn.size() == sites.size() && new HashSet<>(before.values()).size() == 1) {
                 expectValueEverywhere(key, post, before.get(sites.get(0)).get(), "in sync", null);
+                return;
+            }
+            if (isRobotKind(kind)) {
+                robotExpectation(key, b, before, presentOn, post);
                 return;
             }
             if (b == null) {
@@ -1285,26 +1285,13 @@ class SyncModelTest {
         }
 
         /**
-         * A robot's row of the table, attribute by attribute: like a member it is copied, its deletion propagates
-         * when it is unchanged elsewhere, and a change beats a deletion; its attributes merge one by one against
-         * the last agreement ({@link #robotMerge}).
+         * A robot's row of the table, attribute by attribute, after {@link #childExpectation}'s rows for every key
+         * (uncertain, held nowhere, in sync): like a member it is copied, its deletion propagates when it is
+         * unchanged elsewhere, and a change beats a deletion; its attributes merge one by one against the last
+         * agreement ({@link #robotMerge}).
          */
-        void robotExpectation(String key, Map<String, SiteDump> pre, Map<String, SiteDump> post) {
-            Agreed b = agreed.get(key);
-            if (b != null && b.uncertain()) {
-                return;
-            }
-            Map<String, Optional<Object>> before = states(key, pre);
-            Set<String> presentOn = new TreeSet<>();
-            before.forEach((s, v) -> v.ifPresent(x -> presentOn.add(s)));
-            if (presentOn.isEmpty()) {
-                expectAbsentEverywhere(key, post, "nobody holds it", null);
-                return;
-            }
-            if (presentOn.size() == sites.size() && new HashSet<>(before.values()).size() == 1) {
-                expectValueEverywhere(key, post, before.get(sites.get(0)).get(), "in sync", null);
-                return;
-            }
+        void robotExpectation(String key, Agreed b, Map<String, Optional<Object>> before, Set<String> presentOn,
+                              Map<String, SiteDump> post) {
             if (b == null) {
                 robotMerge(key, null, before, post, "created on " + presentOn, 0);
                 return;
