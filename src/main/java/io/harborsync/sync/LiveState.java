@@ -38,9 +38,7 @@ final class LiveState {
     /** site -> top-level kinds (after the first) whose listing failed there, with why: unknown on that site. */
     final Map<String, Map<Kind, String>> unknownKinds = new TreeMap<>();
     /** Top-level keys not synced, with the reason (e.g. proxy-cache projects in front of an unknown endpoint). */
-    final Map<String, String> excluded = new TreeMap<>();
-    /** The kind of each excluded key. */
-    final Map<String, Kind> excludedKinds = new TreeMap<>();
+    final Map<String, Plan.Excluded> excluded = new TreeMap<>();
     /** site -> "what|key" -> id there (ids are per site): a write then needs no lookup. */
     private final Map<String, Map<String, Long>> ids = new HashMap<>();
     /** site -> key -> Harbor's update time, for the "newest" policy. */
@@ -187,8 +185,7 @@ final class LiveState {
         @Override
         public void exclude(Kind kind, String key, String reason) {
             synchronized (s) {
-                s.excluded.put(key, reason);
-                s.excludedKinds.put(key, kind);
+                s.excluded.put(key, new Plan.Excluded(kind, reason));
             }
         }
 
@@ -358,7 +355,6 @@ final class LiveState {
         c.unknownSites.putAll(unknownSites);
         unknownChildren.forEach((site, projects) -> c.unknownChildren.put(site, new HashSet<>(projects)));
         c.excluded.putAll(excluded);
-        c.excludedKinds.putAll(excludedKinds);
         c.paused.putAll(paused);
         unknownKinds.forEach((site, m) -> c.unknownKinds.put(site, new java.util.LinkedHashMap<>(m)));
         c.settings = settings;

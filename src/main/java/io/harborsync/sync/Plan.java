@@ -16,21 +16,24 @@ import java.util.Map;
  *                     (the member Harbor adds to a project copy, the daemon's webhook policies)
  * @param guard        the mass-deletion guard's verdict for each kind and site with more than one deletion
  * @param unknownSites sites that could not be read, with why
- * @param excluded     top-level keys not synced, with why
- * @param excludedKinds the kind of each excluded key
+ * @param excluded     top-level keys not synced, with their kind and why
  * @param preconditions kinds not mirrored at all with these settings, with why ({@link MirroredKind#precondition})
  * @param unknownKinds per site, the top-level kinds whose listing failed there (their keys unknown there), with why
  * @param secretsNotAligned robots whose secret harbor-sync has not proven alike on every site that has them
  */
 public record Plan(Scope scope, boolean forced, List<String> sites, List<Decision> decisions, List<Step> steps,
                    List<GuardVerdict> guard, List<SyncReport.Conflict> conflicts, Map<String, String> unknownSites,
-                   Map<String, String> excluded, Map<String, Kind> excludedKinds, Map<Kind, String> preconditions,
+                   Map<String, Excluded> excluded, Map<Kind, String> preconditions,
                    Map<String, Map<Kind, String>> unknownKinds, List<SyncReport.SecretNotAligned> secretsNotAligned) {
 
     /** The same plan with the robots whose secret is not aligned (known only with the secret store). */
     Plan withSecrets(List<SyncReport.SecretNotAligned> notAligned) {
-        return new Plan(scope, forced, sites, decisions, steps, guard, conflicts, unknownSites, excluded, excludedKinds,
+        return new Plan(scope, forced, sites, decisions, steps, guard, conflicts, unknownSites, excluded,
                 preconditions, unknownKinds, List.copyOf(notAligned));
+    }
+
+    /** A top-level key that is not synced (a proxy-cache project, a robot bootstrap made), with why. */
+    public record Excluded(Kind kind, String reason) {
     }
 
     /** Why a step is in the plan. */

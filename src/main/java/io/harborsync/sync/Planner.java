@@ -76,7 +76,7 @@ final class Planner {
         }
         return new Plan(scope, force, sites, decisions, List.copyOf(planned), List.copyOf(verdicts),
                 List.copyOf(conflicts), Map.copyOf(live.unknownSites), Map.copyOf(live.excluded),
-                Map.copyOf(live.excludedKinds), Map.copyOf(live.paused), Map.copyOf(live.unknownKinds), List.of());
+                Map.copyOf(live.paused), Map.copyOf(live.unknownKinds), List.of());
     }
 
     // ------------------------------------------------------------------ deciding

@@ -317,8 +317,8 @@ public final class Reconciler {
         List<Item> failed = new ArrayList<>();
         List<Item> skipped = new ArrayList<>();
         List<Item> pending = new ArrayList<>();
-        plan.excluded().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> skipped.add(new Item(null,
-                plan.excludedKinds().getOrDefault(e.getKey(), Kind.PROJECT), e.getKey(), Action.SKIP, e.getValue(), null)));
+        plan.excluded().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> skipped.add(
+                new Item(null, e.getValue().kind(), e.getKey(), Action.SKIP, e.getValue().reason(), null)));
         plan.unknownKinds().forEach((site, kinds) -> kinds.forEach((kind, why) ->
                 skipped.add(new Item(site, kind, "*", Action.SKIP, "not read: " + why, null))));
         plan.guard().forEach(v -> skipped.add(new Item(v.site(), v.kind(), "*", Action.GUARD, v.describe(),
