@@ -150,7 +150,8 @@ final class ProjectKind implements MirroredKind {
                 proxyCacheRegistry);
     }
 
-    private static Optional<Instant> parseTime(String t) {
+    /** Harbor's update time of an object, if it has one that parses (the "newest" policy's input). */
+    static Optional<Instant> parseTime(String t) {
         try {
             return t == null ? Optional.empty() : Optional.of(Instant.parse(t));
         } catch (DateTimeParseException e) {

@@ -61,7 +61,7 @@ final class ProjectRobotKind implements MirroredKind {
         String prefix = Keys.ROBOT_PREFIX + project + "+";
         for (Robot r : site.client().robots().listProject(((Project) parent).projectId())) {
             if (r.name() != null && r.name().startsWith(prefix)) {
-                SystemRobotKind.file(site, PROJECT_ROBOT, Keys.projectRobot(project, r.name().substring(prefix.length())), r);
+                RobotCopies.file(site, PROJECT_ROBOT, Keys.projectRobot(project, r.name().substring(prefix.length())), r);
             }
         }
     }

@@ -31,6 +31,13 @@ final class RobotCopies {
     private RobotCopies() {
     }
 
+    /** Files one robot read on a site: its value, its id there, and Harbor's update time of it. */
+    static void file(SiteRead site, io.harborsync.model.Kind kind, String key, Robot r) {
+        site.put(kind, key, value(r));
+        site.id(ROBOT_ID, key, r.id());
+        ProjectKind.parseTime(r.updateTime()).ifPresent(t -> site.changedAt(key, t));
+    }
+
     /** The robot's value; Harbor may list a permission's access in any order and regroup the permissions. */
     static RobotValue value(Robot r) {
         SortedMap<String, SortedSet<String>> perms = new TreeMap<>();

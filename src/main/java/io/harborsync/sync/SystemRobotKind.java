@@ -9,8 +9,6 @@ import io.harborsync.sync.Decision.Op;
 import io.harborsync.sync.Values.RobotValue;
 import io.harborsync.sync.Values.Value;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -89,19 +87,7 @@ final class SystemRobotKind implements MirroredKind {
 
     @Override
     public void readTop(SiteRead site, String key, Object item) {
-        file(site, ROBOT, key, (Robot) item);
-    }
-
-    static void file(SiteRead site, Kind kind, String key, Robot r) {
-        site.put(kind, key, RobotCopies.value(r));
-        site.id(RobotCopies.ROBOT_ID, key, r.id());
-        try {
-            if (r.updateTime() != null) {
-                site.changedAt(key, Instant.parse(r.updateTime()));
-            }
-        } catch (DateTimeParseException ignored) {
-            // no time: the "newest" policy treats it as oldest
-        }
+        RobotCopies.file(site, ROBOT, key, (Robot) item);
     }
 
     @Override
