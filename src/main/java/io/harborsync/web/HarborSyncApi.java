@@ -49,6 +49,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
                         @APIResponse(name = HarborSyncApi.UNKNOWN_QUERY_PARAMETER, responseCode = "400",
                                 description = "A query parameter this endpoint does not take (names are case-sensitive)",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = HarborSyncApi.ROBOT_NOT_FOUND, responseCode = "404",
+                                description = "No site has the robot",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = HarborSyncApi.ROBOT_ACCOUNT, responseCode = "409",
+                                description = "The daemon logs in to a site as a robot: Harbor lets only users set"
+                                        + " robot secrets. Nothing was sent.",
+                                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class))),
+                        @APIResponse(name = HarborSyncApi.ROBOT_UNANSWERED, responseCode = "503",
+                                description = "No site that answered has the robot, and some did not answer",
                                 content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))}))
 public class HarborSyncApi extends Application {
     public static final String SYNC = "sync";
@@ -66,4 +76,11 @@ public class HarborSyncApi extends Application {
     /** Reference to the shared 400 of an endpoint that takes no query parameter, refused by {@link QueryParameterFilter}. */
     public static final String UNKNOWN_QUERY_PARAMETER = "UnknownQueryParameter";
     public static final String UNKNOWN_QUERY_PARAMETER_REF = "#/components/responses/" + UNKNOWN_QUERY_PARAMETER;
+    /** References to the answers the robot calls on an existing robot share (RobotsResource). */
+    public static final String ROBOT_NOT_FOUND = "RobotNotFound";
+    public static final String ROBOT_NOT_FOUND_REF = "#/components/responses/" + ROBOT_NOT_FOUND;
+    public static final String ROBOT_ACCOUNT = "DaemonIsARobot";
+    public static final String ROBOT_ACCOUNT_REF = "#/components/responses/" + ROBOT_ACCOUNT;
+    public static final String ROBOT_UNANSWERED = "RobotUnanswered";
+    public static final String ROBOT_UNANSWERED_REF = "#/components/responses/" + ROBOT_UNANSWERED;
 }

@@ -123,17 +123,13 @@ public class RobotsResource {
     @APIResponse(responseCode = "400", description = "Not a robot name, the body is not {\"secret\":\"…\"}, or the secret"
             + " breaks Harbor's rule (8-128 characters, upper, lower, digit), or a query parameter was given. Nothing was sent.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No site has the robot",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The daemon logs in to a site as a robot: Harbor lets only users set"
-            + " robot secrets. Nothing was sent.",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", ref = HarborSyncApi.ROBOT_NOT_FOUND_REF)
+    @APIResponse(responseCode = "409", ref = HarborSyncApi.ROBOT_ACCOUNT_REF)
     @APIResponse(responseCode = "415", description = "The body is not application/json",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "502", description = "No site took the secret: nothing was changed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "No site that answered has the robot, and some did not answer",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = HarborSyncApi.ROBOT_UNANSWERED_REF)
     public Map<String, Object> setSecret(@Parameter(description = "The robot's name as Harbor shows it, with or without"
             + " robot$: ci, robot$ci, p+ci") @PathParam("name") String name, JsonNode body) {
         RobotCredentials.keyOfName(name);
@@ -151,15 +147,11 @@ public class RobotsResource {
     @APIResponse(responseCode = "200", description = "{\"name\":…,\"key\":…,\"complete\":true,\"secret\":\"…\",\"sites\":{…}}")
     @APIResponse(responseCode = "400", description = "Not a robot name, or a query parameter was given",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No site has the robot",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The daemon logs in to a site as a robot: Harbor lets only users set"
-            + " robot secrets. Nothing was sent.",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", ref = HarborSyncApi.ROBOT_NOT_FOUND_REF)
+    @APIResponse(responseCode = "409", ref = HarborSyncApi.ROBOT_ACCOUNT_REF)
     @APIResponse(responseCode = "502", description = "No site took the new secret: nothing was changed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "No site that answered has the robot, and some did not answer",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", ref = HarborSyncApi.ROBOT_UNANSWERED_REF)
     public Map<String, Object> rotate(@Parameter(description = "The robot's name as Harbor shows it, with or without"
             + " robot$: ci, robot$ci, p+ci") @PathParam("name") String name) {
         return answer(robots.rotate(name));
