@@ -26,7 +26,7 @@ public final class Artifacts {
 
     public Optional<Artifact> find(String project, String repo, String reference) {
         try {
-            return Optional.of(t.call("get artifact " + project + "/" + repo + "@" + reference,
+            return Optional.of(t.read("get artifact " + project + "/" + repo + "@" + reference,
                     api -> api.getArtifact(project, repoSegment(repo), reference)));
         } catch (HarborException.NotFound e) {
             return Optional.empty();

@@ -22,7 +22,7 @@ public final class AuditLogs {
     public List<AuditLogExt> since(long fromId, int limit) {
         String q = query("id=[" + fromId + "~]");
         int size = Math.max(1, Math.min(100, limit));
-        return t.call("read audit log from id " + fromId, api -> api.listAuditLogs(q, "id", 1, size)).getEntity();
+        return t.read("read audit log from id " + fromId, api -> api.listAuditLogs(q, "id", 1, size)).getEntity();
     }
 
     /** Which audit-log event types this Harbor records: newer releases add member and project updates. */

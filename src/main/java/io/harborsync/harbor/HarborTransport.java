@@ -95,6 +95,15 @@ final class HarborTransport {
         return send(op, () -> request.apply(api));
     }
 
+    /**
+     * One read (GET or HEAD): safe to send again, so a transient failure (5xx, a dropped connection, a timeout)
+     * is retried once after a short pause before it makes the resource unknown. Writes are never retried here:
+     * whether a write that got no answer was applied is for the engine to find out by reading.
+     */
+    <T> T read(String op, Function<HarborApi, T> request) {
+        return sendIdempotent(op, () -> request.apply(api));
+    }
+
     /** One request whose answer carries nothing we need. */
     void run(String op, Consumer<HarborApi> request) {
         send(op, () -> {
@@ -141,7 +150,7 @@ final class HarborTransport {
             boolean moved = false;
             for (int page = 1; ; page++) {
                 int p = page;
-                RestResponse<List<T>> r = send(op, () -> fetchPage.apply(p));
+                RestResponse<List<T>> r = sendIdempotent(op, () -> fetchPage.apply(p));
                 List<T> batch = r.getEntity() == null ? List.of() : r.getEntity();
                 items.addAll(batch);
                 Long total = headerLong(r, "X-Total-Count");
@@ -227,6 +236,36 @@ final class HarborTransport {
             return Long.parseLong(last);
         } catch (NumberFormatException e) {
             throw HarborException.of(site, op, r.getStatus(), "BAD_LOCATION", "Location is not an id: " + path);
+        }
+    }
+
+    /** Attempts of a read before its failure counts (see {@link #read}). */
+    private static final int READ_ATTEMPTS = 2;
+
+    private <T> T sendIdempotent(String op, Supplier<T> request) {
+        HarborException first = null;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return send(op, request);
+            } catch (HarborException.CircuitOpen e) {
+                throw first == null ? e : first; // the first failure opened it: that one says what went wrong
+            } catch (HarborException.ServerError | HarborException.Unreachable e) {
+                first = first == null ? e : first;
+                if (attempt == READ_ATTEMPTS || !pausedBeforeRetry()) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** 50-150 ms, jittered so that parallel reads that failed together do not retry together; outside a slot. */
+    private static boolean pausedBeforeRetry() {
+        try {
+            Thread.sleep(50 + java.util.concurrent.ThreadLocalRandom.current().nextInt(100));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -35,7 +35,7 @@ public final class Projects {
     /** HEAD /projects?project_name=: the only existence check that a robot account gets a 404 from. */
     public boolean exists(String name) {
         try {
-            t.call("check project " + name, api -> api.headProject(name));
+            t.read("check project " + name, api -> api.headProject(name));
             return true;
         } catch (HarborException.NotFound e) {
             return false;
@@ -44,7 +44,7 @@ public final class Projects {
 
     public Optional<Project> find(String name) {
         try {
-            return Optional.of(t.call("get project " + name, api -> api.getProject(BY_NAME, name)));
+            return Optional.of(t.read("get project " + name, api -> api.getProject(BY_NAME, name)));
         } catch (HarborException.NotFound e) {
             return Optional.empty();
         } catch (HarborException.Forbidden e) {
@@ -82,7 +82,7 @@ public final class Projects {
     }
 
     public Map<String, String> metadata(String project) {
-        return t.call("get metadata of " + project, api -> api.getMetadata(BY_NAME, project));
+        return t.read("get metadata of " + project, api -> api.getMetadata(BY_NAME, project));
     }
 
     /**

@@ -35,7 +35,7 @@ public final class Quotas {
     }
 
     public Optional<Quota> ofProject(long projectId) {
-        List<Quota> quotas = t.call("get quota of project id " + projectId,
+        List<Quota> quotas = t.read("get quota of project id " + projectId,
                 api -> api.listQuotas("project", Long.toString(projectId)));
         return quotas.stream().findFirst();
     }

@@ -52,7 +52,7 @@ public final class Robots {
     }
 
     public Robot get(long id) {
-        return t.call("get robot " + id, api -> api.getRobot(id));
+        return t.read("get robot " + id, api -> api.getRobot(id));
     }
 
     /**
