@@ -57,6 +57,7 @@ final class EmulatorRoutes {
         labels.routes(router);                                         // labels, artifact labels
         immutableRules.routes(router);
         new RetentionsApi(site).routes(router);
+        new SystemCveAllowlistApi(site).routes(router);                // system/CVEAllowlist
         webhookExecutions.routes(router);
     }
 

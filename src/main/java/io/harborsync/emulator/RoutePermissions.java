@@ -153,6 +153,11 @@ final class RoutePermissions {
         object("DELETE retentions/{id}", "tag-retention", "delete");
         object("GET retentions/{id}/executions", "tag-retention", "list");
         object("POST retentions/{id}/executions", "tag-retention", "update"); // TriggerRetentionExecution
+
+        // systemcveallowlist.go: GET RequireAuthenticated; PUT RequireSystemAccess(update, configuration), a pair
+        // no robot may hold (not in the catalogue): robots always get 403
+        login("GET system/CVEAllowlist");
+        system("PUT system/CVEAllowlist", "configuration", "update");
     }
 
     private final SiteData site;

@@ -179,6 +179,8 @@ final class SiteData {
     final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
     final Map<Long, ImmutableRule> immutableRules = new LinkedHashMap<>();
     final Map<Long, Retention> retentions = new LinkedHashMap<>();
+    /** The system CVE allowlist; null until its first PUT (GET then answers an empty one). */
+    Allowlist systemAllowlist;
     /** One per delivery job (policy target and event), ids from the execution sequence replication uses too. */
     final Map<Long, Doc> webhookExecutions = new LinkedHashMap<>();
 

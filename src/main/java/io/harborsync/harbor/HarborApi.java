@@ -264,4 +264,51 @@ public interface HarborApi {
     @GET
     @Path("/auditlog-exts/events")
     List<AuditLogEventType> listAuditLogEventTypes();
+
+    // --- tag immutability rules, tag retention policies, the system CVE allowlist (issue 16) ---
+    @GET
+    @Path("/projects/{project}/immutabletagrules")
+    RestResponse<List<ImmutableRule>> listImmutableRules(@HeaderParam(NAME) String isName,
+                                                         @PathParam("project") String project,
+                                                         @QueryParam("page") int page,
+                                                         @QueryParam("page_size") int pageSize);
+
+    @POST
+    @Path("/projects/{project}/immutabletagrules")
+    RestResponse<Void> createImmutableRule(@HeaderParam(NAME) String isName, @PathParam("project") String project,
+                                           ImmutableRule rule);
+
+    @PUT
+    @Path("/projects/{project}/immutabletagrules/{id}")
+    void updateImmutableRule(@HeaderParam(NAME) String isName, @PathParam("project") String project,
+                             @PathParam("id") long id, ImmutableRule rule);
+
+    @DELETE
+    @Path("/projects/{project}/immutabletagrules/{id}")
+    void deleteImmutableRule(@HeaderParam(NAME) String isName, @PathParam("project") String project,
+                             @PathParam("id") long id);
+
+    @POST
+    @Path("/retentions")
+    RestResponse<Void> createRetention(RetentionPolicy policy);
+
+    @GET
+    @Path("/retentions/{id}")
+    RetentionPolicy getRetention(@PathParam("id") long id);
+
+    @PUT
+    @Path("/retentions/{id}")
+    void updateRetention(@PathParam("id") long id, RetentionPolicy policy);
+
+    @DELETE
+    @Path("/retentions/{id}")
+    void deleteRetention(@PathParam("id") long id);
+
+    @GET
+    @Path("/system/CVEAllowlist")
+    CveAllowlist getSystemCveAllowlist();
+
+    @PUT
+    @Path("/system/CVEAllowlist")
+    void putSystemCveAllowlist(CveAllowlist allowlist);
 }

@@ -23,6 +23,9 @@ public final class HarborClient {
     private final Replications replications;
     private final WebhookPolicyRepository webhookPolicies;
     private final AuditLogs auditLogs;
+    private final ImmutableRules immutableRules;
+    private final Retentions retentions;
+    private final SystemCveAllowlist systemCveAllowlist;
 
     HarborClient(HarborTransport transport) {
         this.t = transport;
@@ -36,6 +39,9 @@ public final class HarborClient {
         replications = new Replications(t);
         webhookPolicies = new WebhookPolicyRepository(t);
         auditLogs = new AuditLogs(t);
+        immutableRules = new ImmutableRules(t);
+        retentions = new Retentions(t);
+        systemCveAllowlist = new SystemCveAllowlist(t);
     }
 
     /** The transport, for test support in this package. */
@@ -104,6 +110,21 @@ public final class HarborClient {
 
     public AuditLogs auditLogs() {
         return auditLogs;
+    }
+
+    /** A project's tag immutability rules. */
+    public ImmutableRules immutableRules() {
+        return immutableRules;
+    }
+
+    /** Tag retention policies. */
+    public Retentions retentions() {
+        return retentions;
+    }
+
+    /** The system-level CVE allowlist. */
+    public SystemCveAllowlist systemCveAllowlist() {
+        return systemCveAllowlist;
     }
 
     // ---------------------------------------------------------------- system

@@ -300,4 +300,54 @@ public final class HarborModel {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Error(String code, String message) {
     }
+
+    // --- tag immutability rules and tag retention policies (issue 16; observations §5, §6) ---
+
+    /** A tag or repository selector of an immutability or retention rule (ImmutableSelector, RetentionSelector). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Selector(String kind, String decoration, String pattern, String extras) {
+    }
+
+    /**
+     * A tag immutability rule. Harbor omits {@code priority} when 0 and {@code disabled} when false; a PUT must carry
+     * the path's id in its body (observations §5).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ImmutableRule(Long id, Long priority, Boolean disabled, String action, String template,
+                                List<Selector> tagSelectors, Map<String, List<Selector>> scopeSelectors) {
+    }
+
+    /** A rule of a retention policy; Harbor omits its id, priority and {@code disabled:false} (observations §6). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionRule(Long id, Long priority, Boolean disabled, String action, String template,
+                                Map<String, Object> params, List<Selector> tagSelectors,
+                                Map<String, List<Selector>> scopeSelectors) {
+    }
+
+    /** kind "Schedule" (settings.cron, and next_scheduled_time in answers) or "Manual". */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionTrigger(String kind, Map<String, Object> settings) {
+    }
+
+    /** level "project", ref the site's project id. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionScope(String level, Long ref) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionPolicy(Long id, String algorithm, List<RetentionRule> rules, RetentionTrigger trigger,
+                                  RetentionScope scope) {
+    }
 }

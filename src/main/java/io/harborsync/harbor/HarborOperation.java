@@ -78,7 +78,24 @@ public enum HarborOperation {
      * (src/common/rbac/const.go): only an admin can change a robot or its secret (robot.perm.patch: 403).
      */
     UPDATE_ROBOT(Caller.BOOTSTRAP, system("robot", "update")),
-    SET_ROBOT_SECRET(Caller.BOOTSTRAP, system("robot", "update"));
+    SET_ROBOT_SECRET(Caller.BOOTSTRAP, system("robot", "update")),
+    // tag immutability rules, tag retention policies, the system CVE allowlist (issue 16): immutable.go and
+    // retention.go check the project's immutable-tag / tag-retention pairs (immutable-tag has no read: the list is
+    // its only read); systemcveallowlist.go's GET needs a login only
+    LIST_IMMUTABLE_RULES(Caller.DAEMON, project("immutable-tag", "list")),
+    CREATE_IMMUTABLE_RULE(Caller.DAEMON, project("immutable-tag", "create")),
+    UPDATE_IMMUTABLE_RULE(Caller.DAEMON, project("immutable-tag", "update")),
+    DELETE_IMMUTABLE_RULE(Caller.DAEMON, project("immutable-tag", "delete")),
+    GET_RETENTION(Caller.DAEMON, project("tag-retention", "read")),
+    CREATE_RETENTION(Caller.DAEMON, project("tag-retention", "create")),
+    UPDATE_RETENTION(Caller.DAEMON, project("tag-retention", "update")),
+    DELETE_RETENTION(Caller.DAEMON, project("tag-retention", "delete")),
+    GET_SYSTEM_CVE_ALLOWLIST(Caller.DAEMON, null),
+    /**
+     * PUT /system/CVEAllowlist checks system configuration:update, which Harbor's robot catalogue offers to no robot:
+     * only an admin changes it (the cve-allowlist kind's precondition says so when the daemon logs in as a robot).
+     */
+    PUT_SYSTEM_CVE_ALLOWLIST(Caller.BOOTSTRAP, system("configuration", "update"));
 
     /** Who performs an operation: the daemon (as its robot, or any account), or only bootstrap (as an admin). */
     public enum Caller { DAEMON, BOOTSTRAP }

@@ -117,4 +117,45 @@ public final class Keys {
     public static String robotName(String key) {
         return isProjectRobot(key) ? projectOf(key) + "+" + robotShortName(key) : robotShortName(key);
     }
+
+    // --- tag immutability rules, tag retention policies, the system CVE allowlist (issue 16) ---
+
+    private static final String IMMUTABLE_MARK = "immutable:";
+    /** Keys are stored in a 1024-character column: a longer rule text ends in a digest of all of it. */
+    private static final int MAX_KEY = 1000;
+
+    /**
+     * A tag immutability rule's key: "p/immutable:" and the canonical text of what the rule is (Harbor's rules have
+     * no name, and it refuses an identical rule), e.g. {@code p/immutable:tags[matches doublestar "v1*"]
+     * repository[repoMatches doublestar "**"] immutable/immutable_template}. Stable for equal rules on every site.
+     */
+    public static String immutableRule(String project, String canonicalText) {
+        String key = project + "/" + IMMUTABLE_MARK + canonicalText;
+        if (key.length() <= MAX_KEY) {
+            return key;
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonicalText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return key.substring(0, MAX_KEY - 20) + " #" + java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a child key is a tag immutability rule's. */
+    public static boolean isImmutableRule(String key) {
+        return key.contains("/" + IMMUTABLE_MARK);
+    }
+
+    /** A project's tag retention policy (at most one per project): "p/retention". */
+    public static String retention(String project) {
+        return project + "/retention";
+    }
+
+    /**
+     * The system CVE allowlist's one key. Not "cve-allowlist": that is a valid project name, and a project scope
+     * looks up the top-level key equal to the project's name.
+     */
+    public static final String CVE_ALLOWLIST = "system:cve-allowlist";
 }

@@ -37,6 +37,11 @@ final class LiveState {
     final Map<Kind, String> paused = new java.util.LinkedHashMap<>();
     /** site -> top-level kinds (after the first) whose listing failed there, with why: unknown on that site. */
     final Map<String, Map<Kind, String>> unknownKinds = new TreeMap<>();
+    /**
+     * site -> "kind|key" -> why: single keys a kind could not read there while the rest of their project read fine
+     * ({@link SiteRead#unknown}); unknown on that site alone.
+     */
+    final Map<String, Map<String, String>> unknownKeys = new TreeMap<>();
     /** Top-level keys not synced, with the reason (e.g. proxy-cache projects in front of an unknown endpoint). */
     final Map<String, Plan.Excluded> excluded = new TreeMap<>();
     /** site -> "what|key" -> id there (ids are per site): a write then needs no lookup. */
@@ -186,6 +191,13 @@ final class LiveState {
         public void exclude(Kind kind, String key, String reason) {
             synchronized (s) {
                 s.excluded.put(key, new Plan.Excluded(kind, reason));
+            }
+        }
+
+        @Override
+        public void unknown(Kind kind, String key, String why) {
+            synchronized (s) {
+                s.unknownKeys.computeIfAbsent(site, x -> new TreeMap<>()).put(kind.id() + "|" + key, why);
             }
         }
 
@@ -357,6 +369,7 @@ final class LiveState {
         c.excluded.putAll(excluded);
         c.paused.putAll(paused);
         unknownKinds.forEach((site, m) -> c.unknownKinds.put(site, new java.util.LinkedHashMap<>(m)));
+        unknownKeys.forEach((site, m) -> c.unknownKeys.put(site, new TreeMap<>(m)));
         c.settings = settings;
         changedAt.forEach((site, m) -> c.changedAt.put(site, new HashMap<>(m)));
         ids.forEach((site, m) -> c.ids.put(site, new HashMap<>(m)));
@@ -388,7 +401,8 @@ final class LiveState {
             // A project whose read broke off (quota, members, repositories, artifacts) is unknown there as a
             // whole: its value may be missing, and deciding its fate needs its content.
             if (unknownSites.containsKey(site) || unknownChildren.getOrDefault(site, Set.of()).contains(project)
-                    || paused.containsKey(kind) || unknownKinds.getOrDefault(site, Map.of()).containsKey(kind)) {
+                    || paused.containsKey(kind) || unknownKinds.getOrDefault(site, Map.of()).containsKey(kind)
+                    || unknownKeys.getOrDefault(site, Map.of()).containsKey(kind.id() + "|" + key)) {
                 unknown.add(site);
             } else if (bySite.containsKey(site)) {
                 present.put(site, bySite.get(site));

@@ -29,6 +29,12 @@ public interface SiteRead {
     /** The key (and everything under it) is not synced: skipped, and reported with the reason. */
     void exclude(Kind kind, String key, String reason);
 
+    /**
+     * The key's state on this site could not be read, though the rest of what the kind reads here could (e.g. one
+     * project's retention policy whose id Harbor answers 500 for): unknown on this site alone, never absent.
+     */
+    void unknown(Kind kind, String key, String why);
+
     /** Reads the child kinds of {@code kind} under this item, in the calling thread. */
     void descend(Kind kind, String key, Object item);
 

@@ -166,4 +166,197 @@ public final class Values {
                     perms == null ? new TreeMap<>() : (SortedMap<String, SortedSet<String>>) perms);
         }
     }
+
+    // --- tag immutability rules, tag retention policies, the system CVE allowlist (issue 16) ---
+
+    /**
+     * A tag or repository selector as Harbor stores it (observations §5, §6): empty parts are omitted by Harbor and
+     * are "" here, so a selector read from two sites compares equal.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SelectorValue(String kind, String decoration, String pattern, String extras) {
+        public SelectorValue {
+            kind = kind == null ? "" : kind;
+            decoration = decoration == null ? "" : decoration;
+            pattern = pattern == null ? "" : pattern;
+            extras = extras == null ? "" : extras;
+        }
+
+        /** {@code decoration kind "pattern"} (and {@code extras "..."} when there are extras). */
+        String text() {
+            return decoration + " " + kind + " " + quoted(pattern) + (extras.isEmpty() ? "" : " extras " + quoted(extras));
+        }
+
+        private static String quoted(String s) {
+            return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+    }
+
+    /**
+     * What a tag immutability rule selects and does: its identity (observations §5: Harbor has no name for a rule and
+     * refuses an identical one). Selector lists keep their order (Harbor's matcher takes the first selector);
+     * an empty list is what Harbor stores as null.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ImmutableRuleContent(String action, String template, List<SelectorValue> tagSelectors,
+                                       SortedMap<String, List<SelectorValue>> scopeSelectors) {
+        public ImmutableRuleContent {
+            action = action == null ? "" : action;
+            template = template == null ? "" : template;
+            tagSelectors = tagSelectors == null ? List.of() : List.copyOf(tagSelectors);
+            SortedMap<String, List<SelectorValue>> scopes = new TreeMap<>();
+            if (scopeSelectors != null) {
+                scopeSelectors.forEach((k, v) -> scopes.put(k, v == null ? List.of() : List.copyOf(v)));
+            }
+            scopeSelectors = java.util.Collections.unmodifiableSortedMap(scopes);
+        }
+
+        /** The readable, stable text the rule's key is made of ({@code Keys.immutableRule}). */
+        public String canonicalText() {
+            StringBuilder b = new StringBuilder("tags[");
+            b.append(String.join(", ", tagSelectors.stream().map(SelectorValue::text).toList())).append(']');
+            scopeSelectors.forEach((scope, sels) -> b.append(' ').append(scope).append('[')
+                    .append(String.join(", ", sels.stream().map(SelectorValue::text).toList())).append(']'));
+            return b.append(' ').append(action).append('/').append(template).toString();
+        }
+    }
+
+    /** The attribute names of an {@link ImmutableRuleValue} ({@link #DISABLED} too). */
+    public static final String RULE = "rule";
+    public static final String PRIORITY = "priority";
+
+    /**
+     * A tag immutability rule: what it is (its key's content, never different between sites holding the key), whether
+     * it is disabled, and its priority, which is the rules' order (Harbor keeps it as given; the listing's order is
+     * not stable, observations §5).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ImmutableRuleValue(ImmutableRuleContent rule, boolean disabled, long priority)
+            implements Value, Fielded<ImmutableRuleValue> {
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(RULE, rule);
+            f.put(DISABLED, disabled);
+            f.put(PRIORITY, priority);
+            return f;
+        }
+
+        @Override
+        public ImmutableRuleValue withFields(Map<String, Object> fields) {
+            return new ImmutableRuleValue((ImmutableRuleContent) fields.get(RULE),
+                    Boolean.TRUE.equals(fields.get(DISABLED)),
+                    fields.get(PRIORITY) == null ? 0 : (Long) fields.get(PRIORITY));
+        }
+    }
+
+    /**
+     * One rule of a retention policy, in the policy's order. {@code params} values are numbers as Harbor takes them
+     * ({@code {"latestPushedK": 1}}): integral ones are kept as Long, so a value read from Harbor and one read back
+     * from the base compare equal.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionRuleValue(String action, String template, SortedMap<String, Object> params,
+                                     List<SelectorValue> tagSelectors,
+                                     SortedMap<String, List<SelectorValue>> scopeSelectors, boolean disabled) {
+        public RetentionRuleValue {
+            action = action == null ? "" : action;
+            template = template == null ? "" : template;
+            SortedMap<String, Object> p = new TreeMap<>();
+            if (params != null) {
+                params.forEach((k, v) -> p.put(k, number(v)));
+            }
+            params = java.util.Collections.unmodifiableSortedMap(p);
+            tagSelectors = tagSelectors == null ? List.of() : List.copyOf(tagSelectors);
+            SortedMap<String, List<SelectorValue>> scopes = new TreeMap<>();
+            if (scopeSelectors != null) {
+                scopeSelectors.forEach((k, v) -> scopes.put(k, v == null ? List.of() : List.copyOf(v)));
+            }
+            scopeSelectors = java.util.Collections.unmodifiableSortedMap(scopes);
+        }
+    }
+
+    /** An integral number as Long, another number as Double, anything else as it is. */
+    private static Object number(Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return d == Math.rint(d) && !Double.isInfinite(d) ? (Object) n.longValue() : (Object) d;
+        }
+        return v;
+    }
+
+    /** A retention policy's trigger: kind "Schedule" with its six-field cron ("" for none), or "Manual". */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionTriggerValue(String kind, String cron) {
+        public RetentionTriggerValue {
+            kind = kind == null ? "" : kind;
+            cron = cron == null ? "" : cron;
+        }
+    }
+
+    /** The attribute names of a {@link RetentionValue}. */
+    public static final String ALGORITHM = "algorithm";
+    public static final String RULES = "rules";
+    public static final String TRIGGER = "trigger";
+
+    /**
+     * A project's tag retention policy. Not in it: the policy's id, its scope (the site's project id), the project's
+     * {@code retention_id} and the trigger's {@code next_scheduled_time}, all per site.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetentionValue(String algorithm, List<RetentionRuleValue> rules, RetentionTriggerValue trigger)
+            implements Value, Fielded<RetentionValue> {
+        public RetentionValue {
+            algorithm = algorithm == null ? "" : algorithm;
+            rules = rules == null ? List.of() : List.copyOf(rules);
+            trigger = trigger == null ? new RetentionTriggerValue("", "") : trigger;
+        }
+
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(ALGORITHM, algorithm);
+            f.put(RULES, rules);
+            f.put(TRIGGER, trigger);
+            return f;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public RetentionValue withFields(Map<String, Object> fields) {
+            return new RetentionValue((String) fields.get(ALGORITHM), (List<RetentionRuleValue>) fields.get(RULES),
+                    (RetentionTriggerValue) fields.get(TRIGGER));
+        }
+    }
+
+    /** The attribute names of a {@link CveAllowlistValue}. */
+    public static final String ITEMS = "items";
+    public static final String EXPIRES_AT = "expires_at";
+
+    /**
+     * The system CVE allowlist: its CVE ids (a set: Harbor keeps them as given, order means nothing) and when it
+     * expires (seconds since the epoch, null never), which is absolute and so the same on every site.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record CveAllowlistValue(SortedSet<String> items, Long expiresAt)
+            implements Value, Fielded<CveAllowlistValue> {
+        public CveAllowlistValue {
+            items = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(items == null ? Set.of() : items));
+        }
+
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(ITEMS, items);
+            f.put(EXPIRES_AT, expiresAt);
+            return f;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public CveAllowlistValue withFields(Map<String, Object> fields) {
+            return new CveAllowlistValue((SortedSet<String>) fields.get(ITEMS), (Long) fields.get(EXPIRES_AT));
+        }
+    }
 }
