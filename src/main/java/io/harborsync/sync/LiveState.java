@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  * never shrinks the picture: the site (or the project's content on that site) is recorded as unknown instead.
  */
 final class LiveState {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LiveState.class);
     private final KindRegistry kinds;
     private final Map<Kind, NavigableMap<String, Map<String, Value>>> values = new HashMap<>();
     /** Sites whose listing failed, with why: every key is unknown there. */
@@ -198,7 +199,9 @@ final class LiveState {
         public void unknown(Kind kind, String key, String why) {
             synchronized (s) {
                 s.unknownKeys.computeIfAbsent(site, x -> new TreeMap<>()).put(kind.id() + "|" + key, why);
+                s.writable(kind, key); // planned (as unknown, so reported) even where no site has a value for it
             }
+            LOG.warnf("%s %s unknown on %s: %s", kind, key, site, why);
         }
 
         @Override
