@@ -60,6 +60,8 @@ class DaemonRobotPermissionsTest {
     long systemRobotId;
     long projectRobotId;
     long registryId;
+    long ruleId;
+    long retentionId;
 
     interface Probe {
         /** Runs the operation as {@code robot}; returns what it answered (for operations that filter, not refuse). */
@@ -82,6 +84,8 @@ class DaemonRobotPermissionsTest {
         systemRobotId = adminClient.robots().create(systemRobot("existing-sys")).id();
         projectRobotId = adminClient.robots().create(projectRobot("existing-p")).id();
         registryId = id(admin.post("registries", Map.of("name", "reg", "type", "docker-hub", "url", "https://hub.docker.com")));
+        ruleId = adminClient.immutableRules().create(P, immutableRule("existing*"));
+        retentionId = adminClient.retentions().create(retention(projectId));
     }
 
     @AfterEach
@@ -182,7 +186,51 @@ class DaemonRobotPermissionsTest {
             r.robots().delete(adminClient.robots().create(projectRobot(unique("ci"))).id());
             return null;
         });
+        // issue 16: tag immutability rules, tag retention policies, the system CVE allowlist
+        p.put(HarborOperation.LIST_IMMUTABLE_RULES, r -> r.immutableRules().list(P));
+        p.put(HarborOperation.CREATE_IMMUTABLE_RULE, r -> r.immutableRules().create(P, immutableRule(unique("v"))));
+        p.put(HarborOperation.UPDATE_IMMUTABLE_RULE, r -> {
+            HarborModel.ImmutableRule x = immutableRule("existing*");
+            r.immutableRules().update(P, ruleId, new HarborModel.ImmutableRule(ruleId, x.priority(), false, x.action(),
+                    x.template(), x.tagSelectors(), x.scopeSelectors()));
+            return null;
+        });
+        p.put(HarborOperation.DELETE_IMMUTABLE_RULE, r -> {
+            r.immutableRules().delete(P, adminClient.immutableRules().create(P, immutableRule(unique("gone"))));
+            return null;
+        });
+        p.put(HarborOperation.GET_RETENTION, r -> r.retentions().get(retentionId));
+        p.put(HarborOperation.CREATE_RETENTION, r -> {
+            String name = unique("perm-ret");
+            return r.retentions().create(retention(adminClient.projects().create(
+                    new ProjectReq(name, false, Map.of(), null, null, null))));
+        });
+        p.put(HarborOperation.UPDATE_RETENTION, r -> {
+            r.retentions().update(retentionId, retention(projectId));
+            return null;
+        });
+        p.put(HarborOperation.DELETE_RETENTION, r -> {
+            String name = unique("perm-ret");
+            long pid = adminClient.projects().create(new ProjectReq(name, false, Map.of(), null, null, null));
+            r.retentions().delete(adminClient.retentions().create(retention(pid)));
+            return null;
+        });
+        p.put(HarborOperation.GET_SYSTEM_CVE_ALLOWLIST, r -> r.systemCveAllowlist().get());
         return p;
+    }
+
+    private static HarborModel.ImmutableRule immutableRule(String pattern) {
+        return new HarborModel.ImmutableRule(null, 0L, false, "immutable", "immutable_template",
+                List.of(new HarborModel.Selector("doublestar", "matches", pattern, null)),
+                Map.of("repository", List.of(new HarborModel.Selector("doublestar", "repoMatches", "**", null))));
+    }
+
+    private static HarborModel.RetentionPolicy retention(long projectId) {
+        return new HarborModel.RetentionPolicy(null, "or", List.of(new HarborModel.RetentionRule(null, null, false,
+                "retain", "always", null, List.of(new HarborModel.Selector("doublestar", "matches", "**", null)),
+                Map.of("repository", List.of(new HarborModel.Selector("doublestar", "repoMatches", "**", null))))),
+                new HarborModel.RetentionTrigger("Manual", Map.of("cron", "")),
+                new HarborModel.RetentionScope("project", projectId));
     }
 
     @Test
@@ -191,7 +239,9 @@ class DaemonRobotPermissionsTest {
         assertThat(BootstrapPermissions.HARBOR_SYNC).isEqualTo(HarborOperation.permissionsFor(HarborOperation.daemonOperations()));
         assertThat(BootstrapPermissions.flatten(BootstrapPermissions.HARBOR_SYNC))
                 .contains("project|*|tag:list", "system|/|robot:list", "system|/|robot:create", "project|*|robot:delete")
-                .doesNotContain("system|/|robot:update", "project|*|member:read", "project|*|notification-policy:delete");
+                .doesNotContain("system|/|robot:update", "project|*|member:read", "project|*|notification-policy:delete")
+                .contains("project|*|immutable-tag:list", "project|*|tag-retention:read", "project|*|tag-retention:create")
+                .doesNotContain("system|/|configuration:update");
     }
 
     @Test
