@@ -194,6 +194,11 @@ final class Dataset {
         out.put("GET /projects/{p}/members", mem);
         out.put("GET /projects/{p}/repositories", rep);
         out.put("GET /projects/{p}/repositories/{r}/artifacts", art);
+        // issue 16: one page of tag immutability rules per project (GET /projects/{p}/immutabletagrules); one GET of
+        // the system CVE allowlist; a retention policy costs one GET /retentions/{id} per project whose metadata
+        // has a retention_id, and the benchmark's projects have none
+        out.put("GET /projects/{p}/immutabletagrules", (long) projects);
+        out.put("GET /system/CVEAllowlist", 1L);
         return out;
     }
 
@@ -239,7 +244,8 @@ final class Dataset {
     String formula() {
         return "per site: ⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "
                 + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages + "
-                + "1 registry page + 1 system-robot page + P project-robot pages "
+                + "1 registry page + 1 system-robot page + P project-robot pages + P immutable-rule pages + "
+                + "1 system CVE allowlist GET (+1 retention policy GET per project with a retention_id: none here) "
                 + "(⌈n/100⌉ taken as at least 1, with each site's own counts); plus one write per drifted key";
     }
 }
