@@ -23,6 +23,7 @@ public final class HarborClient {
     private final Replications replications;
     private final WebhookPolicyRepository webhookPolicies;
     private final AuditLogs auditLogs;
+    private final Labels labels;
 
     HarborClient(HarborTransport transport) {
         this.t = transport;
@@ -36,6 +37,7 @@ public final class HarborClient {
         replications = new Replications(t);
         webhookPolicies = new WebhookPolicyRepository(t);
         auditLogs = new AuditLogs(t);
+        labels = new Labels(t);
     }
 
     /** The transport, for test support in this package. */
@@ -104,6 +106,11 @@ public final class HarborClient {
 
     public AuditLogs auditLogs() {
         return auditLogs;
+    }
+
+    /** Global and project labels, and their attachment to artifacts. */
+    public Labels labels() {
+        return labels;
     }
 
     // ---------------------------------------------------------------- system

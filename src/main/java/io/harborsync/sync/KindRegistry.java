@@ -14,7 +14,9 @@ import java.util.Optional;
 public final class KindRegistry {
     private static final KindRegistry STANDARD = new KindRegistry(List.of(
             new ProjectKind(), new MemberKind(), new RepositoryKind(), new ArtifactKind(), new SystemRobotKind(),
-            new ProjectRobotKind()));
+            new ProjectRobotKind(),
+            // issue 16, labels: global, per project, and their attachment to artifacts
+            new LabelKind(), new ProjectLabelKind(), new ArtifactLabelKind()));
 
     private final List<MirroredKind> kinds;
     private final Map<Kind, MirroredKind> byKind = new LinkedHashMap<>();
