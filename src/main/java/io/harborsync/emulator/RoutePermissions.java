@@ -206,7 +206,7 @@ final class RoutePermissions {
             case SYSTEM -> requireSystem(robot, rule.resource(), rule.action());
             case PROJECT -> requireProject(robot, project(r, template, params), rule.resource(), rule.action());
             case ROBOT -> robotRoute(r, robot, rule.action(), params);
-            case OBJECT -> objectRoute(r, robot, rule, key);
+            case OBJECT -> objectRoute(r, robot, rule, key, params);
         }
     }
 
@@ -276,8 +276,21 @@ final class RoutePermissions {
         return r.qTerms().stream().noneMatch(t -> t.getKey().equalsIgnoreCase("Level") && t.getValue().equals("project"));
     }
 
-    private void objectRoute(Request r, SiteData.Robot robot, Rule rule, String key) {
+    private void objectRoute(Request r, SiteData.Robot robot, Rule rule, String key, Map<String, String> params) {
         String resource = rule.resource(), action = rule.action();
+        if (key.endsWith(" labels/{id}")) {
+            // label.go requireAccess(label): system access for a global label, the label's project for a project
+            // label; a label that does not exist is the handler's 404, one whose project is gone is checked loosely
+            SiteData.Label l = site.labels.get(parseLong(params.get("id")) == null ? -1L : parseLong(params.get("id")));
+            if (l != null && l.scope.equals("g")) {
+                requireSystem(robot, resource, action);
+                return;
+            }
+            if (l != null && site.projects.get(l.projectId) != null) {
+                requireProject(robot, site.projects.get(l.projectId), resource, action);
+                return;
+            }
+        }
         if (key.equals("GET labels")) {
             String scope = r.param("scope");
             if ("p".equals(scope)) {

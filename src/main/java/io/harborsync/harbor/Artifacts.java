@@ -19,9 +19,10 @@ public final class Artifacts {
         this.t = transport;
     }
 
+    /** With their tags and their labels ({@code with_label=true}: the attachments at no extra request). */
     public List<Artifact> list(String project, String repo) {
         return t.list("list artifacts of " + project + "/" + repo,
-                (api, page, size) -> api.listArtifacts(project, repoSegment(repo), page, size, true));
+                (api, page, size) -> api.listArtifacts(project, repoSegment(repo), page, size, true, true));
     }
 
     public Optional<Artifact> find(String project, String repo, String reference) {

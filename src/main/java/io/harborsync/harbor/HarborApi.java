@@ -122,7 +122,8 @@ public interface HarborApi {
     @Path("/projects/{project}/repositories/{repo}/artifacts")
     RestResponse<List<Artifact>> listArtifacts(@PathParam("project") String project, @PathParam("repo") String repo,
                                                @QueryParam("page") int page, @QueryParam("page_size") int pageSize,
-                                               @QueryParam("with_tag") Boolean withTag);
+                                               @QueryParam("with_tag") Boolean withTag,
+                                               @QueryParam("with_label") Boolean withLabel);
 
     @GET
     @Path("/projects/{project}/repositories/{repo}/artifacts/{reference}")
@@ -311,4 +312,33 @@ public interface HarborApi {
     @PUT
     @Path("/system/CVEAllowlist")
     void putSystemCveAllowlist(CveAllowlist allowlist);
+
+    // --- labels and artifact labels (issue 16) ---
+    @GET
+    @Path("/labels")
+    RestResponse<List<Label>> listLabels(@QueryParam("scope") String scope, @QueryParam("project_id") Long projectId,
+                                         @QueryParam("name") String name, @QueryParam("page") int page,
+                                         @QueryParam("page_size") int pageSize);
+
+    @POST
+    @Path("/labels")
+    RestResponse<Void> createLabel(Label req);
+
+    @PUT
+    @Path("/labels/{id}")
+    void updateLabel(@PathParam("id") long id, Label req);
+
+    @DELETE
+    @Path("/labels/{id}")
+    void deleteLabel(@PathParam("id") long id);
+
+    @POST
+    @Path("/projects/{project}/repositories/{repo}/artifacts/{reference}/labels")
+    void addArtifactLabel(@PathParam("project") String project, @PathParam("repo") String repo,
+                          @PathParam("reference") String reference, Label label);
+
+    @DELETE
+    @Path("/projects/{project}/repositories/{repo}/artifacts/{reference}/labels/{id}")
+    void removeArtifactLabel(@PathParam("project") String project, @PathParam("repo") String repo,
+                             @PathParam("reference") String reference, @PathParam("id") long labelId);
 }

@@ -26,6 +26,7 @@ public final class HarborClient {
     private final ImmutableRules immutableRules;
     private final Retentions retentions;
     private final SystemCveAllowlist systemCveAllowlist;
+    private final Labels labels;
 
     HarborClient(HarborTransport transport) {
         this.t = transport;
@@ -42,6 +43,7 @@ public final class HarborClient {
         immutableRules = new ImmutableRules(t);
         retentions = new Retentions(t);
         systemCveAllowlist = new SystemCveAllowlist(t);
+        labels = new Labels(t);
     }
 
     /** The transport, for test support in this package. */
@@ -125,6 +127,11 @@ public final class HarborClient {
     /** The system-level CVE allowlist. */
     public SystemCveAllowlist systemCveAllowlist() {
         return systemCveAllowlist;
+    }
+
+    /** Global and project labels, and their attachment to artifacts. */
+    public Labels labels() {
+        return labels;
     }
 
     // ---------------------------------------------------------------- system

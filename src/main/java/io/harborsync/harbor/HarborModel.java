@@ -119,9 +119,14 @@ public final class HarborModel {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Artifact(Long id, String type, String mediaType, Long projectId, Long repositoryId,
-                           String digest, Long size, String pushTime, List<Tag> tags) {
+                           String digest, Long size, String pushTime, List<Tag> tags, List<Label> labels) {
         public List<String> tagNames() {
             return tags == null ? List.of() : tags.stream().map(Tag::name).toList();
+        }
+
+        /** The labels attached, as listed with {@code with_label=true} (id, name, scope); none otherwise. */
+        public List<Label> attachedLabels() {
+            return labels == null ? List.of() : labels;
         }
     }
 
@@ -291,6 +296,32 @@ public final class HarborModel {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SystemInfo(String harborVersion, String externalUrl, String authMode, Boolean readOnly,
                              Boolean notificationEnable, String currentTime) {
+    }
+
+    // --- labels (issue 16) ---
+
+    /**
+     * A label (observations §4): scope "g" (global) or "p" (of project {@code projectId}). Harbor omits an empty
+     * name, color or description; an attached label, as an artifact lists it, has only id, name and scope.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Label(Long id, String name, String description, String color, String scope, Long projectId,
+                        String creationTime, String updateTime) {
+        public static final String GLOBAL = "g";
+        public static final String PROJECT = "p";
+
+        /** What a create or a PUT sends: PUT replaces name, color and description (all three are sent). */
+        public static Label of(String name, String color, String description, String scope, Long projectId) {
+            return new Label(null, name, description == null ? "" : description, color == null ? "" : color, scope,
+                    projectId, null, null);
+        }
+
+        /** The body of an attach: only the id. */
+        public static Label byId(long id) {
+            return new Label(id, null, null, null, null, null, null, null);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

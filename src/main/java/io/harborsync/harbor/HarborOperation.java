@@ -95,7 +95,19 @@ public enum HarborOperation {
      * PUT /system/CVEAllowlist checks system configuration:update, which Harbor's robot catalogue offers to no robot:
      * only an admin changes it (the cve-allowlist kind's precondition says so when the daemon logs in as a robot).
      */
-    PUT_SYSTEM_CVE_ALLOWLIST(Caller.BOOTSTRAP, system("configuration", "update"));
+    PUT_SYSTEM_CVE_ALLOWLIST(Caller.BOOTSTRAP, system("configuration", "update")),
+    // labels (issue 16): label.go requireAccess by the label's scope, system for global labels, the project for
+    // project labels; listing global labels checks nothing (ListLabels), and the system catalogue has no label:list
+    LIST_GLOBAL_LABELS(Caller.DAEMON, null),
+    CREATE_GLOBAL_LABEL(Caller.DAEMON, system("label", "create")),
+    UPDATE_GLOBAL_LABEL(Caller.DAEMON, system("label", "update")),
+    DELETE_GLOBAL_LABEL(Caller.DAEMON, system("label", "delete")),
+    LIST_PROJECT_LABELS(Caller.DAEMON, project("label", "list")),
+    CREATE_PROJECT_LABEL(Caller.DAEMON, project("label", "create")),
+    UPDATE_PROJECT_LABEL(Caller.DAEMON, project("label", "update")),
+    DELETE_PROJECT_LABEL(Caller.DAEMON, project("label", "delete")),
+    ATTACH_LABEL(Caller.DAEMON, project("artifact-label", "create")),
+    DETACH_LABEL(Caller.DAEMON, project("artifact-label", "delete"));
 
     /** Who performs an operation: the daemon (as its robot, or any account), or only bootstrap (as an admin). */
     public enum Caller { DAEMON, BOOTSTRAP }

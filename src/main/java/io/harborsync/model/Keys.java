@@ -158,4 +158,54 @@ public final class Keys {
      * looks up the top-level key equal to the project's name.
      */
     public static final String CVE_ALLOWLIST = "system:cve-allowlist";
+
+    // --- labels (issue 16) ---
+    private static final String LABEL_MARK = "label:";
+
+    /**
+     * A global label's key, by its name: "label:prod". ':' is in no project name, so the key never looks like a
+     * project's. Harbor hardly validates label names (upper case, spaces): they are used as they are.
+     */
+    public static String label(String name) {
+        return LABEL_MARK + name;
+    }
+
+    /** A project label's key: "p/label:prod"; it lives under its project. */
+    public static String projectLabel(String project, String name) {
+        return project + "/" + LABEL_MARK + name;
+    }
+
+    /** A label key's name, global or project: "prod" for "label:prod" and for "p/label:prod". */
+    public static String labelName(String key) {
+        return key.substring(key.indexOf(LABEL_MARK) + LABEL_MARK.length());
+    }
+
+    /**
+     * Which label is attached to an artifact: the artifact's key, "/label:", the label's scope ("g" global, "p"
+     * the artifact's project's) and its name: "p/app@sha256:…/label:g:prod". A digest has no '/'.
+     */
+    public static String artifactLabel(String artifactKey, boolean global, String name) {
+        return artifactKey + "/" + LABEL_MARK + (global ? "g:" : "p:") + name;
+    }
+
+    /** An attachment key's artifact key ("p/app@sha256:…"). */
+    public static String artifactOfLabel(String key) {
+        return key.substring(0, key.indexOf('/', key.indexOf('@')));
+    }
+
+    /** Whether an attachment key names a global label (else a label of the artifact's project). */
+    public static boolean attachedLabelIsGlobal(String key) {
+        return key.startsWith("g:", key.indexOf('/', key.indexOf('@')) + 1 + LABEL_MARK.length());
+    }
+
+    /** An attachment key's label name. */
+    public static String attachedLabelName(String key) {
+        return key.substring(key.indexOf('/', key.indexOf('@')) + 1 + LABEL_MARK.length() + 2);
+    }
+
+    /** The key of the label an attachment key names: "label:prod" or "p/label:prod". */
+    public static String attachedLabelKey(String key) {
+        String name = attachedLabelName(key);
+        return attachedLabelIsGlobal(key) ? label(name) : projectLabel(projectOf(key), name);
+    }
 }

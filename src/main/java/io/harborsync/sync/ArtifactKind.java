@@ -61,7 +61,9 @@ final class ArtifactKind implements MirroredKind {
                             + " artifact(s) but its artifact listing is empty");
         }
         for (Artifact a : artifacts) {
-            site.put(Kind.ARTIFACT, Keys.artifact(project, repo, a.digest()), value(a));
+            String key = Keys.artifact(project, repo, a.digest());
+            site.put(Kind.ARTIFACT, key, value(a));
+            site.descend(Kind.ARTIFACT, key, a); // its labels, listed with it
         }
     }
 

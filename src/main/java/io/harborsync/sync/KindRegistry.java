@@ -16,7 +16,9 @@ public final class KindRegistry {
             new ProjectKind(), new MemberKind(), new RepositoryKind(), new ArtifactKind(), new SystemRobotKind(),
             new ProjectRobotKind(),
             // issue 16: tag immutability rules, tag retention policies, the system CVE allowlist
-            new ImmutableRuleKind(), new RetentionPolicyKind(), new CveAllowlistKind()));
+            new ImmutableRuleKind(), new RetentionPolicyKind(), new CveAllowlistKind(),
+            // issue 16, labels: global, per project, and their attachment to artifacts
+            new LabelKind(), new ProjectLabelKind(), new ArtifactLabelKind()));
 
     private final List<MirroredKind> kinds;
     private final Map<Kind, MirroredKind> byKind = new LinkedHashMap<>();

@@ -247,9 +247,10 @@ final class Planner {
 
     /**
      * Mass-deletion guard: per kind and site, deleting more than max(1, fraction × keys the base says that site
-     * had) needs force. A site restored empty would otherwise wipe its peers. The children of a project this plan
+     * had) needs force. A site restored empty would otherwise wipe its peers. The children of a key this plan
      * deletes on the same site go with it: they do not count against their kind's limit (deleting one project with
-     * many members is one deletion), and they are held back exactly when their project's deletion is. The removal
+     * many members is one deletion, deleting an artifact detaches its labels), and they are held back exactly when
+     * the deletion of their outermost deleted ancestor (a project, a repository, an artifact) is. The removal
      * of the member Harbor adds to a project this run creates undoes Harbor's own addition: not counted.
      */
     private Set<Step> guard(List<Step> steps, boolean force, BaseView base, List<GuardVerdict> verdicts) {
@@ -259,20 +260,21 @@ final class Planner {
                 deletes.put(k.id() + "|" + site, new ArrayList<>());
             }
         }
-        Map<String, Step> projectDeletes = new HashMap<>(); // "site|project"
+        Map<String, Step> parentDeletes = new HashMap<>(); // "site|child prefix" of a deleted key with children
         for (Step s : steps) {
-            if (s.origin() == Origin.DECIDED && s.op().type() == OpType.DELETE && kinds.of(s.op().kind()).parent() == null) {
-                projectDeletes.put(s.op().site() + "|" + s.op().key(), s);
+            if (s.origin() == Origin.DECIDED && s.op().type() == OpType.DELETE && !kinds.below(s.op().kind()).isEmpty()) {
+                parentDeletes.put(s.op().site() + "|" + kinds.of(s.op().kind()).childPrefix(s.op().key()), s);
             }
         }
-        List<Step> withTheirProject = new ArrayList<>();
+        Map<Step, Step> withTheirParent = new LinkedHashMap<>(); // child deletion -> its outermost deleted ancestor's
         for (Step s : steps) {
             Op op = s.op();
             if (s.origin() != Origin.DECIDED || op.type() != OpType.DELETE) {
                 continue;
             }
-            if (kinds.of(op.kind()).parent() != null && projectDeletes.containsKey(op.site() + "|" + Keys.projectOf(op.key()))) {
-                withTheirProject.add(s);
+            Step ancestor = kinds.of(op.kind()).parent() == null ? null : deletedAncestor(parentDeletes, op);
+            if (ancestor != null) {
+                withTheirParent.put(s, ancestor);
             } else {
                 deletes.get(op.kind().id() + "|" + op.site()).add(s);
             }
@@ -296,12 +298,30 @@ final class Planner {
                 }
             }
         });
-        for (Step s : withTheirProject) {
-            if (held.contains(projectDeletes.get(s.op().site() + "|" + Keys.projectOf(s.op().key())))) {
+        withTheirParent.forEach((s, ancestor) -> {
+            if (held.contains(ancestor)) {
                 held.add(s);
             }
-        }
+        });
         return held;
+    }
+
+    /**
+     * The deletion on the op's site of the outermost key the op's key lies under (a key's ancestors' child
+     * prefixes end where its key has a '/' or an '@': "p/", "p/app@", "p/app@sha256:…/"), or null.
+     */
+    private static Step deletedAncestor(Map<String, Step> parentDeletes, Op op) {
+        String key = op.key();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '/' || c == '@') {
+                Step s = parentDeletes.get(op.site() + "|" + key.substring(0, i + 1));
+                if (s != null && s.op() != op) {
+                    return s;
+                }
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ conflicts

@@ -359,4 +359,40 @@ public final class Values {
             return new CveAllowlistValue((SortedSet<String>) fields.get(ITEMS), (Long) fields.get(EXPIRES_AT));
         }
     }
+
+    // --- labels (issue 16) ---
+
+    /** The attribute names of a {@link LabelValue}. */
+    public static final String COLOR = "color";
+
+    /**
+     * A label's synced attributes (global and project labels alike; the scope and project are in the key, the
+     * name is the key): Harbor omits an empty color or description, read as "".
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LabelValue(String color, String description) implements Value, Fielded<LabelValue> {
+        public LabelValue {
+            color = color == null ? "" : color;
+            description = description == null ? "" : description;
+        }
+
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(COLOR, color);
+            f.put(DESCRIPTION, description);
+            return f;
+        }
+
+        @Override
+        public LabelValue withFields(Map<String, Object> fields) {
+            return new LabelValue((String) fields.get(COLOR), (String) fields.get(DESCRIPTION));
+        }
+    }
+
+    /** That a label is attached to an artifact: the key says which, nothing else is synced. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ArtifactLabelValue() implements Value {
+        public static final ArtifactLabelValue ATTACHED = new ArtifactLabelValue();
+    }
 }

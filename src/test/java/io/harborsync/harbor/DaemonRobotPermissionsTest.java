@@ -62,6 +62,8 @@ class DaemonRobotPermissionsTest {
     long registryId;
     long ruleId;
     long retentionId;
+    long globalLabelId;
+    long projectLabelId;
 
     interface Probe {
         /** Runs the operation as {@code robot}; returns what it answered (for operations that filter, not refuse). */
@@ -83,6 +85,8 @@ class DaemonRobotPermissionsTest {
         hookId = adminClient.webhookPolicies().create(P, hook("existing"));
         systemRobotId = adminClient.robots().create(systemRobot("existing-sys")).id();
         projectRobotId = adminClient.robots().create(projectRobot("existing-p")).id();
+        globalLabelId = adminClient.labels().create(HarborModel.Label.of("existing-g", "", "", "g", null));
+        projectLabelId = adminClient.labels().create(HarborModel.Label.of("existing-p", "", "", "p", projectId));
         registryId = id(admin.post("registries", Map.of("name", "reg", "type", "docker-hub", "url", "https://hub.docker.com")));
         ruleId = adminClient.immutableRules().create(P, immutableRule("existing*"));
         retentionId = adminClient.retentions().create(retention(projectId));
@@ -216,6 +220,38 @@ class DaemonRobotPermissionsTest {
             return null;
         });
         p.put(HarborOperation.GET_SYSTEM_CVE_ALLOWLIST, r -> r.systemCveAllowlist().get());
+        // labels (issue 16)
+        p.put(HarborOperation.LIST_GLOBAL_LABELS, r -> List.of(r.labels().listGlobal(), r.labels().findGlobal("existing-g")));
+        p.put(HarborOperation.CREATE_GLOBAL_LABEL, r -> r.labels().create(globalLabel(unique("g"))));
+        p.put(HarborOperation.UPDATE_GLOBAL_LABEL, r -> {
+            r.labels().update(globalLabelId, HarborModel.Label.of("existing-g", "#111111", "", "g", null));
+            return null;
+        });
+        p.put(HarborOperation.DELETE_GLOBAL_LABEL, r -> {
+            r.labels().delete(adminClient.labels().create(globalLabel(unique("g"))));
+            return null;
+        });
+        p.put(HarborOperation.LIST_PROJECT_LABELS, r -> List.of(r.labels().listProject(projectId),
+                r.labels().findInProject(projectId, "existing-p")));
+        p.put(HarborOperation.CREATE_PROJECT_LABEL, r -> r.labels().create(projectLabel(unique("pl"))));
+        p.put(HarborOperation.UPDATE_PROJECT_LABEL, r -> {
+            r.labels().update(projectLabelId, HarborModel.Label.of("existing-p", "#222222", "", "p", null));
+            return null;
+        });
+        p.put(HarborOperation.DELETE_PROJECT_LABEL, r -> {
+            r.labels().delete(adminClient.labels().create(projectLabel(unique("pl"))));
+            return null;
+        });
+        p.put(HarborOperation.ATTACH_LABEL, r -> {
+            r.labels().attach(P, "app", digest, adminClient.labels().create(globalLabel(unique("g"))));
+            return null;
+        });
+        p.put(HarborOperation.DETACH_LABEL, r -> {
+            long id = adminClient.labels().create(globalLabel(unique("g")));
+            adminClient.labels().attach(P, "app", digest, id);
+            r.labels().detach(P, "app", digest, id);
+            return null;
+        });
         return p;
     }
 
@@ -231,6 +267,14 @@ class DaemonRobotPermissionsTest {
                 Map.of("repository", List.of(new HarborModel.Selector("doublestar", "repoMatches", "**", null))))),
                 new HarborModel.RetentionTrigger("Manual", Map.of("cron", "")),
                 new HarborModel.RetentionScope("project", projectId));
+    }
+
+    private static HarborModel.Label globalLabel(String name) {
+        return HarborModel.Label.of(name, "", "", "g", null);
+    }
+
+    private HarborModel.Label projectLabel(String name) {
+        return HarborModel.Label.of(name, "", "", "p", projectId);
     }
 
     @Test
@@ -301,7 +345,16 @@ class DaemonRobotPermissionsTest {
         h1.artifacts().addTag(P, "web", d2, "latest");
         h1.artifacts().delete(P, "web", d3);
         h1.projects().delete("perm-gone");
+        // labels (issue 16): a global and a project label, each attached to an artifact on both sites
+        long g = h1.labels().create(HarborModel.Label.of("perm-g", "#00FF00", "", "g", null));
+        h1.labels().attach(P, "web", d2, g);
+        h1.labels().attach(P, "web", d2, h1.labels().create(HarborModel.Label.of("perm-p", "", "", "p", projectId)));
         SyncReport r = f.reconciler(SyncSettings.defaults("h1")).run(Scope.ALL, false, true);
+        HarborClient h2c = f.users.get("h2");
+        assertThat(h2c.labels().findGlobal("perm-g")).hasValueSatisfying(l -> assertThat(l.color()).isEqualTo("#00FF00"));
+        assertThat(h2c.artifacts().find(P, "web", d2)).isPresent();
+        assertThat(h2c.artifacts().list(P, "web").stream().filter(a -> a.digest().equals(d2)).findFirst().orElseThrow()
+                .attachedLabels()).extracting(HarborModel.Label::name).containsExactlyInAnyOrder("perm-g", "perm-p");
 
         assertThat(r.failed()).isEmpty();
         assertThat(r.unknownSites()).isEmpty();
