@@ -117,4 +117,20 @@ public final class Keys {
     public static String robotName(String key) {
         return isProjectRobot(key) ? projectOf(key) + "+" + robotShortName(key) : robotShortName(key);
     }
+
+    // --- webhook policies (issue 16)
+    private static final String WEBHOOK_MARK = "webhook:";
+
+    /**
+     * A user's webhook policy: "p/webhook:deploy-hook" for policy "deploy-hook" of project p (Harbor's names are free
+     * text, unique in their project; ':' is in no repository name, so the key never looks like a repository's).
+     */
+    public static String webhookPolicy(String project, String name) {
+        return project + "/" + WEBHOOK_MARK + name;
+    }
+
+    /** A webhook-policy key's policy name: "deploy-hook" for "p/webhook:deploy-hook". */
+    public static String webhookPolicyName(String key) {
+        return key.substring(key.indexOf('/') + 1 + WEBHOOK_MARK.length());
+    }
 }

@@ -14,7 +14,9 @@ import java.util.Optional;
 public final class KindRegistry {
     private static final KindRegistry STANDARD = new KindRegistry(List.of(
             new ProjectKind(), new MemberKind(), new RepositoryKind(), new ArtifactKind(), new SystemRobotKind(),
-            new ProjectRobotKind()));
+            new ProjectRobotKind(),
+            // issue 16: project policies
+            new WebhookPolicyKind()));
 
     private final List<MirroredKind> kinds;
     private final Map<Kind, MirroredKind> byKind = new LinkedHashMap<>();

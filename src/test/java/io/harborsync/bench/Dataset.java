@@ -191,6 +191,8 @@ final class Dataset {
         // robots; project robots: one page per project (GET /robots?q=Level=project,ProjectID=…)
         out.put("GET /registries", 1L);
         out.put("GET /robots", 1L + projects);
+        // users' webhook policies (issue 16): one page per project (the daemon's own and a few users' fit in one)
+        out.put("GET /projects/{p}/webhook/policies", (long) projects);
         out.put("GET /projects/{p}/members", mem);
         out.put("GET /projects/{p}/repositories", rep);
         out.put("GET /projects/{p}/repositories/{r}/artifacts", art);
@@ -239,7 +241,7 @@ final class Dataset {
     String formula() {
         return "per site: ⌈P/100⌉ project pages + ⌈P/100⌉ quota pages (GET /quotas?reference=project) + "
                 + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages + "
-                + "1 registry page + 1 system-robot page + P project-robot pages "
+                + "1 registry page + 1 system-robot page + P project-robot pages + P webhook-policy pages "
                 + "(⌈n/100⌉ taken as at least 1, with each site's own counts); plus one write per drifted key";
     }
 }
