@@ -6,6 +6,7 @@ import io.harborsync.cli.ProxyCommand;
 import io.harborsync.cli.RobotsCommand;
 import io.harborsync.cli.StatusCommand;
 import io.harborsync.cli.SyncCommand;
+import io.harborsync.cli.WebhookPoliciesCommand;
 import io.harborsync.bootstrap.BootstrapCommand;
 import io.harborsync.lab.LabCommand;
 import picocli.CommandLine;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
 @Command(name = "harbor-sync", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Keeps two Harbor registries in step; without a command it runs the daemon.",
         subcommands = {CommandLine.HelpCommand.class, LabCommand.class, BootstrapCommand.class,
-                ProxyCommand.class, StatusCommand.class, SyncCommand.class, RobotsCommand.class})
+                ProxyCommand.class, StatusCommand.class, SyncCommand.class, RobotsCommand.class,
+                WebhookPoliciesCommand.class})
 public class HarborSyncCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

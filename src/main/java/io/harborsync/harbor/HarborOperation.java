@@ -54,6 +54,8 @@ public enum HarborOperation {
     LIST_WEBHOOK_POLICIES(Caller.DAEMON, project("notification-policy", "list")),
     CREATE_WEBHOOK_POLICY(Caller.DAEMON, project("notification-policy", "create")),
     UPDATE_WEBHOOK_POLICY(Caller.DAEMON, project("notification-policy", "update")),
+    // users' webhook policies (issue 16): the kind deletes what a user deleted on a peer
+    DELETE_WEBHOOK_POLICY(Caller.DAEMON, project("notification-policy", "delete")),
     /** Without it Harbor answers 200 with no rows, not 403 (robot.perm.auditnoperm). */
     READ_AUDIT_LOG(Caller.DAEMON, system("audit-log", "list")),
     AUDIT_LOG_EVENT_TYPES(Caller.DAEMON, null),

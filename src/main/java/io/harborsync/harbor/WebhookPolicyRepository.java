@@ -31,4 +31,15 @@ public final class WebhookPolicyRepository {
         t.run("update webhook policy " + id + " in " + project,
                 api -> api.updateWebhookPolicy(BY_NAME, project, id, policy));
     }
+
+    /** Deletes one (the webhook-policy kind's deletions; 404 when it is gone). */
+    public void delete(String project, long id) {
+        t.run("delete webhook policy " + id + " in " + project,
+                api -> api.deleteWebhookPolicy(BY_NAME, project, id));
+    }
+
+    /** The project's policy of this name (names are unique in a project; the listing is its only lookup). */
+    public java.util.Optional<WebhookPolicy> find(String project, String name) {
+        return list(project).stream().filter(p -> name.equals(p.name())).findFirst();
+    }
 }

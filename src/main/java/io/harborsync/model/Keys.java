@@ -208,4 +208,20 @@ public final class Keys {
         String name = attachedLabelName(key);
         return attachedLabelIsGlobal(key) ? label(name) : projectLabel(projectOf(key), name);
     }
+
+    // --- webhook policies (issue 16)
+    private static final String WEBHOOK_MARK = "webhook:";
+
+    /**
+     * A user's webhook policy: "p/webhook:deploy-hook" for policy "deploy-hook" of project p (Harbor's names are free
+     * text, unique in their project; ':' is in no repository name, so the key never looks like a repository's).
+     */
+    public static String webhookPolicy(String project, String name) {
+        return project + "/" + WEBHOOK_MARK + name;
+    }
+
+    /** A webhook-policy key's policy name: "deploy-hook" for "p/webhook:deploy-hook". */
+    public static String webhookPolicyName(String key) {
+        return key.substring(key.indexOf('/') + 1 + WEBHOOK_MARK.length());
+    }
 }

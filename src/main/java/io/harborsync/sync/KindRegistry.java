@@ -18,7 +18,9 @@ public final class KindRegistry {
             // issue 16: tag immutability rules, tag retention policies, the system CVE allowlist
             new ImmutableRuleKind(), new RetentionPolicyKind(), new CveAllowlistKind(),
             // issue 16, labels: global, per project, and their attachment to artifacts
-            new LabelKind(), new ProjectLabelKind(), new ArtifactLabelKind()));
+            new LabelKind(), new ProjectLabelKind(), new ArtifactLabelKind(),
+            // issue 16: users' webhook policies
+            new WebhookPolicyKind()));
 
     private final List<MirroredKind> kinds;
     private final Map<Kind, MirroredKind> byKind = new LinkedHashMap<>();

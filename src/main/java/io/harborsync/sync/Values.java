@@ -395,4 +395,56 @@ public final class Values {
     public record ArtifactLabelValue() implements Value {
         public static final ArtifactLabelValue ATTACHED = new ArtifactLabelValue();
     }
+
+    // --- webhook policies (issue 16)
+
+    /** The attribute names of a {@link WebhookPolicyValue} ({@link #DESCRIPTION} is shared with robots). */
+    public static final String ENABLED = "enabled";
+    public static final String EVENT_TYPES = "event_types";
+    public static final String TARGETS = "targets";
+
+    /**
+     * One target of a webhook policy as Harbor returns it (observations §7: {@code skip_cert_verify} omitted when
+     * false, {@code payload_format} absent for slack). The auth header itself is a secret and never in a value:
+     * {@code authHeader} is its fingerprint ({@code WebhookAuthHeaders}), null when the target has none, so a change
+     * of the header is seen three-way without the header being stored, planned or logged.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record WebhookTargetValue(String type, String address, String payloadFormat, boolean skipCertVerify,
+                                     String authHeader) {
+    }
+
+    /**
+     * A user's webhook policy (its name is in the key): description, enabled, event types (a set: Harbor delivers
+     * by membership) and targets in Harbor's order (Harbor keeps the order it was given).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record WebhookPolicyValue(String description, boolean enabled, SortedSet<String> eventTypes,
+                                     List<WebhookTargetValue> targets)
+            implements Value, Fielded<WebhookPolicyValue> {
+        public WebhookPolicyValue {
+            description = description == null ? "" : description;
+            eventTypes = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(
+                    eventTypes == null ? Set.of() : eventTypes));
+            targets = targets == null ? List.of() : List.copyOf(targets);
+        }
+
+        @Override
+        public Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put(DESCRIPTION, description);
+            f.put(ENABLED, enabled);
+            f.put(EVENT_TYPES, eventTypes);
+            f.put(TARGETS, targets);
+            return f;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public WebhookPolicyValue withFields(Map<String, Object> fields) {
+            return new WebhookPolicyValue((String) fields.get(DESCRIPTION), Boolean.TRUE.equals(fields.get(ENABLED)),
+                    (SortedSet<String>) fields.get(EVENT_TYPES), (List<WebhookTargetValue>) fields.get(TARGETS));
+        }
+    }
 }

@@ -29,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 @Tag(name = HarborSyncApi.PROXY, description = "The active site behind core.harbor.domain; manual failover"),
                 @Tag(name = HarborSyncApi.ROBOTS, description = "Robot accounts with one secret on every site, so that"
                         + " their clients survive a failover"),
+                @Tag(name = HarborSyncApi.WEBHOOK_POLICIES, description = "Users' webhook policies: one auth header on"
+                        + " every site"),
                 @Tag(name = HarborSyncApi.ADMIN, description = "Effective configuration and the admin-token check"),
                 @Tag(name = HarborSyncApi.WEBHOOKS, description = "Harbor's webhook deliveries, one URL per site")},
         components = @Components(
@@ -64,6 +66,7 @@ public class HarborSyncApi extends Application {
     public static final String SYNC = "sync";
     public static final String PROXY = "proxy";
     public static final String ROBOTS = "robots";
+    public static final String WEBHOOK_POLICIES = "webhook-policies";
     public static final String ADMIN = "admin";
     public static final String WEBHOOKS = "webhooks";
     /** Security scheme of the admin endpoints ({@link AdminOnly}). */

@@ -194,6 +194,8 @@ final class Dataset {
         // labels (issue 16): one page of global labels (GET /labels?scope=g), one page of labels per project
         // (GET /labels?scope=p&project_id=…); the attachments come with the artifact listing (with_label=true)
         out.put("GET /labels", 1L + projects);
+        // users' webhook policies (issue 16): one page per project (the daemon's own and a few users' fit in one)
+        out.put("GET /projects/{p}/webhook/policies", (long) projects);
         out.put("GET /projects/{p}/members", mem);
         out.put("GET /projects/{p}/repositories", rep);
         out.put("GET /projects/{p}/repositories/{r}/artifacts", art);
@@ -249,7 +251,7 @@ final class Dataset {
                 + "P×⌈M/100⌉ member pages + P×⌈R/100⌉ repository pages + P×R×⌈A/100⌉ artifact pages + "
                 + "1 registry page + 1 system-robot page + P project-robot pages + P immutable-rule pages + "
                 + "1 system CVE allowlist GET (+1 retention policy GET per project with a retention_id: none here) + "
-                + "1 global-label page + P project-label pages "
+                + "1 global-label page + P project-label pages + P webhook-policy pages "
                 + "(⌈n/100⌉ taken as at least 1, with each site's own counts); plus one write per drifted key";
     }
 }

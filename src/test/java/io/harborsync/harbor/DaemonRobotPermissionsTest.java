@@ -173,6 +173,10 @@ class DaemonRobotPermissionsTest {
             r.webhookPolicies().update(P, hookId, hook("existing"));
             return null;
         });
+        p.put(HarborOperation.DELETE_WEBHOOK_POLICY, r -> { // issue 16: users' webhook policies
+            r.webhookPolicies().delete(P, adminClient.webhookPolicies().create(P, hook(unique("hook"))));
+            return null;
+        });
         p.put(HarborOperation.READ_AUDIT_LOG, r -> r.auditLogs().since(0, 100));
         p.put(HarborOperation.AUDIT_LOG_EVENT_TYPES, r -> r.auditLogs().eventTypes());
         p.put(HarborOperation.LIST_REGISTRIES, r -> r.registries().list());
@@ -283,9 +287,9 @@ class DaemonRobotPermissionsTest {
         assertThat(BootstrapPermissions.HARBOR_SYNC).isEqualTo(HarborOperation.permissionsFor(HarborOperation.daemonOperations()));
         assertThat(BootstrapPermissions.flatten(BootstrapPermissions.HARBOR_SYNC))
                 .contains("project|*|tag:list", "system|/|robot:list", "system|/|robot:create", "project|*|robot:delete")
-                .doesNotContain("system|/|robot:update", "project|*|member:read", "project|*|notification-policy:delete")
+                .doesNotContain("system|/|robot:update", "project|*|member:read", "system|/|configuration:update")
                 .contains("project|*|immutable-tag:list", "project|*|tag-retention:read", "project|*|tag-retention:create")
-                .doesNotContain("system|/|configuration:update");
+                .contains("project|*|notification-policy:delete");
     }
 
     @Test

@@ -44,7 +44,7 @@ class QueryParametersTest {
     }
 
     private static String concrete(String path) {
-        return path.replace("{name}", "no-such-project-x").replace("{id}", "987654").replace("{site}", "h1");
+        return path.replace("{name}", "no-such-project-x").replace("{project}", "no-such-project-x").replace("{id}", "987654").replace("{site}", "h1");
     }
 
     private static Response send(OpenApiTest.Endpoint e, String query, boolean withToken) {

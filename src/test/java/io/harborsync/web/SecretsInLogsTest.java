@@ -126,9 +126,28 @@ class SecretsInLogsTest {
             String known = "Robot-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "x9Z";
             h1.robots().setSecret(robot.id(), known);
             secrets.put("set robot secret", known);
+            // a user's webhook policy with an auth header: copied to h2 by the syncs below, then set anew (issue 16)
+            String hookHeader = "Bearer hook-" + UUID.randomUUID();
+            h1.webhookPolicies().create(p, new io.harborsync.harbor.HarborModel.WebhookPolicy(null, "team-hook", "", null,
+                    List.of(new io.harborsync.harbor.HarborModel.WebhookTarget("http", "http://127.0.0.1:9/team",
+                            hookHeader, false, "Default")), List.of("PUSH_ARTIFACT"), true));
+            secrets.put("webhook policy auth header", hookHeader);
 
             answers.add(given().header("Authorization", TOKEN).queryParam("dryRun", true).post("/sync")
                     .then().statusCode(200).extract().asString());
+            answers.add(given().header("Authorization", TOKEN).post("/sync").then().statusCode(200)
+                    .extract().asString());
+            String newHookHeader = "Bearer hook-set-" + UUID.randomUUID();
+            secrets.put("set webhook auth header", newHookHeader);
+            answers.add(given().header("Authorization", TOKEN).contentType("application/json")
+                    .body("{\"auth_header\":\"" + newHookHeader + "\"}").put("/webhook-policies/" + p + "/team-hook/auth-header")
+                    .then().statusCode(200).extract().asString());
+            answers.add(given().header("Authorization", TOKEN).contentType("application/json")
+                    .body("{\"auth_header\":\"" + newHookHeader + "\",\"x\":1}").put("/webhook-policies/" + p
+                            + "/team-hook/auth-header").then().statusCode(400).extract().asString());
+            answers.add(given().header("Authorization", TOKEN).contentType("application/json")
+                    .body("{\"auth_header\":\"" + newHookHeader + "\"}").put("/webhook-policies/" + p + "/nope/auth-header")
+                    .then().statusCode(404).extract().asString());
             answers.add(given().header("Authorization", TOKEN).post("/sync").then().statusCode(200)
                     .extract().asString());
 
