@@ -30,7 +30,8 @@ import static org.hamcrest.Matchers.not;
  * in Harbor on h1 (as in its UI, which shows the secret once); harbor-sync mirrors it to h2, where h1's secret
  * does not work yet ("secret not aligned"); the secret h1 showed is put on h2 through the robot API; the active
  * site is switched to h2, and a client that logs in as the robot at whatever site is active keeps working; a
- * permission change made on h2 reaches h1. Every Harbor request is spec-checked.
+ * permission change made on h2 reaches h1. Issue 16 adds a project's rules: an immutable tag stays immutable on h2,
+ * h2 has the retention policy, and a push to h2 fires the team's webhook. Every Harbor request is spec-checked.
  */
 @QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
@@ -125,6 +126,81 @@ class FailoverDrillTest {
             given().header("Authorization", TOKEN).get("/status").then()
                     .body(not(org.hamcrest.Matchers.containsString(secret)));
         } finally {
+            given().header("Authorization", TOKEN).contentType(ContentType.JSON).body(Map.of("site", "h1"))
+                    .put("/proxy/active").then().statusCode(200);
+        }
+    }
+
+    /**
+     * Issue 16's part of the drill: a team sets up its project's rules on h1 (an immutable tag pattern, a retention
+     * policy, a webhook to its own endpoint); after the sync and the switch to h2 the rules hold there: the
+     * immutable tag cannot be deleted on h2, h2 has the retention policy (under its own id), and a push to h2
+     * reaches the team's endpoint.
+     */
+    @Test
+    void aProjectsRulesHoldOnH2AfterTheSwitch() throws Exception {
+        String p = "rules-" + UUID.randomUUID().toString().substring(0, 8);
+        PlainHarborHttp h1 = new PlainHarborHttp(emulator("h1"));
+        PlainHarborHttp h2 = new PlainHarborHttp(emulator("h2"));
+        sites.client("h1").projects().create(new ProjectReq(p, false, Map.of(), null, null, null));
+        long h1Project = sites.client("h1").projects().get(p).projectId();
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer team = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        team.createContext("/team", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        team.start();
+        try {
+            assertThat(h1.post("/api/v2.0/projects/" + p + "/immutabletagrules", Map.of("disabled", false,
+                    "action", "immutable", "template", "immutable_template",
+                    "tag_selectors", List.of(Map.of("kind", "doublestar", "decoration", "matches", "pattern", "v1*")),
+                    "scope_selectors", Map.of("repository", List.of(Map.of("kind", "doublestar",
+                            "decoration", "repoMatches", "pattern", "**"))))).statusCode()).isEqualTo(201);
+            assertThat(h1.post("/api/v2.0/retentions", Map.of("algorithm", "or",
+                    "rules", List.of(Map.of("disabled", false, "action", "retain", "template", "latestPushedK",
+                            "params", Map.of("latestPushedK", 3),
+                            "tag_selectors", List.of(Map.of("kind", "doublestar", "decoration", "matches", "pattern", "**")),
+                            "scope_selectors", Map.of("repository", List.of(Map.of("kind", "doublestar",
+                                    "decoration", "repoMatches", "pattern", "**"))))),
+                    "trigger", Map.of("kind", "Schedule", "settings", Map.of("cron", "0 0 3 * * *")),
+                    "scope", Map.of("level", "project", "ref", h1Project))).statusCode()).isEqualTo(201);
+            String teamUrl = "http://127.0.0.1:" + team.getAddress().getPort() + "/team";
+            assertThat(h1.post("/api/v2.0/projects/" + p + "/webhook/policies", Map.of("name", "team-ci",
+                    "enabled", true, "event_types", List.of("PUSH_ARTIFACT"),
+                    "targets", List.of(Map.of("type", "http", "address", teamUrl, "payload_format", "Default")))).statusCode())
+                    .isEqualTo(201);
+            sync(p);
+
+            // the image is on both sites, as Harbor's replication puts it there
+            String digest = "sha256:" + "ab".repeat(32);
+            emulator("h1").pushArtifact(p, "app", digest, "v1.0");
+            emulator("h2").pushArtifact(p, "app", digest, "v1.0");
+            assertThat(h1.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/" + digest + "/tags/v1.0")
+                    .statusCode()).as("immutable on h1, where the rule was made").isEqualTo(412);
+
+            given().header("Authorization", TOKEN).contentType(ContentType.JSON).body(Map.of("site", "h2"))
+                    .put("/proxy/active").then().statusCode(200);
+            HttpResponse<String> delete = h2.delete("/api/v2.0/projects/" + p + "/repositories/app/artifacts/"
+                    + digest + "/tags/v1.0");
+            assertThat(delete.statusCode()).as("v1.0 is immutable on h2 too: %s", delete.body()).isEqualTo(412);
+
+            String retentionId = PlainHarborHttp.json(h2.get("/api/v2.0/projects/" + p + "/metadatas/"))
+                    .path("retention_id").asText();
+            assertThat(retentionId).as("h2 has a retention policy of its own").isNotEmpty();
+            com.fasterxml.jackson.databind.JsonNode policy = PlainHarborHttp.json(h2.get("/api/v2.0/retentions/" + retentionId));
+            assertThat(policy.path("scope").path("ref").asLong()).isEqualTo(sites.client("h2").projects().get(p).projectId());
+            assertThat(policy.path("rules").get(0).path("params").path("latestPushedK").asInt()).isEqualTo(3);
+            assertThat(policy.path("trigger").path("settings").path("cron").asText()).isEqualTo("0 0 3 * * *");
+
+            received.clear();
+            emulator("h2").pushArtifact(p, "app", "sha256:" + "cd".repeat(32), "v2.0");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> received.stream().anyMatch(b -> b.contains("PUSH_ARTIFACT") && b.contains("v2.0")));
+        } finally {
+            team.stop(0);
             given().header("Authorization", TOKEN).contentType(ContentType.JSON).body(Map.of("site", "h1"))
                     .put("/proxy/active").then().statusCode(200);
         }
