@@ -79,6 +79,10 @@ class SyncModelTest {
     static final List<String> LABEL_NAMES = List.of("red", "blue");
     static final List<String> LABEL_COLORS = List.of("", "#FF0000", "#0000FF");
     static final List<String> LABEL_DESCRIPTIONS = List.of("", "prod", "qa");
+    // --- users' webhook policies (issue 16): event types the emulator never delivers, addresses nobody listens on
+    static final List<String> WEBHOOK_POLICIES = List.of("hook-a", "hook-b");
+    static final List<String> WEBHOOK_EVENTS = List.of("PULL_ARTIFACT", "QUOTA_EXCEED", "SCANNING_FAILED", "REPLICATION");
+    static final List<String> WEBHOOK_HEADERS = List.of("", "Bearer one", "Bearer two");
 
     /**
      * The project settings the sync model (sync-model.md, "What is synced") says are synced: the public flag
@@ -95,7 +99,8 @@ class SyncModelTest {
      */
     static final int DEFAULT_HISTORIES = 150;
     static final List<String> KINDS = List.of("project", "member", "repository", "artifact", "robot", "project-robot",
-            "label", "project-label", "artifact-label");
+            "label", "project-label", "artifact-label",
+            "webhook-policy");
     static final List<String> WHAT = List.of("create", "change", "delete");
     /** kind -> [create, change, delete]: expectations the oracle checked (not just user operations made). */
     static final Map<String, int[]> CHECKED = new TreeMap<>();
@@ -133,11 +138,19 @@ class SyncModelTest {
         return Map.of(
                 "robot", new int[]{35, 2, 1},
                 "project-robot", new int[]{8, 1, 1},
+                "webhook-policy", WEBHOOK_POLICY_FLOOR,
                 "project", new int[]{60, 25, 5},
                 "member", new int[]{20, 4, 6},
                 "repository", new int[]{3, 0, 1},
                 "artifact", new int[]{3, 1, 1});
     }
+
+    /**
+     * Webhook policies' floor (create, change, delete), about half of the default run's 26/19/8 (seeds 20261125..,
+     * with the policy steps' own random stream, the other kinds then at project 146/58/13, member 52/14/9,
+     * repository 17/0/1, artifact 31/1/2, robot 78/4/3, project-robot 18/4/3); see coverageFloors.
+     */
+    static final int[] WEBHOOK_POLICY_FLOOR = {13, 9, 4};
 
     static SyncFixture two;
     static SyncFixture three;
@@ -359,14 +372,19 @@ class SyncModelTest {
         return label.startsWith("g:") ? labelKey(label.substring(2)) : projectLabelKey(projectOf(key), label.substring(2));
     }
 
-    /** Kinds whose value is merged attribute by attribute: robots and labels. */
+    /** Kinds whose value is merged attribute by attribute: robots, labels and webhook policies. */
     static boolean isFieldedKind(String kind) {
-        return isRobotKind(kind) || kind.equals("label") || kind.equals("project-label");
+        return isRobotKind(kind) || kind.equals("label") || kind.equals("project-label") || kind.equals("webhook-policy");
     }
 
     /** Kinds of no project, which only a reconcile of everything reads: system robots and global labels. */
     static boolean isTopLevelKind(String kind) {
         return kind.equals("robot") || kind.equals("label");
+    }
+
+    /** A user's webhook policy, by its project and name ("webhook-policy pa/hook-a"). */
+    static String webhookPolicyKey(String p, String name) {
+        return "webhook-policy " + p + "/" + name;
     }
 
     /** Keys that live under a project: everything but projects, system robots and global labels. */
@@ -474,6 +492,7 @@ class SyncModelTest {
                 }
             }
             rawProjectRobots(h, name, id, out);
+            rawWebhookPolicies(h, name, out);
             for (JsonNode l : ok(h.get("labels?scope=p&project_id=" + id + "&page=1&page_size=100"))) {
                 out.put(projectLabelKey(name, l.path("name").asText()), labelFields(l));
             }
@@ -501,6 +520,41 @@ class SyncModelTest {
                 out.put(projectRobotKey(project, name.substring(prefix.length())), robotFields(r));
             }
         }
+    }
+
+    /**
+     * A project's webhook policies but the daemon's own ("harbor-sync") and nameless ones: description (omitted when
+     * empty), enabled, event types as a set, and the targets in Harbor's order with their raw auth header.
+     */
+    static void rawWebhookPolicies(RawReader h, String project, Map<String, Object> out) {
+        for (JsonNode w : ok(h.get("projects/" + project + "/webhook/policies?page=1&page_size=100"))) {
+            String name = w.path("name").asText("");
+            if (name.isEmpty() || name.equals("harbor-sync")) {
+                continue;
+            }
+            out.put(webhookPolicyKey(project, name), webhookFields(w));
+        }
+    }
+
+    static Map<String, Object> webhookFields(JsonNode w) {
+        Map<String, Object> v = new TreeMap<>();
+        v.put("description", w.path("description").asText(""));
+        v.put("enabled", w.path("enabled").asBoolean(false));
+        Set<String> events = new TreeSet<>();
+        w.path("event_types").forEach(e -> events.add(e.asText()));
+        v.put("event_types", events);
+        List<Map<String, Object>> targets = new ArrayList<>();
+        for (JsonNode t : w.path("targets")) {
+            Map<String, Object> tv = new TreeMap<>();
+            tv.put("type", t.path("type").asText());
+            tv.put("address", t.path("address").asText());
+            tv.put("payload_format", t.path("payload_format").asText(""));
+            tv.put("skip_cert_verify", t.path("skip_cert_verify").asBoolean(false));
+            tv.put("auth_header", t.path("auth_header").asText(""));
+            targets.add(tv);
+        }
+        v.put("targets", targets);
+        return v;
     }
 
     /**
@@ -549,6 +603,11 @@ class SyncModelTest {
     static final class History {
         final long seed;
         final Random rnd;
+        /**
+         * The webhook-policy steps' own draws (issue 16), apart from {@link #rnd}: adding them left every other
+         * kind's history as it was, and so the coverage the floors were measured on.
+         */
+        final Random hookRnd;
         final SyncFixture f;
         final List<String> sites;
         final Product product;
@@ -574,6 +633,7 @@ class SyncModelTest {
         History(long seed) {
             this.seed = seed;
             this.rnd = new Random(seed);
+            this.hookRnd = new Random(seed ^ 0x6b7a_5eedL);
             this.f = rnd.nextBoolean() || rnd.nextBoolean() ? two : three;
             this.sites = List.copyOf(f.emulators.keySet());
             f.emulators.values().forEach(HarborEmulator::reset);
@@ -806,6 +866,11 @@ class SyncModelTest {
             if (rnd.nextInt(3) == 0) {
                 labelStep(site, f.http.get(site), rnd);
             }
+            synchronized (this) { // a change during a reconcile comes from the exchange listener's thread
+                if (hookRnd.nextInt(5) == 0) {
+                    webhookPolicyStep(site, f.http.get(site), hookRnd);
+                }
+            }
             return p;
         }
 
@@ -894,6 +959,117 @@ class SyncModelTest {
             String q = projectId == null ? "scope=g" : "scope=p&project_id=" + projectId;
             for (JsonNode l : userOk(http.get("labels?" + q + "&page=1&page_size=100"), "list labels")) {
                 out.put(l.path("name").asText(), l);
+            }
+            return out;
+        }
+
+        /**
+         * A user's webhook policy in a project the site has: absent, created; present, deleted (one in four) or one
+         * attribute changed by a PUT of the whole policy (Harbor's PUT replaces it: every field repeated).
+         */
+        void webhookPolicyStep(String site, PlainHarborHttp http, Random rnd) {
+            List<String> there = PROJECTS.stream().filter(x -> f.users.get(site).projects().exists(x)).toList();
+            if (there.isEmpty()) {
+                return;
+            }
+            Map<String, Map<String, JsonNode>> byProject = new TreeMap<>();
+            for (String x : there) {
+                Map<String, JsonNode> policies = new TreeMap<>();
+                for (JsonNode w : userOk(http.get("projects/" + x + "/webhook/policies?page=1&page_size=100"),
+                        "list webhook policies of " + x)) {
+                    policies.put(w.path("name").asText(""), w);
+                }
+                byProject.put(x, policies);
+            }
+            // mostly a project with policies, and mostly one of its policies: changes, not only creations
+            List<String> withPolicies = there.stream().filter(x -> WEBHOOK_POLICIES.stream()
+                    .anyMatch(byProject.get(x)::containsKey)).toList();
+            List<String> from = !withPolicies.isEmpty() && rnd.nextInt(4) > 0 ? withPolicies : there;
+            String p = from.get(rnd.nextInt(from.size()));
+            Map<String, JsonNode> policies = byProject.get(p);
+            List<String> present = WEBHOOK_POLICIES.stream().filter(policies::containsKey).toList();
+            String name = !present.isEmpty() && rnd.nextInt(4) > 0 ? present.get(rnd.nextInt(present.size()))
+                    : WEBHOOK_POLICIES.get(rnd.nextInt(WEBHOOK_POLICIES.size()));
+            String key = webhookPolicyKey(p, name);
+            JsonNode old = policies.get(name);
+            if (old == null) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", name);
+                body.put("description", ROBOT_DESCRIPTIONS.get(rnd.nextInt(ROBOT_DESCRIPTIONS.size())));
+                body.put("enabled", rnd.nextBoolean());
+                body.put("event_types", webhookEvents(rnd));
+                body.put("targets", webhookTargets(name, rnd));
+                HttpResponse<String> r = http.post("projects/" + p + "/webhook/policies", body);
+                if (r.statusCode() != 201) {
+                    throw new AssertionError("user create " + key + ": " + r.statusCode() + " " + r.body());
+                }
+                made("webhook-policy", 0);
+                log.add(clock + " " + site + ": create " + key + " " + webhookFields(PlainHarborHttp.JSON.valueToTree(body)));
+                return;
+            }
+            long id = old.get("id").asLong();
+            if (rnd.nextInt(4) == 0) {
+                userDeleted.add(key);
+                HttpResponse<String> r = http.delete("projects/" + p + "/webhook/policies/" + id);
+                if (r.statusCode() != 200) {
+                    throw new AssertionError("user delete " + key + ": " + r.statusCode() + " " + r.body());
+                }
+                made("webhook-policy", 2);
+                log.add(clock + " " + site + ": delete " + key);
+                return;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("description", old.path("description").asText(""));
+            body.put("enabled", old.path("enabled").asBoolean(false));
+            body.put("event_types", old.get("event_types"));
+            body.put("targets", old.get("targets"));
+            String what = switch (rnd.nextInt(4)) {
+                case 0 -> {
+                    body.put("description", ROBOT_DESCRIPTIONS.get(rnd.nextInt(ROBOT_DESCRIPTIONS.size())));
+                    yield "description=" + body.get("description");
+                }
+                case 1 -> {
+                    body.put("enabled", !old.path("enabled").asBoolean(false));
+                    yield "enabled=" + body.get("enabled");
+                }
+                case 2 -> {
+                    body.put("event_types", webhookEvents(rnd));
+                    yield "event_types=" + body.get("event_types");
+                }
+                default -> {
+                    body.put("targets", webhookTargets(name, rnd));
+                    yield "targets=" + webhookFields(PlainHarborHttp.JSON.valueToTree(body)).get("targets");
+                }
+            };
+            HttpResponse<String> r = http.put("projects/" + p + "/webhook/policies/" + id, body);
+            if (r.statusCode() != 200) {
+                throw new AssertionError("user PUT " + key + ": " + r.statusCode() + " " + r.body());
+            }
+            made("webhook-policy", 1);
+            log.add(clock + " " + site + ": " + key + " " + what);
+        }
+
+        static List<String> webhookEvents(Random rnd) {
+            List<String> events = new ArrayList<>(WEBHOOK_EVENTS);
+            Collections.shuffle(events, rnd);
+            return events.subList(0, 1 + rnd.nextInt(2));
+        }
+
+        /** One or two http targets on a port nobody listens on, with or without an auth header. */
+        static List<Map<String, Object>> webhookTargets(String name, Random rnd) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (int i = 0, n = 1 + rnd.nextInt(2); i < n; i++) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("type", "http");
+                t.put("address", "http://127.0.0.1:9/" + name + "/" + rnd.nextInt(3));
+                String header = WEBHOOK_HEADERS.get(rnd.nextInt(WEBHOOK_HEADERS.size()));
+                if (!header.isEmpty()) {
+                    t.put("auth_header", header);
+                }
+                t.put("skip_cert_verify", rnd.nextBoolean());
+                t.put("payload_format", rnd.nextBoolean() ? "Default" : "CloudEvents");
+                out.add(t);
             }
             return out;
         }
@@ -1284,6 +1460,9 @@ class SyncModelTest {
             Map<String, Object> robots = new TreeMap<>();
             rawProjectRobots(new RawReader(f.emulator(site)), p, c.projects().get(p).projectId(), robots);
             userDeleted.addAll(robots.keySet());
+            Map<String, Object> hooks = new TreeMap<>(); // and its webhook policies
+            rawWebhookPolicies(new RawReader(f.emulator(site)), p, hooks);
+            userDeleted.addAll(hooks.keySet());
             userDeleted.add(projectKey(p));
             c.projects().delete(p);
             made("project", 2);
