@@ -50,9 +50,21 @@ final class CveAllowlistKind implements MirroredKind {
 
     @Override
     public Optional<String> precondition(SyncSettings settings) {
-        return io.harborsync.robots.RobotCredentials.robotAccountPrecondition(settings.accounts())
-                .map(why -> "the system CVE allowlist is not mirrored, as only a system admin may change it"
-                        + " (configuration:update, which no robot may hold): " + why);
+        Map<String, String> robots = new java.util.LinkedHashMap<>();
+        settings.accounts().forEach((site, account) -> {
+            if (account != null && account.startsWith(Keys.ROBOT_PREFIX)) {
+                robots.put(site, account);
+            }
+        });
+        if (robots.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the system CVE allowlist is not mirrored, as only a system admin may change it"
+                + " (configuration:update, which no robot may hold): harbor-sync logs in to "
+                + String.join(", ", robots.entrySet().stream().map(e -> e.getKey() + " as " + e.getValue()).toList())
+                + "; configure a user with the system admin role ("
+                + String.join(", ", robots.keySet().stream().map(x -> "harbor-sync.sites." + x + ".username").toList())
+                + ")");
     }
 
     @Override

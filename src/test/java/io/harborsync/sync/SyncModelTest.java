@@ -13,6 +13,7 @@ import io.harborsync.harbor.CircuitBreaker;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborClientFactory;
 import io.harborsync.harbor.HarborException;
+import io.harborsync.harbor.HarborModel;
 import io.harborsync.harbor.HarborModel.*;
 import io.harborsync.testsupport.InMemoryBaseStore;
 import io.harborsync.testsupport.PlainHarborHttp;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Model-based test: generated histories of user changes on 2–3 sites (projects, their settings, members,
- * pushes, tags and deletions of content, system and project robot accounts), interleaved with the daemon's
+ * pushes, tags and deletions of content, system and project robot accounts, tag immutability rules, retention
+ * policies, the system CVE allowlist), interleaved with the daemon's
  * reconciles as events would trigger them (all projects, one project, or the artifacts a push or deletion
  * webhook names; some duplicated, some dry runs), site outages, write faults and timeouts (a write that
  * times out may or may not have happened), user changes that land while a reconcile runs, and daemon
@@ -83,6 +85,13 @@ class SyncModelTest {
     static final List<String> WEBHOOK_POLICIES = List.of("hook-a", "hook-b");
     static final List<String> WEBHOOK_EVENTS = List.of("PULL_ARTIFACT", "QUOTA_EXCEED", "SCANNING_FAILED", "REPLICATION");
     static final List<String> WEBHOOK_HEADERS = List.of("", "Bearer one", "Bearer two");
+    // issue 16: tag immutability rules (their tag pattern is what they are), retention policies, the system allowlist
+    static final List<String> IMMUTABLE_PATTERNS = List.of("v1*", "rc*", "release-*");
+    static final List<Long> PRIORITIES = List.of(0L, 1L, 2L, 5L);
+    static final List<String> RETENTION_TEMPLATES = List.of("latestPushedK", "nDaysSinceLastPush", "always");
+    /** Never Schedule with an empty cron: Harbor refuses it from a Manual policy (observations §6). */
+    static final List<String> RETENTION_CRONS = List.of("0 0 3 * * *", "0 30 2 * * *", "");
+    static final List<Long> CVE_EXPIRIES = List.of(1900000000L, 2000000000L);
 
     /**
      * The project settings the sync model (sync-model.md, "What is synced") says are synced: the public flag
@@ -99,8 +108,8 @@ class SyncModelTest {
      */
     static final int DEFAULT_HISTORIES = 150;
     static final List<String> KINDS = List.of("project", "member", "repository", "artifact", "robot", "project-robot",
-            "label", "project-label", "artifact-label",
-            "webhook-policy");
+            "label", "project-label", "artifact-label", "webhook-policy",
+            "immutable-rule", "retention-policy", "cve-allowlist");
     static final List<String> WHAT = List.of("create", "change", "delete");
     /** kind -> [create, change, delete]: expectations the oracle checked (not just user operations made). */
     static final Map<String, int[]> CHECKED = new TreeMap<>();
@@ -135,14 +144,21 @@ class SyncModelTest {
         // member 54/15/9, repository 16/0/1, artifact 27/1/3, robot 79/5/3, project-robot 19/4/3 over all 150.
         // Repository deletions stay rare: one is checked only after a clean run of everything with none of its
         // artifacts changed since the agreement.
-        return Map.of(
-                "robot", new int[]{35, 2, 1},
-                "project-robot", new int[]{8, 1, 1},
-                "webhook-policy", WEBHOOK_POLICY_FLOOR,
-                "project", new int[]{60, 25, 5},
-                "member", new int[]{20, 4, 6},
-                "repository", new int[]{3, 0, 1},
-                "artifact", new int[]{3, 1, 1});
+        // Issue 16's policies (a policy step in a third of the user steps, which shifted every history again: project
+        // 129/61/12, member 59/9/9, repository 3/0/2, artifact 8/2/2, robot 76/4/2, project-robot 21/5/2):
+        // immutable-rule 28/7/4, retention-policy 23/7/3, cve-allowlist 29/17/0 over all 150. The allowlist always
+        // exists: its "create" is a first contact merged attribute by attribute, and it is never deleted.
+        return Map.ofEntries(
+                Map.entry("immutable-rule", new int[]{14, 3, 2}),
+                Map.entry("retention-policy", new int[]{11, 3, 1}),
+                Map.entry("cve-allowlist", new int[]{14, 8, 0}),
+                Map.entry("webhook-policy", WEBHOOK_POLICY_FLOOR),
+                Map.entry("robot", new int[]{35, 2, 1}),
+                Map.entry("project-robot", new int[]{8, 1, 1}),
+                Map.entry("project", new int[]{60, 25, 5}),
+                Map.entry("member", new int[]{20, 4, 6}),
+                Map.entry("repository", new int[]{3, 0, 1}),
+                Map.entry("artifact", new int[]{3, 1, 1}));
     }
 
     /**
@@ -372,14 +388,18 @@ class SyncModelTest {
         return label.startsWith("g:") ? labelKey(label.substring(2)) : projectLabelKey(projectOf(key), label.substring(2));
     }
 
-    /** Kinds whose value is merged attribute by attribute: robots, labels and webhook policies. */
+    /** Kinds whose value is merged attribute by attribute: robots, labels, webhook policies and issue 16's rules. */
     static boolean isFieldedKind(String kind) {
-        return isRobotKind(kind) || kind.equals("label") || kind.equals("project-label") || kind.equals("webhook-policy");
+        return isRobotKind(kind) || kind.equals("label") || kind.equals("project-label") || kind.equals("webhook-policy")
+                || kind.equals("immutable-rule") || kind.equals("retention-policy") || kind.equals("cve-allowlist");
     }
 
-    /** Kinds of no project, which only a reconcile of everything reads: system robots and global labels. */
+    /**
+     * Kinds of no project, which only a reconcile of everything reads: system robots, global labels and the system
+     * CVE allowlist.
+     */
     static boolean isTopLevelKind(String kind) {
-        return kind.equals("robot") || kind.equals("label");
+        return kind.equals("robot") || kind.equals("label") || kind.equals("cve-allowlist");
     }
 
     /** A user's webhook policy, by its project and name ("webhook-policy pa/hook-a"). */
@@ -391,6 +411,110 @@ class SyncModelTest {
     static boolean isChildOf(String key, String p) {
         String kind = kindOf(key);
         return !kind.equals("project") && !isTopLevelKind(kind) && projectOf(key).equals(p);
+    }
+
+    /** A tag immutability rule, by its project and what it is (the oracle's own text of its content). */
+    static String immutableRuleKey(String p, JsonNode rule) {
+        Map<String, Object> content = new TreeMap<>();
+        content.put("action", rule.path("action").asText(""));
+        content.put("template", rule.path("template").asText(""));
+        content.put("tags", plain(rule.get("tag_selectors")));
+        content.put("scopes", plain(rule.get("scope_selectors")));
+        return "immutable-rule " + p + "/" + content;
+    }
+
+    static String retentionKey(String p) {
+        return "retention-policy " + p;
+    }
+
+    static final String CVE_ALLOWLIST_KEY = "cve-allowlist system";
+
+    /** Kinds whose values the oracle merges attribute by attribute (see {@link #isFieldedKind}). */
+    static boolean isFielded(String kind) {
+        return isFieldedKind(kind);
+    }
+
+    /** Top-level keys other than projects (see {@link #isTopLevelKind}). */
+    static boolean isSystemKey(String key) {
+        return isTopLevelKind(kindOf(key));
+    }
+
+    /**
+     * JSON as plain values for comparison: objects as sorted maps, arrays as lists, integral numbers as Long; what
+     * Harbor omits when empty (null, "", [], {}) left out, and {@code disabled:false}, which it omits too.
+     */
+    static Object plain(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (n.isObject()) {
+            Map<String, Object> m = new TreeMap<>();
+            n.fields().forEachRemaining(e -> {
+                Object v = plain(e.getValue());
+                boolean empty = v == null || "".equals(v) || v instanceof List<?> l && l.isEmpty()
+                        || v instanceof Map<?, ?> mm && mm.isEmpty() || e.getKey().equals("disabled") && Boolean.FALSE.equals(v);
+                if (!empty) {
+                    m.put(e.getKey(), v);
+                }
+            });
+            return m;
+        }
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>();
+            n.forEach(x -> l.add(plain(x)));
+            return l;
+        }
+        if (n.isIntegralNumber()) {
+            return n.asLong();
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        return n.asText();
+    }
+
+    /** A project's tag immutability rules and retention policy, as Harbor lists and returns them. */
+    static void rawProjectPolicies(RawReader h, String project, JsonNode full, Map<String, Object> out) {
+        for (JsonNode r : ok(h.get("projects/" + project + "/immutabletagrules?page=1&page_size=100"))) {
+            Map<String, Object> v = new TreeMap<>();
+            v.put("disabled", r.path("disabled").asBoolean(false));
+            v.put("priority", r.path("priority").asLong(0));
+            out.put(immutableRuleKey(project, r), v);
+        }
+        JsonNode rid = full.path("metadata").get("retention_id");
+        if (rid != null && !rid.asText().isEmpty()) {
+            JsonNode pol = ok(h.get("retentions/" + rid.asText()));
+            Map<String, Object> v = new TreeMap<>();
+            v.put("algorithm", pol.path("algorithm").asText(""));
+            List<Object> rules = new ArrayList<>();
+            for (JsonNode rule : pol.path("rules")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) plain(rule);
+                m.remove("id");
+                m.remove("priority");
+                rules.add(m);
+            }
+            v.put("rules", rules);
+            Map<String, Object> trigger = new TreeMap<>();
+            trigger.put("kind", pol.path("trigger").path("kind").asText(""));
+            trigger.put("cron", pol.path("trigger").path("settings").path("cron").asText(""));
+            v.put("trigger", trigger);
+            out.put(retentionKey(project), v);
+        }
+    }
+
+    /** The system CVE allowlist: its ids as a set, its expiry. */
+    static Map<String, Object> rawCveAllowlist(RawReader h) {
+        JsonNode al = ok(h.get("system/CVEAllowlist"));
+        Set<String> ids = new TreeSet<>();
+        al.path("items").forEach(i -> ids.add(i.path("cve_id").asText()));
+        Map<String, Object> v = new TreeMap<>();
+        v.put("items", ids);
+        v.put("expires_at", al.hasNonNull("expires_at") ? al.get("expires_at").asLong() : null);
+        return v;
     }
 
     static String kindOf(String key) {
@@ -493,6 +617,7 @@ class SyncModelTest {
             }
             rawProjectRobots(h, name, id, out);
             rawWebhookPolicies(h, name, out);
+            rawProjectPolicies(h, name, full, out);
             for (JsonNode l : ok(h.get("labels?scope=p&project_id=" + id + "&page=1&page_size=100"))) {
                 out.put(projectLabelKey(name, l.path("name").asText()), labelFields(l));
             }
@@ -500,6 +625,7 @@ class SyncModelTest {
         for (JsonNode l : ok(h.get("labels?scope=g&page=1&page_size=100"))) {
             out.put(labelKey(l.path("name").asText()), labelFields(l));
         }
+        out.put(CVE_ALLOWLIST_KEY, rawCveAllowlist(h));
         for (JsonNode r : ok(h.get("robots?page=1&page_size=100"))) {
             // GET /robots without q lists the system robots only (observations §3)
             String name = r.get("name").asText();
@@ -608,6 +734,8 @@ class SyncModelTest {
          * kind's history as it was, and so the coverage the floors were measured on.
          */
         final Random hookRnd;
+        /** The rule and retention steps' own stream (issue 16), so that they shift no other kind's history. */
+        final Random policyRnd;
         final SyncFixture f;
         final List<String> sites;
         final Product product;
@@ -634,6 +762,7 @@ class SyncModelTest {
             this.seed = seed;
             this.rnd = new Random(seed);
             this.hookRnd = new Random(seed ^ 0x6b7a_5eedL);
+            this.policyRnd = new Random(seed ^ 0x7011_c1e5L);
             this.f = rnd.nextBoolean() || rnd.nextBoolean() ? two : three;
             this.sites = List.copyOf(f.emulators.keySet());
             f.emulators.values().forEach(HarborEmulator::reset);
@@ -865,6 +994,9 @@ class SyncModelTest {
             }
             if (rnd.nextInt(3) == 0) {
                 labelStep(site, f.http.get(site), rnd);
+            }
+            if (policyRnd.nextInt(3) == 0) {
+                policyStep(site, policyRnd);
             }
             synchronized (this) { // a change during a reconcile comes from the exchange listener's thread
                 if (hookRnd.nextInt(5) == 0) {
@@ -1134,6 +1266,164 @@ class SyncModelTest {
                 return userDeleted.contains(projectKey(projectOf(key)));
             }
             return false;
+        }
+
+        // ------------------------------------------------------------ users' policies (issue 16)
+
+        /** A change to a tag immutability rule or a retention policy of a project the site has, or to the allowlist. */
+        void policyStep(String site, Random rnd) {
+            lastDump = null;
+            HarborClient c = f.users.get(site);
+            List<String> there = PROJECTS.stream().filter(c.projects()::exists).toList();
+            int what = rnd.nextInt(5);
+            if (what == 4 || there.isEmpty()) {
+                cveAllowlistStep(site, c, rnd);
+                return;
+            }
+            // mostly a project that has one already (histories are short: what is made early should meet a change)
+            boolean rules = what < 2;
+            List<String> with = there.stream().filter(p -> rules ? !c.immutableRules().list(p).isEmpty()
+                    : RetentionPolicyKind.policyId(c.projects().get(p)).isPresent()).toList();
+            List<String> from = !with.isEmpty() && rnd.nextInt(4) > 0 ? with : there;
+            String p = from.get(rnd.nextInt(from.size()));
+            if (rules) {
+                immutableRuleStep(site, c, p, rnd);
+            } else {
+                retentionStep(site, c, p, rnd);
+            }
+        }
+
+        static HarborModel.ImmutableRule immutableRule(Long id, String pattern, boolean disabled, long priority) {
+            return new HarborModel.ImmutableRule(id, priority, disabled, "immutable", "immutable_template",
+                    List.of(new HarborModel.Selector("doublestar", "matches", pattern, null)),
+                    Map.of("repository", List.of(new HarborModel.Selector("doublestar", "repoMatches", "**", null))));
+        }
+
+        /**
+         * Creates a rule for a tag pattern no site has a rule for (two rules of one content on a site are Harbor's
+         * to take and a person's to mend: they would stay unknown), or deletes one, or changes its priority or its
+         * disabled flag by a PUT (a PUT whose flag differs from the stored one changes only the flag, §5).
+         */
+        void immutableRuleStep(String site, HarborClient c, String p, Random rnd) {
+            Map<String, HarborModel.ImmutableRule> rules = new TreeMap<>();
+            c.immutableRules().list(p).forEach(r -> rules.put(r.tagSelectors().get(0).pattern(), r));
+            Set<String> anywhere = new TreeSet<>();
+            for (HarborClient other : f.users.values()) {
+                if (other.projects().exists(p)) {
+                    other.immutableRules().list(p).forEach(r -> anywhere.add(r.tagSelectors().get(0).pattern()));
+                }
+            }
+            List<String> free = IMMUTABLE_PATTERNS.stream().filter(x -> !anywhere.contains(x)).toList();
+            if (rules.isEmpty() || !free.isEmpty() && rnd.nextInt(4) == 0) {
+                if (free.isEmpty()) {
+                    return;
+                }
+                String pattern = free.get(rnd.nextInt(free.size()));
+                long priority = PRIORITIES.get(rnd.nextInt(PRIORITIES.size()));
+                c.immutableRules().create(p, immutableRule(null, pattern, rnd.nextInt(4) == 0, priority));
+                made("immutable-rule", 0);
+                log.add(clock + " " + site + ": create immutable rule " + p + " " + pattern + " priority " + priority);
+                return;
+            }
+            List<String> patterns = List.copyOf(rules.keySet());
+            HarborModel.ImmutableRule r = rules.get(patterns.get(rnd.nextInt(patterns.size())));
+            String pattern = r.tagSelectors().get(0).pattern();
+            boolean disabled = Boolean.TRUE.equals(r.disabled());
+            long priority = r.priority() == null ? 0 : r.priority();
+            switch (rnd.nextInt(4)) {
+                case 0 -> {
+                    userDeleted.add(immutableRuleKey(p, PlainHarborHttp.JSON.valueToTree(r)));
+                    c.immutableRules().delete(p, r.id());
+                    made("immutable-rule", 2);
+                    log.add(clock + " " + site + ": delete immutable rule " + p + " " + pattern);
+                }
+                case 1 -> {
+                    c.immutableRules().update(p, r.id(), immutableRule(r.id(), pattern, !disabled, priority));
+                    made("immutable-rule", 1);
+                    log.add(clock + " " + site + ": immutable rule " + p + " " + pattern + " disabled=" + !disabled);
+                }
+                default -> {
+                    long to = PRIORITIES.get(rnd.nextInt(PRIORITIES.size()));
+                    c.immutableRules().update(p, r.id(), immutableRule(r.id(), pattern, disabled, to));
+                    made("immutable-rule", 1);
+                    log.add(clock + " " + site + ": immutable rule " + p + " " + pattern + " priority=" + to);
+                }
+            }
+        }
+
+        static HarborModel.RetentionRule retentionRule(String template, long n) {
+            return new HarborModel.RetentionRule(null, null, false, "retain", template,
+                    template.equals("always") ? null : Map.of(template, n),
+                    List.of(new HarborModel.Selector("doublestar", "matches", "**", null)),
+                    Map.of("repository", List.of(new HarborModel.Selector("doublestar", "repoMatches", "**", null))));
+        }
+
+        static HarborModel.RetentionPolicy retentionPolicy(long projectId, String template, long n, String cron) {
+            return new HarborModel.RetentionPolicy(null, "or", List.of(retentionRule(template, n)),
+                    new HarborModel.RetentionTrigger(cron.isEmpty() ? "Manual" : "Schedule", Map.of("cron", cron)),
+                    new HarborModel.RetentionScope("project", projectId));
+        }
+
+        /** Creates the project's policy, or deletes it, or replaces its rules or its trigger (a full PUT). */
+        void retentionStep(String site, HarborClient c, String p, Random rnd) {
+            HarborModel.Project project = c.projects().get(p);
+            Optional<Long> id = RetentionPolicyKind.policyId(project);
+            String template = RETENTION_TEMPLATES.get(rnd.nextInt(RETENTION_TEMPLATES.size()));
+            long n = 1 + rnd.nextInt(3);
+            String cron = RETENTION_CRONS.get(rnd.nextInt(RETENTION_CRONS.size()));
+            if (id.isEmpty()) {
+                c.retentions().create(retentionPolicy(project.projectId(), template, n, cron));
+                made("retention-policy", 0);
+                log.add(clock + " " + site + ": create retention policy " + p + " " + template + "=" + n + " cron=" + cron);
+                return;
+            }
+            if (rnd.nextInt(4) == 0) {
+                userDeleted.add(retentionKey(p));
+                c.retentions().delete(id.get());
+                made("retention-policy", 2);
+                log.add(clock + " " + site + ": delete retention policy " + p);
+                return;
+            }
+            HarborModel.RetentionPolicy old = c.retentions().get(id.get());
+            boolean rules = rnd.nextBoolean();
+            Object oldCron = old.trigger() == null || old.trigger().settings() == null ? "" : old.trigger().settings().get("cron");
+            String keepCron = oldCron == null ? "" : oldCron.toString();
+            HarborModel.RetentionPolicy next = new HarborModel.RetentionPolicy(null, old.algorithm(),
+                    rules ? List.of(retentionRule(template, n)) : old.rules(),
+                    rules ? old.trigger() : new HarborModel.RetentionTrigger(cron.isEmpty() ? "Manual" : "Schedule",
+                            Map.of("cron", cron)),
+                    new HarborModel.RetentionScope("project", project.projectId()));
+            if (rules && old.trigger() != null) {
+                next = new HarborModel.RetentionPolicy(null, next.algorithm(), next.rules(),
+                        new HarborModel.RetentionTrigger(old.trigger().kind(), Map.of("cron", keepCron)), next.scope());
+            }
+            c.retentions().update(id.get(), next);
+            made("retention-policy", 1);
+            log.add(clock + " " + site + ": retention policy " + p + (rules ? " rules " + template + "=" + n : " cron=" + cron));
+        }
+
+        /** Sets the system allowlist's ids or its expiry (one of them, the other kept). */
+        void cveAllowlistStep(String site, HarborClient c, Random rnd) {
+            HarborModel.CveAllowlist old = c.systemCveAllowlist().get();
+            List<HarborModel.CveItem> items = old.items() == null ? List.of() : old.items();
+            Long expires = old.expiresAt();
+            String what;
+            if (rnd.nextBoolean()) {
+                List<HarborModel.CveItem> next = new ArrayList<>();
+                CVES.forEach(id -> {
+                    if (rnd.nextBoolean()) {
+                        next.add(new HarborModel.CveItem(id));
+                    }
+                });
+                items = next;
+                what = "items=" + next.stream().map(HarborModel.CveItem::cveId).toList();
+            } else {
+                expires = rnd.nextInt(3) == 0 ? null : CVE_EXPIRIES.get(rnd.nextInt(CVE_EXPIRIES.size()));
+                what = "expires_at=" + expires;
+            }
+            c.systemCveAllowlist().put(HarborModel.CveAllowlist.portable(expires, items));
+            made("cve-allowlist", 1);
+            log.add(clock + " " + site + ": system CVE allowlist " + what);
         }
 
         String projectStep(String site, Random rnd) {
@@ -1463,6 +1753,11 @@ class SyncModelTest {
             Map<String, Object> hooks = new TreeMap<>(); // and its webhook policies
             rawWebhookPolicies(new RawReader(f.emulator(site)), p, hooks);
             userDeleted.addAll(hooks.keySet());
+            // and its immutability rules and retention policy (observations §5, §6)
+            Map<String, Object> policies = new TreeMap<>();
+            rawProjectPolicies(new RawReader(f.emulator(site)), p, ok(new RawReader(f.emulator(site)).get("projects/" + p)),
+                    policies);
+            userDeleted.addAll(policies.keySet());
             userDeleted.add(projectKey(p));
             c.projects().delete(p);
             made("project", 2);
