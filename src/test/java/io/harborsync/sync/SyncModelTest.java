@@ -898,7 +898,11 @@ class SyncModelTest {
             return out;
         }
 
-        /** Attaches a label of the site to an artifact, or detaches one; false when there is nothing to do it with. */
+        /**
+         * Attaches a label of the site to an artifact, or detaches one; pushes an artifact where the project has none
+         * (histories are short: pushes are otherwise too rare for labels to meet artifacts); false when there is no
+         * label to attach.
+         */
         boolean attachStep(String site, PlainHarborHttp http, Map<String, Long> projectIds, Random rnd) {
             String p = List.copyOf(projectIds.keySet()).get(rnd.nextInt(projectIds.size()));
             HttpResponse<String> listed = http.get("projects/" + p + "/repositories/" + REPO
@@ -906,7 +910,8 @@ class SyncModelTest {
             List<JsonNode> artifacts = new ArrayList<>();
             userOk(listed, "list artifacts").forEach(artifacts::add);
             if (artifacts.isEmpty()) {
-                return false;
+                push(p, rnd); // something to label: a push replicated to every site, when it can be
+                return true;
             }
             JsonNode a = artifacts.get(rnd.nextInt(artifacts.size()));
             String digest = a.get("digest").asText();
