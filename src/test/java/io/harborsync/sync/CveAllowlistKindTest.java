@@ -7,10 +7,6 @@ import io.harborsync.harbor.HarborModel.CveItem;
 import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Scope;
-import io.harborsync.testsupport.InMemoryBaseStore;
-import io.harborsync.testsupport.SyncFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,22 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @io.quarkus.test.junit.QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
-class CveAllowlistKindTest {
-    SyncFixture f;
-    HarborClient h1;
-    HarborClient h2;
-
-    @BeforeEach
-    void twoSites() {
-        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
-        h1 = f.users.get("h1");
-        h2 = f.users.get("h2");
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
+class CveAllowlistKindTest extends TwoSitesKindTest {
 
     private Reconciler sync(SyncSettings settings) {
         return f.reconciler(settings);

@@ -13,9 +13,6 @@ import io.harborsync.harbor.HarborModel.Selector;
 import io.harborsync.harbor.HarborModel.UserEntity;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Scope;
-import io.harborsync.testsupport.InMemoryBaseStore;
-import io.harborsync.testsupport.SyncFixture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,24 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @io.quarkus.test.junit.QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
-class RetentionPolicyKindTest {
+class RetentionPolicyKindTest extends TwoSitesKindTest {
     static final String P = "team-a";
     static final String KEY = Keys.retention(P);
-    SyncFixture f;
-    HarborClient h1;
-    HarborClient h2;
 
     @BeforeEach
-    void twoSites() {
-        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
-        h1 = f.users.get("h1");
-        h2 = f.users.get("h2");
+    void setUp() {
         h1.projects().create(new ProjectReq(P, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null));
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
     }
 
     private Reconciler sync(SyncSettings settings) {

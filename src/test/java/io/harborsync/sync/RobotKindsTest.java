@@ -13,11 +13,7 @@ import io.harborsync.harbor.HarborModel.RobotPermission;
 import io.harborsync.emulator.Fault;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Scope;
-import io.harborsync.testsupport.InMemoryBaseStore;
 import io.harborsync.testsupport.PlainHarborHttp;
-import io.harborsync.testsupport.SyncFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -36,23 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @io.quarkus.test.junit.QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
-class RobotKindsTest {
-    SyncFixture f;
-    HarborClient h1;
-    HarborClient h2;
+class RobotKindsTest extends TwoSitesKindTest {
     final io.harborsync.testsupport.InMemorySecretAlignments alignments = new io.harborsync.testsupport.InMemorySecretAlignments();
-
-    @BeforeEach
-    void twoSites() {
-        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
-        h1 = f.users.get("h1");
-        h2 = f.users.get("h2");
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
 
     private Reconciler sync(SyncSettings settings) {
         return new Reconciler(f.clients, f.store, settings, Clock.systemUTC(), f.ownWrites,

@@ -10,10 +10,6 @@ import io.harborsync.harbor.HarborModel.WebhookPolicy;
 import io.harborsync.harbor.HarborModel.WebhookTarget;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Scope;
-import io.harborsync.testsupport.InMemoryBaseStore;
-import io.harborsync.testsupport.SyncFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -32,25 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @io.quarkus.test.junit.QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
-class WebhookPolicyKindTest {
+class WebhookPolicyKindTest extends TwoSitesKindTest {
     static final String SECRET = "Bearer team-a-hook-s3cret";
     static final String P = "team-a";
 
-    SyncFixture f;
-    HarborClient h1;
-    HarborClient h2;
-
-    @BeforeEach
-    void twoSites() {
-        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
-        h1 = f.users.get("h1");
-        h2 = f.users.get("h2");
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
 
     private Reconciler sync(SyncSettings settings) {
         return new Reconciler(f.clients, f.store, settings, Clock.systemUTC(), f.ownWrites);
