@@ -33,7 +33,7 @@ class ImmutableRuleKindTest extends TwoSitesKindTest {
 
     @BeforeEach
     void setUp() {
-        h1.projects().create(new ProjectReq(P, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null));
+        project(h1, P);
     }
 
     private Reconciler sync(SyncSettings settings) {

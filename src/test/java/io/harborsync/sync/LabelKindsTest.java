@@ -41,10 +41,6 @@ class LabelKindsTest extends TwoSitesKindTest {
         return sync(Scope.ALL, false, false, SyncSettings.defaults("h1"));
     }
 
-    private static void project(HarborClient c, String name) {
-        c.projects().create(new ProjectReq(name, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null));
-    }
-
     private static long global(HarborClient c, String name, String color, String description) {
         return c.labels().create(Label.of(name, color, description, Label.GLOBAL, null));
     }

@@ -53,10 +53,6 @@ class RobotKindsTest extends TwoSitesKindTest {
         return new RobotCreate(name, "ci of team a", "system", 30L, List.of(perms));
     }
 
-    private void project(HarborClient c, String name) {
-        c.projects().create(new ProjectReq(name, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null));
-    }
-
     private static Optional<Robot> systemRobot(HarborClient c, String name) {
         return c.robots().findSystem(name);
     }

@@ -1,6 +1,8 @@
 package io.harborsync.sync;
 
 import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.CveAllowlist;
+import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.testsupport.InMemoryBaseStore;
 import io.harborsync.testsupport.SyncFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -25,5 +27,10 @@ abstract class TwoSitesKindTest {
     @AfterEach
     void closeSites() {
         f.close();
+    }
+
+    /** A private project with nothing set, as a person makes it on one site. */
+    static void project(HarborClient c, String name) {
+        c.projects().create(new ProjectReq(name, false, java.util.Map.of(), CveAllowlist.portable(null, java.util.List.of()), -1L, null));
     }
 }

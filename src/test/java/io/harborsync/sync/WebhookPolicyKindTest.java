@@ -41,10 +41,6 @@ class WebhookPolicyKindTest extends TwoSitesKindTest {
         return sync(SyncSettings.defaults("h1"));
     }
 
-    private static void project(HarborClient c, String name) {
-        c.projects().create(new ProjectReq(name, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null));
-    }
-
     private static WebhookPolicy policy(String name, String description, boolean enabled, List<String> events,
                                         WebhookTarget... targets) {
         return new WebhookPolicy(null, name, description, null, List.of(targets), events, enabled);
