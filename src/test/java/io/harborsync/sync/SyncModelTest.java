@@ -439,16 +439,6 @@ class SyncModelTest {
 
     static final String CVE_ALLOWLIST_KEY = "cve-allowlist system";
 
-    /** Kinds whose values the oracle merges attribute by attribute (see {@link #isFieldedKind}). */
-    static boolean isFielded(String kind) {
-        return isFieldedKind(kind);
-    }
-
-    /** Top-level keys other than projects (see {@link #isTopLevelKind}). */
-    static boolean isSystemKey(String key) {
-        return isTopLevelKind(kindOf(key));
-    }
-
     /**
      * JSON as plain values for comparison: objects as sorted maps, arrays as lists, integral numbers as Long; what
      * Harbor omits when empty (null, "", [], {}) left out, and {@code disabled:false}, which it omits too.
