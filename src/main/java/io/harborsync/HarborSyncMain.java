@@ -72,7 +72,8 @@ public class HarborSyncMain implements QuarkusApplication {
     /** Every configuration mapping of the application: {@link ConfigCheck} checks their values before Quarkus starts. */
     public static final java.util.List<Class<?>> CONFIG_MAPPINGS = java.util.List.of(
             io.harborsync.config.HarborSyncConfig.class, io.harborsync.proxy.ProxyConfig.class,
-            io.harborsync.lab.LabConfig.class, io.harborsync.bootstrap.BootstrapConfig.class);
+            io.harborsync.lab.LabConfig.class, io.harborsync.bootstrap.BootstrapConfig.class,
+            io.harborsync.ha.HaConfig.class);
 
     /**
      * What happens before Quarkus starts: a command that needs no application runs here and its exit code is

@@ -28,6 +28,7 @@ class ArchitectureTest {
             new String[]{"config", "io.harborsync.config.."},
             new String[]{"harbor", "io.harborsync.harbor.."},
             new String[]{"store", "io.harborsync.store.."},
+            new String[]{"ha", "io.harborsync.ha.."},
             new String[]{"demo", "io.harborsync.demo.."},
             new String[]{"sites", "io.harborsync.sites.."},
             new String[]{"robots", "io.harborsync.robots.."},

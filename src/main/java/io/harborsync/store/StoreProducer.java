@@ -65,4 +65,10 @@ public class StoreProducer {
     SecretAlignments secretAlignments() {
         return new JdbcSecretAlignments(dataSource());
     }
+
+    @Produces
+    @ApplicationScoped
+    LeaderFence leaderFence() {
+        return new JdbcLeaderFence(dataSource());
+    }
 }
