@@ -55,6 +55,13 @@ public class HarborSyncMain implements QuarkusApplication {
         }
         if (Cli.isCommand(args)) {
             Cli.prepareCommandMode();
+        } else {
+            Optional<String> second = io.harborsync.ha.SingleReplicaLock.acquire(ConfigProvider.getConfig());
+            if (second.isPresent()) {
+                err.println("configuration error: " + second.get());
+                err.flush();
+                System.exit(CONFIG_ERROR);
+            }
         }
         Quarkus.run(HarborSyncMain.class, args);
     }

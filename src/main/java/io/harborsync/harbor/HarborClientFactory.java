@@ -49,6 +49,13 @@ public final class HarborClientFactory {
     /** @param maxConcurrency requests in flight to this site at once, at least 1 */
     public static HarborClient create(Site site, Duration connectTimeout, Duration readTimeout, int pageSize,
                                       int maxConcurrency, CircuitBreaker.Settings breaker, Clock clock) {
+        return create(site, connectTimeout, readTimeout, pageSize, maxConcurrency, breaker, clock, WriteFence.NONE);
+    }
+
+    /** @param fence asked before every request but GET and HEAD (the daemon's leadership: issue 17) */
+    public static HarborClient create(Site site, Duration connectTimeout, Duration readTimeout, int pageSize,
+                                      int maxConcurrency, CircuitBreaker.Settings breaker, Clock clock,
+                                      WriteFence fence) {
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(site.url())
                 .connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -56,7 +63,7 @@ public final class HarborClientFactory {
                 .followRedirects(false)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .register(new HarborHttpError.Mapper())
-                .register(new Headers(site.username(), site.password()));
+                .register(new Headers(site.name(), site.username(), site.password(), fence));
         site.caFile().ifPresent(ca -> builder.trustStore(trustStore(ca, site.name())));
         return new HarborClient(new HarborTransport(site.name(), builder.build(HarborApi.class), pageSize,
                 maxConcurrency, new CircuitBreaker(site.name(), breaker, clock)));
@@ -77,11 +84,15 @@ public final class HarborClientFactory {
         }
     }
 
-    /** Adds credentials and a recognisable request id; never logs them. */
+    /** Adds credentials and a recognisable request id, never logs them; asks the fence before a write. */
     static final class Headers implements ClientRequestFilter {
         private final String authorization;
+        private final String site;
+        private final WriteFence fence;
 
-        Headers(String username, String password) {
+        Headers(String site, String username, String password, WriteFence fence) {
+            this.site = site;
+            this.fence = fence;
             // Robot names contain '$': fine in a Basic header, which is base64 of the raw bytes.
             this.authorization = "Basic " + Base64.getEncoder()
                     .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -89,6 +100,10 @@ public final class HarborClientFactory {
 
         @Override
         public void filter(ClientRequestContext ctx) {
+            String method = ctx.getMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                fence.checkWrite(site); // the last moment before it leaves: a refusal sends nothing
+            }
             ctx.getHeaders().putSingle("Authorization", authorization);
             ctx.getHeaders().putSingle("X-Request-Id", REQUEST_ID_PREFIX + UUID.randomUUID());
             ctx.getHeaders().remove("Cookie");

@@ -291,7 +291,12 @@ final class HarborTransport {
         } catch (HarborHttpError e) {
             judged = true;
             throw judge(HarborException.of(site, op, e.status, e.code, e.harborMessage));
+        } catch (WriteFence.Refused e) {
+            throw e; // not sent: the breaker learns nothing about the site
         } catch (ProcessingException e) {
+            if (e.getCause() instanceof WriteFence.Refused r) {
+                throw r;
+            }
             judged = true;
             throw judge(new HarborException.Unreachable(site, op, e));
         } catch (jakarta.ws.rs.WebApplicationException e) {

@@ -34,6 +34,15 @@ public record Problem(String type, String title, int status, String detail, Stri
         return Response.status(status).type(MEDIA_TYPE).entity(body).build();
     }
 
+    /** The problem's JSON body, for answers written outside JAX-RS (a Vert.x handler). */
+    public byte[] json() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            return ("{\"title\":\"" + reason(status) + "\",\"status\":" + status + "}").getBytes();
+        }
+    }
+
     public static Response response(int status, String detail, String instance) {
         return of(status, detail, instance).toResponse();
     }

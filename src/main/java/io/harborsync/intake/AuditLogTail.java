@@ -50,6 +50,9 @@ public class AuditLogTail {
     EventInbox inbox;
     @Inject
     EventWorker worker;
+    /** Only the leader tails (its cursor is in the shared store). */
+    @Inject
+    io.harborsync.ha.Leadership leadership;
 
     private final Deque<Long> seen = new ArrayDeque<>();
     private final Set<Long> seenSet = new HashSet<>();
@@ -58,6 +61,9 @@ public class AuditLogTail {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduled() {
+        if (!leadership.isLeader()) {
+            return;
+        }
         poll();
     }
 

@@ -56,6 +56,9 @@ public class EventWorker {
     HarborSyncConfig config;
     @Inject
     OwnWrites ownWrites;
+    /** Every replica stores webhooks; only the leader works them off. */
+    @Inject
+    io.harborsync.ha.Leadership leadership;
 
     Clock clock = Clock.systemUTC();
     private final AtomicLong ownEventsSkipped = new AtomicLong();
@@ -98,6 +101,23 @@ public class EventWorker {
         requestDrain();
     }
 
+    /** A replica that becomes leader works off what the others stored and what its predecessor left. */
+    void onLeadership(@ObservesAsync io.harborsync.ha.LeadershipChanged changed) {
+        if (changed.leader()) {
+            requestDrain();
+        }
+    }
+
+    /** Events that the other replicas stored reach the leader's inbox with no signal: it looks for them. */
+    @Scheduled(every = "${harbor-sync.ha.inbox-poll}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void pollShared() {
+        if (config.daemon().enabled() && leadership.isLeader()) {
+            requestDrain();
+        }
+    }
+
     @Scheduled(every = "${harbor-sync.inbox.retry-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
@@ -109,7 +129,7 @@ public class EventWorker {
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void purgeSettled() {
-        if (!config.daemon().enabled()) {
+        if (!config.daemon().enabled() || !leadership.isLeader()) {
             return;
         }
         try {
@@ -143,6 +163,9 @@ public class EventWorker {
      * it; each deleted artifact is started on its own (see {@link #startDeletion}).
      */
     public synchronized void drain() {
+        if (!leadership.isLeader()) {
+            return; // stored for the leader, which polls the shared inbox (harbor-sync.ha.inbox-poll)
+        }
         while (true) {
             // Taken before the read: a deletion that settles its events after the read is still in this copy,
             // so an event read just before it was marked done is not started a second time.
@@ -231,6 +254,10 @@ public class EventWorker {
         ReconcileFinished r;
         try {
             r = sync.run(scope, false, false);
+        } catch (io.harborsync.ha.NotLeaderException lost) {
+            // not an attempt: the events stay as they are for the replica that leads now
+            LOG.infof("events of %s left to the leader: %s", scope, lost.getMessage());
+            return;
         } catch (RuntimeException ex) {
             eventsByKey.values().forEach(list -> list.forEach(e -> fail(e, ex.getMessage())));
             return;

@@ -52,6 +52,8 @@ public class Metrics {
     public static final String GUARD_BLOCKED = "harborsync.guard.blocked";
     public static final String DRIFT_STALE = "harborsync.drift.stale";
     public static final String SECRETS_NOT_ALIGNED = "harborsync.robot.secrets.not.aligned";
+    public static final String LEADER = "harborsync.leader";
+    public static final String LEADERSHIP_CHANGES = "harborsync.leadership.changes";
 
     /** The drift gauges' kinds: every mirrored kind. */
     private static final List<String> KINDS = KindRegistry.standard().kinds().stream().map(Kind::id).toList();
@@ -67,6 +69,9 @@ public class Metrics {
 
     @Inject
     EventInbox inbox;
+
+    @Inject
+    io.harborsync.ha.Leadership leadership;
 
     Clock clock = Clock.systemUTC();
 
@@ -86,6 +91,12 @@ public class Metrics {
         } catch (RuntimeException configProblem) {
             return; // the entry point reports it and exits; nothing to measure
         }
+        Gauge.builder(LEADER, leadership, l -> l.isLeader() ? 1 : 0)
+                .description("1 while this replica leads (reconciles and works off the inbox), 0 on a follower")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(LEADERSHIP_CHANGES, leadership,
+                        io.harborsync.ha.Leadership::changes)
+                .description("Times this replica became leader or stopped being it").register(registry);
         Gauge.builder(INBOX_PENDING, inbox, EventInbox::pendingCount)
                 .description("Webhook events stored and not yet processed").register(registry);
         Gauge.builder(SECRETS_NOT_ALIGNED, this, m -> m.status.secretsNotAligned().size())

@@ -40,6 +40,9 @@ public class ActiveSite implements io.harborsync.sites.ActiveSiteName {
     ProxyConfig proxyConfig;
     @Inject
     Sites sites;
+    /** Only the leader switches the proxy (a follower forwards the call: issue 17). */
+    @Inject
+    io.harborsync.ha.Leadership leadership;
     @Inject
     Instance<KubernetesClient> kubernetes;
     @Inject
@@ -56,6 +59,7 @@ public class ActiveSite implements io.harborsync.sites.ActiveSiteName {
 
     /** @see ProxySwitch#switchTo */
     public Optional<Switch> switchTo(String site, Reason reason, String by) {
+        leadership.checkBatch(); // a replica that lost leadership (frozen, cut off) must not switch it back
         return proxy().switchTo(site, reason, by);
     }
 
@@ -141,8 +145,8 @@ public class ActiveSite implements io.harborsync.sites.ActiveSiteName {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void checkHealth() {
-        if (!proxyConfig.failover().enabled() || !config.daemon().enabled()) {
-            return;
+        if (!proxyConfig.failover().enabled() || !config.daemon().enabled() || !leadership.isLeader()) {
+            return; // the leader watches the sites and switches; the followers would only fight it
         }
         try {
             failover().tick();

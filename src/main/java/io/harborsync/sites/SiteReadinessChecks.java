@@ -31,6 +31,9 @@ public class SiteReadinessChecks {
     @Inject
     Sites sites;
 
+    @Inject
+    io.harborsync.ha.Leadership leadership;
+
     void register(@Observes StartupEvent ev) {
         if (!config.daemon().enabled()) {
             return; // a one-shot command, not the daemon
@@ -43,6 +46,15 @@ public class SiteReadinessChecks {
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
                 readiness.register("site-" + site.name(), check);
             }
+            // UP on every replica (each takes webhooks in); its data says which one leads
+            readiness.register("leadership", (org.eclipse.microprofile.health.HealthCheck) () -> {
+                io.harborsync.ha.Leadership.View v = leadership.view();
+                HealthCheckResponseBuilder b = HealthCheckResponse.named("leadership").up()
+                        .withData("role", v.role().name().toLowerCase(java.util.Locale.ROOT))
+                        .withData("replica", v.replica());
+                v.leader().ifPresent(l -> b.withData("leader", l.id()));
+                return b.build();
+            });
         } catch (RuntimeException e) {
             if (ConfigProblem.in(e).isEmpty()) {
                 throw e;

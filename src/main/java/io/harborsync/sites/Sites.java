@@ -32,6 +32,10 @@ public class Sites {
     @Inject
     HarborSyncConfig config;
 
+    /** Every client's write fence: only the leader writes (issue 17). */
+    @Inject
+    io.harborsync.ha.Leadership leadership;
+
     private List<Site> sites;
     private final Map<String, HarborClient> clients = new LinkedHashMap<>();
     private DemoHarbors demo;
@@ -57,7 +61,7 @@ public class Sites {
         for (Site s : sites) {
             clients.put(s.name(), HarborClientFactory.create(s, config.http().connectTimeout(),
                     config.http().readTimeout(), config.http().pageSize(), config.http().maxConcurrency(), breaker,
-                    Clock.systemUTC()));
+                    Clock.systemUTC(), leadership));
         }
         LOG.infof("harbor-sync works on %d sites: %s", sites.size(), sites);
     }

@@ -43,9 +43,12 @@ final class PlanExecutor {
     private final SyncSettings settings;
     private final OwnWrites journal;
     private final Executor executor;
+    /** Before each phase: throws when this process must no longer write (see {@link Reconciler#fencedBy}). */
+    private final Runnable fence;
 
     PlanExecutor(KindRegistry kinds, Map<String, HarborClient> clients, SyncSettings settings, OwnWrites journal,
-                 Executor executor) {
+                 Executor executor, Runnable fence) {
+        this.fence = fence;
         this.kinds = kinds;
         this.clients = clients;
         this.settings = settings;
@@ -75,6 +78,7 @@ final class PlanExecutor {
         }
         int lanes = Math.max(1, clients.values().stream().mapToInt(HarborClient::maxConcurrency).sum());
         for (Map<String, List<Step>> byProject : phases.values()) {
+            fence.run();
             Work work = new Work(executor).lane("apply", lanes);
             for (List<Step> projectSteps : byProject.values()) {
                 work.submit("apply", () -> {

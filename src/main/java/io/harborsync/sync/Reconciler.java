@@ -105,6 +105,19 @@ public final class Reconciler {
         return settings;
     }
 
+    /** Asked before each batch of writes (each phase of a plan, the base); throws to stop the reconcile. */
+    private Runnable fence = () -> {
+    };
+
+    /**
+     * @param check before each batch of writes: throws when this process must not write now (issue 17: a replica
+     *              that lost leadership); the reconcile then stops, records nothing, and the leader does it again
+     */
+    public Reconciler fencedBy(Runnable check) {
+        this.fence = java.util.Objects.requireNonNull(check, "check");
+        return this;
+    }
+
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
         return reconcile(scope, dryRun, force, false).report();
     }
@@ -153,7 +166,7 @@ public final class Reconciler {
         List<KeyOutcome> keys = List.of();
         List<Item> verify = new ArrayList<>();
         if (!dryRun) {
-            steps = new PlanExecutor(kinds, clients, settings, ownWrites, executor).execute(plan, live);
+            steps = new PlanExecutor(kinds, clients, settings, ownWrites, executor, fence).execute(plan, live);
             rememberWebhooks(steps, live);
             keys = settle(plan, steps, live, view, verify);
         }
@@ -261,6 +274,7 @@ public final class Reconciler {
             }
             out.add(new KeyOutcome(d.kind(), d.key(), s, detail));
         }
+        fence.run(); // the base too is written only by the replica that still leads
         base.writeAll(puts, removals);
         return out;
     }

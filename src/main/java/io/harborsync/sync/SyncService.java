@@ -38,6 +38,9 @@ public class SyncService {
 
     @Inject
     Sites sites;
+    /** Only the leader reconciles; its token fences each batch of writes. */
+    @Inject
+    io.harborsync.ha.Leadership leadership;
     @Inject
     BaseStore base;
     @Inject
@@ -165,7 +168,8 @@ public class SyncService {
             Map<String, HarborClient> clients = new LinkedHashMap<>();
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
             reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor,
-                    alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN);
+                    alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN)
+                    .fencedBy(leadership::checkBatch);
         }
         return reconciler;
     }
@@ -221,6 +225,9 @@ public class SyncService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void periodic() {
+        if (!leadership.isLeader()) {
+            return; // the leader's turn; a follower takes over the schedule when it is elected
+        }
         // Waits its turn instead of skipping when the lock is taken: deletion webhooks arriving steadily hold the
         // shared lock almost all the time, and a periodic reconcile that gave way to them would never run. A
         // waiting writer goes before new artifact reconciles, so the wait is for those already running.
@@ -231,6 +238,8 @@ public class SyncService {
                 return; // a reconcile of everything (POST /sync) finished while this one waited
             }
             runLocked(Scope.ALL, false, false, false);
+        } catch (io.harborsync.ha.NotLeaderException e) {
+            LOG.warnf("periodic reconcile stopped: %s", e.getMessage());
         } catch (RuntimeException e) {
             LOG.warnf("periodic reconcile failed: %s", e.getMessage());
         } finally {

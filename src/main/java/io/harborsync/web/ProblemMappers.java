@@ -79,6 +79,13 @@ public class ProblemMappers {
                 + (field.isEmpty() ? "" : " at '" + field + "'") + location(e), path(uri));
     }
 
+    /** Work that only the leader may do reached a replica that is not (or no longer) the leader. */
+    @ServerExceptionMapper
+    public Response notLeader(io.harborsync.ha.NotLeaderException e, UriInfo uri) {
+        return Response.fromResponse(Problem.response(503, e.getMessage() + "; try again (the leader answers)",
+                path(uri))).header("Retry-After", "2").build();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         String incident = UUID.randomUUID().toString();

@@ -49,6 +49,8 @@ public class SyncResource {
     @Inject
     SyncService sync;
     @Inject
+    io.harborsync.ha.Leadership leadership;
+    @Inject
     SyncStatus status;
     @Inject
     Sites sites;
@@ -197,6 +199,7 @@ public class SyncResource {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mode", sites.isDemo() ? "demo" : "sites");
         out.put("conflictPolicy", sync.settings().policy().describe());
+        out.put("ha", ha());
         out.put("sites", status.sites());
         out.put("breakers", breakers());
         out.put("pendingEvents", inbox.pendingCount());
@@ -222,6 +225,24 @@ public class SyncResource {
         out.put("ownEventsSkipped", worker.ownEventsSkipped());
         out.put("webhooks", webhookStats.snapshot());
         out.put("proxy", activeSite.snapshot());
+        return out;
+    }
+
+    /** This replica's role: {"role":"leader|follower|starting","replica":..,"election":..,"leader":{..},..}. */
+    private Map<String, Object> ha() {
+        io.harborsync.ha.Leadership.View v = leadership.view();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", v.role().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        out.put("replica", v.replica());
+        out.put("election", v.election());
+        out.put("leader", v.leader().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", l.id());
+            m.put("url", l.url());
+            return m;
+        }).orElse(null));
+        out.put("epoch", v.epoch());
+        out.put("leadershipChanges", v.changes());
         return out;
     }
 

@@ -95,6 +95,12 @@
     const active = s.proxy && s.proxy.active;
     $("active-site").textContent = active || "?";
     $("mode").textContent = "(" + s.mode + " mode, conflict policy " + s.conflictPolicy + ")";
+    const ha = s.ha || {};
+    const leader = ha.leader ? ha.leader.id : "unknown";
+    $("replica").textContent = ha.role === "leader"
+      ? "This replica (" + ha.replica + ") leads: it reconciles and works off the webhooks all replicas take in."
+      : "This replica (" + ha.replica + ") is a " + (ha.role || "?") + "; the leader is " + leader
+        + ". It takes webhooks in; actions here are forwarded to the leader.";
     const bySite = new Map((s.sites || []).map((x) => [x.site, x]));
     const names = new Set([...Object.keys(s.breakers || {}), ...((s.proxy && s.proxy.sites) || []), ...bySite.keys()]);
     const tbody = fill("sites", [...names], "no sites", 7);
