@@ -204,6 +204,7 @@ public class Leadership implements WriteFence {
         return changes.get();
     }
 
+    @Override
     public String replica() {
         return replica;
     }

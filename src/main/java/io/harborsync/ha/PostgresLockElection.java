@@ -58,8 +58,13 @@ final class PostgresLockElection implements Election {
 
     @Override
     public void start(Listener l) {
-        this.listener = l;
+        listen(l);
         timer.scheduleWithFixedDelay(this::tick, 0, retry.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The listener alone, without the timer: tests drive {@link #tick} themselves (a frozen replica ticks no more). */
+    synchronized void listen(Listener l) {
+        this.listener = l;
     }
 
     @Override

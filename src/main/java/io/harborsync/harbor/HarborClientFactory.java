@@ -106,6 +106,8 @@ public final class HarborClientFactory {
             }
             ctx.getHeaders().putSingle("Authorization", authorization);
             ctx.getHeaders().putSingle("X-Request-Id", REQUEST_ID_PREFIX + UUID.randomUUID());
+            String replica = fence.replica();
+            ctx.getHeaders().putSingle("User-Agent", replica == null ? "harbor-sync" : "harbor-sync (" + replica + ")");
             ctx.getHeaders().remove("Cookie");
         }
 

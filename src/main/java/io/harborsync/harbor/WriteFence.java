@@ -15,6 +15,14 @@ public interface WriteFence {
     void checkWrite(String site);
 
     /**
+     * The name of the replica that sends, for the {@code User-Agent} of every request (so a Harbor's log and a
+     * test's emulator tell the replicas apart); null: none.
+     */
+    default String replica() {
+        return null;
+    }
+
+    /**
      * The write was not sent. Not a {@link HarborException}: it says nothing about the site, the breaker does
      * not count it, and the engine stops instead of recording a failed step.
      */

@@ -104,7 +104,8 @@ class RealHarborDataPathTest {
         h2.members().add("team-a", user("alice", 2));
         h2.members().add("team-a", user("bob", 2));
         PlanExecutor applier = new PlanExecutor(KindRegistry.standard(), f.clients, SyncSettings.defaults("h1"),
-                f.ownWrites, Runnable::run);
+                f.ownWrites, Runnable::run, () -> {
+        });
         LiveState nothingRead = new LiveState();
         String alice = Keys.member("team-a", "alice", false);
         String bob = Keys.member("team-a", "bob", false);
