@@ -212,6 +212,9 @@ class ManifestsTest {
         assertThat(leases.getRules()).singleElement().satisfies(r -> {
             assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
             assertThat(r.getResources()).containsExactly("leases");
+            // Fabric8's LeaseLock: get, create, then a JSON merge patch to renew or give back; update for other clients
+            assertThat(r.getVerbs()).contains("get", "create", "update", "patch")
+                    .doesNotContain("delete", "deletecollection", "*");
         });
         for (Role role : List.of(proxy, leases)) {
             assertThat(rbac).anySatisfy(o -> {
