@@ -98,11 +98,47 @@ class ManifestsTest {
         Map<String, Object> k = Serialization.unmarshal(Files.readString(file), Map.class);
         assertThat(k.get("apiVersion")).as(file + ": apiVersion").isEqualTo("kustomize.config.k8s.io/v1beta1");
         assertThat(k.get("kind")).as(file + ": kind").isEqualTo("Kustomization");
+        Path dir = file.getParent();
         for (String r : (List<String>) k.getOrDefault("resources", List.of())) {
-            Path p = file.getParent().resolve(r);
+            Path p = dir.resolve(r);
             assertThat(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")))
                     .as(file + " lists " + r + ", which does not exist").isTrue();
+            // kustomize refuses a base that contains the kustomization building on it ("cycle detected:
+            // candidate root ... contains visited root ..."): overlays are siblings of their base
+            assertThat(dir.toAbsolutePath().normalize().startsWith(p.toAbsolutePath().normalize()))
+                    .as(file + " lists " + r + ", a directory containing it").isFalse();
         }
+        for (Map<String, Object> patch : (List<Map<String, Object>>) k.getOrDefault("patches", List.of())) {
+            assertThat(patch.containsKey("path") || patch.containsKey("patch"))
+                    .as(file + ": a patch is a file (path:) or inline (patch:): " + patch).isTrue();
+            if (patch.containsKey("path")) {
+                assertThat(dir.resolve((String) patch.get("path"))).as(file + ": patch " + patch.get("path")).isRegularFile();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> patchPaths(Path kustomization) throws IOException {
+        List<Map<String, Object>> patches = (List<Map<String, Object>>) Serialization
+                .unmarshal(Files.readString(kustomization), Map.class).getOrDefault("patches", List.of());
+        return patches.stream().map(p -> (String) p.get("path")).toList();
+    }
+
+    /** A file as plain maps and lists: patches carry what the object model drops ($patch, explicit nulls). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> raw(Path file) throws IOException {
+        List<String> docs = documents(file);
+        assertThat(docs).as(file.toString()).hasSize(1);
+        return Serialization.unmarshal(docs.get(0), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T at(Map<String, Object> map, Object... path) {
+        Object o = map;
+        for (Object step : path) {
+            o = step instanceof Integer i ? ((List<Object>) o).get(i) : ((Map<String, Object>) o).get(step);
+        }
+        return (T) o;
     }
 
     @SuppressWarnings("unchecked")
@@ -151,8 +187,9 @@ class ManifestsTest {
         List<String> listed = resources(dir.resolve("kustomization.yaml"));
         assertThat(listed).as("the Secret is a template, never applied with placeholders")
                 .doesNotContain("secret.template.yaml")
-                .contains("namespace.yaml", "serviceaccount.yaml", "rbac.yaml", "configmap.yaml", "pvc.yaml",
-                        "deployment.yaml", "service.yaml");
+                .doesNotContain("secret-postgres.template.yaml")
+                .contains("namespace.yaml", "serviceaccount.yaml", "rbac.yaml", "configmap.yaml",
+                        "deployment.yaml", "pdb.yaml", "service.yaml");
 
         Deployment d = one(dir.resolve("deployment.yaml"), Deployment.class);
         var pod = d.getSpec().getTemplate().getSpec();
@@ -174,16 +211,16 @@ class ManifestsTest {
         Secret secret = one(dir.resolve("secret.template.yaml"), Secret.class);
         assertThat(c.getEnvFrom()).extracting(e -> e.getConfigMapRef() != null ? e.getConfigMapRef().getName()
                 : e.getSecretRef().getName()).containsExactlyInAnyOrder(cm.getMetadata().getName(), secret.getMetadata().getName());
-        assertThat(cm.getData()).containsEntry("HARBOR_SYNC_STORE_PATH", "/data")
+        assertThat(cm.getData()).as("the store is PostgreSQL; the H2 overlay sets the path")
+                .doesNotContainKey("HARBOR_SYNC_STORE_PATH")
                 .containsEntry("HARBOR_SYNC_PROXY_KUBERNETES_ENABLED", "true")
                 .containsKeys("HARBOR_SYNC_SITES_H1_URL", "HARBOR_SYNC_SITES_H2_URL", "HARBOR_SYNC_WEBHOOK_URL");
         assertThat(cm.getData().keySet()).as("no secrets in the ConfigMap")
                 .noneMatch(k -> k.contains("PASSWORD") || k.contains("TOKEN") || k.contains("SECRET"));
         assertThat(secret.getStringData().values()).as("placeholders only").allMatch(v -> v.startsWith("<"));
-        assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
-        String claim = one(dir.resolve("pvc.yaml"), HasMetadata.class).getMetadata().getName();
-        assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNotNull()
-                .extracting(io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource::getClaimName).isEqualTo(claim));
+        assertThat(c.getVolumeMounts()).as("writable /tmp on the read-only root filesystem")
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         // bootstrap's record of its robots (never mirrored), where the daemon looks for it; optional
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("HARBOR_SYNC_BOOTSTRAP_SECRETS_DIR");
@@ -195,6 +232,142 @@ class ManifestsTest {
         Service svc = one(dir.resolve("service.yaml"), Service.class);
         assertThat(svc.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
         assertThat(svc.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+    }
+
+    static final Path BASE = Path.of("deploy/harbor-sync");
+    static final Path SINGLE_H2 = Path.of("deploy/harbor-sync-h2");
+    static final List<String> PG_SECRET_ENV = List.of("QUARKUS_DATASOURCE_PG_JDBC_URL", "QUARKUS_DATASOURCE_PG_USERNAME",
+            "QUARKUS_DATASOURCE_PG_PASSWORD");
+
+    static Map<String, io.fabric8.kubernetes.api.model.EnvVar> envByName(io.fabric8.kubernetes.api.model.Container c) {
+        Map<String, io.fabric8.kubernetes.api.model.EnvVar> out = new java.util.LinkedHashMap<>();
+        c.getEnv().forEach(e -> out.put(e.getName(), e));
+        return out;
+    }
+
+    @Test
+    void theBaseDeploymentIsHighlyAvailableOnPostgres() throws IOException {
+        Deployment d = one(BASE.resolve("deployment.yaml"), Deployment.class);
+        var pod = d.getSpec().getTemplate().getSpec();
+        var c = pod.getContainers().get(0);
+        Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+
+        assertThat(d.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(d.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+                .as("a rollout never stops a ready replica before its replacement is ready").isZero();
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isPositive();
+
+        // different nodes, preferred (a one-node cluster still runs both); zones where there are any
+        assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
+        assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                .anySatisfy(t -> {
+                    assertThat(t.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                    assertThat(t.getPodAffinityTerm().getLabelSelector().getMatchLabels()).isEqualTo(podLabels);
+                });
+        assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+            assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+            assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(podLabels);
+        });
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("longer than the default 30s: time to give the lease back")
+                .isGreaterThan(30L);
+
+        Map<String, io.fabric8.kubernetes.api.model.EnvVar> env = envByName(c);
+        assertThat(env.get("POD_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        assertThat(env.get("POD_IP").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+        assertThat(env.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(env.get("QUARKUS_DATASOURCE_PG_ACTIVE").getValue()).isEqualTo("true");
+        assertThat(env.get("QUARKUS_DATASOURCE_ACTIVE").getValue()).as("the embedded H2 datasource off").isEqualTo("false");
+        Secret pg = one(BASE.resolve("secret-postgres.template.yaml"), Secret.class);
+        assertThat(pg.getMetadata().getName()).isEqualTo("harbor-sync-postgres");
+        assertThat(pg.getStringData().values()).as("placeholders only").allMatch(v -> v.startsWith("<"));
+        for (String name : PG_SECRET_ENV) {
+            var ref = env.get(name).getValueFrom().getSecretKeyRef();
+            assertThat(ref.getName()).as(name).isEqualTo("harbor-sync-postgres");
+            assertThat(pg.getStringData()).as(name + ": a key of the template").containsKey(ref.getKey());
+        }
+        assertThat(pg.getStringData().keySet()).containsExactlyInAnyOrder("jdbc-url", "username", "password");
+        assertThat(env).as("no H2 store path: nothing is kept on the pod").doesNotContainKey("HARBOR_SYNC_STORE_PATH");
+
+        assertThat(pod.getVolumes()).as("no PVC: the store is PostgreSQL")
+                .allSatisfy(v -> assertThat(v.getPersistentVolumeClaim()).isNull());
+        assertThat(c.getVolumeMounts()).noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
+        assertThat(BASE.resolve("pvc.yaml")).as("the PVC belongs to deploy/harbor-sync-h2").doesNotExist();
+
+        Service svc = one(BASE.resolve("service.yaml"), Service.class);
+        assertThat(svc.getSpec().getSelector()).as("webhooks to every replica").isEqualTo(podLabels);
+    }
+
+    @Test
+    void thePodDisruptionBudgetKeepsOneReplicaDuringADrain() throws IOException {
+        Deployment d = one(BASE.resolve("deployment.yaml"), Deployment.class);
+        var pdb = one(BASE.resolve("pdb.yaml"), io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
+        assertThat(pdb.getApiVersion()).isEqualTo("policy/v1");
+        assertThat(pdb.getMetadata().getNamespace()).isEqualTo(d.getMetadata().getNamespace());
+        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMaxUnavailable()).isNull();
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(d.getSpec().getReplicas()).as("minAvailable below the replicas, or no eviction is ever allowed")
+                .isGreaterThan(pdb.getSpec().getMinAvailable().getIntVal());
+    }
+
+    @Test
+    void theSingleH2OverlayTurnsTheBaseIntoOneReplicaOnAVolume() throws IOException {
+        Path k = SINGLE_H2.resolve("kustomization.yaml");
+        assertThat(resources(k)).containsExactlyInAnyOrder("../harbor-sync", "pvc.yaml");
+        assertThat(SINGLE_H2.resolve(resources(k).get(0)).normalize()).isEqualTo(BASE);
+        List<String> patches = patchPaths(k);
+        assertThat(patches).containsExactlyInAnyOrder("deployment-single-h2.yaml", "pdb-delete.yaml");
+
+        Deployment base = one(BASE.resolve("deployment.yaml"), Deployment.class);
+        Map<String, Object> patch = raw(SINGLE_H2.resolve("deployment-single-h2.yaml"));
+        // a strategic merge patch finds its target by kind, name and namespace
+        assertThat(patch).containsEntry("apiVersion", "apps/v1").containsEntry("kind", "Deployment");
+        assertThat(at(patch, "metadata", "name").toString()).isEqualTo(base.getMetadata().getName());
+        assertThat(at(patch, "metadata", "namespace").toString()).isEqualTo(base.getMetadata().getNamespace());
+        assertThat(at(patch, "spec", "replicas").toString()).isEqualTo("1");
+        Map<String, Object> strategy = at(patch, "spec", "strategy");
+        assertThat(strategy).containsEntry("type", "Recreate")
+                .as("rollingUpdate removed (null): the API server refuses it next to Recreate")
+                .containsEntry("rollingUpdate", null);
+
+        List<Map<String, Object>> containers = at(patch, "spec", "template", "spec", "containers");
+        assertThat(containers).singleElement().satisfies(c -> assertThat(c).containsEntry("name", base.getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getName()));
+        Map<String, Map<String, Object>> env = new java.util.LinkedHashMap<>();
+        List<Map<String, Object>> envPatch = at(patch, "spec", "template", "spec", "containers", 0, "env");
+        for (Map<String, Object> e : envPatch) {
+            env.put((String) e.get("name"), e);
+        }
+        assertThat(env.get("HARBOR_SYNC_STORE_PATH")).containsEntry("value", "/data");
+        assertThat(env.get("QUARKUS_DATASOURCE_PG_ACTIVE")).containsEntry("value", "false");
+        assertThat(env.get("QUARKUS_DATASOURCE_ACTIVE")).containsEntry("value", "true");
+        // every reference of the base to the PostgreSQL Secret is deleted (the Secret does not exist here)
+        List<String> pgRefs = base.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
+                        && e.getValueFrom().getSecretKeyRef().getName().equals("harbor-sync-postgres"))
+                .map(io.fabric8.kubernetes.api.model.EnvVar::getName).toList();
+        assertThat(pgRefs).containsExactlyInAnyOrderElementsOf(PG_SECRET_ENV);
+        for (String name : pgRefs) {
+            assertThat(env.get(name)).as(name).isEqualTo(Map.of("name", name, "$patch", "delete"));
+        }
+
+        String claim = one(SINGLE_H2.resolve("pvc.yaml"), HasMetadata.class).getMetadata().getName();
+        List<Map<String, Object>> mounts = at(patch, "spec", "template", "spec", "containers", 0, "volumeMounts");
+        assertThat(mounts).singleElement().isEqualTo(Map.of("name", "data", "mountPath", "/data"));
+        List<Map<String, Object>> volumes = at(patch, "spec", "template", "spec", "volumes");
+        assertThat(volumes).singleElement().isEqualTo(Map.of("name", "data",
+                "persistentVolumeClaim", Map.of("claimName", claim)));
+        assertThat(base.getSpec().getTemplate().getSpec().getVolumes()).as("no clash with a base volume")
+                .noneSatisfy(v -> assertThat(v.getName()).isEqualTo("data"));
+
+        var pdb = one(BASE.resolve("pdb.yaml"), HasMetadata.class);
+        Map<String, Object> delete = raw(SINGLE_H2.resolve("pdb-delete.yaml"));
+        assertThat(delete).containsEntry("$patch", "delete").containsEntry("apiVersion", pdb.getApiVersion())
+                .containsEntry("kind", pdb.getKind());
+        assertThat(at(delete, "metadata", "name").toString()).isEqualTo(pdb.getMetadata().getName());
+        assertThat(at(delete, "metadata", "namespace").toString()).isEqualTo(pdb.getMetadata().getNamespace());
     }
 
     @Test
@@ -212,6 +385,9 @@ class ManifestsTest {
         assertThat(leases.getRules()).singleElement().satisfies(r -> {
             assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
             assertThat(r.getResources()).containsExactly("leases");
+            // Fabric8's LeaseLock: get, create, then a JSON merge patch to renew or give back; update for other clients
+            assertThat(r.getVerbs()).contains("get", "create", "update", "patch")
+                    .doesNotContain("delete", "deletecollection", "*");
         });
         for (Role role : List.of(proxy, leases)) {
             assertThat(rbac).anySatisfy(o -> {

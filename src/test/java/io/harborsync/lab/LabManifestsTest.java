@@ -91,6 +91,22 @@ class LabManifestsTest {
         }
     }
 
+    /**
+     * The lab has no PostgreSQL: docs/lab.md deploys the daemon with the single-replica H2 overlay, never the
+     * highly available base (whose pods would wait forever for the Secret harbor-sync-postgres).
+     */
+    @Test
+    void theLabDeploysTheDaemonAsOneReplicaOnH2() throws IOException {
+        String lab = Files.readString(Path.of("docs/lab.md"));
+        List<String> applies = lab.lines().filter(l -> l.contains("apply -k deploy/harbor-sync")).toList();
+        assertThat(applies).singleElement().asString().endsWith("apply -k deploy/harbor-sync-h2");
+        Path overlay = Path.of("deploy/harbor-sync-h2");
+        JsonNode k = YAML.readTree(overlay.resolve("kustomization.yaml").toFile());
+        assertThat(k.at("/resources").toString()).contains("../harbor-sync").contains("pvc.yaml");
+        assertThat(Files.readString(overlay.resolve("deployment-single-h2.yaml")))
+                .contains("QUARKUS_DATASOURCE_PG_ACTIVE").doesNotContain("secretKeyRef");
+    }
+
     @Test
     void theCertificateProfileCoversEveryLabHostName() {
         LabCertificates.Profile p = LabCertificates.Profile.read(Path.of("ssl/certificate.yaml"));
