@@ -32,6 +32,12 @@ public class StatusCommand implements Callable<Integer> {
     static void print(PrintWriter out, JsonNode s) {
         out.printf("mode: %s   active site: %s   conflict policy: %s%n", Table.text(s, "mode"),
                 Table.text(s.path("proxy"), "active"), Table.text(s, "conflictPolicy"));
+        com.fasterxml.jackson.databind.JsonNode ha = s.path("ha");
+        if (!ha.isMissingNode()) {
+            out.printf("replica: %s (%s)   leader: %s   election: %s%n", Table.text(ha, "replica"),
+                    Table.text(ha, "role"), ha.path("leader").isObject() ? Table.text(ha.path("leader"), "id") : "unknown",
+                    Table.text(ha, "election"));
+        }
         out.println();
 
         // every configured site has a breaker; reachability is known once a reconcile has read it

@@ -70,12 +70,15 @@ public class Leadership implements WriteFence {
         start();
     }
 
+    /** Makes the elections; tests put their own in ({@link #restartWith}). */
+    private java.util.function.Supplier<Election> elections = this::newElection;
+
     synchronized void start() {
         replica = Replica.id(ha);
         url = Replica.advertiseUrl(ha);
         mode = mode();
         role = Role.STARTING;
-        election = newElection();
+        election = elections.get();
         LOG.infof("leadership: %s, this replica is %s", election.describe(), replica);
         election.start(new Listener());
     }
@@ -90,14 +93,17 @@ public class Leadership implements WriteFence {
 
     /** The election mode, from harbor-sync.ha.election and the store; a combination that cannot work is refused. */
     String mode() {
-        boolean pg = pgActive();
-        String m = ha.election().trim().toLowerCase(java.util.Locale.ROOT);
+        return mode(ha.election(), pgActive(), System.getenv("KUBERNETES_SERVICE_HOST") != null);
+    }
+
+    static String mode(String election, boolean pg, boolean inPod) {
+        String m = election.trim().toLowerCase(java.util.Locale.ROOT);
         switch (m) {
             case "auto":
                 if (!pg) {
                     return "none";
                 }
-                return System.getenv("KUBERNETES_SERVICE_HOST") != null ? "kubernetes" : "postgres";
+                return inPod ? "kubernetes" : "postgres";
             case "kubernetes", "postgres":
                 if (!pg) {
                     throw new ConfigProblem("harbor-sync.ha.election=" + m + " needs the PostgreSQL store"
@@ -111,7 +117,7 @@ public class Leadership implements WriteFence {
                 }
                 return m;
             default:
-                throw new ConfigProblem("harbor-sync.ha.election: '" + ha.election()
+                throw new ConfigProblem("harbor-sync.ha.election: '" + election
                         + "' is not one of auto, kubernetes, postgres, none");
         }
     }
@@ -184,6 +190,9 @@ public class Leadership implements WriteFence {
     }
 
     public View view() {
+        if (role == Role.FOLLOWER || role == Role.STARTING) {
+            refreshLeaderSeen();
+        }
         Optional<Leader> leader = role == Role.LEADER ? Optional.of(new Leader(replica, url))
                 : Optional.ofNullable(leaderSeen);
         return new View(role, replica, election == null ? "none" : election.describe(), leader,
@@ -241,9 +250,22 @@ public class Leadership implements WriteFence {
         if (e != null && e.leaderUntilNanos() != Long.MIN_VALUE) {
             // the election still thinks it leads (the token says otherwise): start it over, so it campaigns again
             e.close();
-            election = newElection();
+            election = elections.get();
             election.start(new Listener());
         }
+    }
+
+    /** For tests: stops the running election and campaigns with the ones {@code next} makes from now on. */
+    synchronized void restartWith(java.util.function.Supplier<Election> next) {
+        Election e = election;
+        elections = next;
+        if (e != null) {
+            e.close();
+        }
+        role = Role.STARTING;
+        epoch = 0;
+        election = elections.get();
+        election.start(new Listener());
     }
 
     private final class Listener implements Election.Listener {
@@ -311,7 +333,7 @@ public class Leadership implements WriteFence {
             if (e != null) {
                 e.close();
             }
-            election = newElection();
+            election = elections.get();
             election.start(new Listener());
         }
     }

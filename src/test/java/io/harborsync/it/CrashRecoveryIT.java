@@ -61,6 +61,27 @@ class CrashRecoveryIT {
 
     @Test
     void aKilledDaemonLosesNoAcknowledgedWebhook(@TempDir Path dir) throws Exception {
+        crashAndRestart(dir, Map.of(), "crash-recovery");
+    }
+
+    /** The same on the PostgreSQL store (HARBOR_SYNC_TEST_PG_URL; .ci/postgres.sh starts one). */
+    @Test
+    void aKilledDaemonOnPostgresqlLosesNoAcknowledgedWebhook(@TempDir Path dir) throws Exception {
+        String url = System.getProperty("store.test.pg-url", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_URL", ""));
+        org.junit.jupiter.api.Assumptions.assumeTrue(!url.isBlank(),
+                "no PostgreSQL for the tests (HARBOR_SYNC_TEST_PG_URL); .ci/postgres.sh starts one");
+        String user = System.getProperty("store.test.pg-user", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_USER",
+                "postgres"));
+        String schema = "crash_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        try (var c = java.sql.DriverManager.getConnection(url, user, ""); var st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        crashAndRestart(dir, Map.of("quarkus.datasource.active", "false", "quarkus.datasource.pg.active", "true",
+                "quarkus.datasource.pg.jdbc.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                "quarkus.datasource.pg.username", user), "crash-recovery-postgresql");
+    }
+
+    private void crashAndRestart(Path dir, Map<String, String> store, String figure) throws Exception {
         h1 = HarborEmulator.start(EmulatorOptions.defaults("h1"));
         h2 = HarborEmulator.start(EmulatorOptions.defaults("h2"));
         PlainHarborHttp a1 = new PlainHarborHttp(h1);
@@ -83,13 +104,14 @@ class CrashRecoveryIT {
         props.put("harbor-sync.sites.h2.webhook-secret", "crash-h2-secret-0d2e");
         props.put("harbor-sync.admin-token", TOKEN);
         props.put("harbor-sync.store.path", dir.resolve("store").toString());
+        props.putAll(store);
         props.put("harbor-sync.reconcile.interval", "off"); // only webhooks may carry the changes
         props.put("harbor-sync.audit.interval", "off");
         props.put("harbor-sync.inbox.retry-interval", "1s");
         props.put("harbor-sync.inbox.retry-base", "200ms");
         // 1,000 of 1,010 artifacts go: a mass deletion on purpose, which the guard would (rightly) hold back
         props.put("harbor-sync.guard.max-delete-fraction", "1.0");
-        Path log = Files.createDirectories(Path.of("target", "reliability")).resolve("crash-daemon.log");
+        Path log = Files.createDirectories(Path.of("target", "reliability")).resolve(figure + "-daemon.log");
         Files.deleteIfExists(log);
         daemon = new DaemonProcess(props, log);
         daemon.start();
@@ -163,7 +185,7 @@ class CrashRecoveryIT {
         report.put("lost", PROJECTS * PER_PROJECT - applied);
         report.put("secondsUntilConverged", took.toMillis() / 1000.0);
         assertThat(applied).isEqualTo(PROJECTS * PER_PROJECT);
-        io.harborsync.testsupport.ReliabilityFigures.record("crash-recovery", "it.CrashRecoveryIT", report);
+        io.harborsync.testsupport.ReliabilityFigures.record(figure, "it.CrashRecoveryIT", report);
     }
 
     private boolean send(HttpClient http, String body) throws InterruptedException {

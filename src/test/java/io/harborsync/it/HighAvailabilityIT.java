@@ -117,6 +117,18 @@ class HighAvailabilityIT {
         writesOnH2.add(new Write(System.nanoTime(), x.method(), x.rawPath(), replica));
     }
 
+    /** The running test's name, in its daemons' log files. */
+    String test = "ha";
+
+    @BeforeEach
+    void name(org.junit.jupiter.api.TestInfo info) {
+        test = info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("ha");
+    }
+
+    Path log(String id) {
+        return Path.of("target", "reliability", "ha-" + test + "-" + id + ".log");
+    }
+
     DaemonProcess daemon(String id, Path dir) throws IOException {
         Map<String, String> props = io.harborsync.testsupport.EmulatorSites.properties(h1, h2);
         props.put("harbor-sync.sites.h1.webhook-secret", H1_SECRET);
@@ -134,13 +146,13 @@ class HighAvailabilityIT {
         props.put("harbor-sync.ha.replica-id", id);
         props.put("harbor-sync.ha.lease-duration", LEASE.toMillis() + "ms");
         props.put("harbor-sync.ha.retry-period", "300ms");
-        props.put("harbor-sync.ha.inbox-poll", "200ms");
         props.put("harbor-sync.reconcile.interval", "off"); // only webhooks carry the changes
         props.put("harbor-sync.audit.interval", "off");
         props.put("harbor-sync.inbox.retry-interval", "1s");
         props.put("harbor-sync.inbox.retry-base", "200ms");
         props.put("harbor-sync.guard.max-delete-fraction", "1.0"); // a mass deletion on purpose
-        Path log = Files.createDirectories(Path.of("target", "reliability")).resolve("ha-daemon-" + id + ".log");
+        Files.createDirectories(Path.of("target", "reliability"));
+        Path log = log(id);
         Files.deleteIfExists(log);
         DaemonProcess d = new DaemonProcess(props, log);
         daemons.add(d);
@@ -289,7 +301,7 @@ class HighAvailabilityIT {
         assertThat(takeover).as("the survivor leads within the lease (a killed process's lock goes at once)")
                 .isLessThan(LEASE.toSeconds() + 2.0);
         for (String id : List.of("a", "b")) {
-            assertThat(DaemonProcess.log(Path.of("target", "reliability", "ha-daemon-" + id + ".log")))
+            assertThat(DaemonProcess.log(log(id)))
                     .doesNotContain(TOKEN, H1_SECRET);
         }
 
@@ -364,7 +376,7 @@ class HighAvailabilityIT {
         assertThat(duplicateWrites()).as("no write reached h2 twice").isZero();
         assertThat(takeover).as("not before the frozen leader's lease ran out").isGreaterThanOrEqualTo(
                 LEASE.toMillis() / 1000.0 * 0.8);
-        assertThat(DaemonProcess.log(Path.of("target", "reliability", "ha-daemon-a.log")))
+        assertThat(DaemonProcess.log(log("a")))
                 .contains("is a follower now").doesNotContain(TOKEN, H1_SECRET);
 
         Map<String, Object> f = new LinkedHashMap<>();

@@ -32,6 +32,7 @@ public final class ReliabilityReport {
     private String build() {
         StringBuilder body = sb;
         crash(body);
+        highAvailability(body);
         outage(body);
         faults(body);
         hostile(body);
@@ -90,6 +91,54 @@ public final class ReliabilityReport {
                 none of the configured secrets. It once found a real bug: acknowledged events were lost because \
                 H2 by default writes a commit to its file up to 500 ms later (`WRITE_DELAY`); the store URL now \
                 sets `WRITE_DELAY=0`, and webhooks arriving together share one commit.
+
+                """);
+    }
+
+    private void highAvailability(StringBuilder s) {
+        s.append("## High availability: two replicas on one PostgreSQL (`it.HighAvailabilityIT`, failsafe, packaged"
+                + " jar)\n\n");
+        s.append("""
+                Two packaged daemons share one real PostgreSQL store (Debian's server, started by `.ci/postgres.sh`) \
+                and two emulated Harbors; they elect their leader with a PostgreSQL advisory lock and take fencing \
+                tokens from the store. Every write h2 gets is counted at the emulator, with the replica that sent \
+                it (its User-Agent).
+
+                """);
+        figure("crash-recovery-postgresql", "the crash test on PostgreSQL").ifPresent(v -> s.append(String.format(
+                Locale.ROOT, """
+                The crash test above, on the PostgreSQL store: %s webhooks, %s refused while down, %s applied on h2, \
+                **%s lost**, converged after %s s.
+
+                """, n(v, "webhooksSent"), n(v, "refusedWhileDown"), n(v, "applied"), n(v, "lost"),
+                n(v, "secondsUntilConverged"))));
+        figure("ha-kill", "the HA kill test").ifPresent(v -> s.append(String.format(Locale.ROOT, """
+                **SIGKILL of the leader.** Users delete %s artifacts on h1; the webhooks go to both replicas in \
+                turn. At the %sth the leader (a) is killed with SIGKILL; deliveries to it are refused and sent again \
+                to the survivor (b), as Harbor's retries would reach it through the Service.
+
+                | acknowledged by a | acknowledged by b | refused while a was down | lease | takeover | writes by a | writes by b | lost | duplicate writes | until converged |
+                |---|---|---|---|---|---|---|---|---|---|
+                | %s | %s | %s | %s s | %s s | %s | %s | **%s** | **%s** | %s s |
+
+                """, n(v, "changes"), n(v, "killedAt"), n(v, "acknowledgedByA"), n(v, "acknowledgedByB"),
+                n(v, "refusedWhileDown"), n(v, "leaseSeconds"), n(v, "takeoverSeconds"), n(v, "writtenByA"),
+                n(v, "writtenByB"), n(v, "lost"), n(v, "duplicateWrites"), n(v, "secondsUntilConverged"))));
+        figure("ha-freeze", "the HA freeze test").ifPresent(v -> s.append(String.format(Locale.ROOT, """
+                **SIGSTOP of the leader past its lease.** The leader (a) is frozen after %s deletions on h2, while \
+                it works off webhooks the follower took in; b takes over after %s s (lease %s s: PostgreSQL ends \
+                the frozen session once it has been idle for the lease, and with it the lock) and finishes the \
+                work. Then a is resumed (SIGCONT) and given new webhooks itself. Writes from a after it woke: \
+                **%s**; duplicate writes: **%s**.
+
+                """, n(v, "writtenByABeforeFreeze"), n(v, "takeoverSeconds"), n(v, "leaseSeconds"),
+                n(v, "writtenByAAfterWaking"), n(v, "duplicateWrites"))));
+        s.append("""
+                Why: a write leaves a replica only while its lease is certain by its own monotonic clock (the start \
+                of its last successful renewal plus the lease; a frozen process finds it run out the moment it \
+                wakes), and before each batch of writes (each plan phase, the base, a proxy switch) the leader \
+                compares its fencing token with the store's, which each new leader raises. Webhooks are stored by \
+                whichever replica gets them; only the leader works the shared inbox off.
 
                 """);
     }

@@ -214,6 +214,7 @@ class DashboardBrowserTest {
         assertThat(sitesTable.locator("tr[data-site='h1']")).containsText("h1");
         assertThat(sitesTable.locator("tr[data-site='h2']")).containsText("h2");
         assertThat(page.locator("#active-site")).hasText("h1");
+        assertThat(page.locator("[data-test='replica']")).containsText("leads: it reconciles");
         assertThat(page.locator("#login")).isHidden();
         // the token went nowhere but sessionStorage: not into the URL, not into a cookie
         Assertions.assertThat(page.url()).isEqualTo(daemon.toString()).doesNotContain(TOKEN);
