@@ -2,6 +2,8 @@ package io.harborsync.ha;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
@@ -72,6 +74,14 @@ final class KubernetesLeaseElection implements Election {
     /** The current campaign's number; a late call from an earlier one changes nothing. */
     private volatile int generation;
     private volatile long leaderUntil = Long.MIN_VALUE;
+    /**
+     * Fabric8 says "started leading" as soon as it reads a Lease naming this replica, which may be one it held
+     * before (a restarted campaign) and has not renewed yet: acquired() waits for the first write of the Lease
+     * that succeeds since then. Written under the elector's lock (its callbacks and the lock's calls).
+     */
+    private volatile boolean written;
+    private volatile boolean startPending;
+    private volatile boolean toldAcquired;
     private volatile Thread callbackThread;
     private CompletableFuture<?> campaign; // guarded by this
     private ScheduledFuture<?> restart; // guarded by this
@@ -83,18 +93,38 @@ final class KubernetesLeaseElection implements Election {
 
     KubernetesLeaseElection(KubernetesClient client, String namespace, String name, String identity, Duration lease,
                             Duration renewDeadline, Duration retry) {
-        this.client = Objects.requireNonNull(client, "client");
+        if (retry.isNegative() || retry.isZero() || renewDeadline.compareTo(retry) <= 0) {
+            throw new ConfigProblem("harbor-sync.ha: the Kubernetes Lease needs retry-period (" + retry
+                    + ") < renew-deadline (" + renewDeadline + ")");
+        }
+        this.client = leaseClient(Objects.requireNonNull(client, "client"), lease, renewDeadline);
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.name = Objects.requireNonNull(name, "name");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.lease = lease;
         this.renewDeadline = renewDeadline;
         this.retry = retry;
-        if (retry.isNegative() || retry.isZero() || renewDeadline.compareTo(retry) <= 0
-                || lease.compareTo(renewDeadline) <= 0) {
-            throw new ConfigProblem("harbor-sync.ha: the Kubernetes Lease needs retry-period (" + retry
-                    + ") < renew-deadline (" + renewDeadline + ") < lease-duration (" + lease + ")");
+    }
+
+    /**
+     * The client the Lease is read and written with: the given one's connection and credentials, but no retries
+     * of a failed request (the elector tries again every retry period anyway; the client's own retries, with
+     * back-off up to seconds, would keep one renewal going past the renew deadline and the lease) and a timeout
+     * of half the margin between the renew deadline and the lease, so that a leader that cannot renew notices
+     * it and steps down before another replica may take the Lease.
+     */
+    static KubernetesClient leaseClient(KubernetesClient shared, Duration lease, Duration renewDeadline) {
+        if (lease.compareTo(renewDeadline) <= 0 || renewDeadline.isNegative() || renewDeadline.isZero()) {
+            throw new ConfigProblem("harbor-sync.ha: the Kubernetes Lease needs renew-deadline (" + renewDeadline
+                    + ") < lease-duration (" + lease + ")");
         }
+        long timeout = Math.max(100, lease.minus(renewDeadline).toMillis() / 2);
+        RequestConfig base = shared.getConfiguration().getRequestConfig();
+        RequestConfig rc = (base == null ? new RequestConfigBuilder() : new RequestConfigBuilder(base))
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout((int) Math.min(Integer.MAX_VALUE, timeout))
+                .build();
+        return shared.newClient(rc).adapt(KubernetesClient.class);
     }
 
     /** The configured namespace, else the pod's own (from its service account), else {@value #DEFAULT_NAMESPACE}. */
@@ -144,6 +174,9 @@ final class KubernetesLeaseElection implements Election {
             return;
         }
         int gen = ++generation;
+        written = false;
+        startPending = false;
+        toldAcquired = false;
         LeaderElector elector = new LeaderElector(client, new LeaderElectionConfigBuilder()
                 .withName("harbor-sync " + namespace + "/" + name)
                 .withLock(new TimedLock(new LeaseLock(namespace, name, identity), gen))
@@ -188,8 +221,18 @@ final class KubernetesLeaseElection implements Election {
 
     private void startedLeading(int gen) {
         if (gen == generation && !closed) {
-            tell(true, Listener::acquired);
+            if (written) {
+                acquired();
+            } else {
+                startPending = true;
+            }
         }
+    }
+
+    private void acquired() {
+        startPending = false;
+        toldAcquired = true;
+        tell(true, Listener::acquired);
     }
 
     private void stoppedLeading(int gen) {
@@ -197,8 +240,13 @@ final class KubernetesLeaseElection implements Election {
             return;
         }
         leaderUntil = Long.MIN_VALUE;
-        String why = closed ? "stopped" : "the " + describe() + " was not renewed or was taken by another replica";
-        tell(false, l -> l.lost(why));
+        written = false;
+        startPending = false;
+        if (toldAcquired) {
+            toldAcquired = false;
+            String why = closed ? "stopped" : "the " + describe() + " was not renewed or was taken by another replica";
+            tell(false, l -> l.lost(why));
+        }
     }
 
     private void newLeader(int gen, String leader) {
@@ -230,6 +278,10 @@ final class KubernetesLeaseElection implements Election {
     private void renewed(int gen, long startedNanos) {
         if (gen == generation && !closed) {
             leaderUntil = startedNanos + lease.toNanos();
+            written = true;
+            if (startPending) {
+                acquired();
+            }
         }
     }
 
