@@ -308,9 +308,10 @@ final class KubernetesLeaseElection implements Election {
         callbacks.shutdown();
         if (Thread.currentThread() != callbackThread) {
             try {
-                // lost() reaches the listener before close returns, unless the listener is stuck (then it comes later)
-                if (!callbacks.awaitTermination(renewDeadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.debugf("election: the leadership listener is still busy after %s", renewDeadline);
+                // lost() reaches the listener before close returns, unless the listener is busy (a caller of close
+                // may hold what the listener waits for): then it comes later, after at most a retry period here
+                if (!callbacks.awaitTermination(retry.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.debugf("election: the leadership listener is still busy after %s", retry);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
