@@ -145,7 +145,12 @@ public class Leadership implements WriteFence {
     /** True while this replica certainly leads: elected, and its lease not run out by its own clock. */
     public boolean isLeader() {
         Election e = election;
-        return role == Role.LEADER && e != null && e.leaderUntilNanos() - System.nanoTime() > 0;
+        if (role != Role.LEADER || e == null) {
+            return false;
+        }
+        long until = e.leaderUntilNanos();
+        // Long.MIN_VALUE (not leading) minus a positive nanoTime wraps around to a large positive number
+        return until != Long.MIN_VALUE && until - System.nanoTime() > 0;
     }
 
     /** True when this process elects at all (the daemon); one-shot commands do not. */
