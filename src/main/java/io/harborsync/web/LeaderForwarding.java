@@ -79,6 +79,7 @@ public class LeaderForwarding {
                         }
                     });
         });
+        ctx.request().resume(); // Quarkus pauses a request until a handler reads it
     }
 
     private void forward(RoutingContext ctx, Leadership.Leader leader, Buffer body) {
