@@ -38,6 +38,9 @@ public class HarborSyncMain implements QuarkusApplication {
     io.harborsync.sync.SyncService sync;
 
     @Inject
+    io.harborsync.ha.Leadership leadership;
+
+    @Inject
     CommandLine.IFactory commandFactory;
 
     public static void main(String... args) {
@@ -118,6 +121,7 @@ public class HarborSyncMain implements QuarkusApplication {
         try {
             sites.all();
             sync.settings();
+            leadership.checkConfiguration();
         } catch (RuntimeException e) {
             ConfigProblem problem = ConfigProblem.in(e).orElseThrow(() -> e);
             log.error("configuration error: " + problem.getMessage());

@@ -39,6 +39,10 @@ public final class ConfigCheck {
             Map.entry("harbor-sync.reconcile.interval", ConfigCheck::schedule),
             Map.entry("harbor-sync.audit.interval", ConfigCheck::schedule),
             Map.entry("harbor-sync.inbox.retry-interval", ConfigCheck::schedule),
+            Map.entry("harbor-sync.ha.inbox-poll", ConfigCheck::schedule),
+            Map.entry("harbor-sync.ha.election", v -> java.util.Set.of("auto", "kubernetes", "postgres", "none")
+                    .contains(v.trim().toLowerCase(java.util.Locale.ROOT)) ? null
+                    : "must be one of auto, kubernetes, postgres, none"),
             Map.entry("harbor-sync.conflict-policy", ConfigCheck::conflictPolicy),
             Map.entry("harbor-sync.webhook.url", ConfigCheck::url),
             Map.entry("quarkus.http.port", v -> leaf(int.class, v)),

@@ -67,7 +67,21 @@ public class Leadership implements WriteFence {
         if (!config.daemon().enabled()) {
             return; // a one-shot command: it writes only what its user asked for
         }
-        start();
+        try {
+            start();
+        } catch (ConfigProblem e) {
+            startProblem = e; // the entry point reports it in one line and exits 2 (see checkConfiguration)
+            role = Role.NOT_RUNNING;
+        }
+    }
+
+    private volatile ConfigProblem startProblem;
+
+    /** @throws ConfigProblem when the election settings cannot work (found at start) */
+    public void checkConfiguration() {
+        if (startProblem != null) {
+            throw startProblem;
+        }
     }
 
     /** Makes the elections; tests put their own in ({@link #restartWith}). */

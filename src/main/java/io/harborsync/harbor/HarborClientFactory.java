@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class HarborClientFactory {
     /** Prefix of the X-Request-Id on every request we send: Harbor echoes it in CloudEvents webhooks. */
     public static final String REQUEST_ID_PREFIX = "harbor-sync-";
+    /** On every write: the System.nanoTime() at which it passed the {@link WriteFence}. */
+    public static final String FENCED_AT = "X-Harbor-Sync-Fenced-At";
 
     private HarborClientFactory() {
     }
@@ -103,6 +105,9 @@ public final class HarborClientFactory {
             String method = ctx.getMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method)) {
                 fence.checkWrite(site); // the last moment before it leaves: a refusal sends nothing
+                // when it passed (this host's monotonic clock): a write that arrives long after it was checked was
+                // in flight when its process froze, the one window a fence on the client side cannot close
+                ctx.getHeaders().putSingle(FENCED_AT, Long.toString(System.nanoTime()));
             }
             ctx.getHeaders().putSingle("Authorization", authorization);
             ctx.getHeaders().putSingle("X-Request-Id", REQUEST_ID_PREFIX + UUID.randomUUID());

@@ -128,17 +128,23 @@ public final class ReliabilityReport {
                 **SIGSTOP of the leader past its lease.** The leader (a) is frozen after %s deletions on h2, while \
                 it works off webhooks the follower took in; b takes over after %s s (lease %s s: PostgreSQL ends \
                 the frozen session once it has been idle for the lease, and with it the lock) and finishes the \
-                work. Then a is resumed (SIGCONT) and given new webhooks itself. Writes from a after it woke: \
-                **%s**; duplicate writes: **%s**.
+                work. Then a is resumed (SIGCONT), given new webhooks itself, and asked for a full sync (which it \
+                forwards to b). Writes that passed a's fence after the freeze: **%s**. Writes that had passed it \
+                before the freeze but had not left the process yet, and so reached h2 only after a woke: %s (at most \
+                one per request slot; each write carries the monotonic time it passed the fence, which the test \
+                compares with the freeze); duplicate writes: %s.
 
                 """, n(v, "writtenByABeforeFreeze"), n(v, "takeoverSeconds"), n(v, "leaseSeconds"),
-                n(v, "writtenByAAfterWaking"), n(v, "duplicateWrites"))));
+                n(v, "checkedByAAfterFreeze"), n(v, "inFlightAtFreezeArrivedAfterWaking"), n(v, "duplicateWrites"))));
         s.append("""
                 Why: a write leaves a replica only while its lease is certain by its own monotonic clock (the start \
                 of its last successful renewal plus the lease; a frozen process finds it run out the moment it \
                 wakes), and before each batch of writes (each plan phase, the base, a proxy switch) the leader \
                 compares its fencing token with the store's, which each new leader raises. Webhooks are stored by \
-                whichever replica gets them; only the leader works the shared inbox off.
+                whichever replica gets them; only the leader works the shared inbox off. What no fence on the \
+                client's side can stop: a request that passed the check and was frozen on its way to the socket \
+                (Harbor checks no token). Such a write is one the old leader had decided on the state it read; it \
+                arrives late, and the next reconcile reads and settles whatever it changed.
 
                 """);
     }
