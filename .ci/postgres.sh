@@ -20,6 +20,8 @@ if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
 fi
 PGBIN="$(pg_bin)"
 PGPORT="${HARBOR_SYNC_TEST_PG_PORT:-55432}"
+# a port something else already listens on (another run's server) is skipped
+while (exec 3<>"/dev/tcp/127.0.0.1/$PGPORT") 2>/dev/null; do PGPORT=$((PGPORT + 1)); done
 PGDATA_DIR="$(mktemp -d /tmp/harbor-sync-pg.XXXXXX)"
 chmod 0755 "$PGDATA_DIR"
 
