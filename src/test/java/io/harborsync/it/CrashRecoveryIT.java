@@ -185,6 +185,17 @@ class CrashRecoveryIT {
         report.put("lost", PROJECTS * PER_PROJECT - applied);
         report.put("secondsUntilConverged", took.toMillis() / 1000.0);
         assertThat(applied).isEqualTo(PROJECTS * PER_PROJECT);
+        if (store.isEmpty()) {
+            // H2 is single-replica: a second daemon on the same store stops at start, in one line, exit 2
+            Path secondLog = log.resolveSibling(figure + "-second-daemon.log");
+            Files.deleteIfExists(secondLog);
+            DaemonProcess second = new DaemonProcess(props, secondLog);
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                    .hasMessageContaining("daemon exited with 2");
+            assertThat(DaemonProcess.log(secondLog)).contains("configuration error: harbor-sync.store.path:"
+                    + " the H2 store ").contains("is in use by another harbor-sync process").doesNotContain("\tat ");
+            assertThat(remainingOnH2(a2)).as("the first one still works undisturbed").isZero();
+        }
         io.harborsync.testsupport.ReliabilityFigures.record(figure, "it.CrashRecoveryIT", report);
     }
 
