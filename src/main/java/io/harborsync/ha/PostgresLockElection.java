@@ -158,7 +158,18 @@ final class PostgresLockElection implements Election {
             boolean was = leading;
             leading = false;
             leaderUntil = Long.MIN_VALUE;
-            dropSession(); // ends the session: PostgreSQL releases the lock at once
+            if (was && session != null) {
+                // released before this returns: the session's end alone frees the lock only once the server's
+                // backend has gone, a moment later
+                try (PreparedStatement ps = session.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                    ps.setInt(1, CLASS_ID);
+                    ps.setInt(2, lockName.hashCode());
+                    ps.execute();
+                } catch (SQLException e) {
+                    LOG.debugf("election: the lock is released with the session instead (%s)", e.getMessage());
+                }
+            }
+            dropSession();
             if (was && listener != null) {
                 listener.lost("stopped");
             }
