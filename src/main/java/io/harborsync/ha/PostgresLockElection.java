@@ -47,6 +47,7 @@ final class PostgresLockElection implements Election {
 
     PostgresLockElection(String url, String user, String password, String lockName, String identity, Duration lease,
                          Duration retry) {
+        check(lease, retry);
         this.url = Objects.requireNonNull(url, "url");
         this.user = user;
         this.password = password;
@@ -54,6 +55,17 @@ final class PostgresLockElection implements Election {
         this.identity = identity;
         this.lease = lease;
         this.retry = retry;
+    }
+
+    /**
+     * The leader's session must see a query more often than the server's idle timeout (the lease) ends it: at
+     * least twice per lease, so that one slow round does not cost the lock.
+     */
+    static void check(Duration lease, Duration retry) {
+        if (retry.isNegative() || retry.isZero() || lease.compareTo(retry.multipliedBy(2)) < 0) {
+            throw new io.harborsync.config.ConfigProblem("harbor-sync.ha: the PostgreSQL lock needs retry-period ("
+                    + retry + ") at most half of lease-duration (" + lease + ")");
+        }
     }
 
     @Override

@@ -192,5 +192,8 @@ class LeadershipTest {
                 .hasMessageContaining("two of them would write");
         assertThatThrownBy(() -> Leadership.mode("zookeeper", true, false)).isInstanceOf(ConfigProblem.class)
                 .hasMessage("harbor-sync.ha.election: 'zookeeper' is not one of auto, kubernetes, postgres, none");
+        assertThatThrownBy(() -> PostgresLockElection.check(Duration.ofSeconds(3), Duration.ofSeconds(2)))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("at most half of lease-duration");
+        PostgresLockElection.check(Duration.ofSeconds(15), Duration.ofSeconds(2)); // the defaults
     }
 }
