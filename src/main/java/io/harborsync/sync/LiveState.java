@@ -47,6 +47,18 @@ final class LiveState {
     final Map<String, Plan.Excluded> excluded = new TreeMap<>();
     /** site -> "what|key" -> id there (ids are per site): a write then needs no lookup. */
     private final Map<String, Map<String, Long>> ids = new HashMap<>();
+    /** "site|project" -> harbor-sync's own webhook policy there, when that project's policies were listed. */
+    private final Map<String, Optional<WebhookPolicies.Found>> daemonWebhooks = new HashMap<>();
+
+    /**
+     * harbor-sync's own webhook policy in the project on the site: absent when the policies were not listed there
+     * (unknown), an empty Optional inside when they were and it has none.
+     */
+    synchronized Optional<Optional<WebhookPolicies.Found>> daemonWebhook(String site, String project) {
+        String k = site + "|" + project;
+        return daemonWebhooks.containsKey(k) ? Optional.of(daemonWebhooks.get(k)) : Optional.empty();
+    }
+
     /** site -> key -> Harbor's update time, for the "newest" policy. */
     private final Map<String, Map<String, Instant>> changedAt = new HashMap<>();
 
@@ -178,6 +190,13 @@ final class LiveState {
         public void id(String what, String key, long id) {
             synchronized (s) {
                 s.ids.computeIfAbsent(site, x -> new HashMap<>()).put(what + "|" + key, id);
+            }
+        }
+
+        @Override
+        public void daemonWebhook(String project, Optional<WebhookPolicies.Found> found) {
+            synchronized (s) {
+                s.daemonWebhooks.put(site + "|" + project, found);
             }
         }
 

@@ -113,7 +113,7 @@ final class PlanExecutor {
             }
             try {
                 if (s.origin() == Origin.DAEMON_WEBHOOK) {
-                    ensureWebhook(clients.get(op.site()), op.key());
+                    ensureWebhook(clients.get(op.site()), op.key(), live);
                     return new StepOutcome(s, Result.APPLIED, null); // upkeep: logged by WebhookPolicies when it writes
                 }
                 MirroredKind.Applied applied = kinds.of(op.kind()).apply(op, new Context(op.site(), live));
@@ -127,10 +127,12 @@ final class PlanExecutor {
         }
     }
 
-    private void ensureWebhook(HarborClient c, String project) {
+    /** One write: the read told whether the policy is there (its id) and how it differs; a project made now has none. */
+    private void ensureWebhook(HarborClient c, String project, LiveState live) {
         try {
-            settings.webhookUrl().ifPresent(url ->
-                    WebhookPolicies.ensure(c, project, url, settings.webhookSecrets().get(c.site()), false));
+            settings.webhookUrl().ifPresent(url -> WebhookPolicies.apply(c, project, url,
+                    settings.webhookSecrets().get(c.site()), live.daemonWebhook(c.site(), project)
+                            .flatMap(found -> found)));
         } catch (HarborException.NotFound deletedMeanwhile) {
             // deleted by a user since it was read: nothing to watch
         }

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BiPredicate;
 
 /**
  * Makes the plan: from what every site holds and the base, every key's decision ({@link Decider}), every write
@@ -43,11 +42,7 @@ final class Planner {
         this.settings = settings;
     }
 
-    /**
-     * @param webhookDue (site, project): whether the daemon's webhook policy there must be checked this run (it is
-     *                   checked again only some time after it was last found in place)
-     */
-    Plan plan(Scope scope, LiveState live, BaseView base, boolean force, BiPredicate<String, String> webhookDue) {
+    Plan plan(Scope scope, LiveState live, BaseView base, boolean force) {
         List<Decision> decisions = decide(scope, live, base);
         List<Step> steps = new ArrayList<>();
         Map<String, Step> projectCreates = new HashMap<>(); // "site|project"
@@ -67,7 +62,7 @@ final class Planner {
         for (Step s : steps) {
             planned.add(held.contains(s) ? s.heldBack(true) : s);
         }
-        planned.addAll(webhookUpkeep(live, planned, projectCreates, webhookDue));
+        planned.addAll(webhookUpkeep(live, planned, projectCreates));
         List<SyncReport.Conflict> conflicts = new ArrayList<>();
         for (Decision d : decisions) {
             if (d.conflict()) {
@@ -213,10 +208,11 @@ final class Planner {
 
     /**
      * Harbor has no system-wide webhook: every project on every site needs its own policy pointing at the daemon.
-     * Planned for every project that is on a site after this run's writes and is due for a check.
+     * Planned where it differs from what it should be, as this run's listing of the project's policies showed it
+     * (missing, another target, off, other events, another secret), and for every project this run creates; never
+     * where those policies could not be listed (unknown is not missing).
      */
-    private List<Step> webhookUpkeep(LiveState live, List<Step> planned, Map<String, Step> projectCreates,
-                                     BiPredicate<String, String> due) {
+    private List<Step> webhookUpkeep(LiveState live, List<Step> planned, Map<String, Step> projectCreates) {
         List<Step> out = new ArrayList<>();
         if (settings.webhookUrl().isEmpty()) {
             return out;
@@ -235,7 +231,9 @@ final class Planner {
         projectCreates.values().forEach(s -> after.computeIfAbsent(s.op().key(), x -> new TreeSet<>()).add(s.op().site()));
         after.forEach((project, where) -> where.forEach(site -> {
             Step create = projectCreates.get(site + "|" + project);
-            if (!deleted.contains(site + "|" + project) && (create != null || due.test(site, project))) {
+            boolean differs = live.daemonWebhook(site, project).map(found -> found.map(f -> !f.inPlace()).orElse(true))
+                    .orElse(false);
+            if (!deleted.contains(site + "|" + project) && (create != null || differs)) {
                 out.add(new Step(new Op(site, OpType.ENSURE, Kind.DAEMON_WEBHOOK, project, null, null,
                         DAEMON_WEBHOOK_REASON), Origin.DAEMON_WEBHOOK, null, create, false));
             }

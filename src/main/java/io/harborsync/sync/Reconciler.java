@@ -48,11 +48,6 @@ public final class Reconciler {
     /** The detail of a guard item whose deletions were held back (not forced). */
     public static final String GUARD_HELD_BACK = "held back";
     public static final String GUARD_FORCED = "forced";
-    /**
-     * A webhook policy once found in place is checked again only after this (someone may have removed it by hand):
-     * checking costs one request per project and site, as much as reading the members of every project.
-     */
-    static final Duration WEBHOOK_RECHECK = Duration.ofHours(1);
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** The executor of reconcilers made without one (tests, the benchmark's tools): shared, bounded, daemon threads. */
@@ -72,8 +67,6 @@ public final class Reconciler {
     private final Executor executor;
     private final io.harborsync.store.SecretAlignments alignments;
     private final BaseView.Cache cache = new BaseView.Cache();
-    /** When each (site, project, id)'s webhook policy was last found in place. */
-    private final Map<String, Instant> webhookChecked = new ConcurrentHashMap<>();
 
     /** @param ownWrites where every write is recorded, for the event worker and audit-log tail to recognise */
     public Reconciler(Map<String, HarborClient> clients, BaseStore base, SyncSettings settings, Clock clock,
@@ -152,9 +145,7 @@ public final class Reconciler {
                 throw new NoSuchProject(project, sites);
             }
         }
-        Instant planned = clock.instant();
-        Plan decided = new Planner(kinds, sites, settings).plan(scope, live, view, force,
-                (site, project) -> webhookDue(site, project, live, planned));
+        Plan decided = new Planner(kinds, sites, settings).plan(scope, live, view, force);
         Plan plan = decided.withSecrets(SecretCheck.notAligned(kinds, sites, live, decided, alignments.all()));
         if (!dryRun) {
             plan.guard().stream().filter(Plan.GuardVerdict::heldBack).forEach(v -> LOG.warnf(
@@ -167,31 +158,11 @@ public final class Reconciler {
         List<Item> verify = new ArrayList<>();
         if (!dryRun) {
             steps = new PlanExecutor(kinds, clients, settings, ownWrites, executor, fence).execute(plan, live);
-            rememberWebhooks(steps, live);
             keys = settle(plan, steps, live, view, verify);
         }
         Instant finished = clock.instant();
         return new ReconcileFinished(plan, dryRun, started, finished, steps, keys,
                 report(plan, dryRun, started, finished, steps, verify));
-    }
-
-    private boolean webhookDue(String site, String project, LiveState live, Instant now) {
-        Instant checked = webhookChecked.get(webhookKey(site, project, live));
-        return checked == null || !checked.plus(WEBHOOK_RECHECK).isAfter(now);
-    }
-
-    /** Keyed by the project's id too: a project deleted and created again is checked at once. */
-    private static String webhookKey(String site, String project, LiveState live) {
-        return site + "/" + project + "/" + live.id(site, ProjectKind.PROJECT_ID, project).orElse(null);
-    }
-
-    private void rememberWebhooks(List<StepOutcome> steps, LiveState live) {
-        Instant now = clock.instant();
-        for (StepOutcome o : steps) {
-            if (o.step().origin() == Origin.DAEMON_WEBHOOK && o.result() == Result.APPLIED) {
-                webhookChecked.put(webhookKey(o.step().op().site(), o.step().op().key(), live), now);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ settling

@@ -35,6 +35,12 @@ public interface SiteRead {
      */
     void unknown(Kind kind, String key, String why);
 
+    /**
+     * What this site's listing of the project's webhook policies showed of harbor-sync's own (read with the users'
+     * policies, so the upkeep needs no listing of its own): empty when there is none.
+     */
+    void daemonWebhook(String project, Optional<WebhookPolicies.Found> found);
+
     /** Reads the child kinds of {@code kind} under this item, in the calling thread. */
     void descend(Kind kind, String key, Object item);
 

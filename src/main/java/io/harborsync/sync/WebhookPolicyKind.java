@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /**
  * The webhook policies people made in a project (observations §7), keyed by project and name
  * ({@link Keys#webhookPolicy}: "p/webhook:deploy-hook"): description, enabled, event types and targets, merged
- * attribute by attribute. Not the daemon's own policy ({@link WebhookPolicies#NAME}, kept by the upkeep, recognised
+ * attribute by attribute. Not a daemon's own policy ({@link WebhookPolicies#isDaemons}, kept by the upkeep, recognised
  * by the same name test), nor a nameless one (Harbor allows it; without a name it has no key). Harbor writes no
  * audit row for them (§10): they sync at project reconciles. A PUT replaces the whole policy, so every field is
  * sent ({@code enabled} left out would be false). Targets' auth headers are secrets: values hold fingerprints, and a
@@ -57,12 +57,15 @@ final class WebhookPolicyKind implements MirroredKind {
         return WebhookPolicyValue.class;
     }
 
-    /** One listing per project and site (the upkeep's own listing runs at apply time, when it is due). */
+    /** One listing per project and site; what it shows of the daemon's own policy is the upkeep's read too. */
     @Override
     public void readUnder(SiteRead site, String project, Object parent) {
-        for (WebhookPolicy p : site.client().webhookPolicies().list(project)) {
-            if (WebhookPolicies.NAME.equals(p.name())) {
-                continue; // the daemon's own: the upkeep keeps it, it is not a user's policy
+        List<WebhookPolicy> policies = site.client().webhookPolicies().list(project);
+        site.settings().webhookUrl().ifPresent(url -> site.daemonWebhook(project, WebhookPolicies.ours(policies, url,
+                site.site(), site.settings().webhookSecrets().get(site.site()))));
+        for (WebhookPolicy p : policies) {
+            if (WebhookPolicies.isDaemons(p.name())) {
+                continue; // a daemon's own (this installation's or another's): never a user's policy
             }
             if (p.name() == null || p.name().isEmpty()) {
                 site.exclude(WEBHOOK_POLICY, Keys.webhookPolicy(project, ""), NAMELESS);

@@ -98,8 +98,8 @@ public class WebhookPoliciesResource {
         if (name == null || name.isEmpty()) {
             throw new ProblemException(400, "the policy's name is missing");
         }
-        if (WebhookPolicies.NAME.equals(name)) {
-            throw new ProblemException(400, "'" + WebhookPolicies.NAME + "' is the daemon's own policy: its header is"
+        if (WebhookPolicies.isDaemons(name)) {
+            throw new ProblemException(400, "'" + name + "' is a harbor-sync installation's own policy: its header is"
                     + " harbor-sync.sites.<site>.webhook-secret");
         }
         String header = header(body);

@@ -223,7 +223,7 @@ final class Benchmark {
     /** Switches the daemon's webhook policy in a project of h1 off or on again (a policy PUT replaces it whole). */
     private static void daemonPolicy(PlainHarborHttp a1, String project, boolean enabled) {
         for (JsonNode policy : PlainHarborHttp.json(ok(a1.get("projects/" + project + "/webhook/policies")))) {
-            if (policy.path("name").asText().equals("harbor-sync")) {
+            if (io.harborsync.sync.WebhookPolicies.isDaemons(policy.path("name").asText())) {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", policy.path("name").asText());
                 body.put("description", policy.path("description").asText());

@@ -200,7 +200,7 @@ class BootstrapTest {
             assertThat(policy.path("src_registry").path("id").asLong(0)).isZero();
 
             String project = site.equals("h1") ? "team-a" : "team-b";
-            JsonNode hook = byName(json(http(site).get("projects/" + project + "/webhook/policies")), WebhookPolicies.NAME);
+            JsonNode hook = byName(json(http(site).get("projects/" + project + "/webhook/policies")), WebhookPolicies.name(HOOK));
             assertThat(hook.path("targets").get(0).path("address").asText()).isEqualTo(HOOK + "/webhooks/" + site);
             assertThat(hook.path("targets").get(0).path("auth_header").asText()).isEqualTo(webhookSecrets.get(site));
 

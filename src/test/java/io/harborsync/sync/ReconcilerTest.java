@@ -664,41 +664,90 @@ class ReconcilerTest {
     }
 
     @Test
-    void webhookPoliciesAreCheckedOncePerProjectAndAgainWhenTheProjectIsRecreated() {
+    void webhookPoliciesAreWrittenOnlyWhereTheyDifferWithNoListingOfTheirOwn() {
         SyncSettings d = SyncSettings.defaults("h1");
+        String url = "http://harbor-sync.example:8080";
+        String ours = WebhookPolicies.name(url);
         Reconciler withHooks = f.reconciler(new SyncSettings(d.policy(), d.maxDeleteFraction(), d.deletionDisabled(),
-                Optional.of("http://harbor-sync.example:8080"), Map.of(), d.groupType()));
+                Optional.of(url), Map.of(), d.groupType()));
         h1.projects().create(project("hooked"));
+        // another installation's policy, and an earlier version's policy of another daemon: never touched
+        h1.webhookPolicies().create("hooked", new WebhookPolicy(null, WebhookPolicies.name("http://staging:8080"), "",
+                null, List.of(new WebhookTarget("http", "http://staging:8080/webhooks/h1", null, false, "Default")),
+                WebhookPolicies.EVENTS, true));
+        h1.webhookPolicies().create("hooked", new WebhookPolicy(null, WebhookPolicies.LEGACY_NAME, "", null,
+                List.of(new WebhookTarget("http", "http://old-daemon:8080/webhooks/h1", null, false, "Default")),
+                WebhookPolicies.EVENTS, true));
         java.util.concurrent.atomic.AtomicInteger policyReads = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> policyWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
         io.harborsync.emulator.ExchangeListener count = ex -> {
-            if (ex.method().equals("GET") && ex.rawPath().endsWith("/webhook/policies")) {
-                policyReads.incrementAndGet();
+            if (ex.rawPath().contains("/webhook/policies")) {
+                if (ex.method().equals("GET")) {
+                    policyReads.incrementAndGet();
+                } else {
+                    policyWrites.add(ex.method() + " " + ex.rawPath());
+                }
             }
         };
         f.emulators.values().forEach(e -> e.addExchangeListener(count));
         try {
             withHooks.run(Scope.ALL, false, false);
-            assertThat(h2.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
-            assertThat(h1.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+            assertThat(h2.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly(ours);
+            assertThat(h1.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name)
+                    .containsExactlyInAnyOrder(WebhookPolicies.name("http://staging:8080"), WebhookPolicies.LEGACY_NAME,
+                            ours);
+            assertThat(h1.webhookPolicies().list("hooked")).filteredOn(p -> !p.name().equals(ours))
+                    .extracting(p -> p.targets().get(0).address())
+                    .containsExactlyInAnyOrder("http://staging:8080/webhooks/h1", "http://old-daemon:8080/webhooks/h1");
 
-            // The copy on h2 got its policy when it was created; the run after that finds it in place.
-            withHooks.run(Scope.ALL, false, false);
             f.emulators.values().forEach(e -> e.awaitIdle(java.time.Duration.ofSeconds(5)));
             policyReads.set(0);
+            policyWrites.clear();
             withHooks.run(Scope.ALL, false, false);
             f.emulators.values().forEach(e -> e.awaitIdle(java.time.Duration.ofSeconds(5)));
-            // one listing per site: the webhook-policy kind's, which reads users' policies at every project
-            // reconcile; the daemon's policy found in place adds no read of its own
-            assertThat(policyReads).as("a policy found in place is not read again on every reconcile").hasValue(2);
+            // one listing per site, the webhook-policy kind's, which shows the daemon's policy too; in place: no write
+            assertThat(policyReads).as("no listing of the upkeep's own").hasValue(2);
+            assertThat(policyWrites).as("a policy in place is not written").isEmpty();
 
-            // Deleted and created again by a user on h1 (a new id, no policy): checked at once.
+            // someone switched it off on h1: the next run puts it right, with one PUT and nothing else
+            WebhookPolicy mine = h1.webhookPolicies().list("hooked").stream().filter(p -> p.name().equals(ours))
+                    .findFirst().orElseThrow();
+            h1.webhookPolicies().update("hooked", mine.id(), new WebhookPolicy(null, mine.name(), mine.description(),
+                    null, mine.targets(), mine.eventTypes(), false));
+            policyWrites.clear();
+            withHooks.run(Scope.ALL, false, false);
+            assertThat(policyWrites).containsExactly("PUT /api/v2.0/projects/hooked/webhook/policies/" + mine.id());
+            assertThat(h1.webhookPolicies().list("hooked")).filteredOn(p -> p.name().equals(ours))
+                    .singleElement().extracting(WebhookPolicy::enabled).isEqualTo(true);
+
+            // Deleted and created again by a user on h1 (a new id, no policy): written at once.
             h1.projects().delete("hooked");
             h1.projects().create(project("hooked"));
             withHooks.run(Scope.ALL, false, false);
-            assertThat(h1.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly("harbor-sync");
+            assertThat(h1.webhookPolicies().list("hooked")).extracting(WebhookPolicy::name).containsExactly(ours);
         } finally {
             f.emulators.values().forEach(e -> e.removeExchangeListener(count));
         }
+    }
+
+    @Test
+    void anEarlierVersionsPolicyToThisDaemonIsTakenOverNotDoubled() {
+        SyncSettings d = SyncSettings.defaults("h1");
+        String url = "http://harbor-sync.example:8080";
+        Reconciler withHooks = f.reconciler(new SyncSettings(d.policy(), d.maxDeleteFraction(), d.deletionDisabled(),
+                Optional.of(url), Map.of(), d.groupType()));
+        for (HarborClient c : List.of(h1, h2)) {
+            c.projects().create(project("legacy"));
+            c.webhookPolicies().create("legacy", new WebhookPolicy(null, WebhookPolicies.LEGACY_NAME, "", null,
+                    List.of(new WebhookTarget("http", WebhookPolicies.address(url, c.site()), null, false, "Default")),
+                    WebhookPolicies.EVENTS, true));
+        }
+        assertThat(withHooks.run(Scope.ALL, false, false).failed()).isEmpty();
+        for (HarborClient c : List.of(h1, h2)) {
+            assertThat(c.webhookPolicies().list("legacy")).as(c.site()).singleElement()
+                    .extracting(WebhookPolicy::name).isEqualTo(WebhookPolicies.name(url));
+        }
+        assertThat(withHooks.run(Scope.ALL, true, false).planned()).as("in place now").isEmpty();
     }
 
     @Test

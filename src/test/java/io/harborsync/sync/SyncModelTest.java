@@ -655,7 +655,7 @@ class SyncModelTest {
     static void rawWebhookPolicies(RawReader h, String project, Map<String, Object> out) {
         for (JsonNode w : ok(h.get("projects/" + project + "/webhook/policies?page=1&page_size=100"))) {
             String name = w.path("name").asText("");
-            if (name.isEmpty() || name.equals("harbor-sync")) {
+            if (name.isEmpty() || WebhookPolicies.isDaemons(name)) {
                 continue;
             }
             out.put(webhookPolicyKey(project, name), webhookFields(w));

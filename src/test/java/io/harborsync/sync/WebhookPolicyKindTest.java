@@ -181,8 +181,13 @@ class WebhookPolicyKindTest extends TwoSitesKindTest {
     @Test
     void theDaemonsOwnPolicyAndANamelessOneAreNeverMirrored() {
         project(h1, P);
-        h1.webhookPolicies().create(P, policy(WebhookPolicies.NAME, "", true, List.of("PUSH_ARTIFACT"),
+        // an earlier version's policy, this installation's, and another installation's: none is a user's
+        h1.webhookPolicies().create(P, policy(WebhookPolicies.LEGACY_NAME, "", true, List.of("PUSH_ARTIFACT"),
                 http("http://daemon.example.com/webhooks/h1", "Bearer daemon", false, "Default")));
+        h1.webhookPolicies().create(P, policy(WebhookPolicies.name("http://daemon.example.com"), "", true,
+                List.of("PUSH_ARTIFACT"), http("http://daemon.example.com/webhooks/h1", "Bearer d", false, "Default")));
+        h1.webhookPolicies().create(P, policy(WebhookPolicies.name("http://staging.example.com"), "", true,
+                List.of("PUSH_ARTIFACT"), http("http://staging.example.com/webhooks/h1", "Bearer s", false, "Default")));
         h1.webhookPolicies().create(P, policy(null, "nameless", true, List.of("PUSH_ARTIFACT"),
                 http("http://nameless.example.com", null, false, "Default")));
 
@@ -195,7 +200,7 @@ class WebhookPolicyKindTest extends TwoSitesKindTest {
             assertThat(i.kind()).isEqualTo(WebhookPolicyKind.WEBHOOK_POLICY);
             assertThat(i.reason()).contains(WebhookPolicyKind.NAMELESS);
         });
-        assertThat(r.skipped()).noneMatch(i -> i.key().contains(WebhookPolicies.NAME));
+        assertThat(r.skipped()).noneMatch(i -> i.key().contains(WebhookPolicies.LEGACY_NAME));
     }
 
     @Test

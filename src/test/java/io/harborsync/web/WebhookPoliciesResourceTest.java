@@ -140,8 +140,10 @@ class WebhookPoliciesResourceTest {
         bodies.forEach((what, body) -> put(p, "deploy", body).then().statusCode(400)
                 .contentType(startsWith("application/problem+json")).body(not(containsString("Bearer x"))));
         put("Not_A_Project", "deploy", "{\"auth_header\":\"Bearer x\"}").then().statusCode(400);
-        put(p, "harbor-sync", "{\"auth_header\":\"Bearer x\"}").then().statusCode(400)
-                .body("detail", containsString("daemon's own"));
+        for (String daemons : List.of("harbor-sync", "harbor-sync-0123456789")) { // an earlier version's, an installation's
+            put(p, daemons, "{\"auth_header\":\"Bearer x\"}").then().statusCode(400)
+                    .body("detail", containsString("installation's own policy"));
+        }
         put(p, "nope", "{\"auth_header\":\"Bearer x\"}").then().statusCode(404)
                 .body("detail", containsString("nope"));
         put("no-such-project-" + p, "deploy", "{\"auth_header\":\"Bearer x\"}").then().statusCode(404);
