@@ -92,9 +92,38 @@ public class Leadership implements WriteFence {
         url = Replica.advertiseUrl(ha);
         mode = mode();
         role = Role.STARTING;
-        election = elections.get();
+        campaign();
         LOG.infof("leadership: %s, this replica is %s", election.describe(), replica);
-        election.start(new Listener());
+    }
+
+    /** Which campaign the listener calls belong to: a late call from a closed election changes nothing. */
+    private int generation;
+
+    /** Closes the running election, if any, and campaigns with a new one. */
+    private synchronized void campaign() {
+        Election old = election;
+        if (old != null) {
+            old.close();
+        }
+        generation++;
+        election = elections.get();
+        election.start(new Listener(generation));
+    }
+
+    /** Leader to follower: the token is gone and the change is counted, logged and announced. */
+    private synchronized boolean stepDown(String why) {
+        if (role != Role.LEADER) {
+            if (role == Role.STARTING) {
+                role = Role.FOLLOWER;
+            }
+            return false;
+        }
+        role = Role.FOLLOWER;
+        epoch = 0;
+        changes.incrementAndGet();
+        LOG.warnf("leadership: this replica (%s) is a follower now: %s", replica, why);
+        changed.fireAsync(new LeadershipChanged(false, 0, why));
+        return true;
     }
 
     void onStop(@Observes ShutdownEvent ev) {
@@ -257,39 +286,38 @@ public class Leadership implements WriteFence {
     }
 
     private synchronized void demote(String why) {
-        if (role != Role.LEADER) {
-            return;
-        }
-        role = Role.FOLLOWER;
-        epoch = 0;
-        changes.incrementAndGet();
-        LOG.warnf("leadership: this replica (%s) is a follower now: %s", replica, why);
-        changed.fireAsync(new LeadershipChanged(false, 0, why));
-        Election e = election;
-        if (e != null && e.leaderUntilNanos() != Long.MIN_VALUE) {
-            // the election still thinks it leads (the token says otherwise): start it over, so it campaigns again
-            e.close();
-            election = elections.get();
-            election.start(new Listener());
+        if (stepDown(why) && election != null && election.leaderUntilNanos() != Long.MIN_VALUE) {
+            campaign(); // the election still thinks it leads (the token says otherwise): it campaigns again
         }
     }
 
     /** For tests: stops the running election and campaigns with the ones {@code next} makes from now on. */
     synchronized void restartWith(java.util.function.Supplier<Election> next) {
-        Election e = election;
         elections = next;
-        if (e != null) {
-            e.close();
-        }
+        stepDown("restarted");
         role = Role.STARTING;
-        epoch = 0;
-        election = elections.get();
-        election.start(new Listener());
+        campaign();
     }
 
     private final class Listener implements Election.Listener {
+        private final int of;
+
+        Listener(int generation) {
+            this.of = generation;
+        }
+
+        /** From the running campaign, not a closed one. */
+        private boolean current() {
+            synchronized (Leadership.this) {
+                return of == generation;
+            }
+        }
+
         @Override
         public void acquired() {
+            if (!current()) {
+                return;
+            }
             LeaderFence.Holder h;
             try {
                 h = fence.advance(replica, url);
@@ -297,7 +325,7 @@ public class Leadership implements WriteFence {
                 LOG.warnf("leadership: elected, but the fencing token cannot be raised (%s); giving the lease up",
                         e.getMessage());
                 role = Role.FOLLOWER;
-                new Thread(Leadership.this::restartElection, "harbor-sync-election-restart").start();
+                new Thread(Leadership.this::campaignAfterAPause, "harbor-sync-election-restart").start();
                 return;
             }
             synchronized (Leadership.this) {
@@ -312,21 +340,16 @@ public class Leadership implements WriteFence {
 
         @Override
         public void lost(String why) {
-            synchronized (Leadership.this) {
-                if (role != Role.LEADER) {
-                    role = role == Role.NOT_RUNNING ? role : Role.FOLLOWER;
-                    return;
-                }
-                role = Role.FOLLOWER;
-                epoch = 0;
-                changes.incrementAndGet();
+            if (current()) {
+                stepDown(why);
             }
-            LOG.warnf("leadership: this replica (%s) is a follower now: %s", replica, why);
-            changed.fireAsync(new LeadershipChanged(false, 0, why));
         }
 
         @Override
         public void leaderSeen(String identity) {
+            if (!current()) {
+                return;
+            }
             if (role != Role.LEADER && identity != null) {
                 Leader l = leaderSeen;
                 if (l == null || !l.id().equals(identity)) {
@@ -340,20 +363,13 @@ public class Leadership implements WriteFence {
         }
     }
 
-    private void restartElection() {
+    private void campaignAfterAPause() {
         try {
             Thread.sleep(ha.retryPeriod().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        synchronized (this) {
-            Election e = election;
-            if (e != null) {
-                e.close();
-            }
-            election = elections.get();
-            election.start(new Listener());
-        }
+        campaign();
     }
 }
