@@ -1,5 +1,6 @@
 package io.harborsync.ha;
 
+import io.harborsync.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The PostgreSQL advisory-lock election against a real server (HARBOR_SYNC_TEST_PG_URL or -Dstore.test.pg-url; the
@@ -32,10 +32,9 @@ class PostgresLockElectionTest {
 
     @BeforeEach
     void server() {
-        url = System.getProperty("store.test.pg-url", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_URL", ""));
-        user = System.getProperty("store.test.pg-user", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_USER",
-                "postgres"));
-        assumeTrue(!url.isBlank(), "no PostgreSQL for the tests (HARBOR_SYNC_TEST_PG_URL); .ci/postgres.sh starts one");
+        TestPostgres.assumeAvailable();
+        url = TestPostgres.url();
+        user = TestPostgres.user();
         lock = "test-" + UUID.randomUUID(); // its own lock: tests never meet each other's
     }
 

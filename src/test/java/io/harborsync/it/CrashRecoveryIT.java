@@ -67,18 +67,11 @@ class CrashRecoveryIT {
     /** The same on the PostgreSQL store (HARBOR_SYNC_TEST_PG_URL; .ci/postgres.sh starts one). */
     @Test
     void aKilledDaemonOnPostgresqlLosesNoAcknowledgedWebhook(@TempDir Path dir) throws Exception {
-        String url = System.getProperty("store.test.pg-url", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_URL", ""));
-        org.junit.jupiter.api.Assumptions.assumeTrue(!url.isBlank(),
-                "no PostgreSQL for the tests (HARBOR_SYNC_TEST_PG_URL); .ci/postgres.sh starts one");
-        String user = System.getProperty("store.test.pg-user", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_USER",
-                "postgres"));
-        String schema = "crash_" + java.util.UUID.randomUUID().toString().replace("-", "");
-        try (var c = java.sql.DriverManager.getConnection(url, user, ""); var st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
+        io.harborsync.testsupport.TestPostgres.assumeAvailable();
         crashAndRestart(dir, Map.of("quarkus.datasource.active", "false", "quarkus.datasource.pg.active", "true",
-                "quarkus.datasource.pg.jdbc.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                "quarkus.datasource.pg.username", user), "crash-recovery-postgresql");
+                "quarkus.datasource.pg.jdbc.url", io.harborsync.testsupport.TestPostgres.freshSchemaUrl("crash_"),
+                "quarkus.datasource.pg.username", io.harborsync.testsupport.TestPostgres.user()),
+                "crash-recovery-postgresql");
     }
 
     private void crashAndRestart(Path dir, Map<String, String> store, String figure) throws Exception {

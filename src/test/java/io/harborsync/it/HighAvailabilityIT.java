@@ -18,20 +18,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two packaged daemons on one real PostgreSQL and two emulated Harbors (issue 17): one leads, the other takes
@@ -60,16 +56,10 @@ class HighAvailabilityIT {
     }
 
     @BeforeEach
-    void postgres() throws Exception {
-        String url = System.getProperty("store.test.pg-url", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_URL", ""));
-        assumeTrue(!url.isBlank(), "no PostgreSQL for the tests (HARBOR_SYNC_TEST_PG_URL); .ci/postgres.sh starts one");
-        pgUser = System.getProperty("store.test.pg-user", System.getenv().getOrDefault("HARBOR_SYNC_TEST_PG_USER",
-                "postgres"));
-        String schema = "ha_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection c = DriverManager.getConnection(url, pgUser, ""); var s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        pgUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    void postgres() {
+        io.harborsync.testsupport.TestPostgres.assumeAvailable();
+        pgUser = io.harborsync.testsupport.TestPostgres.user();
+        pgUrl = io.harborsync.testsupport.TestPostgres.freshSchemaUrl("ha_");
     }
 
     @AfterEach

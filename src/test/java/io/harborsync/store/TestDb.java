@@ -2,6 +2,7 @@ package io.harborsync.store;
 
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import io.harborsync.testsupport.TestPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -17,6 +18,7 @@ final class TestDb {
     }
 
     static DataSource fresh() {
+        // the property only (not the CI's variable): the default run stays on H2, the PostgreSQL run sets it
         String pg = System.getProperty("store.test.pg-url", "");
         DataSource ds = pg.isBlank() ? h2() : postgres(pg);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -33,17 +35,11 @@ final class TestDb {
     }
 
     private static DataSource postgres(String url) {
-        String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url);
-        ds.setUser(System.getProperty("store.test.pg-user", "postgres"));
-        ds.setPassword(System.getProperty("store.test.pg-password", ""));
-        try (var c = ds.getConnection(); var s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot prepare a test schema in " + url, e);
-        }
-        ds.setCurrentSchema(schema);
+        ds.setUser(TestPostgres.user());
+        ds.setPassword(TestPostgres.password());
+        ds.setCurrentSchema(TestPostgres.freshSchema("t_"));
         return ds;
     }
 }
