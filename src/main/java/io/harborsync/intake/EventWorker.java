@@ -113,8 +113,8 @@ public class EventWorker {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void pollShared() {
-        if (config.daemon().enabled() && leadership.isLeader()) {
-            requestDrain();
+        if (config.daemon().enabled()) {
+            requestDrain(); // a drain on a follower returns at once (see drain)
         }
     }
 

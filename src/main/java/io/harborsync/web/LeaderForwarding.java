@@ -51,8 +51,8 @@ public class LeaderForwarding {
     }
 
     static boolean isLeaderWork(String path) {
-        return path != null && LEADER_PATHS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/")
-                || path.startsWith(p + "?"));
+        // the normalized path: never a query, never a dot segment
+        return path != null && LEADER_PATHS.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
     }
 
     void handle(RoutingContext ctx) {
