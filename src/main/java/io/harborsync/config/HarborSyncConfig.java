@@ -128,6 +128,19 @@ public interface HarborSyncConfig {
         /** Period of the full reconcile ("off" disables it). */
         @WithDefault("5m")
         String interval();
+
+        /**
+         * The quick check (issue 18): a repository whose update_time and artifact_count a site lists unchanged since
+         * the sites last agreed on it is not listed artifact by artifact there (Harbor v2.15 and later).
+         */
+        @WithName("quick-check")
+        @WithDefault("true")
+        boolean quickCheck();
+
+        /** How often a full reconcile reads everything without the quick check (the verify pass); the first is one. */
+        @WithName("verify-interval")
+        @WithDefault("24h")
+        Duration verifyInterval();
     }
 
     interface Audit {

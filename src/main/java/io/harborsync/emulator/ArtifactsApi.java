@@ -131,6 +131,7 @@ final class ArtifactsApi {
     /** Deletes the whole artifact with its tags: one DELETE_ARTIFACT (first tag) and one artifact/delete row. */
     void removeArtifact(String operator, String requestId, SiteData.Repository repo, SiteData.Artifact a, boolean repoStays) {
         site.artifacts.remove(a.id);
+        repo.touch();
         audit.record(operator, "artifact", "delete", repo.name + "@" + a.digest, repo.projectId);
         String tag = a.tags.isEmpty() ? null : a.tags.get(0).name;
         webhooks.fireArtifactEvent("DELETE_ARTIFACT", repo, a.digest, tag, repoStays, operator, requestId);
@@ -154,6 +155,7 @@ final class ArtifactsApi {
             }
         }
         moveTag(repo, a, name);
+        repo.touch();
         audit.record(r.username(), "tag", "create", repo.name + ":" + name, repo.projectId); // no webhook (api-notes 0)
         return Response.status(201);
     }
@@ -180,8 +182,21 @@ final class ArtifactsApi {
         }
         immutableRules.refuseDelete(repo, List.of(name));
         a.tags.removeIf(t -> t.name.equals(name));
+        repo.touch();
         audit.record(r.username(), "tag", "delete", repo.name + ":" + name, repo.projectId); // no webhook
         return Response.empty();
+    }
+
+    /** A pull as the registry would record it: the repository's pull count and update time move (issue 18). */
+    void pull(String projectName, String repository, String reference) {
+        SiteData.Project p = site.projectByName(projectName);
+        SiteData.Repository repo = p == null ? null : site.repository(p.id, p.name + "/" + repository);
+        if (repo == null) throw ApiError.notFound("repository " + projectName + "/" + repository + " not found");
+        boolean found = site.artifactsOf(repo.id).stream().anyMatch(a -> a.digest.equals(reference)
+                || a.tags.stream().anyMatch(t -> t.name.equals(reference)));
+        if (!found) throw ApiError.notFound("artifact " + reference + " not found");
+        repo.pulls++;
+        repo.touch();
     }
 
     /** A push as the registry would record it: repository created on demand, tags moved, one PUSH_ARTIFACT. */
@@ -203,7 +218,7 @@ final class ArtifactsApi {
             repo.created = now;
             site.repositories.put(repo.id, repo);
         }
-        repo.updated = now;
+        repo.touch();
         SiteData.Artifact a = site.artifact(repo.id, d);
         if (a == null) {
             a = new SiteData.Artifact();

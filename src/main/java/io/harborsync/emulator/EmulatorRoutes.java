@@ -22,6 +22,7 @@ final class EmulatorRoutes {
     private final Router router = new Router();
     private final RoutePermissions permissions = new RoutePermissions(site);
 
+    final SystemApi system;
     final UsersApi users;
     final MembersApi members;
     final ProjectsApi projects;
@@ -42,7 +43,8 @@ final class EmulatorRoutes {
         RegistriesApi registries = new RegistriesApi(site);
 
         // the route list
-        new SystemApi(options).routes(router);                         // ping, health, systeminfo
+        system = new SystemApi(options);
+        system.routes(router);                         // ping, health, systeminfo
         projects.routes(router);                                       // projects, their metadata, _deletable
         new QuotasApi(site).routes(router);
         members.routes(router);

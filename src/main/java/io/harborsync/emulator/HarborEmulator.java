@@ -223,6 +223,27 @@ public final class HarborEmulator implements AutoCloseable {
         }
     }
 
+    /** From now on /systeminfo shows logged-in callers this {@code harbor_version} (e.g. an older Harbor's). */
+    public void reportVersion(String harborVersion) {
+        routes.system.version = java.util.Objects.requireNonNull(harborVersion, "harborVersion");
+    }
+
+    /**
+     * A pull as docker pull would do it: the repository's pull count and update time move (Harbor v2.15 moves
+     * update_time on pulls too); no webhook, no audit row here.
+     *
+     * @param reference a digest or a tag
+     */
+    public void pullArtifact(String project, String repository, String reference) {
+        synchronized (routes.site) {
+            try {
+                routes.artifacts.pull(project, repository, reference);
+            } catch (ApiError e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+    }
+
     /**
      * Loads a whole project at once, for benchmarks with thousands of projects: as if the admin had created it
      * (owner = admin, a projectAdmin member as Harbor adds), with {@code members} (username -> role id; users are

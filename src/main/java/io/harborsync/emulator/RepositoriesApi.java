@@ -29,7 +29,7 @@ final class RepositoriesApi {
 
     private ObjectNode repoJson(SiteData.Repository repo) {
         return Json.obj().put("id", repo.id).put("project_id", repo.projectId).put("name", repo.name)
-                .put("artifact_count", site.artifactsOf(repo.id).size()).put("pull_count", 0) // no description (repo.get)
+                .put("artifact_count", site.artifactsOf(repo.id).size()).put("pull_count", repo.pulls) // no description (repo.get)
                 .put("creation_time", Json.time(repo.created)).put("update_time", Json.time(repo.updated));
     }
 

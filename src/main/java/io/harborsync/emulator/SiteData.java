@@ -42,6 +42,17 @@ final class SiteData {
         String name; // full name, includes the project
         Instant created;
         Instant updated;
+        long pulls;
+
+        /**
+         * Harbor v2.15 moves a repository's update_time on every artifact push and delete, every tag create and
+         * delete, and on pulls (measured on v2.15.2, issue 18); labels leave it alone. Strictly later than before at
+         * the millisecond Harbor prints, so that two changes are never one update time here.
+         */
+        void touch() {
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            updated = updated != null && !now.isAfter(updated) ? updated.plusMillis(1) : now;
+        }
     }
 
     static final class Artifact {

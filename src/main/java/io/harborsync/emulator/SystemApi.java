@@ -30,11 +30,14 @@ final class SystemApi {
         return Response.ok(root);
     }
 
+    /** The version /systeminfo shows logged-in callers (a test may make the site an older Harbor). */
+    volatile String version = "v2.15.2-emulator";
+
     private Response systemInfo(Request r) {
         ObjectNode o = Json.obj().put("auth_mode", "db_auth").put("primary_auth_mode", false)
                 .put("self_registration", false).put("banner_message", "").put("oidc_provider_name", "");
         if (!r.principal.isAnonymous()) { // sys.systeminfo.anon, auth.wrongpw.sysinfo: no version for anonymous
-            o.put("harbor_version", "v2.15.2-emulator").put("external_url", "https://" + options.externalHost())
+            o.put("harbor_version", version).put("external_url", "https://" + options.externalHost())
                     .put("registry_url", options.externalHost()).put("current_time", Json.time(Instant.now()))
                     .put("read_only", false).put("notification_enable", true)
                     .put("project_creation_restriction", "everyone").put("has_ca_root", false)

@@ -145,6 +145,33 @@ public final class HarborClient {
         return t.call("get systeminfo", HarborApi::systemInfo);
     }
 
+    /** How long the Harbor version, once read, is taken as it was (an upgrade is seen within this time). */
+    static final long VERSION_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    private volatile String version;
+    private volatile long versionReadAt;
+
+    /**
+     * The site's Harbor version as {@code /systeminfo} shows it to logged-in callers (e.g. "v2.15.2-1a2b3c"), read
+     * at most once per ten minutes; empty when it cannot be read now (not kept: asked again next time).
+     */
+    public java.util.Optional<String> harborVersion() {
+        String v = version;
+        long now = System.nanoTime();
+        if (v != null && now - versionReadAt < VERSION_TTL_NANOS) {
+            return java.util.Optional.of(v);
+        }
+        try {
+            v = systemInfo().harborVersion();
+        } catch (HarborException e) {
+            return java.util.Optional.empty();
+        }
+        if (v != null) {
+            version = v;
+            versionReadAt = now;
+        }
+        return java.util.Optional.ofNullable(v);
+    }
+
     /**
      * Why a site whose credentials failed is unknown, in the report, /status and readiness: real Harbor treats
      * bad credentials as anonymous, not 401 (observations §2), so a listing alone proves nothing.

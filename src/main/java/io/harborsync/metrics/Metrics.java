@@ -54,6 +54,8 @@ public class Metrics {
     public static final String SECRETS_NOT_ALIGNED = "harborsync.robot.secrets.not.aligned";
     public static final String LEADER = "harborsync.leader";
     public static final String LEADERSHIP_CHANGES = "harborsync.leadership.changes";
+    public static final String QUICKCHECK_MISSES = "harborsync.quickcheck.misses";
+    public static final String QUICKCHECK_TAKEN = "harborsync.quickcheck.repositories.unchanged";
 
     /** The drift gauges' kinds: every mirrored kind. */
     private static final List<String> KINDS = KindRegistry.standard().kinds().stream().map(Kind::id).toList();
@@ -151,6 +153,12 @@ public class Metrics {
                 .record(Duration.between(r.startedAt(), r.finishedAt()));
         r.done().forEach(i -> operation(i, "done"));
         r.failed().forEach(i -> operation(i, "failed"));
+        done.quickCheckMisses().forEach(m -> Counter.builder(QUICKCHECK_MISSES).tag("site", m.site())
+                .description("Keys a verify pass found changed under repositories the quick check took as unchanged")
+                .register(registry).increment(m.differing()));
+        Counter.builder(QUICKCHECK_TAKEN).tag("scope", scope)
+                .description("Repositories (per site) whose artifacts were not listed: unchanged since the sites agreed")
+                .register(registry).increment(done.quickCheckTaken());
         r.conflicts().forEach(i -> Counter.builder(CONFLICTS).tag("kind", kind(i.kind()))
                 .description("Keys changed differently on several sites since they last agreed")
                 .register(registry).increment());

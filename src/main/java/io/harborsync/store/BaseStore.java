@@ -38,6 +38,23 @@ public interface BaseStore {
     long countOnSite(String kind, String site, long atMost);
 
     /**
+     * The listing marks of keys starting with {@code keyPrefix} ("" = all), every site's (the quick check: what is
+     * under a key whose site still lists it with the same mark is what the base says). A store without them
+     * answers none, and every listing is then read in full.
+     */
+    default List<ListingMark> marks(String keyPrefix) {
+        return List.of();
+    }
+
+    /**
+     * Forgets every site's mark of each key in {@code forget}, then inserts or replaces each mark of {@code puts}.
+     * A reconcile forgets the marks of keys whose content it saw differ before it moves the base, and puts the marks
+     * of keys found agreed after it: a mark is never newer than the base it vouches for.
+     */
+    default void writeMarks(List<ListingMark> puts, java.util.Collection<String> forget) {
+    }
+
+    /**
      * True before the first base record was ever written (first contact). Stays false once a record was
      * written, even if every record is deleted later: an empty base after "deleted everywhere" is not
      * first contact.

@@ -62,6 +62,9 @@ final class LiveState {
     /** site -> key -> Harbor's update time, for the "newest" policy. */
     private final Map<String, Map<String, Instant>> changedAt = new HashMap<>();
 
+    /** The quick check of the run that read this state (none for a state made otherwise). */
+    private Shortcut quick = Shortcut.NONE;
+
     /** The settings the kinds read with (proxy-cache registries, bootstrap's robots), kept for read-backs. */
     private SyncSettings settings = SyncSettings.defaults("none");
 
@@ -92,9 +95,26 @@ final class LiveState {
      */
     static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
                           SyncSettings settings, Map<Kind, String> paused, Executor executor) {
+        return read(kinds, clients, scope, settings, paused, executor, Shortcut.NONE);
+    }
+
+    /**
+     * Where a site's listing under a key may be left out (issue 18's quick check, {@code QuickCheck}): what is under
+     * the key on the site, per kind, when the site shows the key's mark unchanged; empty when it must be read.
+     */
+    interface Shortcut {
+        Shortcut NONE = (site, kind, key, mark) -> Optional.empty();
+
+        Optional<Map<Kind, Map<String, Value>>> unchanged(String site, Kind kind, String key, String mark);
+    }
+
+    /** @param quick which listings may be left out because the site shows them unchanged (issue 18) */
+    static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
+                          SyncSettings settings, Map<Kind, String> paused, Executor executor, Shortcut quick) {
         LiveState s = new LiveState(kinds);
         s.paused.putAll(paused);
         s.settings = settings;
+        s.quick = quick;
         Work work = new Work(executor);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
         clients.forEach((site, client) -> work.submit(site,
@@ -205,6 +225,14 @@ final class LiveState {
             synchronized (s) {
                 s.changedAt.computeIfAbsent(site, x -> new HashMap<>()).put(key, at);
             }
+        }
+
+        @Override
+        public boolean unchanged(Kind kind, String key, String mark) {
+            Optional<Map<Kind, Map<String, Value>>> held = s.quick.unchanged(site, kind, key, mark);
+            held.ifPresent(byKind -> byKind.forEach((k, values) ->
+                    values.forEach((childKey, v) -> s.put(k, childKey, site, v))));
+            return held.isPresent();
         }
 
         @Override

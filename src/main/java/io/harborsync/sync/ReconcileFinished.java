@@ -18,9 +18,12 @@ import java.util.Map;
  *
  * @param steps one per plan step (empty for a dry run)
  * @param keys  one per decided key
+ * @param quickCheckMisses what a verify pass found that the quick check's marks did not show (empty otherwise)
+ * @param quickCheckTaken  how many repositories this run took from the base on a site instead of listing them
  */
 public record ReconcileFinished(Plan plan, boolean dryRun, Instant startedAt, Instant finishedAt,
-                                List<StepOutcome> steps, List<KeyOutcome> keys, SyncReport report) {
+                                List<StepOutcome> steps, List<KeyOutcome> keys, SyncReport report,
+                                List<QuickCheckMiss> quickCheckMisses, int quickCheckTaken) {
 
     public Scope scope() {
         return plan.scope();

@@ -111,6 +111,18 @@ public final class Reconciler {
         return this;
     }
 
+    /** How runs that do not say otherwise use the quick check (off unless asked: every listing is read). */
+    private QuickCheckMode quickCheck = QuickCheckMode.OFF;
+
+    /**
+     * @param mode how runs that do not ask for a mode of their own use the quick check: {@link QuickCheckMode#ON}
+     *             leaves out listings a site shows unchanged since the sites last agreed (issue 18)
+     */
+    public Reconciler quickCheck(QuickCheckMode mode) {
+        this.quickCheck = java.util.Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
         return reconcile(scope, dryRun, force, false).report();
     }
@@ -132,9 +144,21 @@ public final class Reconciler {
      *                         everywhere that the base still knows is a deletion to settle, not an unknown name)
      */
     public ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
+        return reconcile(scope, dryRun, force, projectMustExist, quickCheck);
+    }
+
+    /**
+     * @param mode the quick check of this run: a verify pass ({@link QuickCheckMode#VERIFY}) reads everything and
+     *             reports what the shortcut would have missed ({@link ReconcileFinished#quickCheckMisses})
+     */
+    public ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist,
+                                       QuickCheckMode mode) {
         Instant started = clock.instant();
-        LiveState live = LiveState.read(kinds, clients, scope, settings, kinds.preconditions(settings), executor);
+        Map<Kind, String> paused = kinds.preconditions(settings);
         BaseView view = new BaseView(base, kinds, cache);
+        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet());
+        LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick);
+        List<QuickCheckMiss> misses = quick.misses(live);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
             String project = scope.project().get();
             boolean known = !live.unknownSites.isEmpty() || live.keys(Kind.PROJECT).contains(project)
@@ -158,11 +182,11 @@ public final class Reconciler {
         List<Item> verify = new ArrayList<>();
         if (!dryRun) {
             steps = new PlanExecutor(kinds, clients, settings, ownWrites, executor, fence).execute(plan, live);
-            keys = settle(plan, steps, live, view, verify);
+            keys = settle(plan, steps, live, view, verify, quick);
         }
         Instant finished = clock.instant();
         return new ReconcileFinished(plan, dryRun, started, finished, steps, keys,
-                report(plan, dryRun, started, finished, steps, verify));
+                report(plan, dryRun, started, finished, steps, verify), misses, quick.taken());
     }
 
     // ------------------------------------------------------------------ settling
@@ -173,7 +197,7 @@ public final class Reconciler {
      * write is taken as done, unread; a key whose kind Harbor may take only in part at creation is read back.
      */
     private List<KeyOutcome> settle(Plan plan, List<StepOutcome> steps, LiveState live, BaseView view,
-                                    List<Item> verify) {
+                                    List<Item> verify, QuickCheck quick) {
         Map<Decision, List<StepOutcome>> byDecision = new HashMap<>();
         for (StepOutcome o : steps) {
             if (o.step().decision() != null) {
@@ -246,7 +270,12 @@ public final class Reconciler {
             out.add(new KeyOutcome(d.kind(), d.key(), s, detail));
         }
         fence.run(); // the base too is written only by the replica that still leads
+        QuickCheck.Marks marks = quick.settle(plan, live, sites);
+        // marks of what differed go before the base moves, marks of what agreed after it: a crash in between
+        // leaves a key listed in full next time, never a mark vouching for a base it did not see
+        base.writeMarks(List.of(), marks.forget());
         base.writeAll(puts, removals);
+        base.writeMarks(marks.puts(), Set.of());
         return out;
     }
 

@@ -26,6 +26,14 @@ public interface SiteRead {
     /** Harbor's update time of the key on this site, for the "newest" conflict policy. */
     void changedAt(String key, Instant at);
 
+    /**
+     * The quick check (issue 18): records the mark the site's listing shows of the key (a repository's update time
+     * and artifact count) and answers true when everything under the key on this site has been filed from the base
+     * instead, because the site showed this same mark when the sites last agreed on it: nothing under it to read.
+     * Always false in a verify pass, on a Harbor that does not move the mark, and for a site never agreed on.
+     */
+    boolean unchanged(Kind kind, String key, String mark);
+
     /** The key (and everything under it) is not synced: skipped, and reported with the reason. */
     void exclude(Kind kind, String key, String reason);
 

@@ -169,16 +169,22 @@ public class SyncService {
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
             reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor,
                     alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN)
-                    .fencedBy(leadership::checkBatch);
+                    .fencedBy(leadership::checkBatch)
+                    .quickCheck(config.reconcile().quickCheck() ? QuickCheckMode.ON : QuickCheckMode.OFF);
         }
         return reconciler;
     }
 
     public ReconcileFinished run(Scope scope, boolean dryRun, boolean force) {
+        return run(scope, dryRun, force, false);
+    }
+
+    /** @param verify read everything, without the quick check, and count what it would have missed */
+    public ReconcileFinished run(Scope scope, boolean dryRun, boolean force, boolean verify) {
         Lock l = scope.isArtifacts() ? lock.readLock() : lock.writeLock();
         l.lock();
         try {
-            return runLocked(scope, dryRun, force, false);
+            return runLocked(scope, dryRun, force, false, verify);
         } finally {
             l.unlock();
         }
@@ -190,9 +196,14 @@ public class SyncService {
      * @throws Reconciler.NoSuchProject when every site was read, none has it and the base does not know it
      */
     public ReconcileFinished runProject(String project, boolean dryRun, boolean force) {
+        return runProject(project, dryRun, force, false);
+    }
+
+    /** @param verify read everything, without the quick check, and count what it would have missed */
+    public ReconcileFinished runProject(String project, boolean dryRun, boolean force, boolean verify) {
         lock.writeLock().lock();
         try {
-            return runLocked(Scope.project(project), dryRun, force, true);
+            return runLocked(Scope.project(project), dryRun, force, true, verify);
         } finally {
             lock.writeLock().unlock();
         }
@@ -201,11 +212,38 @@ public class SyncService {
     /** Reconciles of everything (not dry runs) finished so far. */
     private final java.util.concurrent.atomic.AtomicLong fullRuns = new java.util.concurrent.atomic.AtomicLong();
 
-    private ReconcileFinished runLocked(Scope scope, boolean dryRun, boolean force, boolean projectMustExist) {
-        ReconcileFinished done = reconciler().reconcile(scope, dryRun, force, projectMustExist);
+    /** When the last verify pass of everything finished (null: none since this process started). */
+    private volatile java.time.Instant lastVerify;
+
+    /**
+     * The quick check of a run: off when configured off; a verify pass when asked, and for a full reconcile when
+     * none ran for harbor-sync.reconcile.verify-interval (the first full reconcile of a process is one).
+     */
+    private QuickCheckMode quickCheckOf(Scope scope, boolean verify) {
+        if (!config.reconcile().quickCheck()) {
+            return QuickCheckMode.OFF;
+        }
+        if (verify) {
+            return QuickCheckMode.VERIFY;
+        }
+        java.time.Instant last = lastVerify;
+        if (scope.isAll() && (last == null
+                || !java.time.Instant.now().isBefore(last.plus(config.reconcile().verifyInterval())))) {
+            return QuickCheckMode.VERIFY;
+        }
+        return QuickCheckMode.ON;
+    }
+
+    private ReconcileFinished runLocked(Scope scope, boolean dryRun, boolean force, boolean projectMustExist,
+                                        boolean verify) {
+        QuickCheckMode mode = quickCheckOf(scope, verify);
+        ReconcileFinished done = reconciler().reconcile(scope, dryRun, force, projectMustExist, mode);
         SyncReport r = done.report();
         if (!dryRun && scope.isAll()) {
             fullRuns.incrementAndGet();
+            if (mode == QuickCheckMode.VERIFY && r.unknownSites().isEmpty()) {
+                lastVerify = done.finishedAt();
+            }
         }
         finished.fire(done);
         if (!dryRun && (!r.done().isEmpty() || !r.failed().isEmpty())) {
@@ -237,7 +275,7 @@ public class SyncService {
             if (fullRuns.get() != fullRunsBefore) {
                 return; // a reconcile of everything (POST /sync) finished while this one waited
             }
-            runLocked(Scope.ALL, false, false, false);
+            runLocked(Scope.ALL, false, false, false, false);
         } catch (io.harborsync.ha.NotLeaderException e) {
             LOG.warnf("periodic reconcile stopped: %s", e.getMessage());
         } catch (RuntimeException e) {

@@ -76,12 +76,15 @@ public class SyncResource {
             description = "true: return the planned operations with their reasons and change nothing. Exactly true or false.")
     @Parameter(name = "force", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
             description = "true: let the run pass the mass-deletion guard (harbor-sync.guard.max-delete-fraction).")
+    @Parameter(name = "verify", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
+            description = "true: read everything without the quick check (every repository's artifacts on every site) and"
+                    + " count what the quick check would have missed (harborsync_quickcheck_misses_total).")
     @APIResponse(responseCode = "200", description = "The report (or the plan of a dry run)")
-    @APIResponse(responseCode = "400", description = "dryRun or force is not exactly true or false, or is given twice with different values, or an"
+    @APIResponse(responseCode = "400", description = "dryRun, force or verify is not exactly true or false, or is given twice with different values, or an"
                     + " unknown query parameter (names are case-sensitive: dryrun is refused)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public SyncReport syncAll(@Context HttpServerRequest request) {
-        return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force")).report();
+        return sync.run(Scope.ALL, flag(request, "dryRun"), flag(request, "force"), flag(request, "verify")).report();
     }
 
     @POST
@@ -92,8 +95,11 @@ public class SyncResource {
             description = "true: return the planned operations with their reasons and change nothing. Exactly true or false.")
     @Parameter(name = "force", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
             description = "true: let the run pass the mass-deletion guard (harbor-sync.guard.max-delete-fraction).")
+    @Parameter(name = "verify", in = ParameterIn.QUERY, schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"),
+            description = "true: read everything without the quick check (every repository's artifacts on every site) and"
+                    + " count what the quick check would have missed (harborsync_quickcheck_misses_total).")
     @APIResponse(responseCode = "200", description = "The report (or the plan of a dry run)")
-    @APIResponse(responseCode = "400", description = "Not a Harbor project name, dryRun/force not exactly true or false, or an unknown"
+    @APIResponse(responseCode = "400", description = "Not a Harbor project name, dryRun/force/verify not exactly true or false, or an unknown"
                     + " query parameter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "Every site was read, none has the project and harbor-sync has no"
@@ -107,8 +113,9 @@ public class SyncResource {
         }
         boolean dryRun = flag(request, "dryRun");
         boolean force = flag(request, "force");
+        boolean verify = flag(request, "verify");
         try {
-            return sync.runProject(name, dryRun, force).report();
+            return sync.runProject(name, dryRun, force, verify).report();
         } catch (io.harborsync.sync.Reconciler.NoSuchProject e) {
             throw new ProblemException(404, e.getMessage());
         }

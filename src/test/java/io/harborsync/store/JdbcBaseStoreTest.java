@@ -48,6 +48,26 @@ class JdbcBaseStoreTest {
     }
 
     @Test
+    void listingMarksArePutReplacedForgottenAndListedByPrefixForEverySite() {
+        store.writeMarks(java.util.List.of(new ListingMark("h1", "team-a/app", "2026-11-30T10:00:00.000Z|2"),
+                new ListingMark("h2", "team-a/app", "2026-11-30T10:00:01.000Z|2"),
+                new ListingMark("h1", "team-a/web", "t|1"), new ListingMark("h1", "team_b/app", "t|3")),
+                java.util.Set.of());
+        assertThat(store.marks("team-a/")).containsExactlyInAnyOrder(
+                new ListingMark("h1", "team-a/app", "2026-11-30T10:00:00.000Z|2"),
+                new ListingMark("h2", "team-a/app", "2026-11-30T10:00:01.000Z|2"), new ListingMark("h1", "team-a/web", "t|1"));
+        assertThat(store.marks("team_")).as("'_' is a character, not a LIKE wildcard")
+                .containsExactly(new ListingMark("h1", "team_b/app", "t|3"));
+
+        // forgotten on every site first, then put: a key forgotten and put again in one call holds only the new marks
+        store.writeMarks(java.util.List.of(new ListingMark("h2", "team-a/app", "u|3"),
+                new ListingMark("h1", "team-a/web", "u|1")), java.util.Set.of("team-a/app"));
+        assertThat(new JdbcBaseStore(ds).marks("")).containsExactlyInAnyOrder(new ListingMark("h2", "team-a/app", "u|3"),
+                new ListingMark("h1", "team-a/web", "u|1"), new ListingMark("h1", "team_b/app", "t|3"));
+        assertThat(store.isEmpty()).as("marks are not base records: still first contact").isTrue();
+    }
+
+    @Test
     void getOfAnAbsentKeyIsEmpty() {
         assertThat(store.get("project", "team-a")).isEmpty();
     }

@@ -49,6 +49,20 @@ public final class InMemoryBaseStore implements BaseStore {
         return !everWritten;
     }
 
+    private final Map<String, io.harborsync.store.ListingMark> marks = new ConcurrentSkipListMap<>();
+
+    @Override
+    public List<io.harborsync.store.ListingMark> marks(String keyPrefix) {
+        return marks.values().stream().filter(m -> m.key().startsWith(keyPrefix)).toList();
+    }
+
+    @Override
+    public synchronized void writeMarks(List<io.harborsync.store.ListingMark> puts, java.util.Collection<String> forget) {
+        java.util.Set<String> gone = new java.util.HashSet<>(forget);
+        marks.values().removeIf(m -> gone.contains(m.key()));
+        puts.forEach(m -> marks.put(m.key() + "\u0000" + m.site(), m));
+    }
+
     public int size() {
         return records.size();
     }

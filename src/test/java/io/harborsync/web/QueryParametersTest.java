@@ -82,7 +82,7 @@ class QueryParametersTest {
                 checked++;
             }
         }
-        assertThat(checked).as("dryRun and force of both sync endpoints").isEqualTo(4);
+        assertThat(checked).as("dryRun, force and verify of both sync endpoints").isEqualTo(6);
     }
 
     @Test
@@ -128,7 +128,7 @@ class QueryParametersTest {
         for (OpenApiTest.Endpoint e : strictEndpoints()) {
             Set<String> takes = QueryParameterFilter.queryParameters(e.java());
             if (e.path().startsWith("/sync")) {
-                assertThat(takes).as("%s", e).containsExactly("dryRun", "force");
+                assertThat(takes).as("%s", e).containsExactly("dryRun", "force", "verify");
             } else {
                 assertThat(takes).as("%s takes no query parameter", e).isEmpty();
             }
