@@ -52,7 +52,7 @@ final class RepositoryKind implements MirroredKind {
         for (Repository r : site.client().repositories().list(p.name())) {
             String key = Keys.repository(project, r.name().substring(p.name().length() + 1));
             site.put(Kind.REPOSITORY, key, RepositoryValue.EXISTS);
-            Optional<String> mark = mark(r.updateTime(), r.artifactCount());
+            Optional<String> mark = mark(r.id(), r.updateTime(), r.artifactCount());
             if (mark.isPresent() && site.unchanged(Kind.REPOSITORY, key, mark.get())) {
                 continue; // its artifacts are as the sites last agreed: not listed
             }
@@ -62,14 +62,15 @@ final class RepositoryKind implements MirroredKind {
 
     /**
      * A repository's mark for the quick check ({@link SiteRead#unchanged}): Harbor v2.15 moves its update_time with
-     * every artifact push and delete and every tag create and delete, and artifact_count with the artifacts. Empty
-     * when the listing gave no update time.
+     * every artifact push and delete and every tag create and delete, and artifact_count with the artifacts. The
+     * site's id of the repository goes with them: a repository deleted and made again (its project recreated) within
+     * the millisecond Harbor prints is another repository. Empty when the listing gave no update time.
      */
-    static Optional<String> mark(String updateTime, Long artifactCount) {
-        if (updateTime == null || updateTime.isEmpty() || artifactCount == null) {
+    static Optional<String> mark(Long id, String updateTime, Long artifactCount) {
+        if (updateTime == null || updateTime.isEmpty() || artifactCount == null || id == null) {
             return Optional.empty();
         }
-        return Optional.of(updateTime + "|" + artifactCount);
+        return Optional.of(id + "|" + updateTime + "|" + artifactCount);
     }
 
     @Override
