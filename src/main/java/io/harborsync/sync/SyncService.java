@@ -220,15 +220,19 @@ public class SyncService {
      * none ran for harbor-sync.reconcile.verify-interval (the first full reconcile of a process is one).
      */
     private QuickCheckMode quickCheckOf(Scope scope, boolean verify) {
-        if (!config.reconcile().quickCheck()) {
+        return quickCheckOf(config.reconcile().quickCheck(), verify, scope, lastVerify,
+                config.reconcile().verifyInterval(), java.time.Instant.now());
+    }
+
+    static QuickCheckMode quickCheckOf(boolean quickCheck, boolean verify, Scope scope, java.time.Instant lastVerify,
+                                       java.time.Duration verifyInterval, java.time.Instant now) {
+        if (!quickCheck) {
             return QuickCheckMode.OFF;
         }
         if (verify) {
             return QuickCheckMode.VERIFY;
         }
-        java.time.Instant last = lastVerify;
-        if (scope.isAll() && (last == null
-                || !java.time.Instant.now().isBefore(last.plus(config.reconcile().verifyInterval())))) {
+        if (scope.isAll() && (lastVerify == null || !now.isBefore(lastVerify.plus(verifyInterval)))) {
             return QuickCheckMode.VERIFY;
         }
         return QuickCheckMode.ON;

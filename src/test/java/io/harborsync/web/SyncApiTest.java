@@ -54,6 +54,45 @@ class SyncApiTest {
                 .contentType(startsWith("application/problem+json")).body("detail", containsString("Not_A_Name"));
     }
 
+    private static double metric(String name, Map<String, String> labels) {
+        return MetricsAndConfigTest.value(given().get("/q/metrics").then().statusCode(200).extract().asString(), name,
+                labels);
+    }
+
+    /**
+     * The quick check through the API (issue 18): a project reconcile leaves out what a site lists unchanged, so a
+     * label attached (which does not move the repository's update_time) waits for a verify pass, which
+     * {@code ?verify=true} runs at once and which counts it as a miss.
+     */
+    @Test
+    void aVerifyPassOnDemandFindsWhatTheQuickCheckCouldNotSeeAndCountsIt() {
+        String digest = "sha256:" + "d".repeat(64);
+        for (HarborEmulator e : List.of(e1, e2)) {
+            sites.client(e.name()).projects().create(new ProjectReq(p, false, Map.of(), null, null, null));
+            e.pushArtifact(p, "app", digest, "v1");
+        }
+        long label = h1.labels().create(new Label(null, "qa-" + p, "", "#00FF00", Label.GLOBAL, null, null, null));
+        h2.labels().create(new Label(null, "qa-" + p, "", "#00FF00", Label.GLOBAL, null, null, null));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200).body("failed", empty());
+        double unchangedBefore = metric("harborsync_quickcheck_repositories_unchanged_total", Map.of("scope", "project"));
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200);
+        assertThat(metric("harborsync_quickcheck_repositories_unchanged_total", Map.of("scope", "project")))
+                .as("app, unchanged on both sites, not listed").isEqualTo(unchangedBefore + 2);
+
+        h1.labels().attach(p, "app", digest, label);
+        given().header("Authorization", TOKEN).post("/sync/projects/" + p).then().statusCode(200)
+                .body("planned", empty());
+        double missesBefore = metric("harborsync_quickcheck_misses_total", Map.of("site", "h1"));
+        given().header("Authorization", TOKEN).queryParam("verify", "true").post("/sync/projects/" + p).then()
+                .statusCode(200)
+                .body("done.key", hasItem(p + "/app@" + digest + "/label:g:qa-" + p));
+        assertThat(metric("harborsync_quickcheck_misses_total", Map.of("site", "h1"))).isEqualTo(missesBefore + 1);
+        assertThat(h2.artifacts().list(p, "app").get(0).labels()).extracting(Label::name).containsExactly("qa-" + p);
+
+        given().header("Authorization", TOKEN).queryParam("verify", "1").post("/sync").then().statusCode(400)
+                .body("detail", containsString("verify"));
+    }
+
     @Test
     void dryRunPlansThenSyncCopiesAndAWebhookDrivenDeletionFollows() {
         e1.addUser("alice-" + p);
