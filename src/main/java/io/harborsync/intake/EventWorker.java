@@ -187,6 +187,9 @@ public class EventWorker {
             if (isOwn(e)) {
                 ownEventsSkipped.incrementAndGet();
                 settled.add(e.id());
+            } else if (alreadyReconciled(e)) {
+                duplicatesSkipped.incrementAndGet();
+                settled.add(e.id());
             } else if (e.project() == null || e.project().isBlank()) {
                 settled.add(e.id()); // names no project: the periodic reconcile covers it
             } else {
@@ -262,6 +265,9 @@ public class EventWorker {
             eventsByKey.values().forEach(list -> list.forEach(e -> fail(e, ex.getMessage())));
             return;
         }
+        if (scope.isArtifacts()) {
+            remember(eventsByKey, r);
+        }
         String everyKey = !r.unknownSites().isEmpty() ? "unknown: " + r.report().unknownSites()
                 : r.heldBack().stream().findFirst().map(Plan.GuardVerdict::describe).orElse(null);
         // A failed write, or a key left undecided because a site's answer about it was unknown (e.g. a 503 on
@@ -281,6 +287,60 @@ public class EventWorker {
             }
         });
         inbox.done(done); // one commit for the batch, not one per event
+    }
+
+    /**
+     * The same deletion reported twice (the audit-log tail read its row, then Harbor's webhook came; or a webhook
+     * delivered again) is one deletion: events of the same site and artifact whose times are this close apart.
+     * Webhooks give seconds, audit rows more: a window of two seconds holds both.
+     */
+    static final Duration SAME_DELETION = Duration.ofSeconds(2);
+    private static final int REMEMBERED = 10_000;
+    /** "site|artifact key" -> when the deletion a settled artifact reconcile took care of happened there. */
+    private final Map<String, Instant> reconciledDeletions = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+    private final AtomicLong duplicatesSkipped = new AtomicLong();
+
+    /** After an artifact reconcile that settled its key: the deletions its events reported are taken care of. */
+    private void remember(Map<String, List<InboxEvent>> eventsByKey, ReconcileFinished r) {
+        if (!r.unknownSites().isEmpty() || !r.heldBack().isEmpty()) {
+            return;
+        }
+        Map<String, String> unsettled = r.unsettled();
+        synchronized (reconciledDeletions) {
+            eventsByKey.forEach((key, list) -> {
+                if (unsettled.containsKey(key)) {
+                    return;
+                }
+                for (InboxEvent e : list) {
+                    if (EventType.DELETE_ARTIFACT.is(e.type()) && e.occurredAt() != null) {
+                        reconciledDeletions.put(e.site() + "|" + key, e.occurredAt());
+                    }
+                }
+            });
+        }
+    }
+
+    /** A deletion event for an artifact whose same deletion (same site, about the same time) was reconciled. */
+    private boolean alreadyReconciled(InboxEvent e) {
+        if (!EventType.DELETE_ARTIFACT.is(e.type()) || e.occurredAt() == null || e.project() == null
+                || e.repository() == null || e.digest() == null) {
+            return false;
+        }
+        Instant done;
+        synchronized (reconciledDeletions) {
+            done = reconciledDeletions.get(e.site() + "|" + Keys.artifact(e.project(), e.repository(), e.digest()));
+        }
+        return done != null && Duration.between(done, e.occurredAt()).abs().compareTo(SAME_DELETION) <= 0;
+    }
+
+    /** Deletion events taken as done because the same deletion had been reconciled (audit-log tail, redelivery). */
+    public long duplicatesSkipped() {
+        return duplicatesSkipped.get();
     }
 
     private void fail(InboxEvent e, String why) {

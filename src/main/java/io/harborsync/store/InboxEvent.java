@@ -25,6 +25,17 @@ public record InboxEvent(long id, String site, String type, String project, Stri
         return new InboxEvent(0, site, io.harborsync.model.EventType.AUDIT_LOG.name(), project, null, null, null, operator, null, occurredAt, null, 0, null);
     }
 
+    /**
+     * An artifact deletion the audit-log tail read ({@code delete artifact}, resource {@code project/repo@digest}):
+     * the same work as Harbor's DELETE_ARTIFACT webhook for it, stored as one, so that the worker reconciles that
+     * artifact alone and recognises the webhook that follows as the same deletion.
+     */
+    public static InboxEvent auditDeletion(String site, String project, String repository, String digest,
+                                           String operator, Instant occurredAt) {
+        return new InboxEvent(0, site, io.harborsync.model.EventType.DELETE_ARTIFACT.name(), project, repository,
+                digest, null, operator, null, occurredAt, null, 0, null);
+    }
+
     public InboxEvent {
         occurredAt = occurredAt == null ? null : occurredAt.truncatedTo(ChronoUnit.MICROS);
         receivedAt = receivedAt == null ? null : receivedAt.truncatedTo(ChronoUnit.MICROS);

@@ -138,6 +138,63 @@ class AuditLogTailTest {
         assertThat(sites.client("h1").projects().find("team-admin")).isPresent();
     }
 
+    /**
+     * The fast deletion path (issue 18): an artifact deletion in a site's audit log is the same work as its
+     * DELETE_ARTIFACT webhook, so the tail stores it as such and the worker reconciles that artifact alone (no
+     * project read). The webhook Harbor sends for the same deletion about 2 s later is then taken as done, read-free.
+     */
+    @Test
+    void anArtifactDeletionInTheAuditLogIsReconciledAloneAndItsWebhookAfterwardsCostsNoRead() {
+        HarborClient h1 = sites.client("h1");
+        HarborClient h2 = sites.client("h2");
+        String digest = "sha256:" + "e".repeat(64);
+        h1.projects().create(new ProjectReq("team-del", false, null, null, null, null));
+        sync.run(Scope.ALL, false, false);
+        Emulators.h1.pushArtifact("team-del", "app", digest, "v1");
+        Emulators.h2.pushArtifact("team-del", "app", digest, "v1");
+        Emulators.h1.addUser("gina", "Gina-pass-1");
+        h1.members().add("team-del", new MemberReq(1, new UserEntity(null, "gina"), null));
+        sync.run(Scope.ALL, false, false);
+        tail.poll(); // takes the cursors, or reads the rows of the other tests and of the runs above
+
+        var gina = new PlainHarborHttp(Emulators.h1).as("gina", "Gina-pass-1");
+        assertThat(gina.delete("/api/v2.0/projects/team-del/repositories/app/artifacts/" + digest).statusCode())
+                .isEqualTo(200);
+        java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.harborsync.emulator.ExchangeListener l1 = x -> requests.add("h1 " + x.method() + " " + x.rawPath());
+        io.harborsync.emulator.ExchangeListener l2 = x -> requests.add("h2 " + x.method() + " " + x.rawPath());
+        Emulators.h1.addExchangeListener(l1);
+        Emulators.h2.addExchangeListener(l2);
+        try {
+            assertThat(tail.poll()).containsExactly("team-del");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> h2.artifacts().find("team-del", "app", digest).isEmpty());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> inbox.pending(10_000).stream().noneMatch(e -> "team-del".equals(e.project())));
+            assertThat(requests).as("the artifact alone: read on each site, deleted on h2; the project is not read")
+                    .contains("h2 DELETE /api/v2.0/projects/team-del/repositories/app/artifacts/" + digest)
+                    .noneMatch(r -> r.contains("/members") || r.endsWith("/repositories"));
+
+            // Harbor's webhook for the same deletion (its occur_at in seconds) comes after: the same deletion, no read
+            requests.clear();
+            long skippedBefore = worker.duplicatesSkipped();
+            String webhook = "{\"type\":\"DELETE_ARTIFACT\",\"occur_at\":" + java.time.Instant.now().getEpochSecond()
+                    + ",\"operator\":\"gina\",\"event_data\":{\"resources\":[{\"digest\":\"" + digest
+                    + "\",\"tag\":\"v1\",\"resource_url\":\"h1/team-del/app:v1\"}],\"repository\":{\"name\":\"app\","
+                    + "\"namespace\":\"team-del\",\"repo_full_name\":\"team-del/app\",\"repo_type\":\"private\"}}}";
+            io.restassured.RestAssured.given().header("Authorization", "secret-h1")
+                    .contentType(io.restassured.http.ContentType.JSON).body(webhook).post("/webhooks/h1").then()
+                    .statusCode(200);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> worker.duplicatesSkipped() > skippedBefore);
+            assertThat(inbox.pending(10_000)).noneMatch(e -> "team-del".equals(e.project()));
+            assertThat(requests).as("the webhook of a deletion already reconciled reads nothing").isEmpty();
+        } finally {
+            Emulators.h1.removeExchangeListener(l1);
+            Emulators.h2.removeExchangeListener(l2);
+        }
+    }
+
     @Inject
     OwnWrites ownWrites;
 
