@@ -32,11 +32,11 @@ public final class Faults {
     public synchronized List<Fault> list() { return List.copyOf(faults); }
 
     /** Finds and consumes the fault for this request, or null. */
-    synchronized Fault take(String method, String rawPath) {
+    synchronized Fault take(String method, String rawPath, String rawQuery) {
         Iterator<Fault> it = faults.iterator();
         for (int i = 0; it.hasNext(); i++) {
             Fault f = it.next();
-            if (!f.matches(method, rawPath)) continue;
+            if (!f.matches(method, rawPath, rawQuery)) continue;
             int left = remaining.get(i);
             if (left > 0) {
                 if (left == 1) {

@@ -353,8 +353,11 @@ public final class HarborEmulator implements AutoCloseable {
         boolean control = rawPath.startsWith("/emulator/");
         if (!control) {
             sleep(faults.latency());
-            Fault fault = faults.take(method, rawPath);
+            Fault fault = faults.take(method, rawPath, rawQuery);
             if (fault != null) {
+                if (fault.before != null) {
+                    fault.before.run();
+                }
                 sleep(fault.delay);
                 if (fault.drop) {
                     answered.run();

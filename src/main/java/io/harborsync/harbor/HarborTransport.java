@@ -90,6 +90,24 @@ final class HarborTransport {
         return all(op, Total.UPPER_BOUND, p -> page.fetch(api, p, pageSize));
     }
 
+    /** One page of a listing as Harbor answered it: its items and its X-Total-Count (null when it sent none). */
+    record OnePage<T>(List<T> items, Long total) {
+    }
+
+    /**
+     * One page of a listing, on its own: for a caller that fetches a listing's pages side by side and checks their
+     * consistency itself (the quota listing). A read like any other: through the slots and the breaker, retried once.
+     */
+    <T> OnePage<T> page(String op, Page<T> page, int number) {
+        RestResponse<List<T>> r = sendIdempotent(op, () -> page.fetch(api, number, pageSize));
+        return new OnePage<>(r.getEntity() == null ? List.of() : r.getEntity(), headerLong(r, "X-Total-Count"));
+    }
+
+    /** Items per page of a listing. */
+    int pageSize() {
+        return pageSize;
+    }
+
     /** One request whose answer is needed. */
     <T> T call(String op, Function<HarborApi, T> request) {
         return send(op, () -> request.apply(api));

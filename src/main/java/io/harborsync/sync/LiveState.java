@@ -118,7 +118,7 @@ final class LiveState {
         Work work = new Work(executor);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
         clients.forEach((site, client) -> work.submit(site,
-                () -> s.readSite(new Reader(s, site, client, settings), scope, work)));
+                () -> s.readSite(new Reader(s, site, client, settings, work), scope, work)));
         work.await();
         return s;
     }
@@ -178,12 +178,15 @@ final class LiveState {
         private final HarborClient client;
         private final SyncSettings settings;
         private final Map<String, Map<Object, ?>> lookups = new ConcurrentHashMap<>();
+        /** The run's tasks, for {@link #alongside}; null outside a site's full read (a read-back). */
+        private final Work work;
 
-        Reader(LiveState s, String site, HarborClient client, SyncSettings settings) {
+        Reader(LiveState s, String site, HarborClient client, SyncSettings settings, Work work) {
             this.s = s;
             this.site = site;
             this.client = client;
             this.settings = settings;
+            this.work = work;
         }
 
         @Override
@@ -249,6 +252,24 @@ final class LiveState {
                 s.writable(kind, key); // planned (as unknown, so reported) even where no site has a value for it
             }
             LOG.warnf("%s %s unknown on %s: %s", kind, key, site, why);
+        }
+
+        @Override
+        public void alongside(Runnable task) {
+            Runnable guarded = () -> {
+                try {
+                    task.run();
+                } catch (HarborException e) {
+                    synchronized (s) {
+                        s.unknownSites.put(site, whyUnknown(e));
+                    }
+                }
+            };
+            if (work == null) {
+                guarded.run();
+            } else {
+                work.submitFirst(site, guarded);
+            }
         }
 
         @Override
@@ -363,7 +384,7 @@ final class LiveState {
                     after.forgetUnder(op.kind(), op.key(), site);
                 }
             } else if (op.type() == Decision.OpType.CREATE && kind.readBackAfterCreate()) {
-                Reader r = new Reader(after, site, clients.get(site), settings);
+                Reader r = new Reader(after, site, clients.get(site), settings, null);
                 work.submit(site, () -> after.readBack(kind, r, op));
             } else {
                 after.put(op.kind(), op.key(), site, op.value());

@@ -4,6 +4,7 @@ import io.harborsync.model.Scope;
 import io.harborsync.model.Kind;
 import io.harborsync.harbor.HarborClient;
 import io.harborsync.harbor.HarborException;
+import io.harborsync.harbor.Quotas;
 import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.harbor.HarborModel.CveAllowlist;
 import io.harborsync.harbor.HarborModel.CveItem;
@@ -37,8 +38,8 @@ final class ProjectKind implements MirroredKind {
     static final String QUOTA_ID = "quota";
     static final String PROJECT_ID = "project";
 
-    /** A listed project, with the site's quota listing when the read listed every project. */
-    private record Listed(Project project, Map<Long, Quota> quotas) {
+    /** A listed project, with the site's quota listing when the read listed every project (else null). */
+    private record Listed(Project project, QuotaJoin quotas) {
     }
 
     @Override
@@ -71,6 +72,11 @@ final class ProjectKind implements MirroredKind {
         return true; // Harbor drops settings it does not know at creation without saying so
     }
 
+    /**
+     * A full read lists the projects and then starts the quota listing alongside the project reads, its pages side
+     * by side once page 1 has told how many there are (real Harbor takes long for each page): the quota a project's
+     * value needs is joined with the project's read by {@link QuotaJoin}, whichever of the two ends last.
+     */
     @Override
     public Map<String, ?> listTop(SiteRead site, Scope scope) {
         HarborClient client = site.client();
@@ -80,9 +86,11 @@ final class ProjectKind implements MirroredKind {
             return out;
         }
         List<Project> projects = client.projects().list();
-        // After the projects, so that every project listed already has its quota.
-        Map<Long, Quota> quotas = client.quotas().byProject();
-        projects.forEach(p -> out.put(p.name(), new Listed(p, quotas)));
+        // After the projects, so that every project listed has its quota; an item of a project created since is
+        // not looked at.
+        QuotaJoin join = new QuotaJoin(site);
+        site.alongside(() -> join.listFrom(1));
+        projects.forEach(p -> out.put(p.name(), new Listed(p, join)));
         return out;
     }
 
@@ -96,9 +104,11 @@ final class ProjectKind implements MirroredKind {
                     + " harbor-sync.proxy-cache.registries: not copied");
             return;
         }
-        Optional<Quota> quota = listed.quotas() != null ? Optional.ofNullable(listed.quotas().get(p.projectId()))
-                : site.client().quotas().ofProject(p.projectId());
-        file(site, p, quota, registry.orElse(null));
+        if (listed.quotas() == null) {
+            fileReadingQuota(site, p, registry.orElse(null));
+        } else {
+            listed.quotas().projectRead(p, registry.orElse(null));
+        }
         site.descend(Kind.PROJECT, p.name(), p);
     }
 
@@ -108,8 +118,114 @@ final class ProjectKind implements MirroredKind {
         if (p.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Quota> quota = site.client().quotas().ofProject(p.get().projectId());
-        return Optional.of(value(p.get(), quota.map(Quota::hardStorage).orElse(null), registryOf(site, p.get()).orElse(null)));
+        String op = "get quota of project " + key;
+        Quota quota = site.client().quotas().ofProject(p.get().projectId()).orElseThrow(() ->
+                noQuota(site, op, "Harbor listed none for the project"));
+        Long storage = quota.hardStorage();
+        if (storage == null) {
+            throw noQuota(site, op, "it has no storage limit");
+        }
+        return Optional.of(value(p.get(), storage, registryOf(site, p.get()).orElse(null)));
+    }
+
+    /** The project's quota is unknown (unknown-state, as an incomplete listing is): never read as "no quota". */
+    private static HarborException noQuota(SiteRead site, String op, String why) {
+        return HarborException.of(site.site(), op, 503, "NO_QUOTA", why);
+    }
+
+    /**
+     * One site's quota listing of a full read, joined with its project reads: a project's value is filed by whichever
+     * ends last, its read ({@link #projectRead}) or the listing (its last page). Neither waits for the other, as no
+     * task of a read may wait for another. A project the listing did not show exactly once (Harbor's newest-first
+     * listing moved while it was read, see {@link Quotas.Listing}) has its quota read on its own; a quota that
+     * cannot be found makes the project's value unknown on the site, never "no quota". A page that cannot be read
+     * makes the site unknown, as a failed project listing does.
+     */
+    private static final class QuotaJoin {
+        private final SiteRead site;
+        private final Quotas.Listing listing = new Quotas.Listing();
+        /** Projects read while the listing was not complete yet, with their registry endpoint's name (or null). */
+        private final Map<Long, Map.Entry<Project, String>> waiting = new HashMap<>();
+        private int pagesLeft = -1;
+        private boolean complete;
+
+        QuotaJoin(SiteRead site) {
+            this.site = site;
+        }
+
+        /** Page {@code first} and, when it is page 1, the further pages side by side (a task). */
+        void listFrom(int first) {
+            Quotas quotas = site.client().quotas();
+            Quotas.Page page = quotas.page(first);
+            if (first == 1 && page.total() != null) {
+                int pages = quotas.pageCount(page.total());
+                synchronized (this) {
+                    pagesLeft = pages;
+                }
+                for (int n = pages; n >= 2; n--) { // each ahead of the queue: page 2 ends up first
+                    int number = n;
+                    site.alongside(() -> pageArrived(quotas.page(number)));
+                }
+                pageArrived(page);
+                return;
+            }
+            // No X-Total-Count (Harbor always sends one): the pages one after the other, to a short one.
+            listing.add(page);
+            if (page.items().size() >= quotas.pageSize() && first < 100_000) {
+                listFrom(first + 1);
+            } else {
+                listed();
+            }
+        }
+
+        private void pageArrived(Quotas.Page page) {
+            listing.add(page);
+            synchronized (this) {
+                if (--pagesLeft > 0) {
+                    return;
+                }
+            }
+            listed();
+        }
+
+        /** The last page is in: files every project read meanwhile. */
+        private void listed() {
+            List<Map.Entry<Project, String>> ready;
+            synchronized (this) {
+                complete = true;
+                ready = List.copyOf(waiting.values());
+                waiting.clear();
+            }
+            if (listing.moved()) {
+                LOG.infof("the quota listing of %s moved while it was read (%s): the quotas of projects it did not"
+                        + " show exactly once are read one by one", site.site(), listing.describe());
+            }
+            for (Map.Entry<Project, String> e : ready) {
+                Project p = e.getKey();
+                Optional<Quota> q = listing.trusted(p.projectId());
+                if (q.isPresent()) {
+                    file(site, p, q.get(), e.getValue());
+                } else {
+                    site.alongside(() -> fileReadingQuota(site, p, e.getValue()));
+                }
+            }
+        }
+
+        /** The project's read is done but for its value: filed now if the listing is complete, else when it is. */
+        void projectRead(Project p, String registry) {
+            synchronized (this) {
+                if (!complete) {
+                    waiting.put(p.projectId(), Map.entry(p, registry == null ? NO_REGISTRY : registry));
+                    return;
+                }
+            }
+            Optional<Quota> q = listing.trusted(p.projectId());
+            if (q.isPresent()) {
+                file(site, p, q.get(), registry);
+            } else {
+                fileReadingQuota(site, p, registry);
+            }
+        }
     }
 
     /** A proxy-cache project's registry endpoint name, when it is one that exists alike on every site. */
@@ -127,10 +243,43 @@ final class ProjectKind implements MirroredKind {
         return name.filter(site.settings().proxyCacheRegistries()::contains);
     }
 
-    private static void file(SiteRead site, Project p, Optional<Quota> quota, String registry) {
-        site.put(Kind.PROJECT, p.name(), value(p, quota.map(Quota::hardStorage).orElse(null), registry));
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProjectKind.class);
+    /** Map.entry takes no null: a project without a registry endpoint waits with this. */
+    private static final String NO_REGISTRY = "";
+
+    /**
+     * Reads the project's quota on its own and files its value; a quota Harbor does not list for a listed project,
+     * or cannot give, leaves the value unknown on this site (never "no quota": the project is neither created,
+     * updated nor deleted from it). A 401 escapes: the site's credentials were not accepted.
+     */
+    private static void fileReadingQuota(SiteRead site, Project p, String registry) {
+        Optional<Quota> quota;
+        try {
+            quota = site.client().quotas().ofProject(p.projectId());
+        } catch (HarborException.Unauthorized e) {
+            throw e;
+        } catch (HarborException e) {
+            site.unknown(Kind.PROJECT, p.name(), "its quota could not be read: " + e.getMessage());
+            return;
+        }
+        if (quota.isEmpty()) {
+            site.unknown(Kind.PROJECT, p.name(), "Harbor listed no quota for it (project id " + p.projectId() + ")");
+            return;
+        }
+        file(site, p, quota.get(), registry);
+    }
+
+    private static void file(SiteRead site, Project p, Quota quota, String registry) {
+        if (quota.hardStorage() == null) {
+            site.unknown(Kind.PROJECT, p.name(), "its quota " + quota.id() + " has no storage limit");
+            return;
+        }
+        String proxyCacheRegistry = registry == null || registry.equals(NO_REGISTRY) ? null : registry;
+        site.put(Kind.PROJECT, p.name(), value(p, quota.hardStorage(), proxyCacheRegistry));
         site.id(PROJECT_ID, p.name(), p.projectId());
-        quota.ifPresent(q -> site.id(QUOTA_ID, p.name(), q.id()));
+        if (quota.id() != null) {
+            site.id(QUOTA_ID, p.name(), quota.id());
+        }
         parseTime(p.updateTime()).ifPresent(t -> site.changedAt(p.name(), t));
     }
 

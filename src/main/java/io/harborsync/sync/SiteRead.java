@@ -49,6 +49,14 @@ public interface SiteRead {
      */
     void daemonWebhook(String project, Optional<WebhookPolicies.Found> found);
 
+    /**
+     * Runs a task of this site's read side by side with the others (e.g. one page of a listing whose pages are
+     * fetched at once), ahead of the project reads still queued. Like every task of a read it must never wait for
+     * another; a {@link io.harborsync.harbor.HarborException} it lets escape makes the whole site unknown this run,
+     * as a failed listing of its projects does. Outside a site's full read (a read-back) it runs at once.
+     */
+    void alongside(Runnable task);
+
     /** Reads the child kinds of {@code kind} under this item, in the calling thread. */
     void descend(Kind kind, String key, Object item);
 

@@ -57,7 +57,10 @@ public final class Values {
 
     /**
      * @param metadata     only the synced metadata keys (sync-model.md), "public" excluded
-     * @param storageLimit bytes, -1 unlimited, null when the quota could not be read as a number
+     * @param storageLimit bytes, -1 unlimited. Never null in a value read from a site: a project whose quota
+     *                     cannot be found or has no storage limit is unknown there ({@code ProjectKind}), not
+     *                     "without a quota". Null only where no site's quota is behind the value (a base written
+     *                     by an earlier version); a write leaves the quota alone then
      * @param proxyCacheRegistry for a proxy-cache project the name of its registry endpoint (ids differ per
      *                     site, names are configured alike), else null
      */

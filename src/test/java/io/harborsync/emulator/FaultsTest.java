@@ -33,6 +33,27 @@ class FaultsTest {
     }
 
     @Test
+    void byQueryAndWithAnActionBeforeTheAnswer() {
+        assertEquals(201, c().post("projects", Map.of("project_name", "q-old")).statusCode());
+        // Before page 2 of the quota listing is answered, another client creates a project: page 2 is answered
+        // from the site as it is after that, and only once.
+        h1.emulator().faults().add(Fault.on("GET", "/api/v2.0/quotas").query("(.*&)?page=2(&.*)?")
+                .before(() -> assertEquals(201, c().post("projects", Map.of("project_name", "q-new")).statusCode()))
+                .times(1));
+        assertEquals(200, c().get("quotas?reference=project&page=1&page_size=1").statusCode());
+        assertEquals(200, c().get("projects/q-old").statusCode());
+        assertEquals(404, c().get("projects/q-new").statusCode(), "not yet: page 1 does not match");
+        HttpResponse<String> page2 = c().get("quotas?reference=project&page=2&page_size=1");
+        assertEquals(200, page2.statusCode());
+        assertEquals(200, c().get("projects/q-new").statusCode(), "created before page 2 was answered");
+        assertEquals("q-old", json(page2).get(0).get("ref").get("name").asText(),
+                "page 2 shows the newest-first listing as it is after the creation");
+        int projects = json(c().get("projects?page_size=100")).size();
+        c().get("quotas?reference=project&page=2&page_size=1");
+        assertEquals(projects, json(c().get("projects?page_size=100")).size(), "the action ran once");
+    }
+
+    @Test
     void statusUntilCleared() {
         h1.emulator().faults().add(Fault.on("POST", "/api/v2.0/projects").status(500));
         for (int i = 0; i < 3; i++) assertEquals(500, c().post("projects", Map.of("project_name", "f" + i)).statusCode());

@@ -122,7 +122,7 @@ class DaemonRobotPermissionsTest {
             r.projects().removeMetadata(P, "auto_scan");
             return null;
         });
-        p.put(HarborOperation.LIST_QUOTAS, r -> List.of(r.quotas().byProject(), r.quotas().ofProject(projectId)));
+        p.put(HarborOperation.LIST_QUOTAS, r -> List.of(r.quotas().page(1), r.quotas().ofProject(projectId)));
         p.put(HarborOperation.UPDATE_QUOTA, r -> {
             r.quotas().setStorageLimit(P, 1 << 30, Optional.of(adminClient.quotas().ofProject(projectId).orElseThrow().id()));
             return null;
