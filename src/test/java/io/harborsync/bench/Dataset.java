@@ -174,6 +174,15 @@ final class Dataset {
      * {@code memberDelta} describe how this site differs from the seed.
      */
     Map<String, Long> listPages(Map<Integer, Integer> memberDelta, Map<Long, Integer> removedArtifacts) {
+        return listPages(memberDelta, removedArtifacts, repo -> true);
+    }
+
+    /**
+     * @param listed which repositories (project × repos + repo) have their artifacts listed: with the quick check
+     *               (issue 18), only those whose update_time moved on this site since the sites last agreed
+     */
+    Map<String, Long> listPages(Map<Integer, Integer> memberDelta, Map<Long, Integer> removedArtifacts,
+                                java.util.function.LongPredicate listed) {
         Map<String, Long> out = new TreeMap<>();
         out.put("GET /projects", (long) pages(projects));
         out.put("GET /quotas", (long) pages(projects));
@@ -184,7 +193,9 @@ final class Dataset {
             mem += pages(members + memberDelta.getOrDefault(i, 0));
             rep += pages(repos);
             for (int j = 0; j < repos; j++) {
-                art += pages(artifacts - removedArtifacts.getOrDefault((long) i * repos + j, 0));
+                if (listed.test((long) i * repos + j)) {
+                    art += pages(artifacts - removedArtifacts.getOrDefault((long) i * repos + j, 0));
+                }
             }
         }
         // system robots: one page of registry endpoints (whose credentials name robots not to copy), one page of
@@ -209,6 +220,14 @@ final class Dataset {
 
     /** The pages h1 must serve after the drift (members added or removed there, artifacts deleted). */
     Map<String, Long> listPagesAfter(List<Change> drift) {
+        return listPagesAfter(drift, false);
+    }
+
+    /**
+     * @param quick with the quick check (issue 18): the artifacts only of repositories the drift changed on h1 (an
+     *              artifact deleted there moved its update_time); every other repository is as the sites agreed
+     */
+    Map<String, Long> listPagesAfter(List<Change> drift, boolean quick) {
         Map<Integer, Integer> memberDelta = new TreeMap<>();
         Map<Long, Integer> removed = new TreeMap<>();
         for (Change c : drift) {
@@ -220,7 +239,7 @@ final class Dataset {
                 }
             }
         }
-        return listPages(memberDelta, removed);
+        return listPages(memberDelta, removed, quick ? removed::containsKey : repo -> true);
     }
 
     /**
@@ -243,6 +262,11 @@ final class Dataset {
             }
         }
         return out;
+    }
+
+    /** The pages a site the drift did not touch serves with the quick check: no artifact listing at all. */
+    Map<String, Long> listPagesUnchanged() {
+        return listPages(Map.of(), Map.of(), repo -> false);
     }
 
     /** The formula, for the report. */

@@ -14,6 +14,8 @@ final class Results {
         Duration wall = Duration.ZERO;
         int latencyMs;
         Map<String, Map<String, Long>> boundPages = Map.of(); // site -> endpoint -> pages
+        /** The pages of a read of everything (no quick check), for the quick check's figure; empty = boundPages. */
+        Map<String, Map<String, Long>> readEverythingPages = Map.of();
         long boundWrites;
         /** The bound's writes by the reconcile's write phase (in the order they run), then by target site. */
         Map<Integer, Map<String, Long>> boundWritesByPhase = Map.of();
@@ -29,6 +31,12 @@ final class Results {
         long sentNanos;
         long answeredNanos;
 
+        long readEverythingTotal() {
+            Map<String, Map<String, Long>> pages = readEverythingPages.isEmpty() ? boundPages : readEverythingPages;
+            return pages.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()
+                    + boundWrites;
+        }
+
         long boundTotal() {
             return boundPages.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()
                     + boundWrites;
@@ -39,6 +47,8 @@ final class Results {
     final Machine machine;
     Reconcile initial = new Reconcile();
     Reconcile full = new Reconcile();
+    /** The verify pass after the measured reconcile (POST /sync?verify=true): everything read, nothing to write. */
+    Reconcile verify = new Reconcile();
     List<Dataset.Change> drift = List.of();
 
     // figure 3
