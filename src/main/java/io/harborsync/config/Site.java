@@ -67,12 +67,6 @@ public record Site(String name, URI url, String username, String password, Optio
         };
     }
 
-    /** The same site and auth mode as another account (a robot whose secret was just set, say). */
-    public Site as(String otherUsername, String otherPassword) {
-        return new Site(name, url, otherUsername, otherPassword, caFile, Optional.empty(),
-                auth == Auth.SESSION && otherUsername.startsWith(ROBOT_PREFIX) ? Auth.AUTO : auth);
-    }
-
     @Override
     public String toString() {
         return "Site[" + name + " " + url + " as " + username + (usesSession() ? " (session)" : "") + "]";
