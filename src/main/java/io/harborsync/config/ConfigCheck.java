@@ -53,7 +53,8 @@ public final class ConfigCheck {
     /** Map entries (e.g. harbor-sync.bootstrap.replication-url.h1) with a form. */
     static final Map<String, Function<String, String>> MAP_FORMS = Map.of(
             "harbor-sync.bootstrap.replication-url", ConfigCheck::url,
-            "harbor-sync.sites.*.url", ConfigCheck::url);
+            "harbor-sync.sites.*.url", ConfigCheck::url,
+            "harbor-sync.sites.*.auth", v -> Site.Auth.parse(v) == null ? SiteResolver.AUTH_FORM : null);
 
     private ConfigCheck() {
     }

@@ -171,6 +171,13 @@ public interface HarborSyncConfig {
         /** What this site's webhook policies send in the Authorization header. */
         @WithName("webhook-secret")
         Optional<String> webhookSecret();
+
+        /**
+         * How the daemon logs in: {@code auto} (a login session for a user account, Basic auth for a
+         * {@code robot$} account), {@code basic} or {@code session}. See {@link Site.Auth}.
+         */
+        @WithDefault("auto")
+        String auth();
     }
 
     interface Store {
@@ -201,6 +208,15 @@ public interface HarborSyncConfig {
         @WithName("max-concurrency")
         @WithDefault("4")
         int maxConcurrency();
+
+        /**
+         * A site logged in with a session (a user account) logs in again before a request when its session
+         * was idle longer than this: Harbor forgets a session after its session_timeout (60 min by default,
+         * renewed by each request) and then answers as to anonymous, not with 401.
+         */
+        @WithName("session-idle-timeout")
+        @WithDefault("30m")
+        Duration sessionIdleTimeout();
 
         Breaker breaker();
     }

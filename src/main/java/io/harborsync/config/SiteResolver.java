@@ -55,8 +55,19 @@ public final class SiteResolver {
         String password = required(c.password(), p + "password");
         Optional<Path> ca = c.caFile().filter(s -> !s.isBlank()).map(Path::of);
         ca.ifPresent(file -> checkCaFile(file, p + "ca-file"));
-        return new Site(name, uri, username, password, ca, c.webhookSecret().filter(s -> !s.isBlank()));
+        Site.Auth auth = Site.Auth.parse(c.auth());
+        if (auth == null) {
+            throw new ConfigProblem(p + "auth " + AUTH_FORM);
+        }
+        if (auth == Site.Auth.SESSION && username.startsWith(Site.ROBOT_PREFIX)) {
+            throw new ConfigProblem(p + "auth: session needs a user account; Harbor does not let robot accounts"
+                    + " log in to a session (use auto or basic for " + username + ")");
+        }
+        return new Site(name, uri, username, password, ca, c.webhookSecret().filter(s -> !s.isBlank()), auth);
     }
+
+    /** What a wrong harbor-sync.sites.NAME.auth is told (ConfigCheck says the same before start). */
+    static final String AUTH_FORM = "must be one of auto, basic, session";
 
     private static String required(Optional<String> value, String property) {
         return value.filter(s -> !s.isBlank())

@@ -18,8 +18,20 @@ final class Access {
         this.site = site;
     }
 
-    /** Basic auth: robots by their prefixed name and secret, users by password (api-notes 9). Bad credentials = anonymous. */
+    /**
+     * Basic auth: robots by their prefixed name and secret, users by password (api-notes 9); else the user of the
+     * request's live login session (Harbor's security generators try Basic first, then the session). Bad
+     * credentials = anonymous.
+     */
     Principal authenticate(Request r) {
+        Principal basic = basic(r);
+        if (basic != null) return basic;
+        if (r.sessionUser == null) return null;
+        SiteData.User u = site.userByName(r.sessionUser);
+        return u == null ? null : new Principal(u.username, u.admin, u.id, 0);
+    }
+
+    private Principal basic(Request r) {
         String auth = r.header("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) return null;
         String decoded;

@@ -14,9 +14,13 @@ import java.util.Objects;
  *                          PR #23228 on main, api-notes 3); v2.15.2 itself does not
  * @param tls               null = plain HTTP; else HTTPS with the key store's key and chain (its certificate must
  *                          name {@code localhost}: that is the host {@link HarborEmulator#baseUrl()} then uses)
+ * @param sessionTimeout    Harbor's {@code session_timeout}: a login session without a request for this long is
+ *                          forgotten (the next request with it is anonymous); renewed by each request. 60 min, as
+ *                          Harbor's default
  */
 public record EmulatorOptions(String name, int port, String adminUsername, String adminPassword, String externalHost,
-                              boolean auditLogEnabled, Duration webhookRetryDelay, boolean memberAuditEvents, Tls tls) {
+                              boolean auditLogEnabled, Duration webhookRetryDelay, boolean memberAuditEvents, Tls tls,
+                              Duration sessionTimeout) {
 
     /** The server key and certificate chain for HTTPS. The password is kept only to open the key store. */
     public record Tls(KeyStore keyStore, char[] password) {
@@ -37,20 +41,22 @@ public record EmulatorOptions(String name, int port, String adminUsername, Strin
         Objects.requireNonNull(adminPassword, "adminPassword");
         Objects.requireNonNull(externalHost, "externalHost");
         Objects.requireNonNull(webhookRetryDelay, "webhookRetryDelay");
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
     }
 
     public static EmulatorOptions defaults(String name) {
-        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200), false, null);
+        return new EmulatorOptions(name, 0, "admin", "Harbor12345", name + ".harbor.domain", true, Duration.ofMillis(200), false, null, Duration.ofMinutes(60));
     }
 
-    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
-    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
-    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
-    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
-    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls); }
-    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay, memberAuditEvents, tls); }
-    public EmulatorOptions withMemberAuditEvents(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, v, tls); }
-    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v, memberAuditEvents, tls); }
+    public EmulatorOptions withName(String v) { return new EmulatorOptions(v, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withPort(int v) { return new EmulatorOptions(name, v, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withAdminUsername(String v) { return new EmulatorOptions(name, port, v, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withAdminPassword(String v) { return new EmulatorOptions(name, port, adminUsername, v, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withExternalHost(String v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, v, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withAuditLogEnabled(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, v, webhookRetryDelay, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withMemberAuditEvents(boolean v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, v, tls, sessionTimeout); }
+    public EmulatorOptions withWebhookRetryDelay(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, v, memberAuditEvents, tls, sessionTimeout); }
+    public EmulatorOptions withSessionTimeout(Duration v) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, tls, v); }
     /** Serve HTTPS with this key store's key entry instead of plain HTTP. */
-    public EmulatorOptions withTls(KeyStore keyStore, char[] password) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, new Tls(keyStore, password)); }
+    public EmulatorOptions withTls(KeyStore keyStore, char[] password) { return new EmulatorOptions(name, port, adminUsername, adminPassword, externalHost, auditLogEnabled, webhookRetryDelay, memberAuditEvents, new Tls(keyStore, password), sessionTimeout); }
 }

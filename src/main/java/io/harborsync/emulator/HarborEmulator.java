@@ -52,6 +52,9 @@ public final class HarborEmulator implements AutoCloseable {
     private final ExecutorService pool;
     private volatile EmulatorRoutes routes;
     private final Faults faults = new Faults();
+    /** Login sessions and CSRF secrets: kept across {@link #reset()}, like the modelled Harbor CPU. */
+    private final Sessions sessions;
+    private final HarborCpu cpu = new HarborCpu();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HarborEmulator.class);
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Object idleLock = new Object();
@@ -62,6 +65,7 @@ public final class HarborEmulator implements AutoCloseable {
 
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
+        this.sessions = new Sessions(options.sessionTimeout());
         this.routes = new EmulatorRoutes(options);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(8, r -> {
@@ -371,8 +375,9 @@ public final class HarborEmulator implements AutoCloseable {
         if (resp == null) {
             try {
                 Request r = new Request(method, rawPath, rawQuery, lower, body, requestId);
-                if (r.segments.size() >= 2 && r.segments.get(0).equals("api") && r.segments.get(1).equals("v2.0")) {
-                    resp = routes.handle(r);
+                boolean api = r.segments.size() >= 2 && r.segments.get(0).equals("api") && r.segments.get(1).equals("v2.0");
+                if (api || rawPath.equals(LoginApi.PATH)) {
+                    resp = harbor(r, !api);
                 } else if (control) {
                     resp = control(r);
                 } else {
@@ -385,7 +390,11 @@ public final class HarborEmulator implements AutoCloseable {
             }
         }
         resp.header("X-Request-Id", requestId);
-        resp.header("Set-Cookie", "sid=" + UUID.randomUUID().toString().replace("-", "") + "; Path=/; HttpOnly");
+        if (!resp.headers.containsKey(SESSION_SET)) {
+            // outside Harbor's middleware (a fault, a control call): a new session's sid, as for any request without one
+            resp.header("Set-Cookie", Sessions.SID + "=" + sessions.anonymousSid() + "; Path=/; HttpOnly");
+        }
+        resp.headers.remove(SESSION_SET);
         resp.headers.forEach((k, v) -> ex.getResponseHeaders().put(k, new ArrayList<>(v)));
         // Listeners (the tests' spec checks) see the exchange before the client gets its answer, so
         // whatever they record belongs to the request that caused it.
@@ -406,6 +415,110 @@ public final class HarborEmulator implements AutoCloseable {
             }
         }
         ex.close();
+    }
+
+    /** Marks a response whose cookies Harbor's middleware already set (removed before it is sent). */
+    private static final String SESSION_SET = "X-Emulator-Session-Set";
+    private static final java.util.Set<String> UNSAFE = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    /**
+     * A request to Harbor's core (the API or {@code /c/login}) through the middleware real Harbor runs before any
+     * handler: CSRF (src/server/middleware/csrf: every {@code /c/login} request, and an API request only when it
+     * carries a {@code sid} cookie; an unsafe method needs a token valid for its {@code _gorilla_csrf} cookie, else
+     * 403), then the session (a live {@code sid} is its user and is renewed; otherwise a new {@code sid} is set), and
+     * the modelled CPU of the request by how it authenticated ({@link HarborCpu}).
+     */
+    private Response harbor(Request r, boolean login) {
+        String sentSid = Sessions.cookie(r.headers, Sessions.SID);
+        String user = sessions.user(sentSid);
+        r.sessionUser = user;
+        cpu.count(account(r, login, user != null));
+        List<String> setCookies = new ArrayList<>();
+        boolean csrf = login || sentSid != null;
+        byte[] secret = null;
+        Response resp = null;
+        if (csrf) {
+            byte[] sent = Sessions.secretOf(Sessions.cookie(r.headers, Sessions.CSRF_COOKIE));
+            secret = sent;
+            if (secret == null) {
+                String fresh = sessions.newCsrfCookie();
+                secret = Sessions.secretOf(fresh);
+                setCookies.add(Sessions.CSRF_COOKIE + "=" + fresh + "; Path=/; HttpOnly; SameSite=Strict");
+            }
+            if (UNSAFE.contains(r.method) && !Sessions.valid(sent, r.header(Sessions.CSRF_HEADER))) {
+                resp = Response.error(ApiError.forbidden("CSRF token invalid"));
+                csrf = false; // refused before a token is attached
+            }
+        }
+        String newSid = null;
+        if (resp == null) {
+            try {
+                if (login) {
+                    LoginApi.Result res = new LoginApi(routes.site, sessions).handle(r);
+                    resp = res.response();
+                    newSid = res.sid();
+                } else {
+                    resp = routes.handle(r);
+                }
+            } catch (ApiError e) {
+                resp = Response.error(e);
+            }
+        }
+        if (csrf) {
+            String token = sessions.token(secret);
+            resp.header(Sessions.CSRF_HEADER, token);
+            setCookies.add(Sessions.UI_CSRF_COOKIE + "=" + token + "; Path=/");
+        }
+        if (newSid != null) {
+            setCookies.add(Sessions.SID + "=" + newSid + "; Path=/; HttpOnly");
+        } else if (user == null) {
+            setCookies.add(Sessions.SID + "=" + sessions.anonymousSid() + "; Path=/; HttpOnly");
+        } // a live session keeps its sid: nothing set
+        for (String c : setCookies) resp.header("Set-Cookie", c);
+        resp.header(SESSION_SET, "1");
+        return resp;
+    }
+
+    private static HarborCpu.Account account(Request r, boolean login, boolean session) {
+        if (login && r.method.equals("POST")) return HarborCpu.Account.LOGIN;
+        String auth = r.header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String name;
+            try {
+                name = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                name = "";
+            }
+            return name.startsWith("robot$") ? HarborCpu.Account.BASIC_ROBOT : HarborCpu.Account.BASIC_USER;
+        }
+        return session ? HarborCpu.Account.SESSION : HarborCpu.Account.ANONYMOUS;
+    }
+
+    /**
+     * The modelled CPU a real Harbor would have spent on the requests this emulator answered (the API and
+     * {@code /c/login}; not the control endpoints, not injected faults), by how each authenticated.
+     */
+    public HarborCpu.Totals harborCpu() {
+        return cpu.totals();
+    }
+
+    public void resetHarborCpu() {
+        cpu.reset();
+    }
+
+    /** Successful logins at {@code /c/login} so far: each one the only time a session's password was sent. */
+    public long logins() {
+        return sessions.logins();
+    }
+
+    /** Every login session is forgotten, as when Harbor's session store (Redis) is lost: their next request is anonymous. */
+    public void forgetSessions() {
+        sessions.forgetAll();
+    }
+
+    /** Login sessions as if {@code idle} had passed without a request (Harbor forgets one after its session timeout). */
+    public void ageSessions(Duration idle) {
+        sessions.age(idle);
     }
 
     private void notifyListeners(RecordedExchange rec) {

@@ -22,6 +22,8 @@ final class Request {
     final byte[] body;
     final String requestId;
     Principal principal;
+    /** The user of the live login session the request carried ({@link Sessions}), or null. */
+    String sessionUser;
 
     Request(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body, String requestId) {
         this.method = method;

@@ -46,6 +46,24 @@ public final class HarborClient {
         labels = new Labels(t);
     }
 
+    /** True when this client logs in once and sends Harbor's session cookie instead of Basic auth on each request. */
+    public boolean usesSession() {
+        return t.usesSession();
+    }
+
+    /** Successful logins to this site so far (0 with Basic auth). */
+    public long logins() {
+        return t.logins();
+    }
+
+    /**
+     * Login sessions Harbor refused or forgot while the client used them. Harbor answers an unknown session as
+     * anonymous (public projects only, no 401): a read during which this number moved is not to be trusted.
+     */
+    public long sessionsLost() {
+        return t.sessionsLost();
+    }
+
     /** The transport, for test support in this package. */
     HarborTransport transport() {
         return t;

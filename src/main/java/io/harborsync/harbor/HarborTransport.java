@@ -37,8 +37,15 @@ final class HarborTransport {
     /** Bounds the requests in flight to this site, whoever sends them. */
     private final Semaphore slots;
     private final int maxConcurrency;
+    /** The login session every request carries (a user account), or null: Basic auth on each request. */
+    private final HarborSession session;
 
     HarborTransport(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker) {
+        this(site, api, pageSize, maxConcurrency, breaker, null);
+    }
+
+    HarborTransport(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker,
+                    HarborSession session) {
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("max concurrency must be at least 1, got " + maxConcurrency);
         }
@@ -48,6 +55,30 @@ final class HarborTransport {
         this.breaker = breaker;
         this.maxConcurrency = maxConcurrency;
         this.slots = new Semaphore(maxConcurrency, true);
+        this.session = session;
+    }
+
+    /** The login session, or null with Basic auth (for tests in this package). */
+    HarborSession session() {
+        return session;
+    }
+
+    /** True when requests carry a login session instead of Basic auth. */
+    boolean usesSession() {
+        return session != null;
+    }
+
+    /** Successful logins to this site (0 with Basic auth). */
+    long logins() {
+        return session == null ? 0 : session.logins();
+    }
+
+    /**
+     * Login sessions Harbor refused or forgot while they were in use (0 with Basic auth): answers read before one
+     * was noticed may have been anonymous ones.
+     */
+    long sessionsLost() {
+        return session == null ? 0 : session.lost();
     }
 
     /** Requests that may be in flight to this site at once. */
@@ -302,13 +333,16 @@ final class HarborTransport {
         breaker.acquire(op);
         boolean judged = false;
         try {
-            T result = request.get();
+            T result = withLogin(op, request);
             breaker.succeeded();
             judged = true;
             return result;
         } catch (HarborHttpError e) {
             judged = true;
             throw judge(HarborException.of(site, op, e.status, e.code, e.harborMessage));
+        } catch (HarborException e) {
+            judged = true; // the login failed: as unknown as a 401 of the request itself
+            throw judge(e);
         } catch (WriteFence.Refused e) {
             throw e; // not sent: the breaker learns nothing about the site
         } catch (ProcessingException e) {
@@ -324,6 +358,27 @@ final class HarborTransport {
             if (!judged) {
                 breaker.released();
             }
+        }
+    }
+
+    /**
+     * The request with the site's login session: logged in first when needed; refused as not logged in (401, a CSRF
+     * 403, an anonymous answer), logged in again once and sent once more. Such a refusal came before any handler
+     * ran, so a write is safe to resend. At most one login per request, and at most one resend.
+     */
+    private <T> T withLogin(String op, Supplier<T> request) {
+        if (session == null) {
+            return request.get();
+        }
+        HarborSession.Login used = session.ensure(op);
+        try {
+            return request.get();
+        } catch (HarborHttpError e) {
+            if (!HarborSession.refusesSession(e)) {
+                throw e;
+            }
+            session.renewAfterRefusal(op, used);
+            return request.get();
         }
     }
 

@@ -79,6 +79,10 @@ public class SiteReadinessChecks {
             }
             b.withData("version", info.harborVersion());
             return health.healthy() ? b.up().build() : b.down().build();
+        } catch (HarborException.Unauthorized e) {
+            // a user's login session refused (wrong password): the same words as Basic auth's anonymous answer
+            return b.down().withData("error", site.name() + ": " + HarborClient.NOT_AUTHENTICATED)
+                    .withData("account", site.username()).build();
         } catch (HarborException e) {
             return b.down().withData("error", e.getMessage()).build();
         }

@@ -58,10 +58,14 @@ public class Sites {
             throw new ConfigProblem("harbor-sync.http.max-concurrency must be at least 1, got "
                     + config.http().maxConcurrency());
         }
+        java.time.Duration idle = config.http().sessionIdleTimeout();
+        if (idle.isNegative() || idle.isZero()) {
+            throw new ConfigProblem("harbor-sync.http.session-idle-timeout must be positive, got " + idle);
+        }
         for (Site s : sites) {
             clients.put(s.name(), HarborClientFactory.create(s, config.http().connectTimeout(),
                     config.http().readTimeout(), config.http().pageSize(), config.http().maxConcurrency(), breaker,
-                    Clock.systemUTC(), leadership));
+                    Clock.systemUTC(), leadership, idle, System::nanoTime));
         }
         LOG.infof("harbor-sync works on %d sites: %s", sites.size(), sites);
     }

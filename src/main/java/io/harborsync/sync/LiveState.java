@@ -117,9 +117,16 @@ final class LiveState {
         s.quick = quick;
         Work work = new Work(executor);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
+        Map<String, Long> lostBefore = new HashMap<>();
+        clients.forEach((site, client) -> lostBefore.put(site, client.sessionsLost()));
         clients.forEach((site, client) -> work.submit(site,
                 () -> s.readSite(new Reader(s, site, client, settings, work), scope, work)));
         work.await();
+        clients.forEach((site, client) -> {
+            if (client.sessionsLost() != lostBefore.get(site)) {
+                s.sessionLost(site);
+            }
+        });
         return s;
     }
 
@@ -297,6 +304,17 @@ final class LiveState {
             }
             return Optional.ofNullable((T) m.get(id));
         }
+    }
+
+    /**
+     * Harbor refused or forgot the login session during this site's read. The client logged in again and sent the
+     * refused request once more, so no read failed; but Harbor answers an unknown session as anonymous (200 with the
+     * public projects only), and what it answered before the loss was noticed may have been that: the whole site is
+     * unknown for this run, as it is for a 401 (see whyUnknown).
+     */
+    private synchronized void sessionLost(String site) {
+        unknownSites.putIfAbsent(site, HarborClient.NOT_AUTHENTICATED
+                + " (Harbor forgot the login session during the read; logged in again)");
     }
 
     /** A project's read failed: its content is unknown, and the whole site where the failure was a 401 (see whyUnknown). */

@@ -15,15 +15,47 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SiteResolverTest {
 
     record Cfg(Optional<String> url, Optional<String> username, Optional<String> password,
-               Optional<String> caFile, Optional<String> webhookSecret) implements HarborSyncConfig.SiteConfig {
+               Optional<String> caFile, Optional<String> webhookSecret, String auth)
+            implements HarborSyncConfig.SiteConfig {
         static Cfg ok(String url) {
             return new Cfg(Optional.of(url), Optional.of("admin"), Optional.of("pw-never-shown"), Optional.empty(),
-                    Optional.of("hook-secret"));
+                    Optional.of("hook-secret"), "auto");
         }
 
         Cfg ca(String file) {
-            return new Cfg(url, username, password, Optional.of(file), webhookSecret);
+            return new Cfg(url, username, password, Optional.of(file), webhookSecret, auth);
         }
+
+        Cfg as(String user) {
+            return new Cfg(url, Optional.of(user), password, caFile, webhookSecret, auth);
+        }
+
+        Cfg auth(String mode) {
+            return new Cfg(url, username, password, caFile, webhookSecret, mode);
+        }
+    }
+
+    @Test
+    void aUserLogsInToASessionARobotUsesBasicAuthUnlessConfiguredOtherwise() {
+        var sites = SiteResolver.resolve(sites("h1", Cfg.ok("https://a"), "h2", Cfg.ok("https://b").as("robot$harbor-sync"),
+                "h3", Cfg.ok("https://c").auth("basic"), "h4", Cfg.ok("https://d").auth("SESSION"),
+                "h5", Cfg.ok("https://e").as("robot$harbor-sync").auth("basic")));
+        assertThat(sites).extracting(Site::auth).containsExactly(Site.Auth.AUTO, Site.Auth.AUTO, Site.Auth.BASIC,
+                Site.Auth.SESSION, Site.Auth.BASIC);
+        assertThat(sites).extracting(Site::usesSession).containsExactly(true, false, false, true, false);
+    }
+
+    @Test
+    void anUnknownAuthModeOrASessionForARobotIsRefusedInOneLine() {
+        assertThatThrownBy(() -> SiteResolver.resolve(sites("h1", Cfg.ok("https://a").auth("cookie"), "h2",
+                Cfg.ok("https://b"))))
+                .isInstanceOf(ConfigProblem.class)
+                .hasMessage("harbor-sync.sites.h1.auth must be one of auto, basic, session");
+        assertThatThrownBy(() -> SiteResolver.resolve(sites("h1", Cfg.ok("https://a"), "h2",
+                Cfg.ok("https://b").as("robot$harbor-sync").auth("session"))))
+                .isInstanceOf(ConfigProblem.class)
+                .hasMessageStartingWith("harbor-sync.sites.h2.auth: session needs a user account")
+                .hasMessageNotContaining("pw-never-shown");
     }
 
     private static Map<String, HarborSyncConfig.SiteConfig> sites(Object... nameAndCfg) {
@@ -58,7 +90,7 @@ class SiteResolverTest {
 
     @Test
     void missingUrlNamesTheExactProperty() {
-        Cfg noUrl = new Cfg(Optional.empty(), Optional.of("admin"), Optional.of("pw"), Optional.empty(), Optional.empty());
+        Cfg noUrl = new Cfg(Optional.empty(), Optional.of("admin"), Optional.of("pw"), Optional.empty(), Optional.empty(), "auto");
         assertThatThrownBy(() -> SiteResolver.resolve(sites("h1", Cfg.ok("https://a"), "h2", noUrl)))
                 .isInstanceOf(ConfigProblem.class)
                 .hasMessage("harbor-sync.sites.h2.url is required but not set");
@@ -66,7 +98,7 @@ class SiteResolverTest {
 
     @Test
     void missingPasswordAndBadUrlsAreNamed() {
-        Cfg noPw = new Cfg(Optional.of("https://b"), Optional.of("admin"), Optional.empty(), Optional.empty(), Optional.empty());
+        Cfg noPw = new Cfg(Optional.of("https://b"), Optional.of("admin"), Optional.empty(), Optional.empty(), Optional.empty(), "auto");
         assertThatThrownBy(() -> SiteResolver.resolve(sites("h1", Cfg.ok("https://a"), "h2", noPw)))
                 .hasMessageContaining("harbor-sync.sites.h2.password");
         assertThatThrownBy(() -> SiteResolver.resolve(sites("h1", Cfg.ok("ftp://a"), "h2", Cfg.ok("https://b"))))

@@ -43,7 +43,7 @@ class CircuitBreakerTest {
     void setUp() {
         clock = new MutableClock(START);
         client = HarborClientFactory.create(new Site("h2", h2.emulator().baseUrl(), "admin", "Harbor12345",
-                        Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(5), 100,
+                        Optional.empty(), Optional.empty(), Site.Auth.BASIC), Duration.ofSeconds(2), Duration.ofSeconds(5), 100,
                 new CircuitBreaker.Settings(4, Duration.ofSeconds(30)), clock);
         h2.emulator().addExchangeListener(counter);
     }

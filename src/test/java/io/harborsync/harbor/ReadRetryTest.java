@@ -39,7 +39,7 @@ class ReadRetryTest {
     @BeforeEach
     void setUp() {
         client = HarborClientFactory.create(new Site("h1", h1.emulator().baseUrl(), "admin", "Harbor12345",
-                        Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(5), 100,
+                        Optional.empty(), Optional.empty(), Site.Auth.BASIC), Duration.ofSeconds(2), Duration.ofSeconds(5), 100,
                 new CircuitBreaker.Settings(10, Duration.ofSeconds(30)), new MutableClock(Instant.parse("2026-03-01T10:00:00Z")));
         project = "r-" + UUID.randomUUID().toString().substring(0, 8);
         client.projects().create(new ProjectReq(project, false, null, null, null, null));

@@ -56,7 +56,7 @@ class BadCredentialsTest {
         assertThat(first.unknownSites()).isEmpty();
         // h1's password is rotated and the daemon still has the old one
         f.clients.put("h1", HarborClientFactory.create(new Site("h1", f.emulator("h1").baseUrl(), "admin", "Old-Passw0rd",
-                        Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 100,
+                        Optional.empty(), Optional.empty(), Site.Auth.BASIC), Duration.ofSeconds(2), Duration.ofSeconds(10), 100,
                 CircuitBreaker.Settings.OFF, Clock.systemUTC()));
         sync = f.reconciler(SyncSettings.defaults("h1"));
     }
@@ -80,6 +80,26 @@ class BadCredentialsTest {
         assertThat(r.done()).isEmpty();
         assertThat(f.dump("h2")).isEqualTo(h2Before);
         assertThat(f.dump("h1")).isEqualTo(h1Before);
+        assertThat(base()).isEqualTo(baseBefore);
+    }
+
+    @Test
+    void withALoginSessionTheOldPasswordIsRefusedAtLoginAndTheSiteIsUnknown() {
+        // the default for a user account: a session, whose login answers 401 to a wrong password
+        f.clients.put("h1", HarborClientFactory.create(new Site("h1", f.emulator("h1").baseUrl(), "admin", "Old-Passw0rd",
+                        Optional.empty(), Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(10), 100,
+                CircuitBreaker.Settings.OFF, Clock.systemUTC()));
+        sync = f.reconciler(SyncSettings.defaults("h1"));
+        Map<String, Object> h2Before = f.dump("h2");
+        List<BaseRecord> baseBefore = base();
+
+        SyncReport r = sync.run(Scope.ALL, false, false);
+
+        assertThat(r.unknownSites()).singleElement().asString()
+                .startsWith("h1: ").contains(HarborClient.NOT_AUTHENTICATED).doesNotContain("Old-Passw0rd");
+        assertThat(r.planned()).isEmpty();
+        assertThat(r.done()).isEmpty();
+        assertThat(f.dump("h2")).isEqualTo(h2Before);
         assertThat(base()).isEqualTo(baseBefore);
     }
 

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * Checks every /api/v2.0 exchange of an emulator against the Harbor spec: the request (so a client that sends what
- * Harbor would reject is caught) and the response (so the emulator stays inside the contract).
+ * Harbor would reject is caught) and the response (so the emulator stays inside the contract). Outside /api/v2.0 only
+ * the known requests pass ({@link #OUTSIDE_API}: the UI login, the emulator's control endpoints).
  */
 public final class SpecGuard implements ExchangeListener {
     public record Violation(String method, String path, String message) {
@@ -72,8 +73,22 @@ public final class SpecGuard implements ExchangeListener {
         }
     }
 
+    /**
+     * The requests outside the API that are known, and all that is: Harbor's UI login (GET for the CSRF token, POST
+     * with the form; not in the spec) and the emulator's control endpoints (what happens outside Harbor's API: a
+     * push, a user's first login, fault injection). Any other path outside /api/v2.0 is a violation.
+     */
+    static final java.util.Set<String> OUTSIDE_API = java.util.Set.of(
+            "GET /c/login", "POST /c/login",
+            "POST /emulator/artifacts", "POST /emulator/users", "POST /emulator/faults", "DELETE /emulator/faults");
+
     private static List<Violation> validate(RecordedExchange ex, Supplier<OpenApiInteractionValidator> spec) {
-        if (!ex.rawPath().startsWith(HarborSpec.BASE_PATH) || ex.status() == 0) return List.of(); // dropped = no response
+        if (ex.status() == 0) return List.of(); // dropped = no response
+        if (!ex.rawPath().startsWith(HarborSpec.BASE_PATH + "/")) {
+            if (OUTSIDE_API.contains(ex.method() + " " + ex.rawPath())) return List.of();
+            return List.of(new Violation(ex.method(), ex.rawPath() + (ex.rawQuery() == null ? "" : "?" + ex.rawQuery()),
+                    "neither under " + HarborSpec.BASE_PATH + " nor one of the known requests outside it " + new java.util.TreeSet<>(OUTSIDE_API)));
+        }
         SimpleRequest.Builder rb = new SimpleRequest.Builder(ex.method(), ex.rawPath());
         ex.requestHeaders().forEach(rb::withHeader);
         if (ex.requestBody().length > 0) rb.withBody(ex.requestBody());

@@ -46,4 +46,24 @@ class SpecGuardTest {
         assertTrue(e.getMessage().contains("GET /api/v2.0/projects?page=x"), e.getMessage());
         h1.guard().reset();
     }
+
+    @Test
+    void theUiLoginAndTheControlEndpointsPassOutsideTheApi() {
+        PlainHarborHttp c = h1.client();
+        c.send(c.anonymous().request("GET", "/c/login", null));
+        c.send(c.anonymous().request("POST", "/c/login", null));
+        c.post("/emulator/users", java.util.Map.of("username", "someone"));
+        h1.guard().assertClean();
+    }
+
+    @Test
+    void anyOtherPathOutsideTheApiIsReported() {
+        h1.client().get("/c/logout");
+        SpecGuard.Violation v = h1.guard().expectViolation("known requests outside it");
+        assertTrue(v.toString().startsWith("GET /c/logout"), v.toString());
+        h1.client().send(h1.client().request("DELETE", "/c/login", null));
+        h1.guard().expectViolation("DELETE /c/login");
+        h1.client().get("/api/v2.0x/projects");
+        h1.guard().expectViolation("/api/v2.0x/projects");
+    }
 }

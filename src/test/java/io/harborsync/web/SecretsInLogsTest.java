@@ -107,6 +107,18 @@ class SecretsInLogsTest {
         secrets.put("admin token", ADMIN);
         List<String> answers = new ArrayList<>(); // /status bodies and SyncReports
 
+        // the daemon logs in to the demo's Harbors as admin (a user: a session): its sid cookies and CSRF tokens
+        java.util.Set<String> sessionSecrets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        io.harborsync.emulator.ExchangeListener sessions = ex -> ex.requestHeaders().forEach((k, v) -> {
+            if (k.equalsIgnoreCase("Cookie")) {
+                v.forEach(c -> java.util.Arrays.stream(c.split(";")).map(String::trim).filter(x -> x.indexOf('=') > 0)
+                        .forEach(x -> sessionSecrets.add(x.substring(x.indexOf('=') + 1))));
+            } else if (k.equalsIgnoreCase("X-Harbor-CSRF-Token")) {
+                sessionSecrets.addAll(v);
+            }
+        });
+        e1.addExchangeListener(sessions);
+        e2.addExchangeListener(sessions);
         Capture capture = new Capture();
         capture.setLevel(Level.ALL);
         Logger root = Logger.getLogger("");
@@ -200,6 +212,13 @@ class SecretsInLogsTest {
         } finally {
             root.removeHandler(capture);
             ours.setLevel(was);
+            e1.removeExchangeListener(sessions);
+            e2.removeExchangeListener(sessions);
+        }
+        assertThat(sessionSecrets).as("the daemon used sessions").isNotEmpty();
+        int n = 0;
+        for (String v : sessionSecrets) {
+            secrets.put("session cookie or CSRF token " + ++n, v);
         }
 
         List<String> lines = capture.lines;
