@@ -217,7 +217,11 @@ class ManifestsTest {
                 .containsKeys("HARBOR_SYNC_SITES_H1_URL", "HARBOR_SYNC_SITES_H2_URL", "HARBOR_SYNC_WEBHOOK_URL");
         assertThat(cm.getData().keySet()).as("no secrets in the ConfigMap")
                 .noneMatch(k -> k.contains("PASSWORD") || k.contains("TOKEN") || k.contains("SECRET"));
-        assertThat(secret.getStringData().values()).as("placeholders only").allMatch(v -> v.startsWith("<"));
+        assertThat(secret.getStringData()).as("placeholders for every secret value")
+                .allSatisfy((k, v) -> assertThat(k.endsWith("_USERNAME") || v.startsWith("<")).as(k).isTrue());
+        assertThat(secret.getStringData()).as("the account recommended: the robot bootstrap makes (issue 18)")
+                .containsEntry("HARBOR_SYNC_SITES_H1_USERNAME", "robot$harbor-sync")
+                .containsEntry("HARBOR_SYNC_SITES_H2_USERNAME", "robot$harbor-sync");
         assertThat(c.getVolumeMounts()).as("writable /tmp on the read-only root filesystem")
                 .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
