@@ -10,6 +10,7 @@ public final class Faults {
     private final List<Fault> faults = new ArrayList<>();
     private final List<Integer> remaining = new ArrayList<>();
     private volatile Duration latency = Duration.ZERO;
+    private volatile LatencyProfile profile;
 
     public synchronized Faults add(Fault fault) {
         faults.add(fault);
@@ -22,12 +23,21 @@ public final class Faults {
         faults.clear();
         remaining.clear();
         latency = Duration.ZERO;
+        profile = null;
     }
 
     /** Added to every request (before faults and routing). */
     public void latency(Duration d) { latency = d == null ? Duration.ZERO : d; }
 
     public Duration latency() { return latency; }
+
+    /**
+     * Each request to Harbor's core (the API, {@code /c/login}) then waits what the profile says for it, by method,
+     * path and how it authenticated, after the flat {@link #latency}; null = none.
+     */
+    public void profile(LatencyProfile p) { profile = p; }
+
+    public LatencyProfile profile() { return profile; }
 
     public synchronized List<Fault> list() { return List.copyOf(faults); }
 

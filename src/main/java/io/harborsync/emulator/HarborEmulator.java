@@ -432,7 +432,12 @@ public final class HarborEmulator implements AutoCloseable {
         String sentSid = Sessions.cookie(r.headers, Sessions.SID);
         String user = sessions.user(sentSid);
         r.sessionUser = user;
-        cpu.count(account(r, login, user != null));
+        HarborCpu.Account account = account(r, login, user != null);
+        cpu.count(account);
+        LatencyProfile profile = faults.profile();
+        if (profile != null) {
+            sleep(profile.latency(r.method, r.rawPath, account)); // outside the site lock, as the flat latency
+        }
         List<String> setCookies = new ArrayList<>();
         boolean csrf = login || sentSid != null;
         byte[] secret = null;
@@ -537,7 +542,7 @@ public final class HarborEmulator implements AutoCloseable {
     private static void sleep(Duration d) {
         if (d == null || d.isZero() || d.isNegative()) return;
         try {
-            Thread.sleep(d.toMillis());
+            Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000)); // a profile's 2.75 ms is not 2 ms
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

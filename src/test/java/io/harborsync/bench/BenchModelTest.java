@@ -62,4 +62,35 @@ class BenchModelTest {
         assertThat(Dataset.writesByPhase(drift, List.of("h1", "h2")))
                 .isEqualTo(Map.of(1, Map.of("h2", 1L), 2, Map.of("h2", 2L), 4, Map.of("h2", 1L)));
     }
+
+    @Test
+    void withTheRealHarborProfileEachPageIsPricedByItsEndpoint() {
+        // h1: 10 project pages in a row (101 ms each), then 10 quota pages (1712 ms) and 4000 member pages (2.75 ms)
+        // over 4 slots; one write phase of 8 writes on h2 (3.0 ms each, 2 rounds)
+        Results.Reconcile rec = reconcile(Map.of(
+                        "h1", Map.of("GET /projects", 10L, "GET /quotas", 10L, "GET /projects/{p}/members", 4000L),
+                        "h2", Map.of("GET /projects", 10L, "GET /quotas", 10L, "GET /projects/{p}/members", 100L)),
+                Map.of(2, Map.of("h2", 8L)));
+        BenchReport.Model m = BenchReport.Model.of(rec, 4, 20, io.harborsync.emulator.LatencyProfile.realHarbor());
+        double reads = 10 * 101 + (10 * 1712 + 4000 * 2.75) / 4;
+        assertThat(m.seconds()).isCloseTo((reads + 2 * 3.0) / 1000, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(m.formula()).contains("real-Harbor profile").contains("2 write round trips × 3.00 ms");
+        // the flat model of the same reconcile is rounds × one latency
+        assertThat(BenchReport.Model.of(rec, 4, 20).seconds()).isEqualTo((10 + 1003 + 2) * 0.020);
+    }
+
+    @Test
+    void theProfileWaitsWhatARealHarborTookForEachRequestByAccount() {
+        var p = io.harborsync.emulator.LatencyProfile.realHarbor();
+        var session = io.harborsync.emulator.HarborCpu.Account.SESSION;
+        var user = io.harborsync.emulator.HarborCpu.Account.BASIC_USER;
+        var robot = io.harborsync.emulator.HarborCpu.Account.BASIC_ROBOT;
+        assertThat(p.latency("GET", "/api/v2.0/projects", user).toMillis()).isEqualTo(257);
+        assertThat(p.latency("GET", "/api/v2.0/projects", session).toMillis()).isEqualTo(101);
+        assertThat(p.latency("GET", "/api/v2.0/quotas", robot).toMillis()).isEqualTo(1713);
+        assertThat(p.latency("GET", "/api/v2.0/projects/a/members", session).toNanos()).isEqualTo(2_750_000);
+        assertThat(p.latency("GET", "/api/v2.0/projects/a/members", user).toNanos()).isEqualTo(102_500_000);
+        assertThat(p.latency("DELETE", "/api/v2.0/projects/a/members/3", robot).toNanos()).isEqualTo(4_550_000);
+        assertThat(p.latency("POST", "/c/login", io.harborsync.emulator.HarborCpu.Account.LOGIN).toMillis()).isEqualTo(104);
+    }
 }

@@ -13,7 +13,16 @@ import java.util.Map;
 record BenchParams(boolean full, int projects, int members, int repos, int artifacts, double drift, int latencyMs,
                    int initialLatencyMs, int maxConcurrency, long seed, int mirrorEvents, int mirrorRate,
                    int mirrorTimeoutS, int intakeSeconds, int intakeClients, int intakeProjects, int auditIntervalS,
-                   int idleCycles, int cliRuns, String daemonJvmOptions, String report) {
+                   int idleCycles, int cliRuns, String daemonJvmOptions, String profile, String report) {
+
+    /** bench.profile: one flat latency per request, or a real Harbor v2.15.2's per request (issue 18). */
+    static final String FLAT = "flat";
+    static final String REAL_HARBOR = "real-harbor";
+
+    /** The latency profile the emulators apply instead of bench.latency-ms, or null for the flat latency. */
+    io.harborsync.emulator.LatencyProfile latencyProfile() {
+        return REAL_HARBOR.equals(profile) ? io.harborsync.emulator.LatencyProfile.realHarbor() : null;
+    }
 
     static final String DEPLOYED_JVM = "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
             + " -XX:ReservedCodeCacheSize=64m -XX:SharedArchiveFile=app-cds.jsa";
@@ -44,6 +53,10 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         // limit written as -Xmx128m, plus the AppCDS archive the image's entrypoint adds; empty = the JVM's
         // defaults on this machine (G1, C2, a heap of a quarter of its memory).
         d("daemon-jvm-options", DEPLOYED_JVM, DEPLOYED_JVM);
+        // flat: every request waits latency-ms; real-harbor: each waits what a real Harbor v2.15.2 took for it, by
+        // endpoint and account (issue 18: project pages ~101 ms, quota pages ~1.7 s, other reads ~3 ms with the
+        // session the daemon's admin account logs in to); latency-ms then only says whether there is any latency
+        d("profile", "flat", "flat");
         d("report", "docs/benchmarks.md", "target/benchmarks/benchmarks.md");
     }
 
@@ -60,7 +73,7 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
                 i(v, "max-concurrency"), Long.parseLong(v.get("seed")), i(v, "mirror-events"), i(v, "mirror-rate"),
                 i(v, "mirror-timeout-s"), i(v, "intake-seconds"), i(v, "intake-clients"), i(v, "intake-projects"),
                 i(v, "audit-interval-s"), i(v, "idle-cycles"), i(v, "cli-runs"), v.get("daemon-jvm-options"),
-                v.get("report"));
+                v.get("profile"), v.get("report"));
         p.check();
         return p;
     }
@@ -85,6 +98,7 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
                 "bench.intake-*: clients and seconds >= 1, 1 <= projects <= bench.projects");
         require(auditIntervalS >= 1 && idleCycles >= 1, "bench.audit-interval-s and idle-cycles must be >= 1");
         require(cliRuns >= 0, "bench.cli-runs must be >= 0 (0 = no CLI figure)");
+        require(FLAT.equals(profile) || REAL_HARBOR.equals(profile), "bench.profile must be flat or real-harbor");
     }
 
     private static void require(boolean ok, String message) {

@@ -509,9 +509,13 @@ final class Benchmark {
 
     // ------------------------------------------------------------------ helpers
 
+    /** ms > 0: the latency of every request, or with bench.profile=real-harbor a real Harbor's per request. */
     private void latency(int ms) {
-        h1.faults().latency(Duration.ofMillis(ms));
-        h2.faults().latency(Duration.ofMillis(ms));
+        io.harborsync.emulator.LatencyProfile profile = ms > 0 ? p.latencyProfile() : null;
+        for (HarborEmulator e : List.of(h1, h2)) {
+            e.faults().latency(Duration.ofMillis(profile != null ? 0 : ms));
+            e.faults().profile(profile);
+        }
     }
 
     private static void progress(String format, Object... args) {

@@ -97,4 +97,24 @@ class FaultsTest {
         assertEquals(200, c().get("users").statusCode());
         assertEquals(401, c().anonymous().post("/emulator/users", Map.of("username", "x")).statusCode());
     }
+
+    @Test
+    void aLatencyProfileIsAskedForEveryCoreRequestWithHowItAuthenticated() {
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        h1.emulator().faults().profile((method, path, account) -> {
+            asked.add(method + " " + path + " " + account);
+            return Duration.ZERO;
+        });
+        try {
+            assertEquals(200, c().get("projects").statusCode());
+            assertEquals(200, c().get("ping").statusCode());
+            h1.emulator().addUser("pia", "Pia-pass-1");
+            assertEquals(200, c().as("pia", "Pia-pass-1").get("users/current").statusCode());
+        } finally {
+            h1.emulator().faults().clear();
+        }
+        assertEquals(java.util.List.of("GET /api/v2.0/projects BASIC_USER", "GET /api/v2.0/ping BASIC_USER",
+                "GET /api/v2.0/users/current BASIC_USER"), asked);
+        assertEquals(null, h1.emulator().faults().profile(), "cleared with the faults");
+    }
 }
