@@ -245,7 +245,17 @@ final class BenchReport {
                         topExcess(r.verify, 8)) + ".");
             }
         }
-        // Harbor's CPU for the measured reconcile, by the account the daemon logs in with (issue 18's model)
+        // Harbor's CPU for the measured reconcile as it ran (the daemon logs in as admin: a session), as the emulators'
+        // cost model counted it, then by the account the daemon logs in with (issue 18's model)
+        if (r.full.harborCpuRequests > 0) {
+            double perRequest = (double) r.full.harborCpuMillis / r.full.harborCpuRequests;
+            rows.add(new Row("8. Harbor CPU, full reconcile as run (admin)", fmt(r.full.harborCpuMillis / 1000.0) + " s",
+                    fmt(HARBOR_CPU_TARGET_MS) + " ms per request (target)", perRequest / HARBOR_CPU_TARGET_MS, "≤ 1",
+                    perRequest <= HARBOR_CPU_TARGET_MS));
+            why.add("Figure 8 (as run): the emulators counted " + r.full.harborCpuRequests + " requests by how they"
+                    + " authenticated, " + r.full.harborCpuByAccount + ", " + fmt(perRequest) + " ms of modelled Harbor"
+                    + " CPU per request.");
+        }
         for (Account a : Account.values()) {
             double perRequest = a.harborCpuMs;
             double seconds = measured * perRequest / 1000.0;

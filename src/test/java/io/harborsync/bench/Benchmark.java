@@ -172,6 +172,8 @@ final class Benchmark {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Duration daemonCpu = daemon.cpuTime();
         long harnessCpu = os.getProcessCpuTime();
+        h1.resetHarborCpu();
+        h2.resetHarborCpu();
         log.start();
         long t0 = System.nanoTime();
         HttpResponse<String> resp = http.send(HttpRequest.newBuilder(daemon.base().resolve(call))
@@ -183,6 +185,14 @@ final class Benchmark {
         rec.daemonCpu = daemon.cpuTime().minus(daemonCpu);
         rec.harnessCpu = Duration.ofNanos(os.getProcessCpuTime() - harnessCpu);
         rec.hits = log.stop();
+        Map<String, Long> byAccount = new java.util.TreeMap<>();
+        for (HarborEmulator e : List.of(h1, h2)) {
+            io.harborsync.emulator.HarborCpu.Totals t = e.harborCpu();
+            rec.harborCpuMillis += t.millis();
+            rec.harborCpuRequests += t.requests();
+            t.byAccount().forEach((a, n) -> byAccount.merge(a.name().toLowerCase(java.util.Locale.ROOT), n, Long::sum));
+        }
+        rec.harborCpuByAccount = byAccount.toString();
         if (resp.statusCode() != 200) {
             throw new IllegalStateException("POST /sync answered " + resp.statusCode() + ": " + resp.body());
         }
@@ -453,6 +463,8 @@ final class Benchmark {
         // the first poll of a fresh store reads the whole history; measure from the third cycle on
         await().atMost(Duration.ofSeconds(30 + 3L * p.auditIntervalS())).pollInterval(Duration.ofMillis(100))
                 .until(() -> cycles(log.snapshot(), interval).size() >= 3);
+        h1.resetHarborCpu();
+        h2.resetHarborCpu();
         log.start();
         long t0 = System.nanoTime();
         await().atMost(Duration.ofSeconds(30 + (p.idleCycles() + 3L) * p.auditIntervalS()))

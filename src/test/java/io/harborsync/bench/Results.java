@@ -27,6 +27,10 @@ final class Results {
         /** CPU used while it ran: the daemon's process, and the harness's (both emulators, in this JVM). */
         Duration daemonCpu = Duration.ZERO;
         Duration harnessCpu = Duration.ZERO;
+        /** What the emulators' model of Harbor's CPU counted for it (issue 18): requests by account type, both sites. */
+        long harborCpuMillis;
+        long harborCpuRequests;
+        String harborCpuByAccount = "";
         /** System.nanoTime() when POST /sync was sent and when its answer came (the hits' clock). */
         long sentNanos;
         long answeredNanos;
