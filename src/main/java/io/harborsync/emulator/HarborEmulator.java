@@ -436,7 +436,7 @@ public final class HarborEmulator implements AutoCloseable {
         cpu.count(account);
         LatencyProfile profile = faults.profile();
         if (profile != null) {
-            sleep(profile.latency(r.method, r.rawPath, account)); // outside the site lock, as the flat latency
+            sleep(profile.latency(r.method, r.rawPath, r.rawQuery, account)); // outside the site lock, as the flat latency
         }
         List<String> setCookies = new ArrayList<>();
         boolean csrf = login || sentSid != null;

@@ -85,12 +85,14 @@ class BenchModelTest {
         var session = io.harborsync.emulator.HarborCpu.Account.SESSION;
         var user = io.harborsync.emulator.HarborCpu.Account.BASIC_USER;
         var robot = io.harborsync.emulator.HarborCpu.Account.BASIC_ROBOT;
-        assertThat(p.latency("GET", "/api/v2.0/projects", user).toMillis()).isEqualTo(257);
-        assertThat(p.latency("GET", "/api/v2.0/projects", session).toMillis()).isEqualTo(101);
-        assertThat(p.latency("GET", "/api/v2.0/quotas", robot).toMillis()).isEqualTo(1713);
-        assertThat(p.latency("GET", "/api/v2.0/projects/a/members", session).toNanos()).isEqualTo(2_750_000);
-        assertThat(p.latency("GET", "/api/v2.0/projects/a/members", user).toNanos()).isEqualTo(102_500_000);
-        assertThat(p.latency("DELETE", "/api/v2.0/projects/a/members/3", robot).toNanos()).isEqualTo(4_550_000);
-        assertThat(p.latency("POST", "/c/login", io.harborsync.emulator.HarborCpu.Account.LOGIN).toMillis()).isEqualTo(104);
+        assertThat(p.latency("GET", "/api/v2.0/projects", null, user).toMillis()).isEqualTo(257);
+        assertThat(p.latency("GET", "/api/v2.0/projects", null, session).toMillis()).isEqualTo(101);
+        assertThat(p.latency("GET", "/api/v2.0/quotas", null, robot).toMillis()).isEqualTo(1713);
+        assertThat(p.latency("GET", "/api/v2.0/projects/a/members", null, session).toNanos()).isEqualTo(2_750_000);
+        assertThat(p.latency("GET", "/api/v2.0/projects/a/members", null, user).toNanos()).isEqualTo(102_500_000);
+        assertThat(p.latency("DELETE", "/api/v2.0/projects/a/members/3", null, robot).toNanos()).isEqualTo(4_550_000);
+        assertThat(p.latency("POST", "/c/login", null, io.harborsync.emulator.HarborCpu.Account.LOGIN).toMillis()).isEqualTo(104);
+        assertThat(p.latency("GET", "/api/v2.0/quotas", "reference=project&reference_id=7", session).toNanos())
+                .as("one project's quota: a read and one item").isEqualTo(19_750_000);
     }
 }

@@ -171,7 +171,7 @@ final class BenchReport {
         int space = endpoint.indexOf(' ');
         String method = endpoint.substring(0, space);
         String path = "/api/v2.0" + endpoint.substring(space + 1);
-        return profile.latency(method, path, io.harborsync.emulator.HarborCpu.Account.SESSION).toNanos() / 1e6;
+        return profile.latency(method, path, null, io.harborsync.emulator.HarborCpu.Account.SESSION).toNanos() / 1e6;
     }
 
     /** Issue 18's goal: a full reconcile with the quick check at most this share of reading everything. */
@@ -277,6 +277,14 @@ final class BenchReport {
         double ratio2 = model == 0 ? Double.NaN : wall / model;
         rows.add(new Row("2. Full reconcile: wall time", fmt(wall) + " s",
                 fmt(model) + " s (model: " + m.formula() + ")", ratio2, "≤ 1.5", ratio2 <= 1.5));
+        if (!(ratio2 <= 1.5) && p.latencyMs() > 0 && p.latencyProfile() != null) {
+            double cpu = r.full.daemonCpu.toNanos() / 1e9;
+            why.add(String.format(Locale.ROOT, "Figure 2 (real-Harbor profile): with Harbor answering most reads in"
+                            + " ~3 ms, the model (Harbor's time only) is %s s, and the daemon's own CPU is the larger"
+                            + " part: %s s of CPU in the %s s the reconcile took (%s of %d cores, shared with both"
+                            + " emulators and the harness), %s ms per request.", fmt(model), fmt(cpu), fmt(wall),
+                    fmt(cpu / wall), r.machine.cores(), fmt(cpu * 1000 / Math.max(1, measured))));
+        }
         if (!(ratio2 <= 1.5) && p.latencyMs() > 0 && p.latencyProfile() == null) {
             double inFlight = measured * (p.latencyMs() / 1000.0) / wall;
             why.add(String.format(Locale.ROOT, "Figure 2: on average %.2f requests were in flight (%d requests × %d ms"

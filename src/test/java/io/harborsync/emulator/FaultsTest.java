@@ -101,7 +101,7 @@ class FaultsTest {
     @Test
     void aLatencyProfileIsAskedForEveryCoreRequestWithHowItAuthenticated() {
         java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        h1.emulator().faults().profile((method, path, account) -> {
+        h1.emulator().faults().profile((method, path, query, account) -> {
             asked.add(method + " " + path + " " + account);
             return Duration.ZERO;
         });
