@@ -302,39 +302,34 @@ public final class JdbcBaseStore implements BaseStore {
         if (puts.isEmpty() && forget.isEmpty()) {
             return;
         }
-        try (Connection c = ds.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM listing_mark WHERE item_key = ?");
-                 PreparedStatement upd = c.prepareStatement(
-                         "UPDATE listing_mark SET mark = ? WHERE site = ? AND item_key = ?");
-                 PreparedStatement ins = c.prepareStatement("INSERT INTO listing_mark (site, item_key, mark)"
-                         + " SELECT ?, ?, ? WHERE NOT EXISTS"
-                         + " (SELECT 1 FROM listing_mark WHERE site = ? AND item_key = ?)")) {
-                for (String key : forget) {
-                    del.setString(1, key);
-                    del.executeUpdate();
-                }
-                for (ListingMark m : puts) {
-                    upd.setString(1, m.mark());
-                    upd.setString(2, m.site());
-                    upd.setString(3, m.key());
-                    if (upd.executeUpdate() == 0) {
-                        ins.setString(1, m.site());
-                        ins.setString(2, m.key());
-                        ins.setString(3, m.mark());
-                        ins.setString(4, m.site());
-                        ins.setString(5, m.key());
-                        ins.executeUpdate();
+        try {
+            Jdbc.inTransaction(ds, c -> {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM listing_mark WHERE item_key = ?");
+                     PreparedStatement upd = c.prepareStatement(
+                             "UPDATE listing_mark SET mark = ? WHERE site = ? AND item_key = ?");
+                     PreparedStatement ins = c.prepareStatement("INSERT INTO listing_mark (site, item_key, mark)"
+                             + " SELECT ?, ?, ? WHERE NOT EXISTS"
+                             + " (SELECT 1 FROM listing_mark WHERE site = ? AND item_key = ?)")) {
+                    for (String key : forget) {
+                        del.setString(1, key);
+                        del.executeUpdate();
+                    }
+                    for (ListingMark m : puts) {
+                        upd.setString(1, m.mark());
+                        upd.setString(2, m.site());
+                        upd.setString(3, m.key());
+                        if (upd.executeUpdate() == 0) {
+                            ins.setString(1, m.site());
+                            ins.setString(2, m.key());
+                            ins.setString(3, m.mark());
+                            ins.setString(4, m.site());
+                            ins.setString(5, m.key());
+                            ins.executeUpdate();
+                        }
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+                return null;
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot write " + puts.size() + " listing marks and forget " + forget.size(), e);
         }
