@@ -29,13 +29,14 @@ final class BaseView {
         private final Map<Value, String> written = new ConcurrentHashMap<>();
     }
 
-    private record Listing(String prefix, Map<String, BaseRecord> records) {
+    private record Listing(String prefix, List<BaseRecord> sorted, Map<String, BaseRecord> records) {
     }
 
     private final BaseStore store;
     private final KindRegistry kinds;
     private final Cache cache;
-    private final Map<Kind, Listing> listed = new HashMap<>();
+    /** Concurrent: the quick check lists a kind from the reading threads, the planner the same listing later. */
+    private final Map<Kind, Listing> listed = new ConcurrentHashMap<>();
 
     BaseView(BaseStore store, KindRegistry kinds, Cache cache) {
         this.store = store;
@@ -43,12 +44,19 @@ final class BaseView {
         this.cache = cache;
     }
 
-    /** Lists the kind's records under the prefix ("" for all) and keeps them for this run's lookups. */
+    /**
+     * Lists the kind's records under the prefix ("" for all), ordered by key, and keeps them for this run's lookups:
+     * the same listing asked again in this run (the quick check's, then the planner's) is not read again.
+     */
     List<BaseRecord> list(Kind kind, String prefix) {
+        Listing l = listed.get(kind);
+        if (l != null && l.prefix().equals(prefix)) {
+            return l.sorted();
+        }
         List<BaseRecord> records = store.list(kind.id(), prefix);
         Map<String, BaseRecord> byKey = new HashMap<>();
         records.forEach(r -> byKey.put(r.key(), r));
-        listed.put(kind, new Listing(prefix, byKey));
+        listed.put(kind, new Listing(prefix, records, byKey));
         return records;
     }
 

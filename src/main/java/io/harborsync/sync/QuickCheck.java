@@ -45,16 +45,14 @@ final class QuickCheck implements LiveState.Shortcut {
     private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)");
 
     private final QuickCheckMode mode;
-    private final Kind parent;
     /** The kinds under a marked key, whose keys start with the key and '@' (artifacts, their labels). */
     private final List<Kind> under;
     private final Set<String> sitesOn;
     /** key -> site -> the mark kept with the base. */
     private final Map<String, Map<String, String>> stored = new HashMap<>();
-    private final io.harborsync.store.BaseStore base;
     private final BaseView view;
     private final String prefix;
-    /** The base records under the marked keys of this scope, per kind, listed when first needed. */
+    /** The base records under the marked keys of this scope, per kind, listed when first needed (the planner's too). */
     private final Map<Kind, NavigableMap<String, BaseRecord>> baseUnder = new ConcurrentHashMap<>();
     /** key -> site -> the mark this run's listing showed. */
     private final Map<String, Map<String, String>> read = new ConcurrentHashMap<>();
@@ -63,20 +61,17 @@ final class QuickCheck implements LiveState.Shortcut {
     /** "site|key" whose mark was unchanged in a verify pass: compared with the base after the read. */
     private final Set<String> trustedInVerify = ConcurrentHashMap.newKeySet();
 
-    private QuickCheck(QuickCheckMode mode, Kind parent, List<Kind> under, Set<String> sitesOn,
-                       io.harborsync.store.BaseStore base, BaseView view, String prefix) {
+    private QuickCheck(QuickCheckMode mode, List<Kind> under, Set<String> sitesOn, BaseView view, String prefix) {
         this.mode = mode;
-        this.parent = parent;
         this.under = under;
         this.sitesOn = sitesOn;
-        this.base = base;
         this.view = view;
         this.prefix = prefix;
     }
 
     /** No shortcut, nothing kept. */
     static QuickCheck off() {
-        return new QuickCheck(QuickCheckMode.OFF, Kind.REPOSITORY, List.of(), Set.of(), null, null, "");
+        return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, "");
     }
 
     /**
@@ -99,7 +94,7 @@ final class QuickCheck implements LiveState.Shortcut {
             }
         });
         String prefix = scope.project().map(Keys::childPrefix).orElse("");
-        QuickCheck q = new QuickCheck(mode, Kind.REPOSITORY, under, on, base, view, prefix);
+        QuickCheck q = new QuickCheck(mode, under, on, view, prefix);
         for (ListingMark m : base.marks(prefix)) {
             q.stored.computeIfAbsent(m.key(), k -> new HashMap<>()).put(m.site(), m.mark());
         }
@@ -120,10 +115,6 @@ final class QuickCheck implements LiveState.Shortcut {
         return major > FIRST_VERSION[0] || major == FIRST_VERSION[0] && minor >= FIRST_VERSION[1];
     }
 
-    QuickCheckMode mode() {
-        return mode;
-    }
-
     /**
      * Records what the site's listing showed of the key, and gives what is under it from the base when it may be
      * taken from there: the site's Harbor moves marks, this is not a verify pass, and the site showed this very mark
@@ -131,7 +122,7 @@ final class QuickCheck implements LiveState.Shortcut {
      */
     @Override
     public Optional<Map<Kind, Map<String, Value>>> unchanged(String site, Kind kind, String key, String mark) {
-        if (mode == QuickCheckMode.OFF || !kind.equals(parent)) {
+        if (mode == QuickCheckMode.OFF || !kind.equals(Kind.REPOSITORY)) {
             return Optional.empty();
         }
         read.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(site, mark);
@@ -167,7 +158,7 @@ final class QuickCheck implements LiveState.Shortcut {
     private NavigableMap<String, BaseRecord> baseUnder(Kind kind) {
         return baseUnder.computeIfAbsent(kind, k -> {
             NavigableMap<String, BaseRecord> m = new TreeMap<>();
-            base.list(k.id(), prefix).forEach(r -> m.put(r.key(), r));
+            view.list(k, prefix).forEach(r -> m.put(r.key(), r));
             return m;
         });
     }
@@ -230,7 +221,7 @@ final class QuickCheck implements LiveState.Shortcut {
         }
         Set<String> differing = new HashSet<>();
         for (Decision d : plan.decisions()) {
-            boolean mine = d.kind().equals(parent) || under.contains(d.kind());
+            boolean mine = d.kind().equals(Kind.REPOSITORY) || under.contains(d.kind());
             if (mine && d.kase() != Decision.Case.IN_SYNC && d.kase() != Decision.Case.DELETED_EVERYWHERE) {
                 int at = d.key().indexOf('@');
                 differing.add(at < 0 ? d.key() : d.key().substring(0, at));
