@@ -84,21 +84,6 @@ final class LiveState {
     }
 
     /**
-     * Reads the sites at the same time, and on each site as many projects at once as the site's client lets
-     * requests through (harbor-sync.http.max-concurrency): a full read is thousands of small listings, so its
-     * time is their latency divided by the requests in flight.
-     *
-     * <p>Each site's lane runs twice as many tasks as the site has slots: a task whose answer came back gives its
-     * slot up before it files what it read and asks for the next page, and the task already waiting for a slot
-     * takes it at once, so the slots stay busy while answers are processed. The client's slots, not the lanes,
-     * bound the requests in flight; the lanes keep one site's reads from taking every thread of the executor.
-     */
-    static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
-                          SyncSettings settings, Map<Kind, String> paused, Executor executor) {
-        return read(kinds, clients, scope, settings, paused, executor, Shortcut.NONE);
-    }
-
-    /**
      * Where a site's listing under a key may be left out (issue 18's quick check, {@code QuickCheck}): what is under
      * the key on the site, per kind, when the site shows the key's mark unchanged; empty when it must be read.
      */
@@ -108,7 +93,18 @@ final class LiveState {
         Optional<Map<Kind, Map<String, Value>>> unchanged(String site, Kind kind, String key, String mark);
     }
 
-    /** @param quick which listings may be left out because the site shows them unchanged (issue 18) */
+    /**
+     * Reads the sites at the same time, and on each site as many projects at once as the site's client lets
+     * requests through (harbor-sync.http.max-concurrency): a full read is thousands of small listings, so its
+     * time is their latency divided by the requests in flight.
+     *
+     * <p>Each site's lane runs twice as many tasks as the site has slots: a task whose answer came back gives its
+     * slot up before it files what it read and asks for the next page, and the task already waiting for a slot
+     * takes it at once, so the slots stay busy while answers are processed. The client's slots, not the lanes,
+     * bound the requests in flight; the lanes keep one site's reads from taking every thread of the executor.
+     *
+     * @param quick which listings may be left out because the site shows them unchanged (issue 18)
+     */
     static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
                           SyncSettings settings, Map<Kind, String> paused, Executor executor, Shortcut quick) {
         LiveState s = new LiveState(kinds);

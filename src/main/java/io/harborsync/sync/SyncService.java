@@ -169,8 +169,7 @@ public class SyncService {
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
             reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor,
                     alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN)
-                    .fencedBy(leadership::checkBatch)
-                    .quickCheck(config.reconcile().quickCheck() ? QuickCheckMode.ON : QuickCheckMode.OFF);
+                    .fencedBy(leadership::checkBatch); // each run gets its quick-check mode from quickCheckOf
         }
         return reconciler;
     }
