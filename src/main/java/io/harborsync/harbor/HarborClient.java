@@ -48,7 +48,7 @@ public final class HarborClient {
 
     /** True when this client logs in once and sends Harbor's session cookie instead of Basic auth on each request. */
     public boolean usesSession() {
-        return t.usesSession();
+        return t.session() != null;
     }
 
     /** Successful logins to this site so far (0 with Basic auth). */

@@ -132,10 +132,6 @@ public final class HarborClientFactory {
         private final WriteFence fence;
         private final HarborSession session;
 
-        Headers(String site, String username, String password, WriteFence fence) {
-            this(site, username, password, fence, null);
-        }
-
         Headers(String site, String username, String password, WriteFence fence, HarborSession session) {
             this.site = site;
             this.fence = fence;

@@ -40,10 +40,6 @@ final class HarborTransport {
     /** The login session every request carries (a user account), or null: Basic auth on each request. */
     private final HarborSession session;
 
-    HarborTransport(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker) {
-        this(site, api, pageSize, maxConcurrency, breaker, null);
-    }
-
     HarborTransport(String site, HarborApi api, int pageSize, int maxConcurrency, CircuitBreaker breaker,
                     HarborSession session) {
         if (maxConcurrency < 1) {
@@ -58,14 +54,9 @@ final class HarborTransport {
         this.session = session;
     }
 
-    /** The login session, or null with Basic auth (for tests in this package). */
+    /** The login session, or null with Basic auth. */
     HarborSession session() {
         return session;
-    }
-
-    /** True when requests carry a login session instead of Basic auth. */
-    boolean usesSession() {
-        return session != null;
     }
 
     /** Successful logins to this site (0 with Basic auth). */
