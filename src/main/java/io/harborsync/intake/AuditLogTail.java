@@ -120,7 +120,7 @@ public class AuditLogTail {
                 java.util.Optional<InboxEvent> deletion = deletionOf(site.name(), row);
                 if (deletion.isPresent()) {
                     InboxEvent d = deletion.get();
-                    deletions.put(d.project() + "/" + d.repository() + "@" + d.digest(), d);
+                    deletions.put(io.harborsync.model.Keys.artifact(d.project(), d.repository(), d.digest()), d);
                     continue;
                 }
                 projectOf(row).ifPresent(p -> latestByProject.merge(p, row, (a, b) -> b.id() > a.id() ? b : a));

@@ -145,7 +145,7 @@ final class ProjectKind implements MirroredKind {
         private final SiteRead site;
         private final Quotas.Listing listing = new Quotas.Listing();
         /** Projects read while the listing was not complete yet, with their registry endpoint's name (or null). */
-        private final Map<Long, Map.Entry<Project, String>> waiting = new HashMap<>();
+        private final Map<Long, Waiting> waiting = new HashMap<>();
         private int pagesLeft = -1;
         private boolean complete;
 
@@ -190,7 +190,7 @@ final class ProjectKind implements MirroredKind {
 
         /** The last page is in: files every project read meanwhile. */
         private void listed() {
-            List<Map.Entry<Project, String>> ready;
+            List<Waiting> ready;
             synchronized (this) {
                 complete = true;
                 ready = List.copyOf(waiting.values());
@@ -200,13 +200,13 @@ final class ProjectKind implements MirroredKind {
                 LOG.infof("the quota listing of %s moved while it was read (%s): the quotas of projects it did not"
                         + " show exactly once are read one by one", site.site(), listing.describe());
             }
-            for (Map.Entry<Project, String> e : ready) {
-                Project p = e.getKey();
+            for (Waiting e : ready) {
+                Project p = e.project();
                 Optional<Quota> q = listing.trusted(p.projectId());
                 if (q.isPresent()) {
-                    file(site, p, q.get(), e.getValue());
+                    file(site, p, q.get(), e.registry());
                 } else {
-                    site.alongside(() -> fileReadingQuota(site, p, e.getValue()));
+                    site.alongside(() -> fileReadingQuota(site, p, e.registry()));
                 }
             }
         }
@@ -215,7 +215,7 @@ final class ProjectKind implements MirroredKind {
         void projectRead(Project p, String registry) {
             synchronized (this) {
                 if (!complete) {
-                    waiting.put(p.projectId(), Map.entry(p, registry == null ? NO_REGISTRY : registry));
+                    waiting.put(p.projectId(), new Waiting(p, registry));
                     return;
                 }
             }
@@ -244,8 +244,9 @@ final class ProjectKind implements MirroredKind {
     }
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProjectKind.class);
-    /** Map.entry takes no null: a project without a registry endpoint waits with this. */
-    private static final String NO_REGISTRY = "";
+    /** A project read while the quota listing was not complete yet, with its registry endpoint's name (or null). */
+    private record Waiting(Project project, String registry) {
+    }
 
     /**
      * Reads the project's quota on its own and files its value; a quota Harbor does not list for a listed project,
@@ -274,8 +275,7 @@ final class ProjectKind implements MirroredKind {
             site.unknown(Kind.PROJECT, p.name(), "its quota " + quota.id() + " has no storage limit");
             return;
         }
-        String proxyCacheRegistry = registry == null || registry.equals(NO_REGISTRY) ? null : registry;
-        site.put(Kind.PROJECT, p.name(), value(p, quota.hardStorage(), proxyCacheRegistry));
+        site.put(Kind.PROJECT, p.name(), value(p, quota.hardStorage(), registry));
         site.id(PROJECT_ID, p.name(), p.projectId());
         if (quota.id() != null) {
             site.id(QUOTA_ID, p.name(), quota.id());
