@@ -37,6 +37,7 @@ public final class ConfigCheck {
     /** String (or Quarkus) properties whose text has a form: the check returns what is wrong, or null. */
     static final Map<String, Function<String, String>> FORMS = Map.ofEntries(
             Map.entry("harbor-sync.reconcile.interval", ConfigCheck::schedule),
+            Map.entry("harbor-sync.reconcile.part-projects", ConfigCheck::atLeastOne),
             Map.entry("harbor-sync.audit.interval", ConfigCheck::schedule),
             Map.entry("harbor-sync.inbox.retry-interval", ConfigCheck::schedule),
             Map.entry("harbor-sync.ha.inbox-poll", ConfigCheck::schedule),
@@ -219,6 +220,14 @@ public final class ConfigCheck {
                     ? "must be a whole number" : "must be a number";
         }
         return null;
+    }
+
+    static String atLeastOne(String value) {
+        try {
+            return Integer.parseInt(value.trim()) >= 1 ? null : "must be a whole number of at least 1";
+        } catch (NumberFormatException e) {
+            return "must be a whole number of at least 1";
+        }
     }
 
     static String duration(String value) {

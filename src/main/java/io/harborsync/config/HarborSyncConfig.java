@@ -141,6 +141,15 @@ public interface HarborSyncConfig {
         @WithName("verify-interval")
         @WithDefault("24h")
         Duration verifyInterval();
+
+        /**
+         * The most projects a full reconcile reads, plans, sends and settles at once (issue 18): it lists every
+         * site's projects once, then works through them in parts of this many, so that what the daemon holds of
+         * the sites stays about this many projects' content whatever their number.
+         */
+        @WithName("part-projects")
+        @WithDefault("200")
+        int partProjects();
     }
 
     interface Audit {

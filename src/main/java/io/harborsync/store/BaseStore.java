@@ -10,6 +10,19 @@ public interface BaseStore {
     /** Records of {@code kind} whose key starts with {@code keyPrefix} ("" = all), ordered by key (String order). */
     List<BaseRecord> list(String kind, String keyPrefix);
 
+    /**
+     * Records of {@code kind} whose key starts with any of the prefixes, ordered by key: one part of a reconcile of
+     * every project lists its batch of projects' content with it (issue 18), never the whole kind.
+     */
+    default List<BaseRecord> list(String kind, java.util.Collection<String> keyPrefixes) {
+        List<BaseRecord> out = new java.util.ArrayList<>();
+        for (String prefix : new java.util.TreeSet<>(keyPrefixes)) {
+            out.addAll(list(kind, prefix));
+        }
+        out.sort(java.util.Comparator.comparing(BaseRecord::key));
+        return out;
+    }
+
     /** Insert or replace the record of (kind, key). */
     void put(BaseRecord record);
 
@@ -44,6 +57,15 @@ public interface BaseStore {
      */
     default List<ListingMark> marks(String keyPrefix) {
         return List.of();
+    }
+
+    /** The listing marks of keys starting with any of the prefixes (one part of a reconcile of every project). */
+    default List<ListingMark> marks(java.util.Collection<String> keyPrefixes) {
+        List<ListingMark> out = new java.util.ArrayList<>();
+        for (String prefix : new java.util.TreeSet<>(keyPrefixes)) {
+            out.addAll(marks(prefix));
+        }
+        return out;
     }
 
     /**

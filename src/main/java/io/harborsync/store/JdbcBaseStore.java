@@ -277,6 +277,65 @@ public final class JdbcBaseStore implements BaseStore {
         }
     }
 
+    /** Prefixes per query: one statement for a part's batch of projects, short enough for any database. */
+    private static final int PREFIXES_PER_QUERY = 100;
+
+    @Override
+    public List<BaseRecord> list(String kind, java.util.Collection<String> keyPrefixes) {
+        List<String> prefixes = new ArrayList<>(new java.util.TreeSet<>(keyPrefixes));
+        List<BaseRecord> out = new ArrayList<>();
+        java.util.Map<String, String> texts = new java.util.HashMap<>();
+        java.util.Map<String, Set<String>> siteSets = new java.util.HashMap<>();
+        for (int from = 0; from < prefixes.size(); from += PREFIXES_PER_QUERY) {
+            List<String> chunk = prefixes.subList(from, Math.min(prefixes.size(), from + PREFIXES_PER_QUERY));
+            String likes = String.join(" OR ", java.util.Collections.nCopies(chunk.size(),
+                    "item_key LIKE ? ESCAPE '\\'"));
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                         + " FROM base_record WHERE kind = ? AND (" + likes + ")")) {
+                ps.setString(1, kind);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 2, Jdbc.likeEscape(chunk.get(i)) + "%");
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs, texts, siteSets));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot list base records of kind " + kind, e);
+            }
+        }
+        out.sort(Comparator.comparing(BaseRecord::key));
+        return out;
+    }
+
+    @Override
+    public List<ListingMark> marks(java.util.Collection<String> keyPrefixes) {
+        List<String> prefixes = new ArrayList<>(new java.util.TreeSet<>(keyPrefixes));
+        List<ListingMark> out = new ArrayList<>();
+        for (int from = 0; from < prefixes.size(); from += PREFIXES_PER_QUERY) {
+            List<String> chunk = prefixes.subList(from, Math.min(prefixes.size(), from + PREFIXES_PER_QUERY));
+            String likes = String.join(" OR ", java.util.Collections.nCopies(chunk.size(),
+                    "item_key LIKE ? ESCAPE '\\'"));
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT site, item_key, mark FROM listing_mark WHERE "
+                         + likes)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, Jdbc.likeEscape(chunk.get(i)) + "%");
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ListingMark(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot list listing marks", e);
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<ListingMark> marks(String keyPrefix) {
         String prefix = keyPrefix == null ? "" : keyPrefix;

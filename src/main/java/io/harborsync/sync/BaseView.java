@@ -7,8 +7,13 @@ import io.harborsync.store.BaseRecord;
 import io.harborsync.store.BaseStore;
 import io.harborsync.sync.Values.Value;
 
+import io.harborsync.model.Keys;
+import io.harborsync.model.Scope;
+
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +34,12 @@ final class BaseView {
         private final Map<Value, String> written = new ConcurrentHashMap<>();
     }
 
-    private record Listing(String prefix, List<BaseRecord> sorted, Map<String, BaseRecord> records) {
+    /** A kind's records the run listed: under {@code prefix}, or (prefix null) under a part's projects. */
+    private record Listing(String prefix, Set<String> projects, List<BaseRecord> sorted,
+                           Map<String, BaseRecord> records) {
+        boolean covers(String key) {
+            return prefix != null ? key.startsWith(prefix) : projects.contains(Keys.projectOf(key));
+        }
     }
 
     private final BaseStore store;
@@ -38,10 +48,79 @@ final class BaseView {
     /** Concurrent: the quick check lists a kind from the reading threads, the planner the same listing later. */
     private final Map<Kind, Listing> listed = new ConcurrentHashMap<>();
 
+    /** In a part's view: the project records of the whole run, listed once before its parts. */
+    private final Map<String, BaseRecord> runProjects;
+
     BaseView(BaseStore store, KindRegistry kinds, Cache cache) {
+        this(store, kinds, cache, null);
+    }
+
+    private BaseView(BaseStore store, KindRegistry kinds, Cache cache, Map<String, BaseRecord> runProjects) {
         this.store = store;
         this.kinds = kinds;
         this.cache = cache;
+        this.runProjects = runProjects;
+    }
+
+    /**
+     * The view of one part of a reconcile of every project: the project records are this view's (listed once for
+     * the run), what is under them is listed per part.
+     */
+    BaseView forPart() {
+        synchronized (this) {
+            if (projectsByKey == null) {
+                Map<String, BaseRecord> projects = new HashMap<>();
+                list(Kind.PROJECT, "").forEach(r -> projects.put(r.key(), r));
+                projectsByKey = projects;
+            }
+        }
+        return new BaseView(store, kinds, cache, projectsByKey);
+    }
+
+    /** The run's project records by key, once a part's view asked (each project is in one part only). */
+    private Map<String, BaseRecord> projectsByKey;
+
+    /** The project keys the base knows (a run's view: listed once). */
+    java.util.Set<String> projectKeys() {
+        if (runProjects != null) {
+            return runProjects.keySet();
+        }
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        list(Kind.PROJECT, "").forEach(r -> out.add(r.key()));
+        return out;
+    }
+
+    /**
+     * The kind's records the scope covers, listed once per view: everything (every project), the project's own
+     * record or what is under it (one project), or a part's: its projects' records, what is under them, and the
+     * top-level kinds it carries. Artifact scopes ask for single keys instead ({@link #record}).
+     */
+    List<BaseRecord> inScope(Kind kind, Scope scope) {
+        boolean top = kinds.of(kind).parent() == null;
+        if (scope.isAll()) {
+            return list(kind, "");
+        }
+        if (scope.project().isPresent()) {
+            String p = scope.project().get();
+            return top ? record(kind, p).stream().toList() : list(kind, Keys.childPrefix(p));
+        }
+        if (kind.equals(Kind.PROJECT)) {
+            List<BaseRecord> out = new ArrayList<>();
+            new java.util.TreeSet<>(scope.partProjects()).forEach(p -> record(kind, p).ifPresent(out::add));
+            return out;
+        }
+        if (top) {
+            return scope.coversTop(kind) ? list(kind, "") : List.of();
+        }
+        Listing l = listed.get(kind);
+        if (l != null && l.prefix() == null && l.projects().equals(scope.partProjects())) {
+            return l.sorted();
+        }
+        List<BaseRecord> records = store.list(kind.id(), scope.partProjects().stream().map(Keys::childPrefix).toList());
+        Map<String, BaseRecord> byKey = new HashMap<>();
+        records.forEach(r -> byKey.put(r.key(), r));
+        listed.put(kind, new Listing(null, Set.copyOf(scope.partProjects()), records, byKey));
+        return records;
     }
 
     /**
@@ -56,7 +135,7 @@ final class BaseView {
         List<BaseRecord> records = store.list(kind.id(), prefix);
         Map<String, BaseRecord> byKey = new HashMap<>();
         records.forEach(r -> byKey.put(r.key(), r));
-        listed.put(kind, new Listing(prefix, records, byKey));
+        listed.put(kind, new Listing(prefix, Set.of(), records, byKey));
         return records;
     }
 
@@ -67,8 +146,11 @@ final class BaseView {
 
     /** The key's base record: from this run's listing when it covers the key, else from the store. */
     Optional<BaseRecord> record(Kind kind, String key) {
+        if (runProjects != null && kind.equals(Kind.PROJECT)) {
+            return Optional.ofNullable(runProjects.get(key));
+        }
         Listing l = listed.get(kind);
-        if (l != null && key.startsWith(l.prefix())) {
+        if (l != null && l.covers(key)) {
             return Optional.ofNullable(l.records().get(key));
         }
         return store.get(kind.id(), key);

@@ -69,7 +69,7 @@ final class CveAllowlistKind implements MirroredKind {
 
     @Override
     public Map<String, ?> listTop(SiteRead site, Scope scope) {
-        if (!scope.isAll()) {
+        if (!scope.coversTop(kind())) {
             return Map.of(); // it belongs to no project: only a full reconcile covers it
         }
         return Map.of(Keys.CVE_ALLOWLIST, site.client().systemCveAllowlist().get());

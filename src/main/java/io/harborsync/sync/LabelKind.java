@@ -49,7 +49,7 @@ final class LabelKind implements MirroredKind {
     @Override
     public Map<String, ?> listTop(SiteRead site, Scope scope) {
         Map<String, Label> out = new LinkedHashMap<>();
-        if (!scope.isAll()) {
+        if (!scope.coversTop(kind())) {
             return out; // global labels belong to no project: only a full reconcile covers them
         }
         for (Label l : site.client().labels().listGlobal()) {

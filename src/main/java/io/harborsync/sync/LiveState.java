@@ -62,6 +62,9 @@ final class LiveState {
     /** site -> key -> Harbor's update time, for the "newest" policy. */
     private final Map<String, Map<String, Instant>> changedAt = new HashMap<>();
 
+    /** What the reconcile of every project this state is a part of listed first (null otherwise). */
+    private Head head;
+
     /** The quick check of the run that read this state (none for a state made otherwise). */
     private Shortcut quick = Shortcut.NONE;
 
@@ -107,17 +110,150 @@ final class LiveState {
      */
     static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
                           SyncSettings settings, Map<Kind, String> paused, Executor executor, Shortcut quick) {
+        return read(kinds, clients, scope, settings, paused, executor, quick, null);
+    }
+
+    /**
+     * What a reconcile of every project lists once, before it works through its parts (issue 18: the parts read
+     * their batch of projects' content, never every site's whole state at once): per site, its projects with
+     * their quotas (the quota listing complete, its pages side by side), or why the site is unknown this run.
+     */
+    static final class Head {
+        /** site -> project name -> what the project kind listed (read by each part for its projects). */
+        private final Map<String, Map<String, ?>> projects = new TreeMap<>();
+        /** Sites whose project listing failed (or whose login session was lost meanwhile), with why. */
+        final Map<String, String> unknownSites = new TreeMap<>();
+        /** The head's own state, where its quota listings' failures are filed. */
+        private final LiveState state;
+        /** The head's tasks: the project listings, and the quota pages still in flight while the first part reads. */
+        private final Work work;
+        private boolean finished;
+
+        private Head(LiveState state, Work work) {
+            this.state = state;
+            this.work = work;
+        }
+
+        /** Every project name some readable site listed. */
+        synchronized Set<String> names() {
+            Set<String> out = new TreeSet<>();
+            projects.forEach((site, items) -> {
+                if (!unknownSites.containsKey(site)) {
+                    out.addAll(items.keySet());
+                }
+            });
+            return out;
+        }
+
+        /** The project names the readable site listed; empty when it is unknown. */
+        synchronized Optional<Set<String>> names(String site) {
+            return unknownSites.containsKey(site) || !projects.containsKey(site) ? Optional.empty()
+                    : Optional.of(projects.get(site).keySet());
+        }
+
+        /**
+         * Waits for the quota listings (the first part reads its projects while their pages are in flight, and a
+         * project read meanwhile is filed into that part when they end) and takes a site whose listing failed as
+         * unknown from now on.
+         */
+        void finish() {
+            work.await();
+            synchronized (this) {
+                if (!finished) {
+                    finished = true;
+                    synchronized (state) {
+                        state.unknownSites.forEach(unknownSites::putIfAbsent);
+                    }
+                }
+            }
+        }
+
+        synchronized Map<String, String> unknownSites() {
+            return new TreeMap<>(unknownSites);
+        }
+    }
+
+    /**
+     * Lists every site's projects for the parts of a reconcile of every project ({@link Head}) and starts their
+     * quota listings, which run on alongside the first part's reads: returns once the projects are listed.
+     */
+    static Head listHead(KindRegistry kinds, Map<String, HarborClient> clients, SyncSettings settings,
+                         Executor executor) {
+        LiveState s = new LiveState(kinds);
+        s.settings = settings;
+        Work work = new Work(executor);
+        Head head = new Head(s, work);
+        clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
+        Map<String, Long> lostBefore = new HashMap<>();
+        clients.forEach((site, client) -> lostBefore.put(site, client.sessionsLost()));
+        MirroredKind projects = kinds.of(Kind.PROJECT);
+        java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(clients.size());
+        clients.forEach((site, client) -> work.submit(site, () -> {
+            try {
+                Map<String, ?> items = projects.listTop(new Reader(s, site, client, settings, work), Scope.ALL);
+                synchronized (head) {
+                    head.projects.put(site, items);
+                }
+            } catch (HarborException e) {
+                synchronized (head) {
+                    head.unknownSites.put(site, whyUnknown(e));
+                }
+            } finally {
+                listed.countDown();
+            }
+        }));
+        boolean interrupted = false;
+        while (true) {
+            try {
+                listed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the listings hold slots: let them end
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        clients.forEach((site, client) -> {
+            if (client.sessionsLost() != lostBefore.get(site)) {
+                synchronized (head) {
+                    head.unknownSites.putIfAbsent(site, HarborClient.NOT_AUTHENTICATED
+                            + " (Harbor forgot the login session during the read; logged in again)");
+                }
+            }
+        });
+        return head;
+    }
+
+    /**
+     * @param head what a reconcile of every project listed before its parts, for a part's read (else null): a
+     *             site it could not list is unknown in every part and not read again
+     */
+    static LiveState read(KindRegistry kinds, Map<String, HarborClient> clients, Scope scope,
+                          SyncSettings settings, Map<Kind, String> paused, Executor executor, Shortcut quick,
+                          Head head) {
         LiveState s = new LiveState(kinds);
         s.paused.putAll(paused);
         s.settings = settings;
         s.quick = quick;
+        s.head = head;
         Work work = new Work(executor);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
         Map<String, Long> lostBefore = new HashMap<>();
         clients.forEach((site, client) -> lostBefore.put(site, client.sessionsLost()));
-        clients.forEach((site, client) -> work.submit(site,
-                () -> s.readSite(new Reader(s, site, client, settings, work), scope, work)));
+        Map<String, String> unknownBefore = head == null ? Map.of() : head.unknownSites();
+        clients.forEach((site, client) -> {
+            if (unknownBefore.containsKey(site)) {
+                s.unknownSites.put(site, unknownBefore.get(site));
+                return;
+            }
+            work.submit(site, () -> s.readSite(new Reader(s, site, client, settings, work), scope, work));
+        });
         work.await();
+        if (head != null) {
+            head.finish(); // the quota listings: the projects read meanwhile are filed now, into this part
+            head.unknownSites().forEach(s.unknownSites::putIfAbsent);
+        }
         clients.forEach((site, client) -> {
             if (client.sessionsLost() != lostBefore.get(site)) {
                 s.sessionLost(site);
@@ -255,6 +391,16 @@ final class LiveState {
                 s.writable(kind, key); // planned (as unknown, so reported) even where no site has a value for it
             }
             LOG.warnf("%s %s unknown on %s: %s", kind, key, site, why);
+        }
+
+        @Override
+        public Optional<Map<String, ?>> listedBefore(Kind kind) {
+            if (s.head == null || !kind.equals(Kind.PROJECT)) {
+                return Optional.empty();
+            }
+            synchronized (s.head) {
+                return Optional.ofNullable(s.head.projects.get(site));
+            }
         }
 
         @Override
@@ -456,6 +602,7 @@ final class LiveState {
         unknownKinds.forEach((site, m) -> c.unknownKinds.put(site, new java.util.LinkedHashMap<>(m)));
         unknownKeys.forEach((site, m) -> c.unknownKeys.put(site, new TreeMap<>(m)));
         c.settings = settings;
+        c.head = head;
         changedAt.forEach((site, m) -> c.changedAt.put(site, new HashMap<>(m)));
         ids.forEach((site, m) -> c.ids.put(site, new HashMap<>(m)));
         return c;

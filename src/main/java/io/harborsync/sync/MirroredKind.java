@@ -34,6 +34,16 @@ public interface MirroredKind {
 
     int deletePhase();
 
+    /**
+     * A top-level kind other than projects whose values name projects (a system robot's permissions): in a
+     * reconcile of every project, which works through parts of a batch of projects each, it goes with the last
+     * part, when every project is in place; the other top-level kinds (global labels, which project content refers
+     * to) go with the first.
+     */
+    default boolean refersToProjects() {
+        return false;
+    }
+
     /** The type of this kind's values (the base stores them as JSON). */
     Class<? extends Value> valueType();
 

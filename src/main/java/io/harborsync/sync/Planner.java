@@ -43,6 +43,48 @@ final class Planner {
     }
 
     Plan plan(Scope scope, LiveState live, BaseView base, boolean force) {
+        return plan(scope, live, base, force, new Tally());
+    }
+
+    /**
+     * The mass-deletion guard's count across the parts of one reconcile of every project (issue 18: each part is
+     * planned on its own): per "kind|site", the deletions earlier parts counted and let through, and whether the
+     * run holds that kind's deletions there back from now on (a part that passed the limit, or the projects' count
+     * made before the first part). A plan of any other scope has a tally of its own.
+     */
+    static final class Tally {
+        private final Map<String, Integer> counted = new HashMap<>();
+        private final Map<String, Integer> letThrough = new HashMap<>();
+        private final Set<String> holding = new HashSet<>();
+
+        int counted(String kindSite) {
+            return counted.getOrDefault(kindSite, 0);
+        }
+
+        int letThrough(String kindSite) {
+            return letThrough.getOrDefault(kindSite, 0);
+        }
+
+        boolean holding(String kindSite) {
+            return holding.contains(kindSite);
+        }
+
+        /** From now on the run holds back every deletion of the kind on the site. */
+        void hold(Kind kind, String site) {
+            holding.add(kind.id() + "|" + site);
+        }
+
+        void count(String kindSite, int deletions, boolean held) {
+            counted.merge(kindSite, deletions, Integer::sum);
+            if (held) {
+                holding.add(kindSite);
+            } else {
+                letThrough.merge(kindSite, deletions, Integer::sum);
+            }
+        }
+    }
+
+    Plan plan(Scope scope, LiveState live, BaseView base, boolean force, Tally tally) {
         List<Decision> decisions = decide(scope, live, base);
         List<Step> steps = new ArrayList<>();
         Map<String, Step> projectCreates = new HashMap<>(); // "site|project"
@@ -57,7 +99,7 @@ final class Planner {
         }
         steps.addAll(creatorTrims(decisions, projectCreates, live));
         List<GuardVerdict> verdicts = new ArrayList<>();
-        Set<Step> held = guard(steps, force, base, verdicts);
+        Set<Step> held = guard(steps, force, base, verdicts, tally);
         List<Step> planned = new ArrayList<>();
         for (Step s : steps) {
             planned.add(held.contains(s) ? s.heldBack(true) : s);
@@ -162,14 +204,7 @@ final class Planner {
             return keys;
         }
         keys.addAll(live.keys(kind));
-        boolean top = kinds.of(kind).parent() == null;
-        if (scope.project().isEmpty()) {
-            base.list(kind, "").forEach(r -> keys.add(r.key()));
-        } else if (top) {
-            base.record(kind, scope.project().get()).ifPresent(r -> keys.add(r.key()));
-        } else {
-            base.list(kind, Keys.childPrefix(scope.project().get())).forEach(r -> keys.add(r.key()));
-        }
+        base.inScope(kind, scope).forEach(r -> keys.add(r.key()));
         keys.removeIf(k -> live.excluded.containsKey(Keys.projectOf(k)));
         return keys;
     }
@@ -251,7 +286,7 @@ final class Planner {
      * the deletion of their outermost deleted ancestor (a project, a repository, an artifact) is. The removal
      * of the member Harbor adds to a project this run creates undoes Harbor's own addition: not counted.
      */
-    private Set<Step> guard(List<Step> steps, boolean force, BaseView base, List<GuardVerdict> verdicts) {
+    private Set<Step> guard(List<Step> steps, boolean force, BaseView base, List<GuardVerdict> verdicts, Tally tally) {
         Map<String, List<Step>> deletes = new LinkedHashMap<>(); // "kind|site", in registry (phase) order
         for (Kind k : kinds.kinds()) {
             for (String site : sites) {
@@ -279,22 +314,32 @@ final class Planner {
         }
         Set<Step> held = new HashSet<>();
         deletes.forEach((kindSite, list) -> {
-            if (list.size() <= 1) {
-                return; // the limit is never below one
+            if (list.isEmpty()) {
+                return;
             }
             Op first = list.get(0).op();
+            int before = tally.counted(kindSite);
+            int total = before + list.size();
+            boolean holding = tally.holding(kindSite);
+            if (total <= 1 && !holding) {
+                tally.count(kindSite, list.size(), false); // the limit is never below one
+                return;
+            }
             // Only "are there enough records for these deletions to stay under the limit?" matters, so the
-            // count stops there; below it the count is exact and goes into the message.
-            long enough = (long) Math.ceil(list.size() / settings.maxDeleteFraction()) + 1;
-            long known = base.countOnSite(first.kind(), first.site(), enough);
+            // count stops there; below it the count is exact and goes into the message. Deletions earlier parts
+            // of this run let through are gone from the base by now: added back, the count is the run's start's.
+            long enough = (long) Math.ceil(total / settings.maxDeleteFraction()) + 1;
+            long known = base.countOnSite(first.kind(), first.site(), enough) + tally.letThrough(kindSite);
             double limit = Math.max(1, settings.maxDeleteFraction() * known);
-            if (list.size() > limit) {
+            boolean over = holding || total > limit;
+            if (over) {
                 verdicts.add(new GuardVerdict(first.kind(), first.site(), list.size(), known,
                         settings.maxDeleteFraction(), force));
                 if (!force) {
                     held.addAll(list);
                 }
             }
+            tally.count(kindSite, list.size(), over && !force);
         });
         withTheirParent.forEach((s, ancestor) -> {
             if (held.contains(ancestor)) {

@@ -85,6 +85,18 @@ final class ProjectKind implements MirroredKind {
             client.projects().find(scope.project().get()).ifPresent(p -> out.put(p.name(), new Listed(p, null)));
             return out;
         }
+        if (scope.isPart()) {
+            // listed once for the whole run, with its quotas complete (listed): this part's projects from it
+            Map<String, ?> before = site.listedBefore(Kind.PROJECT).orElseThrow(() -> new IllegalStateException(
+                    "a part of a reconcile of every project is read after its project listing"));
+            for (String name : scope.partProjects()) {
+                Object item = before.get(name);
+                if (item != null) {
+                    out.put(name, (Listed) item);
+                }
+            }
+            return out;
+        }
         List<Project> projects = client.projects().list();
         // After the projects, so that every project listed has its quota; an item of a project created since is
         // not looked at.
@@ -107,7 +119,7 @@ final class ProjectKind implements MirroredKind {
         if (listed.quotas() == null) {
             fileReadingQuota(site, p, registry.orElse(null));
         } else {
-            listed.quotas().projectRead(p, registry.orElse(null));
+            listed.quotas().projectRead(site, p, registry.orElse(null));
         }
         site.descend(Kind.PROJECT, p.name(), p);
     }
@@ -204,26 +216,30 @@ final class ProjectKind implements MirroredKind {
                 Project p = e.project();
                 Optional<Quota> q = listing.trusted(p.projectId());
                 if (q.isPresent()) {
-                    file(site, p, q.get(), e.registry());
+                    file(e.into(), p, q.get(), e.registry());
                 } else {
-                    site.alongside(() -> fileReadingQuota(site, p, e.registry()));
+                    // a task of the listing's read (a part's may be over), filing into the read that has the project
+                    site.alongside(() -> fileReadingQuota(e.into(), p, e.registry()));
                 }
             }
         }
 
-        /** The project's read is done but for its value: filed now if the listing is complete, else when it is. */
-        void projectRead(Project p, String registry) {
+        /**
+         * The project's read is done but for its value: filed into {@code into} (the read of the run, or of the run's
+         * part, that read the project) now if the listing is complete, else when it is.
+         */
+        void projectRead(SiteRead into, Project p, String registry) {
             synchronized (this) {
                 if (!complete) {
-                    waiting.put(p.projectId(), new Waiting(p, registry));
+                    waiting.put(p.projectId(), new Waiting(into, p, registry));
                     return;
                 }
             }
             Optional<Quota> q = listing.trusted(p.projectId());
             if (q.isPresent()) {
-                file(site, p, q.get(), registry);
+                file(into, p, q.get(), registry);
             } else {
-                fileReadingQuota(site, p, registry);
+                fileReadingQuota(into, p, registry);
             }
         }
     }
@@ -245,7 +261,7 @@ final class ProjectKind implements MirroredKind {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProjectKind.class);
     /** A project read while the quota listing was not complete yet, with its registry endpoint's name (or null). */
-    private record Waiting(Project project, String registry) {
+    private record Waiting(SiteRead into, Project project, String registry) {
     }
 
     /**

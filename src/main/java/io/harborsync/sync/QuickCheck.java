@@ -51,7 +51,8 @@ final class QuickCheck implements LiveState.Shortcut {
     /** key -> site -> the mark kept with the base. */
     private final Map<String, Map<String, String>> stored = new HashMap<>();
     private final BaseView view;
-    private final String prefix;
+    /** The run's scope: its marks and base records are the ones listed. */
+    private final Scope scope;
     /** The base records under the marked keys of this scope, per kind, listed when first needed (the planner's too). */
     private final Map<Kind, NavigableMap<String, BaseRecord>> baseUnder = new ConcurrentHashMap<>();
     /** key -> site -> the mark this run's listing showed. */
@@ -61,17 +62,17 @@ final class QuickCheck implements LiveState.Shortcut {
     /** "site|key" whose mark was unchanged in a verify pass: compared with the base after the read. */
     private final Set<String> trustedInVerify = ConcurrentHashMap.newKeySet();
 
-    private QuickCheck(QuickCheckMode mode, List<Kind> under, Set<String> sitesOn, BaseView view, String prefix) {
+    private QuickCheck(QuickCheckMode mode, List<Kind> under, Set<String> sitesOn, BaseView view, Scope scope) {
         this.mode = mode;
         this.under = under;
         this.sitesOn = sitesOn;
         this.view = view;
-        this.prefix = prefix;
+        this.scope = scope;
     }
 
     /** No shortcut, nothing kept. */
     static QuickCheck off() {
-        return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, "");
+        return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, Scope.ALL);
     }
 
     /**
@@ -93,9 +94,11 @@ final class QuickCheck implements LiveState.Shortcut {
                 on.add(site);
             }
         });
-        String prefix = scope.project().map(Keys::childPrefix).orElse("");
-        QuickCheck q = new QuickCheck(mode, under, on, view, prefix);
-        for (ListingMark m : base.marks(prefix)) {
+        QuickCheck q = new QuickCheck(mode, under, on, view, scope);
+        List<ListingMark> marks = scope.isPart()
+                ? base.marks(scope.partProjects().stream().map(Keys::childPrefix).toList())
+                : base.marks(scope.project().map(Keys::childPrefix).orElse(""));
+        for (ListingMark m : marks) {
             q.stored.computeIfAbsent(m.key(), k -> new HashMap<>()).put(m.site(), m.mark());
         }
         return q;
@@ -158,7 +161,7 @@ final class QuickCheck implements LiveState.Shortcut {
     private NavigableMap<String, BaseRecord> baseUnder(Kind kind) {
         return baseUnder.computeIfAbsent(kind, k -> {
             NavigableMap<String, BaseRecord> m = new TreeMap<>();
-            view.list(k, prefix).forEach(r -> m.put(r.key(), r));
+            view.inScope(k, scope).forEach(r -> m.put(r.key(), r));
             return m;
         });
     }

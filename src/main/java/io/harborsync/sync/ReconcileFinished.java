@@ -17,13 +17,16 @@ import java.util.Map;
  * the typed parts.
  *
  * @param steps one per plan step (empty for a dry run)
- * @param keys  one per decided key
+ * @param keys  one per decided key; a reconcile of every project, which works through its projects in parts (issue
+ *              18), lists only the keys not found in sync, and counts the others in {@code keysInSync}
  * @param quickCheckMisses what a verify pass found that the quick check's marks did not show (empty otherwise)
  * @param quickCheckTaken  how many repositories this run took from the base on a site instead of listing them
+ * @param keysInSync       how many decided keys every site had alike, as the base says
  */
 public record ReconcileFinished(Plan plan, boolean dryRun, Instant startedAt, Instant finishedAt,
                                 List<StepOutcome> steps, List<KeyOutcome> keys, SyncReport report,
-                                List<QuickCheckMiss> quickCheckMisses, int quickCheckTaken) {
+                                List<QuickCheckMiss> quickCheckMisses, int quickCheckTaken,
+                                long keysInSync) {
 
     public Scope scope() {
         return plan.scope();

@@ -153,11 +153,107 @@ public final class Reconciler {
      */
     public ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist,
                                        QuickCheckMode mode) {
+        if (scope.isAll()) {
+            return reconcileAll(dryRun, force, mode);
+        }
+        return reconcile(scope, dryRun, force, projectMustExist, mode, new BaseView(base, kinds, cache), null,
+                new Planner.Tally());
+    }
+
+    /** Projects per part of a reconcile of every project, unless set ({@link #partProjects(int)}). */
+    public static final int DEFAULT_PART_PROJECTS = 200;
+
+    private int partProjects = DEFAULT_PART_PROJECTS;
+
+    /**
+     * @param projects the most projects one part of a reconcile of every project reads, plans, sends and settles
+     *                 at once (issue 18): what the daemon holds of the sites at any time is about that many
+     *                 projects' content, whatever the number of projects
+     */
+    public Reconciler partProjects(int projects) {
+        if (projects < 1) {
+            throw new IllegalArgumentException("a part holds at least one project");
+        }
+        this.partProjects = projects;
+        return this;
+    }
+
+    /** What the last reconcile of every project was made of: its parts, and the most projects one held. */
+    public record PartsRun(int parts, int largestPart, long keysInSync) {
+    }
+
+    private volatile PartsRun lastParts = new PartsRun(0, 0, 0);
+
+    public PartsRun lastParts() {
+        return lastParts;
+    }
+
+    /**
+     * Every project, in parts ({@link Parts}): the projects and their quotas listed once per site, then a part of at
+     * most {@link #partProjects(int)} projects at a time read, planned, sent and settled. The mass-deletion guard
+     * counts across the parts ({@link Planner.Tally}); project deletions are counted for the whole run before the
+     * first part, so a site restored empty deletes nothing on its peers, as in one piece.
+     */
+    private ReconcileFinished reconcileAll(boolean dryRun, boolean force, QuickCheckMode mode) {
+        Instant started = clock.instant();
+        LiveState.Head head = LiveState.listHead(kinds, clients, settings, executor);
+        BaseView runView = new BaseView(base, kinds, cache);
+        Set<String> names = new TreeSet<>(head.names());
+        names.addAll(runView.projectKeys());
+        Planner.Tally tally = new Planner.Tally();
+        if (!force) {
+            holdWipedProjects(head, runView, tally);
+        }
+        Parts parts = new Parts(dryRun, force, sites);
+        for (Scope part : Parts.batches(names, partProjects, kinds)) {
+            parts.add(reconcile(part, dryRun, force, false, mode, runView.forPart(), head, tally));
+        }
+        lastParts = new PartsRun(parts.parts(), parts.largestPart(), parts.inSync());
+        return parts.finish(started, clock.instant());
+    }
+
+    /**
+     * Before the first part: per site, the project deletions the run would make there at most (a project the base
+     * says another readable site had, which that site no longer lists, while this one does). More than the guard's
+     * limit holds every project deletion on that site back for the run, as a plan in one piece would.
+     */
+    private void holdWipedProjects(LiveState.Head head, BaseView runView, Planner.Tally tally) {
+        Map<String, Set<String>> listed = new HashMap<>();
+        for (String site : sites) {
+            head.names(site).ifPresent(n -> listed.put(site, n));
+        }
+        Map<String, Integer> deletions = new HashMap<>();
+        for (String project : runView.projectKeys()) {
+            Set<String> had = runView.record(Kind.PROJECT, project).map(BaseRecord::sites).orElse(Set.of());
+            boolean goneSomewhere = listed.entrySet().stream()
+                    .anyMatch(e -> had.contains(e.getKey()) && !e.getValue().contains(project));
+            if (!goneSomewhere) {
+                continue;
+            }
+            listed.forEach((site, names) -> {
+                if (names.contains(project)) {
+                    deletions.merge(site, 1, Integer::sum);
+                }
+            });
+        }
+        deletions.forEach((site, n) -> {
+            if (n <= 1) {
+                return;
+            }
+            long known = base.countOnSite(Kind.PROJECT.id(), site, (long) Math.ceil(n / settings.maxDeleteFraction()) + 1);
+            if (n > Math.max(1, settings.maxDeleteFraction() * known)) {
+                tally.hold(Kind.PROJECT, site);
+            }
+        });
+    }
+
+    /** One reconcile of a scope (a project, artifacts, or one part of every project's: {@code head} then set). */
+    private ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist,
+                                        QuickCheckMode mode, BaseView view, LiveState.Head head, Planner.Tally tally) {
         Instant started = clock.instant();
         Map<Kind, String> paused = kinds.preconditions(settings);
-        BaseView view = new BaseView(base, kinds, cache);
         QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet());
-        LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick);
+        LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick, head);
         List<QuickCheckMiss> misses = quick.misses(live);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
             String project = scope.project().get();
@@ -169,7 +265,7 @@ public final class Reconciler {
                 throw new NoSuchProject(project, sites);
             }
         }
-        Plan decided = new Planner(kinds, sites, settings).plan(scope, live, view, force);
+        Plan decided = new Planner(kinds, sites, settings).plan(scope, live, view, force, tally);
         Plan plan = decided.withSecrets(SecretCheck.notAligned(kinds, sites, live, decided, alignments.all()));
         if (!dryRun) {
             plan.guard().stream().filter(Plan.GuardVerdict::heldBack).forEach(v -> LOG.warnf(
@@ -186,7 +282,8 @@ public final class Reconciler {
         }
         Instant finished = clock.instant();
         return new ReconcileFinished(plan, dryRun, started, finished, steps, keys,
-                report(plan, dryRun, started, finished, steps, verify), misses, quick.taken());
+                report(plan, dryRun, started, finished, steps, verify), misses, quick.taken(),
+                keys.stream().filter(k -> k.status() == Status.IN_SYNC).count());
     }
 
     // ------------------------------------------------------------------ settling

@@ -60,6 +60,14 @@ public interface SiteRead {
     /** Reads the child kinds of {@code kind} under this item, in the calling thread. */
     void descend(Kind kind, String key, Object item);
 
+    /**
+     * What the run listed of a top-level kind on this site before working through its parts (a reconcile of every
+     * project lists the projects, with their quotas, once): empty outside such a run.
+     */
+    default Optional<java.util.Map<String, ?>> listedBefore(Kind kind) {
+        return Optional.empty();
+    }
+
     /** A per-site value this read (of any kind) found by the given id, e.g. a registry endpoint's name; cached. */
     <T> Optional<T> lookup(String what, Object id, java.util.function.Supplier<java.util.Map<Object, T>> listing);
 }

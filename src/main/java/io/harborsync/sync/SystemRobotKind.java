@@ -59,10 +59,16 @@ final class SystemRobotKind implements MirroredKind {
         return RobotCopies.robotAccountPrecondition(settings);
     }
 
+    /** Its permissions name projects: decided after every project of the run is in place. */
+    @Override
+    public boolean refersToProjects() {
+        return true;
+    }
+
     @Override
     public Map<String, ?> listTop(SiteRead site, Scope scope) {
         Map<String, Robot> out = new LinkedHashMap<>();
-        if (!scope.isAll()) {
+        if (!scope.coversTop(kind())) {
             return out; // system robots belong to no project: only a full reconcile covers them
         }
         // An endpoint here logs in to a peer: the robot it names is the peer's, so it is excluded on every site.
