@@ -123,6 +123,15 @@ public final class Reconciler {
         return this;
     }
 
+    /** Whether the quick check's member part may use the sites' member audit rows (MemberAuditCheck). */
+    private boolean memberAudit = true;
+
+    /** @param on harbor-sync.reconcile.quick-check-audit: false lists every project's members on every run */
+    public Reconciler memberAudit(boolean on) {
+        this.memberAudit = on;
+        return this;
+    }
+
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
         return reconcile(scope, dryRun, force, false).report();
     }
@@ -156,7 +165,7 @@ public final class Reconciler {
         Instant started = clock.instant();
         Map<Kind, String> paused = kinds.preconditions(settings);
         BaseView view = new BaseView(base, kinds, cache);
-        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet());
+        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet(), memberAudit);
         LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick);
         List<QuickCheckMiss> misses = quick.misses(live);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {

@@ -169,7 +169,8 @@ public class SyncService {
             sites.all().forEach(s -> clients.put(s.name(), sites.client(s.name())));
             reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor,
                     alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN)
-                    .fencedBy(leadership::checkBatch); // each run gets its quick-check mode from quickCheckOf
+                    .fencedBy(leadership::checkBatch) // each run gets its quick-check mode from quickCheckOf
+                    .memberAudit(config.reconcile().quickCheckAudit());
         }
         return reconciler;
     }
