@@ -294,10 +294,13 @@ final class MemberAuditCheck {
      * The member marks to keep and forget after the run: a project whose members were read (or filed) on every site
      * and agreed, nothing unknown, keeps a new mark on each site whose log was read; a project whose members differed,
      * or that is gone, forgets its marks (as does one agreed while a site that had a mark could not read its log).
+     *
+     * @param puts   where the marks to put are added
+     * @param forget where the listing-mark keys to forget are added
      */
-    QuickCheck.Marks settle(Plan plan, LiveState live, List<String> sites) {
+    void settle(Plan plan, LiveState live, List<String> sites, List<ListingMark> puts, Set<String> forget) {
         if (mode == QuickCheckMode.OFF) {
-            return new QuickCheck.Marks(List.of(), Set.of());
+            return;
         }
         Set<String> differing = new HashSet<>();
         for (Decision d : plan.decisions()) {
@@ -307,8 +310,6 @@ final class MemberAuditCheck {
             }
         }
         boolean allKnown = live.unknownSites.isEmpty();
-        List<ListingMark> puts = new ArrayList<>();
-        Set<String> forget = new TreeSet<>();
         read.forEach((project, bySite) -> {
             Map<String, Mark> kept = stored.getOrDefault(project, Map.of());
             boolean agreed = bySite.keySet().containsAll(sites) && !differing.contains(project) && allKnown
@@ -340,7 +341,6 @@ final class MemberAuditCheck {
                 }
             }
         }
-        return new QuickCheck.Marks(puts, forget);
     }
 
     /**

@@ -240,9 +240,11 @@ final class QuickCheck implements LiveState.Shortcut {
      * key that is gone, forgets them. Nothing for a run that did not use marks.
      */
     Marks settle(Plan plan, LiveState live, List<String> sites) {
-        Marks memberMarks = members.settle(plan, live, sites);
         if (mode == QuickCheckMode.OFF) {
-            return memberMarks;
+            List<ListingMark> memberPuts = new ArrayList<>();
+            Set<String> memberForget = new TreeSet<>();
+            members.settle(plan, live, sites, memberPuts, memberForget);
+            return new Marks(memberPuts, memberForget);
         }
         Set<String> differing = new HashSet<>();
         for (Decision d : plan.decisions()) {
@@ -278,8 +280,7 @@ final class QuickCheck implements LiveState.Shortcut {
                 }
             }
         }
-        puts.addAll(memberMarks.puts());
-        forget.addAll(memberMarks.forget());
+        members.settle(plan, live, sites, puts, forget);
         return new Marks(puts, forget);
     }
 
