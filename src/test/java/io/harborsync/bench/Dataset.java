@@ -285,12 +285,13 @@ final class Dataset {
     static final String AUDIT_EVENTS = "GET /auditlog-exts/events";
 
     /**
-     * With bench.member-audit, the first reconcile's audit reads besides its pages: the event types (kept 10 minutes
-     * like the version), the newest row and one page of the member rows just below it (no marks yet).
+     * The first reconcile's audit reads besides its pages: the event types, asked whatever the Harbor (kept 10
+     * minutes like the version); with bench.member-audit also the newest row and one page of the member rows just
+     * below it (no marks yet).
      */
     void firstAuditReads(Map<String, Long> pages) {
+        pages.put(AUDIT_EVENTS, 1L);
         if (memberAudit) {
-            pages.put(AUDIT_EVENTS, 1L);
             pages.put(AUDIT_LISTING, 2L);
         }
     }
