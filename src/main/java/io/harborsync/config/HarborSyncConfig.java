@@ -137,6 +137,16 @@ public interface HarborSyncConfig {
         @WithDefault("true")
         boolean quickCheck();
 
+        /**
+         * The quick check's member part: on a Harbor that logs member changes ({@code create_member},
+         * {@code update_member}, {@code delete_member} in {@code GET /auditlog-exts/events}; releases after v2.15.2),
+         * a project whose audit log shows no member row since the sites last agreed on its members is not listed
+         * member by member there. Only with {@code quick-check} on.
+         */
+        @WithName("quick-check-audit")
+        @WithDefault("true")
+        boolean quickCheckAudit();
+
         /** How often a full reconcile reads everything without the quick check (the verify pass); the first is one. */
         @WithName("verify-interval")
         @WithDefault("24h")

@@ -127,7 +127,7 @@ final class AuditLogsApi {
     private Response auditEvents() {
         ArrayNode arr = Json.arr();
         if (options.memberAuditEvents()) {
-            for (String e : List.of("create_member", "update_member", "delete_member")) arr.addObject().put("event_type", e);
+            for (String e : List.of("create_member", "update_member", "delete_member", "update_project")) arr.addObject().put("event_type", e);
         }
         for (String e : List.of("create_artifact", "delete_artifact", "pull_artifact", "create_project", "delete_project",
                 "delete_repository", "login_user", "logout_user", "create_user", "delete_user", "update_user",

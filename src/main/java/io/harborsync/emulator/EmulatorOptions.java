@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param auditLogEnabled   false models SKIP_LOG_AUDIT_DATABASE=true: nothing is stored (api-notes 3)
  * @param webhookRetryDelay pause between the 3 delivery attempts (real Harbor waits 16 s and more; tests want it short)
  * @param memberAuditEvents true models a Harbor newer than v2.15.2 that logs member changes (create/update/delete_member,
- *                          PR #23228 on main, api-notes 3); v2.15.2 itself does not
+ *                          PR #23228 on main, api-notes 3) and project updates ({@code update_project} for
+ *                          {@code PUT /projects/{p}}; the {@code /metadatas} calls are not modelled), and lists those
+ *                          four types in {@code GET /auditlog-exts/events}; v2.15.2 itself does none of it
  * @param tls               null = plain HTTP; else HTTPS with the key store's key and chain (its certificate must
  *                          name {@code localhost}: that is the host {@link HarborEmulator#baseUrl()} then uses)
  * @param sessionTimeout    Harbor's {@code session_timeout}: a login session without a request for this long is

@@ -202,6 +202,21 @@ public final class HarborEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * A user deleted by an administrator (Harbor's UI): the user and every membership of it are gone, and Harbor
+     * writes a {@code delete user} row but no member rows, also on Harbors that log member changes.
+     */
+    public void deleteUser(String username) {
+        synchronized (routes.site) {
+            SiteData.User u = routes.site.userByName(username);
+            if (u == null) return;
+            routes.site.users.remove(u.id);
+            routes.site.members.values().removeIf(m -> "u".equals(m.entityType) && m.entityId == u.id);
+            routes.audit.record(options.adminUsername(), "user", "delete", username, 0,
+                    "delete user with name: " + username);
+        }
+    }
+
     /** A user group as LDAP/HTTP/OIDC would provide it (1 LDAP, 2 HTTP, 3 OIDC); an LDAP group's DN is its name. */
     public void addGroup(String groupName, int groupType) {
         synchronized (routes.site) {

@@ -236,6 +236,10 @@ final class ProjectsApi {
         }
         p.metadata.putAll(meta); // merge: keys never removed (api-notes 4); no audit row in v2.15.2
         p.updated = Instant.now();
+        if (options.memberAuditEvents()) {
+            // a Harbor after v2.15.2 (src/pkg/auditext/event/project/project.go): resource = the project's name
+            audit.record(r.username(), "project", "update", p.name, p.id, "update project: " + p.name);
+        }
         return Response.empty();
     }
 

@@ -25,6 +25,27 @@ public final class AuditLogs {
         return t.read("read audit log from id " + fromId, api -> api.listAuditLogs(q, "id", 1, size)).getEntity();
     }
 
+    /**
+     * Rows of one {@code resource_type} (e.g. {@code member}) with an id of at least {@code fromId}, oldest first, at
+     * most {@code limit} rows (one page): {@code q=resource_type=…,id=[fromId~]}.
+     */
+    public List<AuditLogExt> since(String resourceType, long fromId, int limit) {
+        String q = query("resource_type=" + resourceType + ",id=[" + fromId + "~]");
+        int size = Math.max(1, Math.min(100, limit));
+        return t.read("read " + resourceType + " audit rows from id " + fromId,
+                api -> api.listAuditLogs(q, "id", 1, size)).getEntity();
+    }
+
+    /**
+     * The newest row (highest id), one request; empty when the log shows none: empty, purged, or not listable by this
+     * account (Harbor answers a robot without {@code audit-log:list} 200 with no rows).
+     */
+    public java.util.Optional<AuditLogExt> newest() {
+        List<AuditLogExt> rows = t.read("read the newest audit row", api -> api.listAuditLogs(null, "-id", 1, 1))
+                .getEntity();
+        return rows == null || rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(rows.get(0));
+    }
+
     /** Which audit-log event types this Harbor records: newer releases add member and project updates. */
     public List<String> eventTypes() {
         return t.call("list audit log event types", HarborApi::listAuditLogEventTypes).stream()

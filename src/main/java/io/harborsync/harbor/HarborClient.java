@@ -190,6 +190,30 @@ public final class HarborClient {
         return java.util.Optional.ofNullable(v);
     }
 
+    private volatile java.util.List<String> auditEventTypes;
+    private volatile long auditEventTypesReadAt;
+
+    /**
+     * The audit-log event types this Harbor records ({@code GET /auditlog-exts/events}: releases after v2.15.2 add
+     * {@code create_member}, {@code update_member}, {@code delete_member}, {@code update_project}), read at most once
+     * per ten minutes like {@link #harborVersion()}; empty when they cannot be read now (not kept: asked again).
+     */
+    public java.util.Optional<java.util.List<String>> auditEventTypes() {
+        java.util.List<String> v = auditEventTypes;
+        long now = System.nanoTime();
+        if (v != null && now - auditEventTypesReadAt < VERSION_TTL_NANOS) {
+            return java.util.Optional.of(v);
+        }
+        try {
+            v = java.util.List.copyOf(auditLogs.eventTypes());
+        } catch (HarborException e) {
+            return java.util.Optional.empty();
+        }
+        auditEventTypes = v;
+        auditEventTypesReadAt = now;
+        return java.util.Optional.of(v);
+    }
+
     /**
      * Why a site whose credentials failed is unknown, in the report, /status and readiness: real Harbor treats
      * bad credentials as anonymous, not 401 (observations §2), so a listing alone proves nothing.

@@ -154,7 +154,8 @@ public class Metrics {
         r.done().forEach(i -> operation(i, "done"));
         r.failed().forEach(i -> operation(i, "failed"));
         done.quickCheckMisses().forEach(m -> Counter.builder(QUICKCHECK_MISSES).tag("site", m.site())
-                .description("Keys a verify pass found changed under repositories the quick check took as unchanged")
+                .description("Keys a verify pass found changed under repositories, or among projects' members, that the"
+                        + " quick check took as unchanged")
                 .register(registry).increment(m.differing()));
         Counter.builder(QUICKCHECK_TAKEN).tag("scope", scope)
                 .description("Repositories (per site) whose artifacts were not listed: unchanged since the sites agreed")

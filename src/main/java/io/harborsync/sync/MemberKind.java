@@ -54,7 +54,11 @@ final class MemberKind implements MirroredKind {
 
     @Override
     public void readUnder(SiteRead site, String project, Object parent) {
-        for (Member m : site.client().members().list(((Project) parent).name())) {
+        Project p = (Project) parent;
+        if (p.projectId() != null && site.unchanged(Kind.MEMBER, project, String.valueOf(p.projectId()))) {
+            return; // the site's audit log shows no member change since the sites agreed: filed from the base
+        }
+        for (Member m : site.client().members().list(p.name())) {
             String key = Keys.member(project, m.entityName(), m.isGroup());
             site.put(Kind.MEMBER, key, new MemberValue(m.roleId()));
             site.id(MEMBER_ID, key, m.id());

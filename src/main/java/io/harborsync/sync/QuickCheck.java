@@ -62,7 +62,12 @@ final class QuickCheck implements LiveState.Shortcut {
     /** "site|key" whose mark was unchanged in a verify pass: compared with the base after the read. */
     private final Set<String> trustedInVerify = ConcurrentHashMap.newKeySet();
 
-    private QuickCheck(QuickCheckMode mode, List<Kind> under, Set<String> sitesOn, BaseView view, Scope scope) {
+    /** The member part: projects whose site's audit log shows no member change (issue 18). */
+    private final MemberAuditCheck members;
+
+    private QuickCheck(QuickCheckMode mode, List<Kind> under, Set<String> sitesOn, BaseView view, Scope scope,
+                       MemberAuditCheck members) {
+        this.members = members;
         this.mode = mode;
         this.under = under;
         this.sitesOn = sitesOn;
@@ -72,7 +77,7 @@ final class QuickCheck implements LiveState.Shortcut {
 
     /** No shortcut, nothing kept. */
     static QuickCheck off() {
-        return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, Scope.ALL);
+        return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, Scope.ALL, MemberAuditCheck.off());
     }
 
     /**
@@ -81,12 +86,22 @@ final class QuickCheck implements LiveState.Shortcut {
      *
      * @param paused kinds not read this run: when one of them lives under a marked key, nothing is taken from the
      *               base (its keys would come back from a base that never saw them) and no mark is kept
+     * @param memberAudit whether the member part ({@link MemberAuditCheck}) may leave out member listings where a
+     *                    site's audit log shows no member change (harbor-sync.reconcile.quick-check-audit)
      */
     static QuickCheck of(QuickCheckMode mode, Scope scope, KindRegistry kinds, Map<String, HarborClient> clients,
-                         io.harborsync.store.BaseStore base, BaseView view, Set<Kind> paused) {
+                         io.harborsync.store.BaseStore base, BaseView view, Set<Kind> paused, boolean memberAudit) {
         List<Kind> under = kinds.below(Kind.REPOSITORY);
-        if (mode == QuickCheckMode.OFF || scope.isArtifacts() || under.stream().anyMatch(paused::contains)) {
+        if (mode == QuickCheckMode.OFF || scope.isArtifacts()) {
             return off();
+        }
+        List<ListingMark> marks = scope.isPart()
+                ? base.marks(scope.partProjects().stream().map(Keys::childPrefix).toList())
+                : base.marks(scope.project().map(Keys::childPrefix).orElse(""));
+        MemberAuditCheck members = memberAudit && !paused.contains(Kind.MEMBER)
+                ? MemberAuditCheck.of(mode, scope, kinds, clients, marks, view) : MemberAuditCheck.off();
+        if (under.stream().anyMatch(paused::contains)) {
+            return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, scope, members);
         }
         Set<String> on = new TreeSet<>();
         clients.forEach((site, client) -> {
@@ -94,11 +109,11 @@ final class QuickCheck implements LiveState.Shortcut {
                 on.add(site);
             }
         });
-        QuickCheck q = new QuickCheck(mode, under, on, view, scope);
-        List<ListingMark> marks = scope.isPart()
-                ? base.marks(scope.partProjects().stream().map(Keys::childPrefix).toList())
-                : base.marks(scope.project().map(Keys::childPrefix).orElse(""));
+        QuickCheck q = new QuickCheck(mode, under, on, view, scope, members);
         for (ListingMark m : marks) {
+            if (MemberAuditCheck.isMarkKey(m.key())) {
+                continue; // the member part's
+            }
             q.stored.computeIfAbsent(m.key(), k -> new HashMap<>()).put(m.site(), m.mark());
         }
         return q;
@@ -125,6 +140,9 @@ final class QuickCheck implements LiveState.Shortcut {
      */
     @Override
     public Optional<Map<Kind, Map<String, Value>>> unchanged(String site, Kind kind, String key, String mark) {
+        if (kind.equals(Kind.MEMBER)) {
+            return members.unchanged(site, key, mark); // key: the project, mark: its id on the site
+        }
         if (mode == QuickCheckMode.OFF || !kind.equals(Kind.REPOSITORY)) {
             return Optional.empty();
         }
@@ -166,9 +184,14 @@ final class QuickCheck implements LiveState.Shortcut {
         });
     }
 
-    /** How many site-and-key pairs this run took from the base instead of listing. */
+    /** How many site-and-repository pairs this run took from the base instead of listing their artifacts. */
     int taken() {
         return taken.size();
+    }
+
+    /** How many site-and-project pairs this run took from the base instead of listing their members. */
+    int membersTaken() {
+        return members.taken();
     }
 
     /**
@@ -176,7 +199,7 @@ final class QuickCheck implements LiveState.Shortcut {
      * logs and returns every difference the shortcut would have missed.
      */
     List<QuickCheckMiss> misses(LiveState live) {
-        List<QuickCheckMiss> out = new ArrayList<>();
+        List<QuickCheckMiss> out = new ArrayList<>(members.misses(live));
         for (String siteKey : new TreeSet<>(trustedInVerify)) {
             int bar = siteKey.indexOf('|');
             String site = siteKey.substring(0, bar);
@@ -207,7 +230,7 @@ final class QuickCheck implements LiveState.Shortcut {
                 LOG.warnf("quick check: the verify pass found %d change(s) under %s on %s that the repository's"
                         + " update_time and artifact_count did not show (e.g. a label attached to an artifact)",
                         differing, key, site);
-                out.add(new QuickCheckMiss(site, key, differing));
+                out.add(new QuickCheckMiss(site, Kind.REPOSITORY, key, differing));
             }
         }
         return out;
@@ -220,7 +243,10 @@ final class QuickCheck implements LiveState.Shortcut {
      */
     Marks settle(Plan plan, LiveState live, List<String> sites) {
         if (mode == QuickCheckMode.OFF) {
-            return new Marks(List.of(), Set.of());
+            List<ListingMark> memberPuts = new ArrayList<>();
+            Set<String> memberForget = new TreeSet<>();
+            members.settle(plan, live, sites, memberPuts, memberForget);
+            return new Marks(memberPuts, memberForget);
         }
         Set<String> differing = new HashSet<>();
         for (Decision d : plan.decisions()) {
@@ -256,6 +282,7 @@ final class QuickCheck implements LiveState.Shortcut {
                 }
             }
         }
+        members.settle(plan, live, sites, puts, forget);
         return new Marks(puts, forget);
     }
 

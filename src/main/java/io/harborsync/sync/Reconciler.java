@@ -123,6 +123,15 @@ public final class Reconciler {
         return this;
     }
 
+    /** Whether the quick check's member part may use the sites' member audit rows (MemberAuditCheck). */
+    private boolean memberAudit = true;
+
+    /** @param on harbor-sync.reconcile.quick-check-audit: false lists every project's members on every run */
+    public Reconciler memberAudit(boolean on) {
+        this.memberAudit = on;
+        return this;
+    }
+
     public SyncReport run(Scope scope, boolean dryRun, boolean force) {
         return reconcile(scope, dryRun, force, false).report();
     }
@@ -252,7 +261,7 @@ public final class Reconciler {
                                         QuickCheckMode mode, BaseView view, LiveState.Head head, Planner.Tally tally) {
         Instant started = clock.instant();
         Map<Kind, String> paused = kinds.preconditions(settings);
-        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet());
+        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet(), memberAudit);
         LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick, head);
         List<QuickCheckMiss> misses = quick.misses(live);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {

@@ -30,7 +30,9 @@ public interface SiteRead {
      * The quick check (issue 18): records the mark the site's listing shows of the key (a repository's update time
      * and artifact count) and answers true when everything under the key on this site has been filed from the base
      * instead, because the site showed this same mark when the sites last agreed on it: nothing under it to read.
-     * Always false in a verify pass, on a Harbor that does not move the mark, and for a site never agreed on.
+     * Always false in a verify pass, on a Harbor that does not move the mark, and for a site never agreed on. For
+     * {@link Kind#MEMBER} the key is a project and the mark its id on the site: true when the site's audit log shows
+     * no member change since the sites agreed on the project's members ({@code MemberAuditCheck}).
      */
     boolean unchanged(Kind kind, String key, String mark);
 

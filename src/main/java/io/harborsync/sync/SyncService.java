@@ -170,7 +170,8 @@ public class SyncService {
             reconciler = new Reconciler(clients, base, now, Clock.systemUTC(), ownWrites, executor,
                     alignments.isResolvable() ? alignments.get() : SecretCheck.NOTHING_PROVEN)
                     .fencedBy(leadership::checkBatch) // each run gets its quick-check mode from quickCheckOf
-                    .partProjects(config.reconcile().partProjects());
+                    .partProjects(config.reconcile().partProjects())
+                    .memberAudit(config.reconcile().quickCheckAudit());
         }
         return reconciler;
     }

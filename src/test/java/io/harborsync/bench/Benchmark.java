@@ -73,8 +73,8 @@ final class Benchmark {
             // the tests' swagger check validates every exchange: far too costly for 10^5 requests
             System.clearProperty(ExchangeListenerFactory.PROPERTY);
         }
-        h1 = HarborEmulator.start(EmulatorOptions.defaults("h1"));
-        h2 = HarborEmulator.start(EmulatorOptions.defaults("h2"));
+        h1 = HarborEmulator.start(EmulatorOptions.defaults("h1").withMemberAuditEvents(p.memberAudit()));
+        h2 = HarborEmulator.start(EmulatorOptions.defaults("h2").withMemberAuditEvents(p.memberAudit()));
         try {
             log = new RequestLog(h1, h2);
             progress("seeding %d projects x %d members x %d repositories x %d artifacts on both sites",
@@ -108,6 +108,7 @@ final class Benchmark {
             // site's Harbor version once (GET /systeminfo, kept 10 minutes) to know whether marks may be trusted
             Map<String, Long> firstPages = new java.util.TreeMap<>(seedPages);
             firstPages.put("GET /systeminfo", 1L);
+            data.firstAuditReads(firstPages);
             latency(p.initialLatencyMs());
             r.initial = reconcile(daemon, p.initialLatencyMs(), Map.of("h1", firstPages, "h2", firstPages), 0);
             progress("initial reconcile: %d requests in %d ms", r.initial.hits.size(), r.initial.wall.toMillis());
@@ -123,8 +124,9 @@ final class Benchmark {
 
             latency(p.latencyMs());
             // with the quick check: artifacts listed only where the drift moved a repository's update_time (h1)
-            r.full = reconcile(daemon, p.latencyMs(), Map.of("h1", data.listPagesAfter(r.drift, true),
-                    "h2", data.listPagesUnchanged()), r.drift.size());
+            r.full = reconcile(daemon, p.latencyMs(), Map.of("h1", data.auditReads(data.listPagesAfter(r.drift, true),
+                    Dataset.memberChanges(r.drift)), "h2", data.auditReads(data.listPagesUnchanged(), 0)),
+                    r.drift.size());
             r.full.readEverythingPages = Map.of("h1", data.listPagesAfter(r.drift), "h2", seedPages);
             r.full.boundWritesByPhase = Dataset.writesByPhase(r.drift, BenchReport.SITES);
             progress("full reconcile: %d requests (bound %d) in %d ms", r.full.hits.size(), r.full.boundTotal(),
@@ -132,7 +134,10 @@ final class Benchmark {
 
             // the verify pass: everything read on both sites, which now agree (the drift mirrored), nothing written
             Map<String, Long> agreed = data.listPagesAfter(r.drift);
-            r.verify = reconcile(daemon, p.latencyMs(), Map.of("h1", agreed, "h2", agreed), 0, "/sync?verify=true");
+            // the verify pass reads the audit logs too (what it would have trusted): on h2 the member rows of the
+            // daemon's own writes since the full reconcile's start, on h1 none
+            r.verify = reconcile(daemon, p.latencyMs(), Map.of("h1", data.auditReads(agreed, 0),
+                    "h2", data.auditReads(agreed, Dataset.memberChanges(r.drift))), 0, "/sync?verify=true");
             progress("verify pass: %d requests (bound %d) in %d ms", r.verify.hits.size(), r.verify.boundTotal(),
                     r.verify.wall.toMillis());
 

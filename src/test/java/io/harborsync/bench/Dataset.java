@@ -28,12 +28,16 @@ final class Dataset {
     /** Users besides the members, so that every project has a user to add. */
     final int userPool;
 
+    /** bench.member-audit: the sites log member changes, and the quick check leaves out unchanged member listings. */
+    private final boolean memberAudit;
+
     Dataset(BenchParams p) {
         this.projects = p.projects();
         this.members = p.members();
         this.repos = p.repos();
         this.artifacts = p.artifacts();
         this.userPool = members + 1;
+        this.memberAudit = p.memberAudit();
     }
 
     static String project(int i) {
@@ -93,6 +97,15 @@ final class Dataset {
                 content.put(repo(j), arts);
             }
             e.seedProject(project(i), Map.of("auto_scan", "false"), m, content);
+        }
+        if (memberAudit) {
+            // seeding writes no audit rows, and a log with no row at all vouches for nothing: one row, as any real
+            // Harbor's log has (a user created, which is not mirrored)
+            var r = new io.harborsync.testsupport.PlainHarborHttp(e).post("users", Map.of("username", "bench-audit",
+                    "email", "bench-audit@example.com", "realname", "bench", "password", "Bench12345"));
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("POST /users answered " + r.statusCode() + ": " + r.body());
+            }
         }
     }
 
@@ -183,6 +196,15 @@ final class Dataset {
      */
     Map<String, Long> listPages(Map<Integer, Integer> memberDelta, Map<Long, Integer> removedArtifacts,
                                 java.util.function.LongPredicate listed) {
+        return listPages(memberDelta, removedArtifacts, listed, project -> true);
+    }
+
+    /**
+     * @param membersListed which projects have their members listed: with the quick check on sites that log member
+     *                      changes (bench.member-audit), only those whose log shows a member row since they agreed
+     */
+    Map<String, Long> listPages(Map<Integer, Integer> memberDelta, Map<Long, Integer> removedArtifacts,
+                                java.util.function.LongPredicate listed, java.util.function.IntPredicate membersListed) {
         Map<String, Long> out = new TreeMap<>();
         out.put("GET /projects", (long) pages(projects));
         out.put("GET /quotas", (long) pages(projects));
@@ -190,7 +212,9 @@ final class Dataset {
         long rep = 0;
         long art = 0;
         for (int i = 0; i < projects; i++) {
-            mem += pages(members + memberDelta.getOrDefault(i, 0));
+            if (membersListed.test(i)) {
+                mem += pages(members + memberDelta.getOrDefault(i, 0));
+            }
             rep += pages(repos);
             for (int j = 0; j < repos; j++) {
                 if (listed.test((long) i * repos + j)) {
@@ -239,7 +263,50 @@ final class Dataset {
                 }
             }
         }
+        if (quick && memberAudit) {
+            // and the members only of projects whose member rows (create/update/delete_member) h1's log shows
+            Set<Integer> changed = new HashSet<>();
+            drift.stream().filter(c -> isMemberChange(c.kind())).forEach(c -> changed.add(c.project()));
+            return listPages(memberDelta, removed, removed::containsKey, changed::contains);
+        }
         return listPages(memberDelta, removed, quick ? removed::containsKey : repo -> true);
+    }
+
+    private static boolean isMemberChange(ChangeKind k) {
+        return k == ChangeKind.ROLE || k == ChangeKind.ADD_MEMBER || k == ChangeKind.REMOVE_MEMBER;
+    }
+
+    /** How many member audit rows the drift leaves on h1 (and the daemon's mirroring writes on h2). */
+    static long memberChanges(List<Change> drift) {
+        return drift.stream().filter(c -> isMemberChange(c.kind())).count();
+    }
+
+    static final String AUDIT_LISTING = "GET /auditlog-exts";
+    static final String AUDIT_EVENTS = "GET /auditlog-exts/events";
+
+    /**
+     * The first reconcile's audit reads besides its pages: the event types, asked whatever the Harbor (kept 10
+     * minutes like the version); with bench.member-audit also the newest row and one page of the member rows just
+     * below it (no marks yet).
+     */
+    void firstAuditReads(Map<String, Long> pages) {
+        pages.put(AUDIT_EVENTS, 1L);
+        if (memberAudit) {
+            pages.put(AUDIT_LISTING, 2L);
+        }
+    }
+
+    /**
+     * With bench.member-audit, a later reconcile's audit reads (a copy of {@code pages} with them): the newest row,
+     * the member rows since the oldest mark in pages of 100 (the last one short), and the oldest mark's row.
+     */
+    Map<String, Long> auditReads(Map<String, Long> pages, long memberRowsSinceMark) {
+        if (!memberAudit) {
+            return pages;
+        }
+        Map<String, Long> out = new TreeMap<>(pages);
+        out.put(AUDIT_LISTING, 1 + (memberRowsSinceMark / PAGE + 1) + 1);
+        return out;
     }
 
     /**
@@ -266,7 +333,8 @@ final class Dataset {
 
     /** The pages a site the drift did not touch serves with the quick check: no artifact listing at all. */
     Map<String, Long> listPagesUnchanged() {
-        return listPages(Map.of(), Map.of(), repo -> false);
+        return memberAudit ? listPages(Map.of(), Map.of(), repo -> false, project -> false)
+                : listPages(Map.of(), Map.of(), repo -> false);
     }
 
     /** The formula, for the report. */

@@ -154,7 +154,7 @@ class QuickCheckTest extends TwoSitesKindTest {
 
         ReconcileFinished verify = sync.reconcile(Scope.ALL, false, false, false, QuickCheckMode.VERIFY);
         assertThat(listedSinceLastCall()).containsOnlyKeys("h1 app", "h1 web", "h2 app", "h2 web");
-        assertThat(verify.quickCheckMisses()).containsExactly(new QuickCheckMiss("h1", Keys.repository("team", "app"), 1));
+        assertThat(verify.quickCheckMisses()).containsExactly(new QuickCheckMiss("h1", io.harborsync.model.Kind.REPOSITORY, Keys.repository("team", "app"), 1));
         String attached = Keys.artifactLabel(Keys.artifact("team", "app", A), true, "prod");
         assertThat(verify.report().done()).extracting(SyncReport.Item::key).contains(attached);
         assertThat(f.users.get("h2").artifacts().list("team", "app")).filteredOn(a -> a.digest().equals(A))
