@@ -27,9 +27,10 @@ final class EmulatorRoutes {
     final ProjectsApi projects;
     final ArtifactsApi artifacts;
 
-    EmulatorRoutes(EmulatorOptions options) {
+    /** @param faults the emulator's, asked when each webhook job may start ({@link Faults#webhookDelay}) */
+    EmulatorRoutes(EmulatorOptions options, Faults faults) {
         this.audit = new AuditLog(options.auditLogEnabled());
-        this.webhooks = new WebhookSender(options.name(), options.webhookRetryDelay());
+        this.webhooks = new WebhookSender(options.name(), options.webhookRetryDelay(), faults::webhookDelay);
         users = new UsersApi(site, audit);
         users.addAdmin(options.adminUsername(), options.adminPassword());
         members = new MembersApi(options, site, audit, lookup);

@@ -39,6 +39,12 @@ public final class Faults {
 
     public LatencyProfile profile() { return profile; }
 
+    /** How long webhook job number {@code job} waits before its first attempt: the profile's delay, else none. */
+    Duration webhookDelay(long job) {
+        LatencyProfile p = profile;
+        return p == null ? Duration.ZERO : p.webhookDelay(job);
+    }
+
     public synchronized List<Fault> list() { return List.copyOf(faults); }
 
     /** Finds and consumes the fault for this request, or null. */

@@ -66,7 +66,7 @@ public final class HarborEmulator implements AutoCloseable {
     private HarborEmulator(EmulatorOptions options) throws IOException {
         this.options = options;
         this.sessions = new Sessions(options.sessionTimeout());
-        this.routes = new EmulatorRoutes(options);
+        this.routes = new EmulatorRoutes(options, faults);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "harbor-emulator-" + options.name() + "-" + n.incrementAndGet());
@@ -159,7 +159,7 @@ public final class HarborEmulator implements AutoCloseable {
     public void reset() {
         faults.clear();
         EmulatorRoutes old = routes;
-        routes = new EmulatorRoutes(options);
+        routes = new EmulatorRoutes(options, faults);
         old.webhooks.close();
     }
 

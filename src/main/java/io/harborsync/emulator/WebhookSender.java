@@ -10,28 +10,41 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * Delivers webhook jobs like Harbor's jobservice (api-notes 2.2): POST, 3 s timeout, success = any 2xx,
- * 3 attempts in total, then dropped. The body is built once, so retries resend identical bytes.
+ * 3 attempts in total, then dropped. The body is built once, so retries resend identical bytes. A job's first
+ * attempt waits what the latency model says for it ({@link LatencyProfile#webhookDelay}: a real Harbor's ~1.9 s,
+ * none by default) on the sender's own scheduler: the caller, holding the site lock, never waits.
  */
 final class WebhookSender implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 3;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final Duration retryDelay;
+    private final LongFunction<Duration> firstDelay;
+    private final AtomicLong jobs = new AtomicLong();
     private final ScheduledExecutorService executor;
     private final HttpClient client;
     private final List<WebhookDelivery> deliveries = new ArrayList<>();
 
-    WebhookSender(String name, Duration retryDelay) {
-        this.retryDelay = retryDelay;
-        this.executor = Executors.newScheduledThreadPool(2, r -> {
+    /** @param firstDelay job number (0, 1, …) -> how long its first attempt waits */
+    WebhookSender(String name, Duration retryDelay, LongFunction<Duration> firstDelay) {
+        this(retryDelay, firstDelay, Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "harbor-emulator-" + name + "-webhook");
             t.setDaemon(true);
             return t;
-        });
+        }));
+    }
+
+    /** With the scheduler that runs every attempt (a test's, to see the delays asked for). */
+    WebhookSender(Duration retryDelay, LongFunction<Duration> firstDelay, ScheduledExecutorService executor) {
+        this.retryDelay = retryDelay;
+        this.firstDelay = firstDelay;
+        this.executor = executor;
         this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -42,7 +55,9 @@ final class WebhookSender implements AutoCloseable {
     /** As above; {@code done} hears once, when the job ends, whether it was delivered. */
     void send(String address, String authHeader, String contentType, byte[] body, String eventType, String format,
               Consumer<Boolean> done) {
-        executor.execute(() -> attempt(address, authHeader, contentType, body, eventType, format, 1, done));
+        Duration delay = firstDelay.apply(jobs.getAndIncrement());
+        executor.schedule(() -> attempt(address, authHeader, contentType, body, eventType, format, 1, done),
+                delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void attempt(String address, String authHeader, String contentType, byte[] body, String eventType,

@@ -197,6 +197,7 @@ public class EventWorker {
             }
         }
         inbox.done(settled);
+        settled.forEach(auditDeletions::remove);
         boolean started = !settled.isEmpty();
         // An artifact deletion needs only that artifact read on each site. A project with any other event (a
         // push may bring a new project or repository along) gets one reconcile of the whole project, which
@@ -213,6 +214,7 @@ public class EventWorker {
                     started |= startDeletion(one.getKey(), one.getValue());
                 }
             } else {
+                list.forEach(e -> auditDeletions.remove(e.id()));
                 reconcile(Scope.project(project), Map.of(project, list));
                 started = true;
             }
@@ -226,6 +228,10 @@ public class EventWorker {
             return false; // stays pending; the running one's end asks for another drain
         }
         events.forEach(e -> inFlightEvents.add(e.id()));
+        boolean byAuditLog = false;
+        for (InboxEvent e : events) {
+            byAuditLog |= auditDeletions.remove(e.id());
+        }
         Runnable finished = () -> {
             events.forEach(e -> inFlightEvents.remove(e.id()));
             inFlightKeys.remove(key);
@@ -246,6 +252,7 @@ public class EventWorker {
             finished.run();
             return false;
         }
+        (byAuditLog ? deletionsByAuditLog : deletionsByWebhook).incrementAndGet();
         return true;
     }
 
@@ -341,6 +348,31 @@ public class EventWorker {
     /** Deletion events taken as done because the same deletion had been reconciled (audit-log tail, redelivery). */
     public long duplicatesSkipped() {
         return duplicatesSkipped.get();
+    }
+
+    /**
+     * Ids of the inbox events the audit-log tail stored for artifact deletions, until the deletion they name is
+     * started or they are settled: what tells a deletion the fast audit-log poll started from one a webhook started.
+     */
+    private final java.util.Set<Long> auditDeletions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong deletionsByAuditLog = new AtomicLong();
+    private final AtomicLong deletionsByWebhook = new AtomicLong();
+
+    /** The audit-log tail stored these deletion events (before it asks for a drain). */
+    void storedByAuditLog(List<Long> ids) {
+        if (auditDeletions.size() < REMEMBERED) {
+            auditDeletions.addAll(ids);
+        }
+    }
+
+    /** Artifact-deletion reconciles started by an audit-log row (the tail's poll came first). */
+    public long deletionsStartedByAuditLog() {
+        return deletionsByAuditLog.get();
+    }
+
+    /** Artifact-deletion reconciles started by events that were all webhooks. */
+    public long deletionsStartedByWebhook() {
+        return deletionsByWebhook.get();
     }
 
     private void fail(InboxEvent e, String why) {

@@ -230,6 +230,11 @@ public class SyncResource {
         }).toList());
         out.put("retriesScheduled", worker.retriesScheduled());
         out.put("ownEventsSkipped", worker.ownEventsSkipped());
+        Map<String, Object> deletions = new LinkedHashMap<>();
+        deletions.put("startedByAuditLog", worker.deletionsStartedByAuditLog());
+        deletions.put("startedByWebhook", worker.deletionsStartedByWebhook());
+        deletions.put("duplicatesSkipped", worker.duplicatesSkipped());
+        out.put("artifactDeletions", deletions);
         out.put("webhooks", webhookStats.snapshot());
         out.put("proxy", activeSite.snapshot());
         return out;

@@ -95,4 +95,14 @@ class BenchModelTest {
         assertThat(p.latency("GET", "/api/v2.0/quotas", "reference=project&reference_id=7", session).toNanos())
                 .as("one project's quota: a read and one item").isEqualTo(19_750_000);
     }
+
+    @Test
+    void figure4aAddsTheProfilesWebhookDelayAndTheFlatProfileHasNone() {
+        var real = io.harborsync.emulator.LatencyProfile.realHarbor();
+        assertThat(BenchReport.webhookDelayPercentile(real, 50).toMillis()).isBetween(1880L, 1920L);
+        assertThat(BenchReport.webhookDelayPercentile(real, 90).toMillis()).isBetween(2080L, 2120L);
+        assertThat(BenchReport.webhookDelayPercentile(real, 100).toMillis()).isLessThan(2150L);
+        var flat = (io.harborsync.emulator.LatencyProfile) (m, path, q, a) -> java.time.Duration.ofMillis(20);
+        assertThat(BenchReport.webhookDelayPercentile(flat, 99)).isEqualTo(java.time.Duration.ZERO);
+    }
 }

@@ -42,9 +42,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 6's benchmark: two emulated Harbors with a per-request latency, the packaged daemon as its own process
  * pointed at them over HTTP, and the six figures. Phase A (audit tail off, nothing periodic): start, initial
- * reconcile, drift on h1, the measured full reconcile (figures 1, 2), webhook-driven deletions (4). Phase B, a
+ * reconcile, drift on h1, the measured full reconcile (figures 1, 2), webhook-driven deletions (4a). Phase B, a
  * second daemon process on a fresh store and the same port, with the audit tail every few seconds: idle cycles
- * (3) and webhook intake (5). Both give start-to-ready and peak RSS (6).
+ * (3) and webhook intake (5). Phase C, a third on phase A's store with the audit tail every 250 ms and the webhooks
+ * on: the fast poll's idle cost and deletions by fast poll (4b). All give start-to-ready and peak RSS (6).
  */
 final class Benchmark {
     static final String TOKEN = "bench-admin-token-4f2a9c";
@@ -85,6 +86,7 @@ final class Benchmark {
             int port = DaemonProcess.freePort();
             phaseA(port);
             phaseB(port);
+            phaseC(port);
         } finally {
             h1.close();
             h2.close();
@@ -141,7 +143,7 @@ final class Benchmark {
             progress("verify pass: %d requests (bound %d) in %d ms", r.verify.hits.size(), r.verify.boundTotal(),
                     r.verify.wall.toMillis());
 
-            mirror(daemon);
+            r.byWebhook = mirror(daemon, new Random(p.seed() + 1), "by webhook");
             cli(daemon);
             r.rssA = daemon.peakRssKib();
         } finally {
@@ -303,35 +305,53 @@ final class Benchmark {
 
     // ------------------------------------------------------------------ figure 4
 
+    /** Artifacts figure 4 deleted already (ids as {@link #artifactId}): the second run chooses others. */
+    private final Set<Long> mirrored = new HashSet<>();
+    /** Basic auth of the system robot on h1 that plays the users of figure 4. */
+    private String deleterAuth;
+
+    private long artifactId(int i, int j, int k) {
+        return ((long) i * p.repos() + j) * p.artifacts() + k;
+    }
+
     /**
      * Users delete artifacts on h1 at a fixed rate (as a system robot: not the daemon's account); per artifact,
-     * the time from h1 applying the deletion to h2 receiving the daemon's DELETE.
+     * the time from h1 applying the deletion to h2 receiving the daemon's DELETE. Each run deletes artifacts no
+     * run deleted before; the daemon's {@code artifactDeletions} in /status say which path started them.
      */
-    private void mirror(DaemonProcess daemon) throws Exception {
+    private Results.Mirror mirror(DaemonProcess daemon, Random rnd, String path) throws Exception {
+        Results.Mirror m = new Results.Mirror();
         PlainHarborHttp a1 = new PlainHarborHttp(h1);
-        JsonNode robot = PlainHarborHttp.json(ok(a1.post("robots", Map.of("name", "bench-deleter", "level", "system",
-                "duration", -1, "permissions", List.of(Map.of("kind", "project", "namespace", "*",
-                        "access", List.of(Map.of("resource", "artifact", "action", "delete"))))))));
-        String auth = PlainHarborHttp.basic(robot.path("name").asText(), robot.path("secret").asText());
+        if (deleterAuth == null) {
+            JsonNode robot = PlainHarborHttp.json(ok(a1.post("robots", Map.of("name", "bench-deleter", "level",
+                    "system", "duration", -1, "permissions", List.of(Map.of("kind", "project", "namespace", "*",
+                            "access", List.of(Map.of("resource", "artifact", "action", "delete"))))))));
+            deleterAuth = PlainHarborHttp.basic(robot.path("name").asText(), robot.path("secret").asText());
+        }
+        String auth = deleterAuth;
 
         Set<Long> drifted = new HashSet<>();
         for (Dataset.Change c : r.drift) {
             if (c.kind() == Dataset.ChangeKind.DELETE_ARTIFACT) {
-                drifted.add(((long) c.project() * p.repos() + c.repo()) * p.artifacts() + c.artifact());
+                drifted.add(artifactId(c.project(), c.repo(), c.artifact()));
             }
         }
-        Random rnd = new Random(p.seed() + 1);
         List<int[]> targets = new ArrayList<>();
-        Set<Long> chosen = new HashSet<>();
+        long tries = 0;
         while (targets.size() < p.mirrorEvents()) {
+            if (++tries > 100L * p.projects() * p.repos() * p.artifacts()) {
+                throw new IllegalStateException("bench.mirror-events: fewer artifacts left than figure 4 " + path
+                        + " deletes; lower it or bench.drift");
+            }
             int i = rnd.nextInt(p.projects());
             int j = rnd.nextInt(p.repos());
             int k = rnd.nextInt(p.artifacts());
-            long id = ((long) i * p.repos() + j) * p.artifacts() + k;
-            if (!drifted.contains(id) && chosen.add(id)) {
+            long id = artifactId(i, j, k);
+            if (!drifted.contains(id) && mirrored.add(id)) {
                 targets.add(new int[]{i, j, k});
             }
         }
+        JsonNode before = artifactDeletions(daemon);
 
         Map<String, Long> deletedOnH1 = new ConcurrentHashMap<>();
         Map<String, Long> deletedOnH2 = new ConcurrentHashMap<>();
@@ -353,25 +373,34 @@ final class Benchmark {
             sent.add(http.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", auth).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding()));
         }
-        r.mirrorSendWindow = Duration.ofNanos(System.nanoTime() - start);
-        r.mirrorSent = targets.size();
+        m.sendWindow = Duration.ofNanos(System.nanoTime() - start);
+        m.sent = targets.size();
         Set<String> digests = new HashSet<>();
         targets.forEach(t -> digests.add(data.digest(t[0], t[1], t[2])));
         try {
             await().atMost(Duration.ofSeconds(p.mirrorTimeoutS())).pollInterval(Duration.ofMillis(50))
                     .until(() -> deletedOnH2.keySet().containsAll(digests));
         } catch (ConditionTimeoutException e) {
-            r.notes.add(String.format("Figure 4: %d of %d deletions had not reached h2 %d s after the last one was"
-                            + " made on h1; they count as slower than any measured value.",
+            r.notes.add(String.format("Figure 4 (%s): %d of %d deletions had not reached h2 %d s after the last one"
+                            + " was made on h1; they count as slower than any measured value.", path,
                     digests.size() - deletedOnH2.keySet().stream().filter(digests::contains).count(), digests.size(),
                     p.mirrorTimeoutS()));
         }
-        r.mirrorHits = log.stop();
+        // the webhooks still on their way (Harbor's delay) and the audit rows the next polls read are part of the
+        // run: whichever comes second is a duplicate, and counts
+        Duration settle = lastWebhookDelay().plus(Results.FAST_POLL.multipliedBy(2));
+        await().atMost(settle.plusSeconds(30)).pollDelay(settle).pollInterval(Duration.ofMillis(100))
+                .until(() -> inboxPending(daemon) == 0);
+        m.hits = log.stop();
         h1.removeExchangeListener(l1);
         h2.removeExchangeListener(l2);
+        JsonNode after = artifactDeletions(daemon);
+        m.startedByAuditLog = after.path("startedByAuditLog").asLong() - before.path("startedByAuditLog").asLong();
+        m.startedByWebhook = after.path("startedByWebhook").asLong() - before.path("startedByWebhook").asLong();
+        m.duplicatesSkipped = after.path("duplicatesSkipped").asLong() - before.path("duplicatesSkipped").asLong();
         for (CompletableFuture<HttpResponse<Void>> f : sent) {
             if (f.get().statusCode() != 200) {
-                r.mirrorRefused++;
+                m.refused++;
             }
         }
         double[] ms = new double[digests.size()];
@@ -382,9 +411,25 @@ final class Benchmark {
             ms[n++] = a == null || b == null ? Double.POSITIVE_INFINITY : Math.max(0, b - a) / 1e6;
         }
         Arrays.sort(ms);
-        r.mirrorMillis = ms;
-        progress("deletion mirroring: p50 %.0f ms, p99 %.0f ms", BenchReport.percentile(ms, 50),
-                BenchReport.percentile(ms, 99));
+        m.millis = ms;
+        progress("deletion mirroring %s: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms; started by the audit log %d, by"
+                        + " webhook %d, duplicates skipped %d", path, BenchReport.percentile(ms, 50),
+                BenchReport.percentile(ms, 90), BenchReport.percentile(ms, 99), m.startedByAuditLog,
+                m.startedByWebhook, m.duplicatesSkipped);
+        return m;
+    }
+
+    /** The longest a webhook job waits before its first attempt with the latency in use (none when flat). */
+    private Duration lastWebhookDelay() {
+        io.harborsync.emulator.LatencyProfile profile = h1.faults().profile();
+        return profile == null ? Duration.ZERO : BenchReport.webhookDelayPercentile(profile, 100);
+    }
+
+    /** The daemon's counters of artifact-deletion reconciles ({@code artifactDeletions} in GET /status). */
+    private JsonNode artifactDeletions(DaemonProcess daemon) throws IOException, InterruptedException {
+        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(daemon.base().resolve("/status"))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        return PlainHarborHttp.json(ok(resp)).path("artifactDeletions");
     }
 
     private static ExchangeListener deletions(Map<String, Long> into) {
@@ -456,6 +501,63 @@ final class Benchmark {
         } finally {
             daemon.stop();
         }
+    }
+
+    // ------------------------------------------------------------------ phase C
+
+    /**
+     * Figure 4b: a third daemon process on phase A's store (its base knows every artifact) with the fast audit-log
+     * poll (harbor-sync.audit.interval=250ms) and the webhooks still on. First its idle cost, whole poll cycles with
+     * nothing changing, then deletions as in figure 4a: each is started by whichever comes first, the audit row or
+     * the webhook, and the other is taken as a duplicate.
+     */
+    private void phaseC(int port) throws Exception {
+        DaemonProcess daemon = new DaemonProcess(properties(port, "a", Results.FAST_POLL.toMillis() + "ms"),
+                p.daemonJvmOptionList(), work.resolve("daemon-c.log"), port);
+        try {
+            r.readyC = daemon.startTimed(Duration.ofMillis(10));
+            progress("daemon C ready in %d ms (audit-log poll every %d ms)", r.readyC.toMillis(),
+                    Results.FAST_POLL.toMillis());
+            pollIdle();
+            r.byPoll = mirror(daemon, new Random(p.seed() + 2), "by fast poll");
+            r.rssC = daemon.peakRssKib();
+        } finally {
+            daemon.stop();
+        }
+    }
+
+    /** Whole idle cycles of the fast poll measured (about 15 s of them; 2 s in the smoke run). */
+    private int pollIdleCycles() {
+        return p.full() ? 60 : 8;
+    }
+
+    /** The fast poll's idle cost: its requests per cycle, and what they cost Harbor by how the daemon logs in. */
+    private void pollIdle() {
+        long interval = Results.FAST_POLL.toNanos();
+        log.start();
+        // the first poll of a store without a cursor reads the log's whole history: measure after it
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> cycles(log.snapshot(), interval).size() >= 4);
+        h1.resetHarborCpu();
+        h2.resetHarborCpu();
+        log.start();
+        long t0 = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60 + pollIdleCycles())).pollInterval(Duration.ofMillis(50))
+                .until(() -> cycles(log.snapshot(), interval).size() >= pollIdleCycles() + 2);
+        List<List<RequestLog.Hit>> cycles = cycles(log.stop(), interval);
+        r.pollIdleWindow = Duration.ofNanos(System.nanoTime() - t0);
+        Map<String, Long> byAccount = new java.util.TreeMap<>();
+        for (HarborEmulator e : List.of(h1, h2)) {
+            e.harborCpu().byAccount().forEach((a, n) -> byAccount.merge(a.name().toLowerCase(java.util.Locale.ROOT), n,
+                    Long::sum));
+        }
+        r.pollIdleByAccount = byAccount;
+        List<RequestLog.Hit> whole = new ArrayList<>();
+        cycles.subList(1, 1 + pollIdleCycles()).forEach(whole::addAll);
+        r.pollIdleHits = whole;
+        r.pollIdleCycles = pollIdleCycles();
+        progress("fast poll idle: %d requests in %d cycles of %d ms (%s)", whole.size(), r.pollIdleCycles,
+                Results.FAST_POLL.toMillis(), byAccount);
     }
 
     /**

@@ -60,12 +60,31 @@ final class Results {
     int idleCycles;
     Duration idleWindow = Duration.ZERO;
 
-    // figure 4
-    int mirrorSent;
-    int mirrorRefused;
-    double[] mirrorMillis = new double[0]; // sorted; +Infinity = not mirrored before the timeout
-    Duration mirrorSendWindow = Duration.ZERO;
-    List<RequestLog.Hit> mirrorHits = List.of();
+    /** One run of figure 4: users' deletions on h1 at the rate, and when each reached h2. */
+    static final class Mirror {
+        int sent;
+        int refused;
+        double[] millis = new double[0]; // sorted; +Infinity = not mirrored before the timeout
+        Duration sendWindow = Duration.ZERO;
+        List<RequestLog.Hit> hits = List.of();
+        /** From the daemon's GET /status (artifactDeletions), the change over the run; -1 = not read. */
+        long startedByAuditLog = -1;
+        long startedByWebhook = -1;
+        long duplicatesSkipped = -1;
+    }
+
+    // figure 4: (a) by webhook, the audit-log tail off (phase A); (b) by the fast audit-log poll with the webhooks
+    // still delivered (phase C)
+    Mirror byWebhook = new Mirror();
+    Mirror byPoll = new Mirror();
+    /** The fast poll's period, harbor-sync.audit.interval of phase C. */
+    static final Duration FAST_POLL = Duration.ofMillis(250);
+    // the fast poll's idle cost (phase C, before its deletions): whole poll cycles and the modelled Harbor CPU
+    List<RequestLog.Hit> pollIdleHits = List.of();
+    int pollIdleCycles;
+    Duration pollIdleWindow = Duration.ZERO;
+    /** account type (lower case) -> requests both sites counted in the idle window, as the daemon authenticated. */
+    Map<String, Long> pollIdleByAccount = Map.of();
 
     // the CLI against the running daemon: command -> wall time of each run, in the order they ran
     Map<String, List<Duration>> cli = new java.util.LinkedHashMap<>();
@@ -80,8 +99,10 @@ final class Results {
     // figure 6
     Duration readyA = Duration.ZERO;
     Duration readyB = Duration.ZERO;
+    Duration readyC = Duration.ZERO;
     OptionalLong rssA = OptionalLong.empty();
     OptionalLong rssB = OptionalLong.empty();
+    OptionalLong rssC = OptionalLong.empty();
 
     Duration total = Duration.ZERO;
     String loadAfter = "";

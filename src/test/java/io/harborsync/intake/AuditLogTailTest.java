@@ -165,6 +165,8 @@ class AuditLogTailTest {
         io.harborsync.emulator.ExchangeListener l2 = x -> requests.add("h2 " + x.method() + " " + x.rawPath());
         Emulators.h1.addExchangeListener(l1);
         Emulators.h2.addExchangeListener(l2);
+        long byAuditLogBefore = worker.deletionsStartedByAuditLog();
+        long byWebhookBefore = worker.deletionsStartedByWebhook();
         try {
             assertThat(tail.poll()).containsExactly("team-del");
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
@@ -189,6 +191,9 @@ class AuditLogTailTest {
                     .until(() -> worker.duplicatesSkipped() > skippedBefore);
             assertThat(inbox.pending(10_000)).noneMatch(e -> "team-del".equals(e.project()));
             assertThat(requests).as("the webhook of a deletion already reconciled reads nothing").isEmpty();
+            assertThat(worker.deletionsStartedByAuditLog()).as("the audit row started it").isEqualTo(byAuditLogBefore + 1);
+            assertThat(worker.deletionsStartedByWebhook()).as("the webhook started nothing")
+                    .isEqualTo(byWebhookBefore);
         } finally {
             Emulators.h1.removeExchangeListener(l1);
             Emulators.h2.removeExchangeListener(l2);
