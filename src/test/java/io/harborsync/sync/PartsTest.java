@@ -1,0 +1,142 @@
+package io.harborsync.sync;
+
+import io.harborsync.harbor.HarborClient;
+import io.harborsync.harbor.HarborModel.CveAllowlist;
+import io.harborsync.harbor.HarborModel.MemberReq;
+import io.harborsync.harbor.HarborModel.ProjectReq;
+import io.harborsync.harbor.HarborModel.UserEntity;
+import io.harborsync.model.Kind;
+import io.harborsync.model.Scope;
+import io.harborsync.testsupport.InMemoryBaseStore;
+import io.harborsync.testsupport.SyncFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 18's streaming: a reconcile of every project works through its projects in parts of at most
+ * {@code part-projects}, each read, planned, sent and settled on its own, and still decides as one run would: the
+ * mass-deletion guard counts across the parts, and a site restored empty deletes nothing on its peer. (Global
+ * labels with the first part and system robots with the last are exercised by SyncModelTest, which runs in parts
+ * of one project.)
+ */
+@QuarkusTest
+@io.harborsync.testsupport.HarborSpecChecked
+class PartsTest {
+    SyncFixture f;
+    HarborClient h1;
+    HarborClient h2;
+
+    @BeforeEach
+    void twoSites() {
+        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
+        h1 = f.client("h1");
+        h2 = f.client("h2");
+        f.emulators.values().forEach(e -> e.addUser("alice"));
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private static ProjectReq project(String name) {
+        return new ProjectReq(name, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null);
+    }
+
+    private Reconciler inParts(int projects) {
+        return f.reconciler(SyncSettings.defaults("h1")).partProjects(projects);
+    }
+
+    private static long baseKeys(SyncFixture f) {
+        return KindRegistry.standard().kinds().stream().mapToLong(k -> f.store.list(k.id(), "").size()).sum();
+    }
+
+    @Test
+    void everyProjectIsMirroredPartByPartAndNoPartHoldsMoreThanItsShare() {
+        for (int i = 0; i < 5; i++) {
+            h1.projects().create(project("p" + i));
+            h1.members().add("p" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
+        }
+        Reconciler sync = inParts(2);
+        ReconcileFinished first = sync.reconcile(Scope.ALL, false, false, false);
+
+        assertThat(sync.lastParts().parts()).as("5 projects in parts of 2").isEqualTo(3);
+        assertThat(sync.lastParts().largestPart()).isEqualTo(2);
+        assertThat(first.scope()).isEqualTo(Scope.ALL);
+        assertThat(first.unsettled()).isEmpty();
+        for (int i = 0; i < 5; i++) {
+            assertThat(h2.members().find("p" + i, "alice", false)).as("p" + i).get()
+                    .extracting(m -> m.roleId()).isEqualTo(2);
+        }
+
+        ReconcileFinished second = sync.reconcile(Scope.ALL, false, false, false);
+        assertThat(second.report().planned()).as("nothing left to do").isEmpty();
+        assertThat(second.keys()).as("keys in sync are counted, not listed").isEmpty();
+        assertThat(second.keysInSync()).as("every key the base knows").isEqualTo(baseKeys(f)).isGreaterThan(10);
+    }
+
+    @Test
+    void aSiteRestoredEmptyDeletesNothingOnItsPeerThoughEveryPartSeesOnlyOneProject() {
+        for (int i = 0; i < 8; i++) {
+            h1.projects().create(project("p" + i));
+        }
+        Reconciler sync = inParts(1);
+        sync.reconcile(Scope.ALL, false, false, false);
+        for (int i = 0; i < 8; i++) {
+            h2.projects().delete("p" + i); // a failed restore
+        }
+
+        ReconcileFinished r = sync.reconcile(Scope.ALL, false, false, false);
+
+        assertThat(sync.lastParts().parts()).isEqualTo(8);
+        assertThat(h1.projects().list()).as("counted before the first part: held back for the run").hasSize(8);
+        assertThat(r.heldBack()).singleElement().satisfies(v -> {
+            assertThat(v.kind()).isEqualTo(Kind.PROJECT);
+            assertThat(v.site()).isEqualTo("h1");
+            assertThat(v.deletions()).as("one verdict for the run's eight").isEqualTo(8);
+        });
+        assertThat(r.report().skipped()).filteredOn(i -> i.op() == SyncReport.Action.GUARD).hasSize(1);
+    }
+
+    @Test
+    void theGuardCountsAcrossPartsAndHoldsBackWhatWouldPassTheLimit() {
+        for (int i = 0; i < 8; i++) {
+            h1.projects().create(project("p" + i));
+            h1.members().add("p" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
+        }
+        Reconciler sync = inParts(1);
+        sync.reconcile(Scope.ALL, false, false, false);
+        for (int i = 0; i < 8; i++) {
+            h1.members().remove("p" + i, h1.members().find("p" + i, "alice", false).orElseThrow().id());
+        }
+
+        // h2's base has 16 members (8 owners, 8 alice): 25 % is 4. Each part sees one deletion; the first four stay
+        // within the run's limit, the fifth would pass it, and it and every later one are held back.
+        ReconcileFinished r = sync.reconcile(Scope.ALL, false, false, false);
+
+        long kept = java.util.stream.IntStream.range(0, 8)
+                .filter(i -> h2.members().find("p" + i, "alice", false).isPresent()).count();
+        assertThat(kept).as("deletions held back once the run's count passed the limit").isEqualTo(4);
+        assertThat(h2.members().find("p0", "alice", false)).as("the parts go in name order").isEmpty();
+        assertThat(h2.members().find("p7", "alice", false)).isPresent();
+        assertThat(r.heldBack()).singleElement().satisfies(v -> {
+            assertThat(v.kind()).isEqualTo(Kind.MEMBER);
+            assertThat(v.site()).isEqualTo("h2");
+            assertThat(v.deletions()).as("the held-back parts' deletions").isEqualTo(4);
+            assertThat(v.known()).isEqualTo(16);
+        });
+
+        ReconcileFinished forced = sync.reconcile(Scope.ALL, false, true, false);
+        assertThat(forced.unsettled()).isEmpty();
+        for (int i = 0; i < 8; i++) {
+            assertThat(h2.members().find("p" + i, "alice", false)).as("p" + i + " after force").isEmpty();
+        }
+    }
+}
