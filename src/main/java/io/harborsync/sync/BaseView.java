@@ -67,27 +67,27 @@ final class BaseView {
      * the run), what is under them is listed per part.
      */
     BaseView forPart() {
-        synchronized (this) {
-            if (projectsByKey == null) {
-                Map<String, BaseRecord> projects = new HashMap<>();
-                list(Kind.PROJECT, "").forEach(r -> projects.put(r.key(), r));
-                projectsByKey = projects;
-            }
-        }
-        return new BaseView(store, kinds, cache, projectsByKey);
+        return new BaseView(store, kinds, cache, projectRecords());
     }
 
-    /** The run's project records by key, once a part's view asked (each project is in one part only). */
+    /** The run's project records by key, listed once (each project is in one part only). */
     private Map<String, BaseRecord> projectsByKey;
+
+    private synchronized Map<String, BaseRecord> projectRecords() {
+        if (runProjects != null) {
+            return runProjects;
+        }
+        if (projectsByKey == null) {
+            Map<String, BaseRecord> projects = new HashMap<>();
+            list(Kind.PROJECT, "").forEach(r -> projects.put(r.key(), r));
+            projectsByKey = projects;
+        }
+        return projectsByKey;
+    }
 
     /** The project keys the base knows (a run's view: listed once). */
     java.util.Set<String> projectKeys() {
-        if (runProjects != null) {
-            return runProjects.keySet();
-        }
-        java.util.Set<String> out = new java.util.TreeSet<>();
-        list(Kind.PROJECT, "").forEach(r -> out.add(r.key()));
-        return out;
+        return projectRecords().keySet();
     }
 
     /**
@@ -95,7 +95,7 @@ final class BaseView {
      * record or what is under it (one project), or a part's: its projects' records, what is under them, and the
      * top-level kinds it carries. Artifact scopes ask for single keys instead ({@link #record}).
      */
-    List<BaseRecord> inScope(Kind kind, Scope scope) {
+    synchronized List<BaseRecord> inScope(Kind kind, Scope scope) {
         boolean top = kinds.of(kind).parent() == null;
         if (scope.isAll()) {
             return list(kind, "");
@@ -127,7 +127,7 @@ final class BaseView {
      * Lists the kind's records under the prefix ("" for all), ordered by key, and keeps them for this run's lookups:
      * the same listing asked again in this run (the quick check's, then the planner's) is not read again.
      */
-    List<BaseRecord> list(Kind kind, String prefix) {
+    synchronized List<BaseRecord> list(Kind kind, String prefix) {
         Listing l = listed.get(kind);
         if (l != null && l.prefix().equals(prefix)) {
             return l.sorted();
@@ -137,6 +137,32 @@ final class BaseView {
         records.forEach(r -> byKey.put(r.key(), r));
         listed.put(kind, new Listing(prefix, Set.of(), records, byKey));
         return records;
+    }
+
+    /**
+     * What the base says the site holds of the kind under the prefix, among the scope's records (listed once, see
+     * {@link #inScope}): what a site the quick check found unchanged holds there.
+     */
+    Map<String, Value> onSite(Kind kind, Scope scope, String prefix, String site) {
+        List<BaseRecord> sorted = inScope(kind, scope);
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) { // the first key at or after the prefix: every key with it follows
+            int mid = (lo + hi) >>> 1;
+            if (sorted.get(mid).key().compareTo(prefix) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        Map<String, Value> out = new java.util.TreeMap<>();
+        for (int i = lo; i < sorted.size() && sorted.get(i).key().startsWith(prefix); i++) {
+            BaseRecord r = sorted.get(i);
+            if (r.sites().contains(site)) {
+                out.put(r.key(), parsed(kind, r.valueJson()));
+            }
+        }
+        return out;
     }
 
     /** The kind's records under the prefix, without keeping them (a question about other keys). */

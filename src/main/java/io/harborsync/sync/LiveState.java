@@ -665,6 +665,17 @@ final class LiveState {
         return out;
     }
 
+    /** What the site holds of the kind under the prefix (a verify pass compares it with the base). */
+    Map<String, Value> onSite(Kind kind, String prefix, String site) {
+        Map<String, Value> out = new HashMap<>();
+        startingWith(kind, prefix).forEach((key, bySite) -> {
+            if (bySite.containsKey(site)) {
+                out.put(key, bySite.get(site));
+            }
+        });
+        return out;
+    }
+
     /** The key's values by site (empty when no site has it). */
     Map<String, Value> valuesOf(Kind kind, String key) {
         return values.get(kind).getOrDefault(key, Map.of());

@@ -6,7 +6,6 @@ import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Kind;
 import io.harborsync.model.Scope;
-import io.harborsync.store.BaseRecord;
 import io.harborsync.store.ListingMark;
 import io.harborsync.sync.Values.Value;
 import org.jboss.logging.Logger;
@@ -16,11 +15,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -77,7 +73,6 @@ final class MemberAuditCheck {
     private final Set<String> taken = ConcurrentHashMap.newKeySet();
     /** "site|project" a verify pass would have trusted: compared with the base after the read. */
     private final Set<String> trustedInVerify = ConcurrentHashMap.newKeySet();
-    private volatile NavigableMap<String, BaseRecord> baseMembers;
 
     private MemberAuditCheck(QuickCheckMode mode, MirroredKind memberKind, Map<String, SiteLog> logs,
                              Map<String, Map<String, Mark>> stored, BaseView view, Scope scope) {
@@ -229,29 +224,7 @@ final class MemberAuditCheck {
 
     /** The members the base holds for the project on the site. */
     private Map<String, Value> fromBase(String site, String project) {
-        String childPrefix = Keys.childPrefix(project);
-        Map<String, Value> out = new TreeMap<>();
-        for (BaseRecord r : baseMembers().subMap(childPrefix, true, childPrefix + Character.MAX_VALUE, true).values()) {
-            if (r.sites().contains(site)) {
-                out.put(r.key(), view.parsed(Kind.MEMBER, r.valueJson()));
-            }
-        }
-        return out;
-    }
-
-    private NavigableMap<String, BaseRecord> baseMembers() {
-        NavigableMap<String, BaseRecord> m = baseMembers;
-        if (m == null) {
-            synchronized (this) {
-                if (baseMembers == null) {
-                    NavigableMap<String, BaseRecord> all = new TreeMap<>();
-                    view.inScope(Kind.MEMBER, scope).forEach(r -> all.put(r.key(), r));
-                    baseMembers = all;
-                }
-                m = baseMembers;
-            }
-        }
-        return m;
+        return view.onSite(Kind.MEMBER, scope, Keys.childPrefix(project), site);
     }
 
     /** How many site-and-project pairs this run filed from the base instead of listing their members. */
@@ -270,16 +243,8 @@ final class MemberAuditCheck {
                     || live.unknownChildren.getOrDefault(site, Set.of()).contains(project)) {
                 continue;
             }
-            Map<String, Value> want = fromBase(site, project);
-            Map<String, Value> have = new HashMap<>();
-            live.startingWith(Kind.MEMBER, Keys.childPrefix(project)).forEach((key, bySite) -> {
-                if (bySite.containsKey(site)) {
-                    have.put(key, bySite.get(site));
-                }
-            });
-            Set<String> keys = new HashSet<>(want.keySet());
-            keys.addAll(have.keySet());
-            int differing = (int) keys.stream().filter(k -> !Objects.equals(want.get(k), have.get(k))).count();
+            int differing = QuickCheckMiss.differing(fromBase(site, project),
+                    live.onSite(Kind.MEMBER, Keys.childPrefix(project), site));
             if (differing > 0) {
                 LOG.warnf("quick check: the verify pass found %d member change(s) in project %s on %s that the"
                         + " site's audit log did not show (e.g. a user deleted with their memberships)",

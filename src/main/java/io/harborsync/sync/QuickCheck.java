@@ -4,7 +4,6 @@ import io.harborsync.harbor.HarborClient;
 import io.harborsync.model.Kind;
 import io.harborsync.model.Keys;
 import io.harborsync.model.Scope;
-import io.harborsync.store.BaseRecord;
 import io.harborsync.store.ListingMark;
 import io.harborsync.sync.Values.Value;
 import org.jboss.logging.Logger;
@@ -14,11 +13,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -53,8 +49,6 @@ final class QuickCheck implements LiveState.Shortcut {
     private final BaseView view;
     /** The run's scope: its marks and base records are the ones listed. */
     private final Scope scope;
-    /** The base records under the marked keys of this scope, per kind, listed when first needed (the planner's too). */
-    private final Map<Kind, NavigableMap<String, BaseRecord>> baseUnder = new ConcurrentHashMap<>();
     /** key -> site -> the mark this run's listing showed. */
     private final Map<String, Map<String, String>> read = new ConcurrentHashMap<>();
     /** "site|key" whose content this run took from the base. */
@@ -162,26 +156,10 @@ final class QuickCheck implements LiveState.Shortcut {
     /** What the base holds under the key on the site, per kind under it: what an unchanged site holds there. */
     Map<Kind, Map<String, Value>> fromBase(String site, String key) {
         Map<Kind, Map<String, Value>> out = new HashMap<>();
-        String childPrefix = key + "@";
         for (Kind k : under) {
-            Map<String, Value> values = new TreeMap<>();
-            for (BaseRecord r : baseUnder(k).subMap(childPrefix, true, childPrefix + Character.MAX_VALUE, true)
-                    .values()) {
-                if (r.sites().contains(site)) {
-                    values.put(r.key(), view.parsed(k, r.valueJson()));
-                }
-            }
-            out.put(k, values);
+            out.put(k, view.onSite(k, scope, key + "@", site));
         }
         return out;
-    }
-
-    private NavigableMap<String, BaseRecord> baseUnder(Kind kind) {
-        return baseUnder.computeIfAbsent(kind, k -> {
-            NavigableMap<String, BaseRecord> m = new TreeMap<>();
-            view.inScope(k, scope).forEach(r -> m.put(r.key(), r));
-            return m;
-        });
     }
 
     /** How many site-and-repository pairs this run took from the base instead of listing their artifacts. */
@@ -211,20 +189,7 @@ final class QuickCheck implements LiveState.Shortcut {
             Map<Kind, Map<String, Value>> expected = fromBase(site, key);
             int differing = 0;
             for (Kind k : under) {
-                Map<String, Value> want = expected.getOrDefault(k, Map.of());
-                Map<String, Value> have = new HashMap<>();
-                live.startingWith(k, key + "@").forEach((childKey, bySite) -> {
-                    if (bySite.containsKey(site)) {
-                        have.put(childKey, bySite.get(site));
-                    }
-                });
-                Set<String> keys = new HashSet<>(want.keySet());
-                keys.addAll(have.keySet());
-                for (String childKey : keys) {
-                    if (!Objects.equals(want.get(childKey), have.get(childKey))) {
-                        differing++;
-                    }
-                }
+                differing += QuickCheckMiss.differing(expected.getOrDefault(k, Map.of()), live.onSite(k, key + "@", site));
             }
             if (differing > 0) {
                 LOG.warnf("quick check: the verify pass found %d change(s) under %s on %s that the repository's"
