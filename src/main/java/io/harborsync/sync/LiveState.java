@@ -121,55 +121,53 @@ final class LiveState {
     static final class Head {
         /** site -> project name -> what the project kind listed (read by each part for its projects). */
         private final Map<String, Map<String, ?>> projects = new TreeMap<>();
-        /** Sites whose project listing failed (or whose login session was lost meanwhile), with why. */
-        final Map<String, String> unknownSites = new TreeMap<>();
-        /** The head's own state, where its quota listings' failures are filed. */
+        /** The head's own state: the sites it could not list or whose quota listing failed, with why. */
         private final LiveState state;
         /** The head's tasks: the project listings, and the quota pages still in flight while the first part reads. */
         private final Work work;
-        private boolean finished;
 
         private Head(LiveState state, Work work) {
             this.state = state;
             this.work = work;
         }
 
+        /** Sites unknown for the rest of the run, with why. */
+        Map<String, String> unknownSites() {
+            synchronized (state) {
+                return new TreeMap<>(state.unknownSites);
+            }
+        }
+
         /** Every project name some readable site listed. */
-        synchronized Set<String> names() {
+        Set<String> names() {
+            Map<String, String> unknown = unknownSites();
             Set<String> out = new TreeSet<>();
-            projects.forEach((site, items) -> {
-                if (!unknownSites.containsKey(site)) {
-                    out.addAll(items.keySet());
-                }
-            });
+            synchronized (this) {
+                projects.forEach((site, items) -> {
+                    if (!unknown.containsKey(site)) {
+                        out.addAll(items.keySet());
+                    }
+                });
+            }
             return out;
         }
 
         /** The project names the readable site listed; empty when it is unknown. */
-        synchronized Optional<Set<String>> names(String site) {
-            return unknownSites.containsKey(site) || !projects.containsKey(site) ? Optional.empty()
-                    : Optional.of(projects.get(site).keySet());
-        }
-
-        /**
-         * Waits for the quota listings (the first part reads its projects while their pages are in flight, and a
-         * project read meanwhile is filed into that part when they end) and takes a site whose listing failed as
-         * unknown from now on.
-         */
-        void finish() {
-            work.await();
+        Optional<Set<String>> names(String site) {
+            if (unknownSites().containsKey(site)) {
+                return Optional.empty();
+            }
             synchronized (this) {
-                if (!finished) {
-                    finished = true;
-                    synchronized (state) {
-                        state.unknownSites.forEach(unknownSites::putIfAbsent);
-                    }
-                }
+                return Optional.ofNullable(projects.get(site)).map(Map::keySet);
             }
         }
 
-        synchronized Map<String, String> unknownSites() {
-            return new TreeMap<>(unknownSites);
+        /**
+         * Waits for the quota listings: the first part reads its projects while their pages are in flight, and a
+         * project read meanwhile is filed into that part when they end.
+         */
+        void finish() {
+            work.await();
         }
     }
 
@@ -195,8 +193,8 @@ final class LiveState {
                     head.projects.put(site, items);
                 }
             } catch (HarborException e) {
-                synchronized (head) {
-                    head.unknownSites.put(site, whyUnknown(e));
+                synchronized (s) {
+                    s.unknownSites.put(site, whyUnknown(e));
                 }
             } finally {
                 listed.countDown();
@@ -216,10 +214,7 @@ final class LiveState {
         }
         clients.forEach((site, client) -> {
             if (client.sessionsLost() != lostBefore.get(site)) {
-                synchronized (head) {
-                    head.unknownSites.putIfAbsent(site, HarborClient.NOT_AUTHENTICATED
-                            + " (Harbor forgot the login session during the read; logged in again)");
-                }
+                s.sessionLost(site);
             }
         });
         return head;
