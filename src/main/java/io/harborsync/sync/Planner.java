@@ -325,15 +325,10 @@ final class Planner {
                 tally.count(kindSite, list.size(), false); // the limit is never below one
                 return;
             }
-            // Only "are there enough records for these deletions to stay under the limit?" matters, so the
-            // count stops there; below it the count is exact and goes into the message. Deletions earlier parts
-            // of this run let through are gone from the base by now: added back, the count is the run's start's.
-            long enough = (long) Math.ceil(total / settings.maxDeleteFraction()) + 1;
-            long known = base.countOnSite(first.kind(), first.site(), enough) + tally.letThrough(kindSite);
-            double limit = Math.max(1, settings.maxDeleteFraction() * known);
-            boolean over = holding || total > limit;
+            Limit limit = limit(base, first.kind(), first.site(), total, tally.letThrough(kindSite));
+            boolean over = holding || total > limit.limit();
             if (over) {
-                verdicts.add(new GuardVerdict(first.kind(), first.site(), list.size(), known,
+                verdicts.add(new GuardVerdict(first.kind(), first.site(), list.size(), limit.known(),
                         settings.maxDeleteFraction(), force));
                 if (!force) {
                     held.addAll(list);
@@ -347,6 +342,53 @@ final class Planner {
             }
         });
         return held;
+    }
+
+    /**
+     * Before the first part: per site, the project deletions the run would make there at most (a project the base
+     * says another readable site had, which that site no longer lists, while this one does). More than the guard's
+     * limit holds every project deletion on that site back for the run, as a plan in one piece would.
+     */
+    void holdWipedProjects(LiveState.Head head, BaseView runView, Planner.Tally tally) {
+        Map<String, Set<String>> listed = new HashMap<>();
+        for (String site : sites) {
+            head.names(site).ifPresent(n -> listed.put(site, n));
+        }
+        Map<String, Integer> deletions = new HashMap<>();
+        for (String project : runView.projectKeys()) {
+            Set<String> had = runView.record(Kind.PROJECT, project).map(BaseRecord::sites).orElse(Set.of());
+            boolean goneSomewhere = listed.entrySet().stream()
+                    .anyMatch(e -> had.contains(e.getKey()) && !e.getValue().contains(project));
+            if (!goneSomewhere) {
+                continue;
+            }
+            listed.forEach((site, names) -> {
+                if (names.contains(project)) {
+                    deletions.merge(site, 1, Integer::sum);
+                }
+            });
+        }
+        deletions.forEach((site, n) -> {
+            if (n > 1 && n > limit(runView, Kind.PROJECT, site, n, 0).limit()) {
+                tally.hold(Kind.PROJECT, site);
+            }
+        });
+    }
+
+    /** How many keys of a kind the base says a site had at the run's start, and how many of them one run may delete. */
+    record Limit(long known, double limit) {
+    }
+
+    /**
+     * The guard's limit for {@code total} deletions of the kind on the site. Only "are there enough records for these
+     * deletions to stay under the limit?" matters, so the count stops there; below it the count is exact and goes into
+     * the message. Deletions earlier parts of this run let through ({@code letThrough}) are gone from the base by now:
+     * added back, the count is the run's start's.
+     */
+    Limit limit(BaseView base, Kind kind, String site, int total, int letThrough) {
+        long enough = (long) Math.ceil(total / settings.maxDeleteFraction()) + 1;
+        long known = base.countOnSite(kind, site, enough) + letThrough;
+        return new Limit(known, Math.max(1, settings.maxDeleteFraction() * known));
     }
 
     /**

@@ -211,7 +211,7 @@ public final class Reconciler {
         names.addAll(runView.projectKeys());
         Planner.Tally tally = new Planner.Tally();
         if (!force) {
-            holdWipedProjects(head, runView, tally);
+            new Planner(kinds, sites, settings).holdWipedProjects(head, runView, tally);
         }
         Parts parts = new Parts(dryRun, force, sites);
         for (Scope part : Parts.batches(names, partProjects, kinds)) {
@@ -219,41 +219,6 @@ public final class Reconciler {
         }
         lastParts = new PartsRun(parts.parts(), parts.largestPart(), parts.inSync());
         return parts.finish(started, clock.instant());
-    }
-
-    /**
-     * Before the first part: per site, the project deletions the run would make there at most (a project the base
-     * says another readable site had, which that site no longer lists, while this one does). More than the guard's
-     * limit holds every project deletion on that site back for the run, as a plan in one piece would.
-     */
-    private void holdWipedProjects(LiveState.Head head, BaseView runView, Planner.Tally tally) {
-        Map<String, Set<String>> listed = new HashMap<>();
-        for (String site : sites) {
-            head.names(site).ifPresent(n -> listed.put(site, n));
-        }
-        Map<String, Integer> deletions = new HashMap<>();
-        for (String project : runView.projectKeys()) {
-            Set<String> had = runView.record(Kind.PROJECT, project).map(BaseRecord::sites).orElse(Set.of());
-            boolean goneSomewhere = listed.entrySet().stream()
-                    .anyMatch(e -> had.contains(e.getKey()) && !e.getValue().contains(project));
-            if (!goneSomewhere) {
-                continue;
-            }
-            listed.forEach((site, names) -> {
-                if (names.contains(project)) {
-                    deletions.merge(site, 1, Integer::sum);
-                }
-            });
-        }
-        deletions.forEach((site, n) -> {
-            if (n <= 1) {
-                return;
-            }
-            long known = base.countOnSite(Kind.PROJECT.id(), site, (long) Math.ceil(n / settings.maxDeleteFraction()) + 1);
-            if (n > Math.max(1, settings.maxDeleteFraction() * known)) {
-                tally.hold(Kind.PROJECT, site);
-            }
-        });
     }
 
     /** One reconcile of a scope (a project, artifacts, or one part of every project's: {@code head} then set). */
