@@ -47,29 +47,7 @@ public final class JdbcBaseStore implements BaseStore {
 
     @Override
     public List<BaseRecord> list(String kind, String keyPrefix) {
-        String prefix = keyPrefix == null ? "" : keyPrefix;
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                     + " FROM base_record WHERE kind = ? AND item_key LIKE ? ESCAPE '\\' ORDER BY item_key")) {
-            ps.setString(1, kind);
-            ps.setString(2, Jdbc.likeEscape(prefix) + "%");
-            List<BaseRecord> out = new ArrayList<>();
-            // A full listing is every key of a kind (tens of thousands), and most of them share their value and
-            // sites with many others ({"roleId":2}, "h1,h2"): one instance of each, not one per row, keeps the
-            // listing a reconcile holds small on a daemon's small heap.
-            java.util.Map<String, String> texts = new java.util.HashMap<>();
-            java.util.Map<String, Set<String>> siteSets = new java.util.HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs, texts, siteSets));
-                }
-            }
-            // The database's collation may differ (PostgreSQL uses the locale): fix the order to String order.
-            out.sort(Comparator.comparing(BaseRecord::key));
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot list base records of kind " + kind, e);
-        }
+        return list(kind, List.of(keyPrefix == null ? "" : keyPrefix));
     }
 
     @Override
@@ -282,55 +260,56 @@ public final class JdbcBaseStore implements BaseStore {
 
     @Override
     public List<BaseRecord> list(String kind, java.util.Collection<String> keyPrefixes) {
-        List<String> prefixes = new ArrayList<>(new java.util.TreeSet<>(keyPrefixes));
-        List<BaseRecord> out = new ArrayList<>();
+        // A full listing is every key of a kind (tens of thousands), and most of them share their value and sites
+        // with many others ({"roleId":2}, "h1,h2"): one instance of each, not one per row, keeps the listing a
+        // reconcile holds small on a daemon's small heap.
         java.util.Map<String, String> texts = new java.util.HashMap<>();
         java.util.Map<String, Set<String>> siteSets = new java.util.HashMap<>();
-        for (int from = 0; from < prefixes.size(); from += PREFIXES_PER_QUERY) {
-            List<String> chunk = prefixes.subList(from, Math.min(prefixes.size(), from + PREFIXES_PER_QUERY));
-            String likes = String.join(" OR ", java.util.Collections.nCopies(chunk.size(),
-                    "item_key LIKE ? ESCAPE '\\'"));
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                         + " FROM base_record WHERE kind = ? AND (" + likes + ")")) {
-                ps.setString(1, kind);
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 2, Jdbc.likeEscape(chunk.get(i)) + "%");
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(read(rs, texts, siteSets));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new StoreException("cannot list base records of kind " + kind, e);
-            }
-        }
+        List<BaseRecord> out = byPrefixes("SELECT " + COLUMNS + " FROM base_record WHERE kind = ? AND", kind,
+                keyPrefixes, rs -> read(rs, texts, siteSets), "cannot list base records of kind " + kind);
+        // The database's collation may differ (PostgreSQL uses the locale): fix the order to String order.
         out.sort(Comparator.comparing(BaseRecord::key));
         return out;
     }
 
     @Override
     public List<ListingMark> marks(java.util.Collection<String> keyPrefixes) {
+        return byPrefixes("SELECT site, item_key, mark FROM listing_mark WHERE", null, keyPrefixes,
+                rs -> new ListingMark(rs.getString(1), rs.getString(2), rs.getString(3)), "cannot list listing marks");
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * The rows of {@code select} (ending in WHERE or AND; its one parameter, when not null, {@code kind}) whose key
+     * starts with any of the prefixes: one statement per {@link #PREFIXES_PER_QUERY} of them.
+     */
+    private <T> List<T> byPrefixes(String select, String kind, java.util.Collection<String> keyPrefixes, Row<T> row,
+                                   String failure) {
         List<String> prefixes = new ArrayList<>(new java.util.TreeSet<>(keyPrefixes));
-        List<ListingMark> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
+        int first = kind == null ? 1 : 2;
         for (int from = 0; from < prefixes.size(); from += PREFIXES_PER_QUERY) {
             List<String> chunk = prefixes.subList(from, Math.min(prefixes.size(), from + PREFIXES_PER_QUERY));
             String likes = String.join(" OR ", java.util.Collections.nCopies(chunk.size(),
                     "item_key LIKE ? ESCAPE '\\'"));
             try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT site, item_key, mark FROM listing_mark WHERE "
-                         + likes)) {
+                 PreparedStatement ps = c.prepareStatement(select + " (" + likes + ")")) {
+                if (kind != null) {
+                    ps.setString(1, kind);
+                }
                 for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, Jdbc.likeEscape(chunk.get(i)) + "%");
+                    ps.setString(i + first, Jdbc.likeEscape(chunk.get(i)) + "%");
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new ListingMark(rs.getString(1), rs.getString(2), rs.getString(3)));
+                        out.add(row.read(rs));
                     }
                 }
             } catch (SQLException e) {
-                throw new StoreException("cannot list listing marks", e);
+                throw new StoreException(failure, e);
             }
         }
         return out;
@@ -338,21 +317,7 @@ public final class JdbcBaseStore implements BaseStore {
 
     @Override
     public List<ListingMark> marks(String keyPrefix) {
-        String prefix = keyPrefix == null ? "" : keyPrefix;
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT site, item_key, mark FROM listing_mark"
-                     + " WHERE item_key LIKE ? ESCAPE '\\'")) {
-            ps.setString(1, Jdbc.likeEscape(prefix) + "%");
-            List<ListingMark> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ListingMark(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot list listing marks", e);
-        }
+        return marks(List.of(keyPrefix == null ? "" : keyPrefix));
     }
 
     /** One connection, one transaction: the forgotten keys first, then the marks put (update, else insert). */
