@@ -165,33 +165,43 @@ public final class HarborClient {
 
     /** How long the Harbor version, once read, is taken as it was (an upgrade is seen within this time). */
     static final long VERSION_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
-    private volatile String version;
-    private volatile long versionReadAt;
+    /**
+     * A value read from this Harbor and kept {@link #VERSION_TTL_NANOS}: an answer without it, or a failure to read
+     * it, is not kept (asked again next time) and gives empty.
+     */
+    private static final class Cached<T> {
+        private volatile T value;
+        private volatile long readAt;
+
+        java.util.Optional<T> get(java.util.function.Supplier<T> read) {
+            T v = value;
+            long now = System.nanoTime();
+            if (v != null && now - readAt < VERSION_TTL_NANOS) {
+                return java.util.Optional.of(v);
+            }
+            try {
+                v = read.get();
+            } catch (HarborException e) {
+                return java.util.Optional.empty();
+            }
+            if (v != null) {
+                value = v;
+                readAt = now;
+            }
+            return java.util.Optional.ofNullable(v);
+        }
+    }
+
+    private final Cached<String> version = new Cached<>();
+    private final Cached<java.util.List<String>> auditEventTypes = new Cached<>();
 
     /**
      * The site's Harbor version as {@code /systeminfo} shows it to logged-in callers (e.g. "v2.15.2-1a2b3c"), read
      * at most once per ten minutes; empty when it cannot be read now (not kept: asked again next time).
      */
     public java.util.Optional<String> harborVersion() {
-        String v = version;
-        long now = System.nanoTime();
-        if (v != null && now - versionReadAt < VERSION_TTL_NANOS) {
-            return java.util.Optional.of(v);
-        }
-        try {
-            v = systemInfo().harborVersion();
-        } catch (HarborException e) {
-            return java.util.Optional.empty();
-        }
-        if (v != null) {
-            version = v;
-            versionReadAt = now;
-        }
-        return java.util.Optional.ofNullable(v);
+        return version.get(() -> systemInfo().harborVersion());
     }
-
-    private volatile java.util.List<String> auditEventTypes;
-    private volatile long auditEventTypesReadAt;
 
     /**
      * The audit-log event types this Harbor records ({@code GET /auditlog-exts/events}: releases after v2.15.2 add
@@ -199,19 +209,7 @@ public final class HarborClient {
      * per ten minutes like {@link #harborVersion()}; empty when they cannot be read now (not kept: asked again).
      */
     public java.util.Optional<java.util.List<String>> auditEventTypes() {
-        java.util.List<String> v = auditEventTypes;
-        long now = System.nanoTime();
-        if (v != null && now - auditEventTypesReadAt < VERSION_TTL_NANOS) {
-            return java.util.Optional.of(v);
-        }
-        try {
-            v = java.util.List.copyOf(auditLogs.eventTypes());
-        } catch (HarborException e) {
-            return java.util.Optional.empty();
-        }
-        auditEventTypes = v;
-        auditEventTypesReadAt = now;
-        return java.util.Optional.of(v);
+        return auditEventTypes.get(() -> java.util.List.copyOf(auditLogs.eventTypes()));
     }
 
     /**
