@@ -1,21 +1,13 @@
 package io.harborsync.sync;
 
-import io.harborsync.harbor.HarborClient;
-import io.harborsync.harbor.HarborModel.CveAllowlist;
 import io.harborsync.harbor.HarborModel.MemberReq;
-import io.harborsync.harbor.HarborModel.ProjectReq;
 import io.harborsync.harbor.HarborModel.UserEntity;
 import io.harborsync.model.Kind;
 import io.harborsync.model.Scope;
-import io.harborsync.testsupport.InMemoryBaseStore;
-import io.harborsync.testsupport.SyncFixture;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,40 +20,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @io.harborsync.testsupport.HarborSpecChecked
-class PartsTest {
-    SyncFixture f;
-    HarborClient h1;
-    HarborClient h2;
-
+class PartsTest extends TwoSitesKindTest {
     @BeforeEach
-    void twoSites() {
-        f = new SyncFixture(new InMemoryBaseStore(), "h1", "h2");
-        h1 = f.client("h1");
-        h2 = f.client("h2");
+    void alice() {
         f.emulators.values().forEach(e -> e.addUser("alice"));
-    }
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
-    private static ProjectReq project(String name) {
-        return new ProjectReq(name, false, Map.of(), CveAllowlist.portable(null, List.of()), -1L, null);
     }
 
     private Reconciler inParts(int projects) {
         return f.reconciler(SyncSettings.defaults("h1")).partProjects(projects);
     }
 
-    private static long baseKeys(SyncFixture f) {
+    private static long baseKeys(io.harborsync.testsupport.SyncFixture f) {
         return KindRegistry.standard().kinds().stream().mapToLong(k -> f.store.list(k.id(), "").size()).sum();
     }
 
     @Test
     void everyProjectIsMirroredPartByPartAndNoPartHoldsMoreThanItsShare() {
         for (int i = 0; i < 5; i++) {
-            h1.projects().create(project("p" + i));
+            project(h1, "p" + i);
             h1.members().add("p" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
         }
         Reconciler sync = inParts(2);
@@ -85,7 +61,7 @@ class PartsTest {
     @Test
     void aSiteRestoredEmptyDeletesNothingOnItsPeerThoughEveryPartSeesOnlyOneProject() {
         for (int i = 0; i < 8; i++) {
-            h1.projects().create(project("p" + i));
+            project(h1, "p" + i);
         }
         Reconciler sync = inParts(1);
         sync.reconcile(Scope.ALL, false, false, false);
@@ -108,7 +84,7 @@ class PartsTest {
     @Test
     void theGuardCountsAcrossPartsAndHoldsBackWhatWouldPassTheLimit() {
         for (int i = 0; i < 8; i++) {
-            h1.projects().create(project("p" + i));
+            project(h1, "p" + i);
             h1.members().add("p" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
         }
         Reconciler sync = inParts(1);
