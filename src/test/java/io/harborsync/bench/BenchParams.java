@@ -14,7 +14,7 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
                    int initialLatencyMs, int maxConcurrency, long seed, int mirrorEvents, int mirrorRate,
                    int mirrorTimeoutS, int intakeSeconds, int intakeClients, int intakeProjects, int auditIntervalS,
                    int idleCycles, int cliRuns, String daemonJvmOptions, String profile, String report,
-                   boolean memberAudit) {
+                   boolean memberAudit, String growth) {
 
     /** bench.profile: one flat latency per request, or a real Harbor v2.15.2's per request (issue 18). */
     static final String FLAT = "flat";
@@ -62,6 +62,10 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         // true: both emulators are a Harbor after v2.15.2 that logs member changes (withMemberAuditEvents), so the
         // quick check also leaves out the member listings of projects whose audit log shows no member change
         d("member-audit", "false", "false");
+        // growth mode (issue 18): comma-separated project counts, e.g. 1000,5000,10000; each gets fresh emulators
+        // and a fresh daemon for the initial reconcile, the drift, the measured reconcile and the verify pass only
+        // (no figure 3-6), and the table goes to bench.report; empty = the six figures
+        d("growth", "", "");
     }
 
     private static void d(String name, String full, String smoke) {
@@ -77,7 +81,7 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
                 i(v, "max-concurrency"), Long.parseLong(v.get("seed")), i(v, "mirror-events"), i(v, "mirror-rate"),
                 i(v, "mirror-timeout-s"), i(v, "intake-seconds"), i(v, "intake-clients"), i(v, "intake-projects"),
                 i(v, "audit-interval-s"), i(v, "idle-cycles"), i(v, "cli-runs"), v.get("daemon-jvm-options"),
-                v.get("profile"), v.get("report"), Boolean.parseBoolean(v.get("member-audit")));
+                v.get("profile"), v.get("report"), Boolean.parseBoolean(v.get("member-audit")), v.get("growth"));
         p.check();
         return p;
     }
@@ -98,12 +102,15 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         require(maxConcurrency >= 1, "bench.max-concurrency must be >= 1");
         require(mirrorRate >= 1 && mirrorEvents >= 1, "bench.mirror-rate and mirror-events must be >= 1");
         // figure 4 deletes two sets of artifacts (by webhook, by fast poll), none the drift deleted (at most a fifth)
-        require(2L * mirrorEvents <= (long) projects * repos * artifacts * 4 / 5,
+        require(!growthSizes().isEmpty() || 2L * mirrorEvents <= (long) projects * repos * artifacts * 4 / 5,
                 "bench.mirror-events: at most two fifths of the artifacts (figure 4 deletes it twice over)");
         require(intakeClients >= 1 && intakeSeconds >= 1 && intakeProjects >= 1 && intakeProjects <= projects,
                 "bench.intake-*: clients and seconds >= 1, 1 <= projects <= bench.projects");
         require(auditIntervalS >= 1 && idleCycles >= 1, "bench.audit-interval-s and idle-cycles must be >= 1");
         require(cliRuns >= 0, "bench.cli-runs must be >= 0 (0 = no CLI figure)");
+        for (int n : growthSizes()) {
+            require(n >= 1, "bench.growth: project counts must be at least 1");
+        }
         require(FLAT.equals(profile) || REAL_HARBOR.equals(profile), "bench.profile must be flat or real-harbor");
     }
 
@@ -111,6 +118,30 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** bench.growth's project counts in the order given; empty = not a growth run. */
+    List<Integer> growthSizes() {
+        List<Integer> out = new ArrayList<>();
+        for (String s : growth.split(",")) {
+            if (!s.isBlank()) {
+                try {
+                    out.add(Integer.parseInt(s.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bench.growth: comma-separated whole numbers, got '" + growth
+                            + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** These parameters with another project count (a growth run's size). */
+    BenchParams withProjects(int n) {
+        return new BenchParams(full, n, members, repos, artifacts, drift, latencyMs, initialLatencyMs, maxConcurrency,
+                seed, mirrorEvents, mirrorRate, mirrorTimeoutS, intakeSeconds, intakeClients,
+                Math.min(intakeProjects, n), auditIntervalS, idleCycles, cliRuns, daemonJvmOptions, profile, report,
+                memberAudit, growth);
     }
 
     List<String> daemonJvmOptionList() {
@@ -127,7 +158,8 @@ record BenchParams(boolean full, int projects, int members, int repos, int artif
     String command() {
         StringBuilder sb = new StringBuilder("./mvnw -B verify -Pbenchmark");
         DEFAULTS.keySet().forEach(k -> {
-            if (!k.equals("report")) {
+            // a growth run's sizes are bench.growth's, not bench.projects
+            if (!k.equals("report") && !(k.equals("projects") && !growthSizes().isEmpty())) {
                 String val = System.getProperty("bench." + k, DEFAULTS.get(k)[full ? 0 : 1]).trim();
                 sb.append(" -Dbench.").append(k).append('=').append(val.contains(" ") || val.isEmpty()
                         ? "'" + val + "'" : val);

@@ -352,18 +352,21 @@ final class BenchReport {
         double w50 = percentile(r.byWebhook.millis, 50);
         double f50 = percentile(r.byPoll.millis, 50);
         why.add(String.format(Locale.ROOT, "Figure 4, the two paths side by side: p50/p90/p99 by webhook %s / %s / %s,"
-                        + " by the fast audit-log poll (harbor-sync.audit.interval=%dms, webhooks still on) %s / %s / %s."
-                        + " %s In the fast-poll run the daemon started %s of its %d deletions from the audit row and %s"
-                        + " from the webhook, and took %s events as duplicates of a deletion already reconciled"
-                        + " (GET /status, artifactDeletions).", ms(w50), ms(percentile(r.byWebhook.millis, 90)),
+                        + " by the fast audit-log poll alone (harbor-sync.audit.interval=%dms, the daemon's webhook"
+                        + " policies on h1 switched off) %s / %s / %s. %s In the fast-poll run the daemon started %s of"
+                        + " its %d deletions from the audit row and %s from a webhook, and took %s events as duplicates"
+                        + " of a deletion already reconciled (GET /status, artifactDeletions).", ms(w50), ms(percentile(r.byWebhook.millis, 90)),
                 ms(percentile(r.byWebhook.millis, 99)), Results.FAST_POLL.toMillis(), ms(f50),
                 ms(percentile(r.byPoll.millis, 90)), ms(percentile(r.byPoll.millis, 99)),
                 profile == null
                         ? "With the flat profile the emulators deliver webhooks without delay, so here the webhook is"
                         + " the faster path; a real Harbor v2.15.2 delivers them about 1.9 s late, which only"
-                        + " -Dbench.profile=real-harbor models (docs/benchmarks-real-harbor.md)."
+                        + " -Dbench.profile=real-harbor models (docs/benchmarks-real-harbor.md). With both on, each"
+                        + " deletion is started by whichever comes first and the other is skipped as a duplicate."
                         : String.format(Locale.ROOT, "The profile holds each webhook back as Harbor v2.15.2 did"
-                        + " (1.65–2.15 s, p50 %s ms): the fast poll mirrors a deletion %s times as fast at p50.",
+                        + " (1.65–2.15 s, p50 %s ms): the fast poll mirrors a deletion %s times as fast at p50; with"
+                        + " both on, each deletion is started by whichever comes first, the other skipped as a"
+                        + " duplicate.",
                         fmt(webhookDelayPercentile(profile, 50).toNanos() / 1e6), fmt(w50 / f50)),
                 count(r.byPoll.startedByAuditLog), r.byPoll.sent, count(r.byPoll.startedByWebhook),
                 count(r.byPoll.duplicatesSkipped)));
@@ -782,7 +785,8 @@ final class BenchReport {
                             + " Everything either site received during the run, until the last webhook was worked"
                             + " off, per deletion (h1's DELETEs include the users' own); the measured pattern takes"
                             + " %s round trips counted as the critical path is (audit-log pages left out).%n%n",
-                    poll ? "The audit-log tail every " + Results.FAST_POLL.toMillis() + " ms, webhooks still on:"
+                    poll ? "The audit-log tail every " + Results.FAST_POLL.toMillis() + " ms, the daemon's webhook policies on"
+                            + " h1 off:"
                             : "The audit-log tail off:", m.sent, fmt(m.sendWindow.toMillis() / 1000.0), m.refused,
                     java.util.Arrays.stream(m.millis).filter(Double::isFinite).count(), ms(percentile(m.millis, 50)),
                     ms(percentile(m.millis, 90)), ms(percentile(m.millis, 99)), ms(percentile(m.millis, 100)),
@@ -916,8 +920,9 @@ final class BenchReport {
               `bench.audit-interval-s` (figure 3), then the webhook load (figure 5). A fresh store keeps phase A's
               leftover work out of the idle measurement.
             * **Phase C**: a third daemon process on phase A's store (its base knows every artifact), the same port,
-              with the fast audit-log poll (`harbor-sync.audit.interval=250ms`) and the webhooks still on: its idle
-              cost (whole poll cycles with nothing changing), then the deletions of figure 4b.
+              with the fast audit-log poll (`harbor-sync.audit.interval=250ms`) and the daemon's webhook policy of
+              every project on h1 switched off, as an operator relying on the poll alone would: its idle cost (whole
+              poll cycles with nothing changing), then the deletions of figure 4b.
 
             1. **Full reconcile requests**: every request either emulator received during the measured
                `POST /sync`, against the lower bound: each list page once per site (projects, all project quotas in
@@ -939,10 +944,10 @@ final class BenchReport {
             4. **Deletion mirroring**: users (a system robot on h1, not the daemon's account) delete artifacts on
                h1 at the given rate through Harbor's API, twice over, other artifacts each time: (a) in phase A,
                the audit-log tail off, so Harbor's `DELETE_ARTIFACT` webhook alone tells the daemon, which deletes
-               the artifact on h2; (b) in phase C, the audit-log tail polling every 250 ms with the webhooks still
-               delivered: whichever comes first, the `delete artifact` audit row or the webhook, starts the same
-               per-artifact reconcile, and the other is taken as a duplicate (the daemon's `GET /status`,
-               `artifactDeletions`, counts both and the duplicates). Per artifact: from h1 applying the deletion
+               the artifact on h2; (b) in phase C, the audit-log tail polling every 250 ms and no webhook: the
+               `delete artifact` audit row starts the same per-artifact reconcile (with both on, whichever comes
+               first starts it and the other is taken as a duplicate; the daemon's `GET /status`,
+               `artifactDeletions`, counts the starts by path and the duplicates). Per artifact: from h1 applying the deletion
                to h2 receiving the daemon's `DELETE`, p50, p90 and p99. The critical path of what one such change
                needs: read the artifact on h1 (the event is only a hint: confirm it is gone) and on h2, side by
                side (the sites are read in parallel), then delete it on h2: 2 round trips × latency (with the

@@ -96,6 +96,44 @@ final class Benchmark {
         return r;
     }
 
+    /**
+     * One size of the growth run (bench.growth, issue 18): fresh emulators with this many projects, a fresh daemon
+     * process (the Deployment's JVM options), its initial reconcile, the drift, the measured full reconcile and the
+     * verify pass; then the daemon's peak RSS over all of them. No other figure.
+     */
+    Results runGrowth() throws Exception {
+        long started = System.nanoTime();
+        if (p.full()) {
+            System.clearProperty(ExchangeListenerFactory.PROPERTY);
+        }
+        h1 = HarborEmulator.start(EmulatorOptions.defaults("h1").withMemberAuditEvents(p.memberAudit()));
+        h2 = HarborEmulator.start(EmulatorOptions.defaults("h2").withMemberAuditEvents(p.memberAudit()));
+        try {
+            log = new RequestLog(h1, h2);
+            progress("growth: seeding %d projects x %d members x %d repositories x %d artifacts on both sites",
+                    p.projects(), p.members(), p.repos(), p.artifacts());
+            data.seed(h1);
+            data.seed(h2);
+            latency(p.latencyMs());
+            int port = DaemonProcess.freePort();
+            DaemonProcess daemon = new DaemonProcess(properties(port, "a", "off"), p.daemonJvmOptionList(),
+                    work.resolve("daemon.log"), port);
+            try {
+                r.readyA = daemon.startTimed(Duration.ofMillis(10));
+                reconciles(daemon);
+                r.rssA = daemon.peakRssKib();
+            } finally {
+                daemon.stop();
+            }
+        } finally {
+            h1.close();
+            h2.close();
+        }
+        r.total = Duration.ofNanos(System.nanoTime() - started);
+        r.loadAfter = loadAverage();
+        return r;
+    }
+
     // ------------------------------------------------------------------ phase A
 
     private void phaseA(int port) throws Exception {
@@ -104,51 +142,57 @@ final class Benchmark {
         try {
             r.readyA = daemon.startTimed(Duration.ofMillis(10));
             progress("daemon A ready in %d ms", r.readyA.toMillis());
-
-            Map<String, Long> seedPages = data.listPages(Map.of(), Map.of());
-            // the first full reconcile of a process is a verify pass (issue 18): it reads everything, and asks each
-            // site's Harbor version once (GET /systeminfo, kept 10 minutes) to know whether marks may be trusted
-            Map<String, Long> firstPages = new java.util.TreeMap<>(seedPages);
-            firstPages.put("GET /systeminfo", 1L);
-            data.firstAuditReads(firstPages);
-            latency(p.initialLatencyMs());
-            r.initial = reconcile(daemon, p.initialLatencyMs(), Map.of("h1", firstPages, "h2", firstPages), 0);
-            progress("initial reconcile: %d requests in %d ms", r.initial.hits.size(), r.initial.wall.toMillis());
-            if (r.initial.failed > 0) {
-                throw new IllegalStateException("the initial reconcile failed " + r.initial.failed + " operations: "
-                        + r.initial.firstFailure);
-            }
-
-            latency(0);
-            r.drift = data.drift(p.drift(), new Random(p.seed()));
-            applyDrift(daemon, r.drift);
-            progress("drifted %d keys on h1", r.drift.size());
-
-            latency(p.latencyMs());
-            // with the quick check: artifacts listed only where the drift moved a repository's update_time (h1)
-            r.full = reconcile(daemon, p.latencyMs(), Map.of("h1", data.auditReads(data.listPagesAfter(r.drift, true),
-                    Dataset.memberChanges(r.drift)), "h2", data.auditReads(data.listPagesUnchanged(), 0)),
-                    r.drift.size());
-            r.full.readEverythingPages = Map.of("h1", data.listPagesAfter(r.drift), "h2", seedPages);
-            r.full.boundWritesByPhase = Dataset.writesByPhase(r.drift, BenchReport.SITES);
-            progress("full reconcile: %d requests (bound %d) in %d ms", r.full.hits.size(), r.full.boundTotal(),
-                    r.full.wall.toMillis());
-
-            // the verify pass: everything read on both sites, which now agree (the drift mirrored), nothing written
-            Map<String, Long> agreed = data.listPagesAfter(r.drift);
-            // the verify pass reads the audit logs too (what it would have trusted): on h2 the member rows of the
-            // daemon's own writes since the full reconcile's start, on h1 none
-            r.verify = reconcile(daemon, p.latencyMs(), Map.of("h1", data.auditReads(agreed, 0),
-                    "h2", data.auditReads(agreed, Dataset.memberChanges(r.drift))), 0, "/sync?verify=true");
-            progress("verify pass: %d requests (bound %d) in %d ms", r.verify.hits.size(), r.verify.boundTotal(),
-                    r.verify.wall.toMillis());
-
+            reconciles(daemon);
             r.byWebhook = mirror(daemon, new Random(p.seed() + 1), "by webhook");
             cli(daemon);
             r.rssA = daemon.peakRssKib();
         } finally {
             daemon.stop();
         }
+    }
+
+    /**
+     * The initial reconcile that establishes the base, the drift on h1, the measured full reconcile (figures 1, 2)
+     * and the verify pass after it.
+     */
+    private void reconciles(DaemonProcess daemon) throws Exception {
+        Map<String, Long> seedPages = data.listPages(Map.of(), Map.of());
+        // the first full reconcile of a process is a verify pass (issue 18): it reads everything, and asks each
+        // site's Harbor version once (GET /systeminfo, kept 10 minutes) to know whether marks may be trusted
+        Map<String, Long> firstPages = new java.util.TreeMap<>(seedPages);
+        firstPages.put("GET /systeminfo", 1L);
+        data.firstAuditReads(firstPages);
+        latency(p.initialLatencyMs());
+        r.initial = reconcile(daemon, p.initialLatencyMs(), Map.of("h1", firstPages, "h2", firstPages), 0);
+        progress("initial reconcile: %d requests in %d ms", r.initial.hits.size(), r.initial.wall.toMillis());
+        if (r.initial.failed > 0) {
+            throw new IllegalStateException("the initial reconcile failed " + r.initial.failed + " operations: "
+                    + r.initial.firstFailure);
+        }
+
+        latency(0);
+        r.drift = data.drift(p.drift(), new Random(p.seed()));
+        applyDrift(daemon, r.drift);
+        progress("drifted %d keys on h1", r.drift.size());
+
+        latency(p.latencyMs());
+        // with the quick check: artifacts listed only where the drift moved a repository's update_time (h1)
+        r.full = reconcile(daemon, p.latencyMs(), Map.of("h1", data.auditReads(data.listPagesAfter(r.drift, true),
+                Dataset.memberChanges(r.drift)), "h2", data.auditReads(data.listPagesUnchanged(), 0)),
+                r.drift.size());
+        r.full.readEverythingPages = Map.of("h1", data.listPagesAfter(r.drift), "h2", seedPages);
+        r.full.boundWritesByPhase = Dataset.writesByPhase(r.drift, BenchReport.SITES);
+        progress("full reconcile: %d requests (bound %d) in %d ms", r.full.hits.size(), r.full.boundTotal(),
+                r.full.wall.toMillis());
+
+        // the verify pass: everything read on both sites, which now agree (the drift mirrored), nothing written
+        Map<String, Long> agreed = data.listPagesAfter(r.drift);
+        // the verify pass reads the audit logs too (what it would have trusted): on h2 the member rows of the
+        // daemon's own writes since the full reconcile's start, on h1 none
+        r.verify = reconcile(daemon, p.latencyMs(), Map.of("h1", data.auditReads(agreed, 0),
+                "h2", data.auditReads(agreed, Dataset.memberChanges(r.drift))), 0, "/sync?verify=true");
+        progress("verify pass: %d requests (bound %d) in %d ms", r.verify.hits.size(), r.verify.boundTotal(),
+                r.verify.wall.toMillis());
     }
 
     private Map<String, String> properties(int port, String store, String auditInterval) throws IOException {
@@ -507,11 +551,19 @@ final class Benchmark {
 
     /**
      * Figure 4b: a third daemon process on phase A's store (its base knows every artifact) with the fast audit-log
-     * poll (harbor-sync.audit.interval=250ms) and the webhooks still on. First its idle cost, whole poll cycles with
-     * nothing changing, then deletions as in figure 4a: each is started by whichever comes first, the audit row or
-     * the webhook, and the other is taken as a duplicate.
+     * poll (harbor-sync.audit.interval=250ms) and no webhooks: the daemon's webhook policy of every project on h1 is
+     * switched off first, as an operator relying on the poll alone would, so that every deletion is found by the
+     * poll and the figure is the poll's own latency (with webhooks on as well, each deletion is started by whichever
+     * comes first and the other is skipped as a duplicate: AuditLogTailTest). First its idle cost, whole poll cycles
+     * with nothing changing, then deletions as in figure 4a.
      */
     private void phaseC(int port) throws Exception {
+        latency(0);
+        PlainHarborHttp a1 = new PlainHarborHttp(h1);
+        for (int i = 0; i < p.projects(); i++) {
+            daemonPolicy(a1, Dataset.project(i), false);
+        }
+        latency(p.latencyMs());
         DaemonProcess daemon = new DaemonProcess(properties(port, "a", Results.FAST_POLL.toMillis() + "ms"),
                 p.daemonJvmOptionList(), work.resolve("daemon-c.log"), port);
         try {

@@ -27,6 +27,10 @@ class BenchmarkIT {
         }
         Files.createDirectories(work);
         BenchParams params = BenchParams.fromSystemProperties();
+        if (!params.growthSizes().isEmpty()) {
+            growth(params, work);
+            return;
+        }
         Results results = new Benchmark(params, work).run();
         BenchReport report = new BenchReport(results);
         System.out.println(report.console());
@@ -51,5 +55,24 @@ class BenchmarkIT {
                     .isEqualTo(results.verify.boundTotal());
             assertThat(results.verify.failed).isZero();
         }
+    }
+
+    /** bench.growth: one fresh run per size, then the growth page at bench.report. */
+    private static void growth(BenchParams params, Path work) throws Exception {
+        java.util.List<Results> runs = new java.util.ArrayList<>();
+        for (int n : params.growthSizes()) {
+            Path dir = Files.createDirectories(work.resolve("growth-" + n));
+            Results r = new Benchmark(params.withProjects(n), dir).runGrowth();
+            runs.add(r);
+            assertThat(r.initial.failed).as(n + " projects: initial reconcile failures").isZero();
+            assertThat(r.full.failed).as(n + " projects: full reconcile failures: " + r.full.firstFailure).isZero();
+            assertThat(r.verify.failed).as(n + " projects: verify pass failures").isZero();
+        }
+        GrowthReport report = new GrowthReport(runs);
+        System.out.println(report.console());
+        Path out = Path.of(params.report());
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report.markdown());
+        System.out.println("[bench] report written to " + out.toAbsolutePath());
     }
 }

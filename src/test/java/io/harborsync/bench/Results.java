@@ -73,8 +73,8 @@ final class Results {
         long duplicatesSkipped = -1;
     }
 
-    // figure 4: (a) by webhook, the audit-log tail off (phase A); (b) by the fast audit-log poll with the webhooks
-    // still delivered (phase C)
+    // figure 4: (a) by webhook, the audit-log tail off (phase A); (b) by the fast audit-log poll alone, the daemon's
+    // webhook policies on h1 off (phase C)
     Mirror byWebhook = new Mirror();
     Mirror byPoll = new Mirror();
     /** The fast poll's period, harbor-sync.audit.interval of phase C. */
