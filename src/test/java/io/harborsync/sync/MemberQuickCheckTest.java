@@ -303,14 +303,16 @@ class MemberQuickCheckTest {
         assertThat(since(memberRowReads)).containsExactlyInAnyOrderEntriesOf(Map.of("h1", 2, "h2", 2));
     }
 
-    @Test
-    void aLaterPartWithAnOlderMarkReadsOnlyTheRowsBelowWhatWasRead() {
+    /**
+     * Five projects in parts of one, agreed; then a member row for p2 on h2, and more than OVERLAP rows of p1 on both
+     * sites agreed by a run of p1 alone: p1 (the first part) has a newer mark than the others, and p2's row lies
+     * below what p1's part reads.
+     */
+    private void p1MarkedAfterP2sRow() {
         sync = fiveProjectsInParts();
         run();
         run();
         listedSinceLastCall();
-        // a member row for p2 on h2, then more than OVERLAP rows of p1 on both sites, agreed by a run of p1 alone:
-        // p1 (the first part) now has a newer mark than p2, whose row lies below what p1's part reads
         f.users.get("h2").members().add("p2", new MemberReq(3, new UserEntity(null, "carol"), null));
         for (String site : List.of("h1", "h2")) {
             long alice = f.users.get(site).members().find("p1", "alice", false).orElseThrow().id();
@@ -324,6 +326,11 @@ class MemberQuickCheckTest {
         awaitIdle();
         since(memberRowReads);
         since(auditReads);
+    }
+
+    @Test
+    void aLaterPartWithAnOlderMarkReadsOnlyTheRowsBelowWhatWasRead() {
+        p1MarkedAfterP2sRow();
 
         run();
         assertThat(listedSinceLastCall()).as("p2 on h2 alone: its row read by p2's part, below p1's")
@@ -340,6 +347,23 @@ class MemberQuickCheckTest {
         run();
         assertThat(listedSinceLastCall()).as("p2 listed once more on both sites (its marks forgotten), then none")
                 .containsExactlyInAnyOrderEntriesOf(Map.of("h1", 1, "h2", 1));
+    }
+
+    @Test
+    void aLogALaterPartCannotReadIsNotUsedNorReadAgainByTheRestOfTheRun() {
+        p1MarkedAfterP2sRow();
+        // the rows below what p1's part read (a bounded id range) fail on h2
+        f.emulator("h2").faults().add(Fault.on("GET", "/api/v2.0/auditlog-exts").query(".*~[0-9]+.*").status(500));
+
+        run();
+        assertThat(listedSinceLastCall()).as("p1 filed from the base on both; from p2 on h2 lists every project")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h2", 4));
+        assertThat(f.users.get("h1").members().find("p2", "carol", false)).as("p2's change still mirrored").get()
+                .extracting(Member::roleId).isEqualTo(3);
+        awaitIdle();
+        assertThat(since(auditReads).getOrDefault("h2", 0))
+                .as("newest, p1's rows and purge check, p2's range once (a read that fails is tried twice)")
+                .isEqualTo(3 + 2);
     }
 
     @Test
