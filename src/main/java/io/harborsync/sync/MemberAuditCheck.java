@@ -34,18 +34,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * log is read once per run ({@link RunLogs}, shared by the parts of a reconcile of every project): its newest row,
  * then its member rows from the oldest mark on ({@code q=resource_type=member,id=[…~]}, pages of 100), then whether
  * the row of the oldest mark is still there; a later part whose oldest mark is older reads only the member rows below
- * those ({@code id=[…~…]}) and that mark's purge check. The newest id of the run's first read is every part's. Harbor
- * assigns ids at insert, so rows can become visible out of id order: the member rows of the last
+ * those ({@code id=[…~…]}) and that mark's purge check. The newest id of the run's first read is every part's.
+ * Harbor assigns ids at insert, so rows can become visible out of id order: the member rows of the last
  * {@link #OVERLAP} ids before a mark are read again, and those the mark does not list as seen count as changes.
  *
  * <p>The members are read, never filed from the base, whenever the site's Harbor does not list the member event types
  * (v2.15.2, or an account that gets an empty list), the log cannot be read or its listing is longer than
- * {@link #MAX_PAGES} pages, it shows no row (empty, purged, or an account without {@code audit-log:list}, which
- * Harbor answers with no rows), it no longer reaches back to the mark (purged since), a member row names no project,
- * the project has no mark there or another id, or the run is a verify pass; a log that one part of a run could not use
- * is not used, nor read again, by the run's later parts. A membership that changes without an
- * audit row (a user deleted with their memberships) is not seen by the shortcut: the verify pass reads every project's
- * members and returns what a trusted mark missed as a {@link QuickCheckMiss} of kind member.
+ * {@link #MAX_PAGES} pages, it shows no row (empty, purged, or an account without {@code audit-log:list}, which Harbor
+ * answers with no rows), it no longer reaches back to the mark (purged since), a member row names no project, the
+ * project has no mark there or another id, or the run is a verify pass; a log that one part of a run could not use is
+ * not used, nor read again, by the run's later parts. A membership that changes without an audit row (a user deleted
+ * with their memberships) is not seen by the shortcut: the verify pass reads every project's members and returns what a
+ * trusted mark missed as a {@link QuickCheckMiss} of kind member.
  *
  * <p>{@code update_project} rows would save nothing: a project's values come from the project and quota listings of
  * every full read, which list every project anyway, so no per-project read is left to leave out.
@@ -63,7 +63,7 @@ final class MemberAuditCheck {
 
     private final QuickCheckMode mode;
     private final MirroredKind memberKind;
-    /** site -> what its audit log showed this run (as far as this scope needs); only the sites whose log can be used. */
+    /** site -> what its audit log showed this run, as far as the scope needs; only the sites whose log can be used. */
     private final Map<String, SiteLog> logs;
     /** project -> site -> the mark kept. */
     private final Map<String, Map<String, Mark>> stored;
