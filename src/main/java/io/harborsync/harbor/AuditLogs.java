@@ -37,6 +37,17 @@ public final class AuditLogs {
     }
 
     /**
+     * Rows of one {@code resource_type} with an id from {@code fromId} to {@code toId} (both included), oldest first,
+     * at most {@code limit} rows (one page): {@code q=resource_type=…,id=[fromId~toId]}.
+     */
+    public List<AuditLogExt> between(String resourceType, long fromId, long toId, int limit) {
+        String q = query("resource_type=" + resourceType + ",id=[" + fromId + "~" + toId + "]");
+        int size = Math.max(1, Math.min(100, limit));
+        return t.read("read " + resourceType + " audit rows from id " + fromId + " to " + toId,
+                api -> api.listAuditLogs(q, "id", 1, size)).getEntity();
+    }
+
+    /**
      * The newest row (highest id), one request; empty when the log shows none: empty, purged, or not listable by this
      * account (Harbor answers a robot without {@code audit-log:list} 200 with no rows).
      */

@@ -30,19 +30,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A project's <em>mark</em> on a site ({@link ListingMark} under {@link #markKey}) is the highest audit-log id the
  * site showed at the start of the run in which the sites agreed on the project's members, the project's id there (a
  * project deleted and made again is another project), and which member rows of the project among the
- * {@link #OVERLAP} ids up to that one were already visible then. Each site is compared only with itself. At the start
- * of a run each site's log is read once: its newest row, then its member rows from the oldest mark on
- * ({@code q=resource_type=member,id=[…~]}, pages of 100), then whether the row of the oldest mark is still there.
+ * {@link #OVERLAP} ids up to that one were already visible then. Each site is compared only with itself. Each site's
+ * log is read once per run ({@link RunLogs}, shared by the parts of a reconcile of every project): its newest row,
+ * then its member rows from the oldest mark on ({@code q=resource_type=member,id=[…~]}, pages of 100), then whether
+ * the row of the oldest mark is still there; a later part whose oldest mark is older reads only the member rows below
+ * those ({@code id=[…~…]}) and that mark's purge check. The newest id of the run's first read is every part's.
  * Harbor assigns ids at insert, so rows can become visible out of id order: the member rows of the last
  * {@link #OVERLAP} ids before a mark are read again, and those the mark does not list as seen count as changes.
  *
  * <p>The members are read, never filed from the base, whenever the site's Harbor does not list the member event types
  * (v2.15.2, or an account that gets an empty list), the log cannot be read or its listing is longer than
- * {@link #MAX_PAGES} pages, it shows no row (empty, purged, or an account without {@code audit-log:list}, which
- * Harbor answers with no rows), it no longer reaches back to the mark (purged since), a member row names no project,
- * the project has no mark there or another id, or the run is a verify pass. A membership that changes without an
- * audit row (a user deleted with their memberships) is not seen by the shortcut: the verify pass reads every project's
- * members and returns what a trusted mark missed as a {@link QuickCheckMiss} of kind member.
+ * {@link #MAX_PAGES} pages, it shows no row (empty, purged, or an account without {@code audit-log:list}, which Harbor
+ * answers with no rows), it no longer reaches back to the mark (purged since), a member row names no project, the
+ * project has no mark there or another id, or the run is a verify pass; a log that one part of a run could not use is
+ * not used, nor read again, by the run's later parts. A membership that changes without an audit row (a user deleted
+ * with their memberships) is not seen by the shortcut: the verify pass reads every project's members and returns what a
+ * trusted mark missed as a {@link QuickCheckMiss} of kind member.
  *
  * <p>{@code update_project} rows would save nothing: a project's values come from the project and quota listings of
  * every full read, which list every project anyway, so no per-project read is left to leave out.
@@ -60,7 +63,7 @@ final class MemberAuditCheck {
 
     private final QuickCheckMode mode;
     private final MirroredKind memberKind;
-    /** site -> what its audit log showed at the start of the run; only the sites whose log can be used. */
+    /** site -> what its audit log showed this run, as far as the scope needs; only the sites whose log can be used. */
     private final Map<String, SiteLog> logs;
     /** project -> site -> the mark kept. */
     private final Map<String, Map<String, Mark>> stored;
@@ -98,12 +101,14 @@ final class MemberAuditCheck {
     }
 
     /**
-     * The member check of one run: the marks of the scope's projects, and each site's audit log read once.
+     * The member check of one run, or of one part of a run: the marks of the scope's projects, and each site's audit
+     * log as far as they need it, read through the run's {@link RunLogs}.
      *
      * @param marks every listing mark of the scope (those of repositories are left alone)
+     * @param runLogs what the run read of the sites' logs so far, shared by its parts; null: read for this scope alone
      */
     static MemberAuditCheck of(QuickCheckMode mode, Scope scope, KindRegistry kinds, Map<String, HarborClient> clients,
-                               List<ListingMark> marks, BaseView view) {
+                               List<ListingMark> marks, BaseView view, RunLogs runLogs) {
         if (mode == QuickCheckMode.OFF || scope.isArtifacts()) {
             return off();
         }
@@ -122,8 +127,9 @@ final class MemberAuditCheck {
             oldest.merge(m.site(), mark.get().auditId(), Math::min);
         }
         MirroredKind memberKind = kinds.of(Kind.MEMBER);
+        RunLogs run = runLogs == null ? new RunLogs() : runLogs;
         Map<String, SiteLog> logs = new HashMap<>();
-        clients.forEach((site, client) -> readLog(site, client, Optional.ofNullable(oldest.get(site)), memberKind)
+        clients.forEach((site, client) -> run.log(site, client, Optional.ofNullable(oldest.get(site)), memberKind)
                 .ifPresent(log -> logs.put(site, log)));
         return new MemberAuditCheck(mode, memberKind, logs, stored, view, scope);
     }
@@ -134,67 +140,138 @@ final class MemberAuditCheck {
     }
 
     /**
-     * What the site's log shows at the start of the run: its newest id and its member rows from the oldest mark on
-     * (or the last {@link #OVERLAP} ids when there is none); empty when it cannot be used this run.
+     * What one run read of each site's audit log, shared by the parts of a reconcile of every project (made once per
+     * run, handed to each part's {@link #of}): the first part that asks reads the site's newest row, its member rows
+     * from the part's oldest mark on, and whether that mark's row is still there; a later part reads only the member
+     * rows below what was read that its own oldest mark needs, and the purge check of that mark when no mark as old
+     * was checked yet. The newest id of the first read stays the run's for every part: the marks a later part keeps
+     * are that id, so a member row written since is seen by the next run. A site whose log could not be used by one
+     * part is not used, nor read again, by the later parts of the run.
+     *
+     * <p>Parts run one after another and read the log before their own reads start; {@link #log} is synchronized
+     * anyway, and the rows a part was given are only ever added to (below what it needed), never changed.
      */
-    private static Optional<SiteLog> readLog(String site, HarborClient client, Optional<Long> oldestMark,
-                                             MirroredKind memberKind) {
-        if (!logsMembers(client.auditEventTypes())) {
-            return Optional.empty(); // v2.15.2 writes no member rows
-        }
-        try {
-            Optional<AuditLogExt> newestRow = client.auditLogs().newest();
-            if (newestRow.isEmpty() || newestRow.get().id() == null) {
-                LOG.debugf("member quick check: the audit log of %s shows no row (empty, purged, or not listable by"
-                        + " this account): members read", site);
-                return Optional.empty();
+    static final class RunLogs {
+        /** site -> what the run read of its log so far. */
+        private final Map<String, LogRead> sites = new HashMap<>();
+
+        /** The site's log as far as a scope whose oldest mark there is this needs it; empty when not usable. */
+        synchronized Optional<SiteLog> log(String site, HarborClient client, Optional<Long> oldestMark,
+                                           MirroredKind memberKind) {
+            LogRead r = sites.get(site);
+            if (r == null) {
+                r = LogRead.start(site, client);
+                sites.put(site, r);
             }
-            long newest = newestRow.get().id();
+            if (r.usable && !r.reachBack(site, client, oldestMark, memberKind)) {
+                r.usable = false;
+            }
+            return r.usable ? Optional.of(new SiteLog(r.newest, r.rows)) : Optional.empty();
+        }
+    }
+
+    /** What a run read of one site's log: guarded by its {@link RunLogs}. */
+    private static final class LogRead {
+        boolean usable;
+        /** The newest id when the run first read the log. */
+        long newest;
+        /** The lowest id from which the member rows were read (up to the end of the log then); none read yet: max. */
+        long from = Long.MAX_VALUE;
+        /** The lowest mark whose row was still there after the member rows since it were read; none yet: max. */
+        long checked = Long.MAX_VALUE;
+        /** Pages of member rows read, against {@link #MAX_PAGES}. */
+        int pages;
+        /** project -> the ids of its member rows read (each list replaced whole when rows are added). */
+        final Map<String, List<Long>> rows = new ConcurrentHashMap<>();
+
+        /** The run's first look at the site's log: whether it logs members, and its newest row. */
+        static LogRead start(String site, HarborClient client) {
+            LogRead r = new LogRead();
+            if (!logsMembers(client.auditEventTypes())) {
+                return r; // v2.15.2 writes no member rows
+            }
+            try {
+                Optional<AuditLogExt> newestRow = client.auditLogs().newest();
+                if (newestRow.isEmpty() || newestRow.get().id() == null) {
+                    LOG.debugf("member quick check: the audit log of %s shows no row (empty, purged, or not listable by"
+                            + " this account): members read", site);
+                    return r;
+                }
+                r.newest = newestRow.get().id();
+                r.usable = true;
+            } catch (HarborException e) {
+                LOG.debugf("member quick check: the audit log of %s not readable this time: %s", site, e.getMessage());
+            }
+            return r;
+        }
+
+        /**
+         * Reads what a scope whose oldest mark on the site is this needs beyond what was read: the member rows from
+         * the mark on (or the last {@link #OVERLAP} ids when there is none) below {@link #from}, then whether the
+         * mark's row is still there; false when the log cannot be used.
+         */
+        boolean reachBack(String site, HarborClient client, Optional<Long> oldestMark, MirroredKind memberKind) {
             if (oldestMark.isPresent() && oldestMark.get() > newest) {
                 LOG.infof("member quick check: the audit log of %s ends before the marks kept (a restored Harbor?):"
                         + " members read", site);
-                return Optional.empty();
+                return false;
             }
-            long from = Math.max(1, oldestMark.orElse(newest) - OVERLAP + 1);
-            Map<String, List<Long>> byProject = new HashMap<>();
-            for (int page = 0; ; page++) {
-                if (page == MAX_PAGES) {
-                    LOG.infof("member quick check: more than %d member audit rows on %s since the oldest mark:"
-                            + " members read", MAX_PAGES * 100, site);
-                    return Optional.empty();
-                }
-                List<AuditLogExt> rows = client.auditLogs().since("member", from, 100);
-                for (AuditLogExt row : rows) {
-                    if (row.id() == null) {
-                        return Optional.empty();
+            long want = Math.max(1, oldestMark.orElse(newest) - OVERLAP + 1);
+            try {
+                if (want < from) {
+                    Map<String, List<Long>> read = new HashMap<>();
+                    long next = want;
+                    while (true) {
+                        if (pages == MAX_PAGES) {
+                            LOG.infof("member quick check: more than %d member audit rows on %s since the oldest"
+                                    + " mark: members read", MAX_PAGES * 100, site);
+                            return false;
+                        }
+                        // the first read to the end of the log, a later one up to what was read
+                        List<AuditLogExt> page = from == Long.MAX_VALUE
+                                ? client.auditLogs().since("member", next, 100)
+                                : client.auditLogs().between("member", next, from - 1, 100);
+                        pages++;
+                        for (AuditLogExt row : page) {
+                            if (row.id() == null) {
+                                return false;
+                            }
+                            Optional<String> project = memberKind.projectHintedBy(row);
+                            if (project.isEmpty()) {
+                                LOG.infof("member quick check: a member audit row on %s names no project (%s):"
+                                        + " members read", site, row.operationDescription());
+                                return false;
+                            }
+                            read.computeIfAbsent(project.get(), p -> new ArrayList<>()).add(row.id());
+                            next = Math.max(next, row.id() + 1);
+                        }
+                        if (page.size() < 100) {
+                            break;
+                        }
                     }
-                    Optional<String> project = memberKind.projectHintedBy(row);
-                    if (project.isEmpty()) {
-                        LOG.infof("member quick check: a member audit row on %s names no project (%s): members read",
-                                site, row.operationDescription());
-                        return Optional.empty();
+                    read.forEach((project, ids) -> rows.merge(project, List.copyOf(ids), (had, more) -> {
+                        List<Long> all = new ArrayList<>(had);
+                        all.addAll(more);
+                        return List.copyOf(all);
+                    }));
+                    from = want;
+                }
+                if (oldestMark.isPresent() && oldestMark.get() < checked) {
+                    // after the member rows: a purge deletes the oldest rows first, so while the oldest mark's row
+                    // is still there, every member row read since it is too
+                    List<AuditLogExt> first = client.auditLogs().since(oldestMark.get(), 1);
+                    if (first.isEmpty() || !oldestMark.get().equals(first.get(0).id())) {
+                        LOG.infof("member quick check: the audit log of %s no longer reaches back to id %d (purged):"
+                                + " members read", site, oldestMark.get());
+                        return false;
                     }
-                    byProject.computeIfAbsent(project.get(), p -> new ArrayList<>()).add(row.id());
-                    from = Math.max(from, row.id() + 1);
+                    checked = oldestMark.get();
                 }
-                if (rows.size() < 100) {
-                    break;
-                }
+                return true;
+            } catch (HarborException e) {
+                LOG.debugf("member quick check: the audit log of %s not readable this time: %s", site, e.getMessage());
+                return false;
             }
-            if (oldestMark.isPresent()) {
-                // after the member rows: a purge deletes the oldest rows first, so while the oldest mark's row is
-                // still there, every member row read since it is too
-                List<AuditLogExt> first = client.auditLogs().since(oldestMark.get(), 1);
-                if (first.isEmpty() || !oldestMark.get().equals(first.get(0).id())) {
-                    LOG.infof("member quick check: the audit log of %s no longer reaches back to id %d (purged):"
-                            + " members read", site, oldestMark.get());
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(new SiteLog(newest, byProject));
-        } catch (HarborException e) {
-            LOG.debugf("member quick check: the audit log of %s not readable this time: %s", site, e.getMessage());
-            return Optional.empty();
         }
     }
 
@@ -343,7 +420,10 @@ final class MemberAuditCheck {
         }
     }
 
-    /** A site's audit log as the start of the run showed it: the newest id, and the member row ids per project. */
+    /**
+     * A site's audit log as the run read it: the newest id at its first read, and the member row ids per project (from
+     * as far back as the scope's oldest mark needs).
+     */
     record SiteLog(long newest, Map<String, List<Long>> memberRows) {
         /** Whether the log shows a member row of the project that the mark has not seen. */
         boolean changedSince(String project, Mark mark) {

@@ -82,9 +82,12 @@ final class QuickCheck implements LiveState.Shortcut {
      *               base (its keys would come back from a base that never saw them) and no mark is kept
      * @param memberAudit whether the member part ({@link MemberAuditCheck}) may leave out member listings where a
      *                    site's audit log shows no member change (harbor-sync.reconcile.quick-check-audit)
+     * @param runLogs what the run read of the sites' audit logs so far, shared by the parts of a reconcile of every
+     *                project so that each site's log is read once per run; null: read for this scope alone
      */
     static QuickCheck of(QuickCheckMode mode, Scope scope, KindRegistry kinds, Map<String, HarborClient> clients,
-                         io.harborsync.store.BaseStore base, BaseView view, Set<Kind> paused, boolean memberAudit) {
+                         io.harborsync.store.BaseStore base, BaseView view, Set<Kind> paused, boolean memberAudit,
+                         MemberAuditCheck.RunLogs runLogs) {
         List<Kind> under = kinds.below(Kind.REPOSITORY);
         if (mode == QuickCheckMode.OFF || scope.isArtifacts()) {
             return off();
@@ -93,7 +96,7 @@ final class QuickCheck implements LiveState.Shortcut {
                 ? base.marks(scope.partProjects().stream().map(Keys::childPrefix).toList())
                 : base.marks(scope.project().map(Keys::childPrefix).orElse(""));
         MemberAuditCheck members = memberAudit && !paused.contains(Kind.MEMBER)
-                ? MemberAuditCheck.of(mode, scope, kinds, clients, marks, view) : MemberAuditCheck.off();
+                ? MemberAuditCheck.of(mode, scope, kinds, clients, marks, view, runLogs) : MemberAuditCheck.off();
         if (under.stream().anyMatch(paused::contains)) {
             return new QuickCheck(QuickCheckMode.OFF, List.of(), Set.of(), null, scope, members);
         }

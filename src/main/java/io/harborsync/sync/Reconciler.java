@@ -166,7 +166,7 @@ public final class Reconciler {
             return reconcileAll(dryRun, force, mode);
         }
         return reconcile(scope, dryRun, force, projectMustExist, mode, new BaseView(base, kinds, cache), null,
-                new Planner.Tally());
+                new Planner.Tally(), new MemberAuditCheck.RunLogs());
     }
 
     /** Projects per part of a reconcile of every project, unless set ({@link #partProjects(int)}). */
@@ -214,19 +214,27 @@ public final class Reconciler {
             new Planner(kinds, sites, settings).holdWipedProjects(head, runView, tally);
         }
         Parts parts = new Parts(dryRun, force, sites);
+        MemberAuditCheck.RunLogs auditLogs = new MemberAuditCheck.RunLogs(); // each site's audit log read once per run
         for (Scope part : Parts.batches(names, partProjects, kinds)) {
-            parts.add(reconcile(part, dryRun, force, false, mode, runView.forPart(), head, tally));
+            parts.add(reconcile(part, dryRun, force, false, mode, runView.forPart(), head, tally, auditLogs));
         }
         lastParts = new PartsRun(parts.parts(), parts.largestPart(), parts.inSync());
         return parts.finish(started, clock.instant());
     }
 
-    /** One reconcile of a scope (a project, artifacts, or one part of every project's: {@code head} then set). */
+    /**
+     * One reconcile of a scope (a project, artifacts, or one part of every project's: {@code head} then set).
+     *
+     * @param auditLogs what the run read of the sites' audit logs so far (the member quick check), shared by a run's
+     *                  parts
+     */
     private ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist,
-                                        QuickCheckMode mode, BaseView view, LiveState.Head head, Planner.Tally tally) {
+                                        QuickCheckMode mode, BaseView view, LiveState.Head head, Planner.Tally tally,
+                                        MemberAuditCheck.RunLogs auditLogs) {
         Instant started = clock.instant();
         Map<Kind, String> paused = kinds.preconditions(settings);
-        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet(), memberAudit);
+        QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet(), memberAudit,
+                auditLogs);
         LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick, head);
         List<QuickCheckMiss> misses = quick.misses(live);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {

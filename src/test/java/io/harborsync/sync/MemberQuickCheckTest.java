@@ -39,6 +39,9 @@ class MemberQuickCheckTest {
     Reconciler sync;
     /** site -> member listings (GET …/projects/{p}/members, not a find by name) it answered since the last look. */
     final Map<String, AtomicInteger> listings = new ConcurrentHashMap<>();
+    /** site -> GET /auditlog-exts it answered (not /events), and those of them for member rows, since the last look. */
+    final Map<String, AtomicInteger> auditReads = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> memberRowReads = new ConcurrentHashMap<>();
 
     @BeforeEach
     void sites() {
@@ -63,6 +66,14 @@ class MemberQuickCheckTest {
                 }
             };
             e.addExchangeListener(count);
+            e.addExchangeListener(ex -> {
+                if (ex.method().equals("GET") && ex.rawPath().endsWith("/auditlog-exts")) {
+                    auditReads.computeIfAbsent(site, s -> new AtomicInteger()).incrementAndGet();
+                    if (ex.rawQuery() != null && ex.rawQuery().contains("resource_type")) {
+                        memberRowReads.computeIfAbsent(site, s -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+            });
             for (String user : List.of("alice", "bob", "carol")) {
                 e.addUser(user);
             }
@@ -81,6 +92,13 @@ class MemberQuickCheckTest {
         f.emulators.values().forEach(e -> e.awaitIdle(Duration.ofSeconds(5)));
         Map<String, Integer> out = new TreeMap<>();
         listings.forEach((site, n) -> out.put(site, n.getAndSet(0)));
+        out.values().removeIf(n -> n == 0);
+        return out;
+    }
+
+    private static Map<String, Integer> since(Map<String, AtomicInteger> counts) {
+        Map<String, Integer> out = new TreeMap<>();
+        counts.forEach((site, n) -> out.put(site, n.getAndSet(0)));
         out.values().removeIf(n -> n == 0);
         return out;
     }
@@ -230,6 +248,122 @@ class MemberQuickCheckTest {
 
         ReconcileFinished again = sync.reconcile(Scope.ALL, false, false, false, QuickCheckMode.VERIFY);
         assertThat(again.quickCheckMisses()).as("nothing left for a second verify pass").isEmpty();
+    }
+
+    /** Projects p1 to p4 besides team on both sites, alice a developer in each; a reconciler in parts of one project. */
+    private Reconciler fiveProjectsInParts() {
+        for (String site : List.of("h1", "h2")) {
+            HarborClient c = f.users.get(site);
+            for (int i = 1; i <= 4; i++) {
+                c.projects().create(new ProjectReq("p" + i, false, Map.of(), CveAllowlist.portable(null, List.of()),
+                        -1L, null));
+                c.members().add("p" + i, new MemberReq(2, new UserEntity(null, "alice"), null));
+            }
+        }
+        return f.reconciler(SyncSettings.defaults("h1")).quickCheck(QuickCheckMode.ON).partProjects(1);
+    }
+
+    private void awaitIdle() {
+        f.emulators.values().forEach(e -> e.awaitIdle(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aRunInPartsReadsEachSitesAuditLogOnceAndStillSeesAChangeInALaterPart() {
+        sync = fiveProjectsInParts();
+        run();
+        assertThat(sync.lastParts().parts()).as("p1, p2, p3, p4, team: a part each").isEqualTo(5);
+        assertThat(listedSinceLastCall()).as("no marks yet").containsEntry("h1", 5).containsEntry("h2", 5);
+        awaitIdle();
+        assertThat(since(memberRowReads)).as("the member rows read once per site, not once per part")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h1", 1, "h2", 1));
+        since(auditReads);
+
+        run();
+        assertThat(listedSinceLastCall()).as("no project's members listed on either site").isEmpty();
+        awaitIdle();
+        assertThat(since(memberRowReads)).containsExactlyInAnyOrderEntriesOf(Map.of("h1", 1, "h2", 1));
+        assertThat(since(auditReads)).as("newest row, member rows, the oldest mark's row: once per run")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h1", 3, "h2", 3));
+
+        f.users.get("h2").members().add("p3", new MemberReq(3, new UserEntity(null, "carol"), null));
+        run();
+        assertThat(listedSinceLastCall()).as("p3 on h2 alone: its create_member row, read by the first part")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h2", 1));
+        assertThat(f.users.get("h1").members().find("p3", "carol", false)).get()
+                .extracting(Member::roleId).isEqualTo(3);
+        awaitIdle();
+        assertThat(since(memberRowReads)).containsExactlyInAnyOrderEntriesOf(Map.of("h1", 1, "h2", 1));
+        assertThat(since(auditReads)).containsExactlyInAnyOrderEntriesOf(Map.of("h1", 3, "h2", 3));
+
+        run(); // the run that wrote carol kept no marks of p3: listed on both sites, agreed again
+        assertThat(listedSinceLastCall()).containsExactlyInAnyOrderEntriesOf(Map.of("h1", 1, "h2", 1));
+        run();
+        assertThat(listedSinceLastCall()).isEmpty();
+        awaitIdle();
+        assertThat(since(memberRowReads)).containsExactlyInAnyOrderEntriesOf(Map.of("h1", 2, "h2", 2));
+    }
+
+    /**
+     * Five projects in parts of one, agreed; then a member row for p2 on h2, and more than OVERLAP rows of p1 on both
+     * sites agreed by a run of p1 alone: p1 (the first part) has a newer mark than the others, and p2's row lies
+     * below what p1's part reads.
+     */
+    private void p1MarkedAfterP2sRow() {
+        sync = fiveProjectsInParts();
+        run();
+        run();
+        listedSinceLastCall();
+        f.users.get("h2").members().add("p2", new MemberReq(3, new UserEntity(null, "carol"), null));
+        for (String site : List.of("h1", "h2")) {
+            long alice = f.users.get(site).members().find("p1", "alice", false).orElseThrow().id();
+            for (int i = 0; i < MemberAuditCheck.OVERLAP + 5; i++) {
+                f.users.get(site).members().updateRole("p1", alice, i % 2 == 0 ? 3 : 2);
+            }
+        }
+        sync.reconcile(Scope.project("p1"), false, false, true);
+        sync.reconcile(Scope.project("p1"), false, false, true); // agreed with the marks it kept
+        assertThat(listedSinceLastCall()).as("p1 listed, then agreed").containsEntry("h1", 1).containsEntry("h2", 1);
+        awaitIdle();
+        since(memberRowReads);
+        since(auditReads);
+    }
+
+    @Test
+    void aLaterPartWithAnOlderMarkReadsOnlyTheRowsBelowWhatWasRead() {
+        p1MarkedAfterP2sRow();
+
+        run();
+        assertThat(listedSinceLastCall()).as("p2 on h2 alone: its row read by p2's part, below p1's")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h2", 1));
+        assertThat(f.users.get("h1").members().find("p2", "carol", false)).get()
+                .extracting(Member::roleId).isEqualTo(3);
+        awaitIdle();
+        assertThat(since(memberRowReads)).as("p1's part from its mark, p2's the rows below; the others none")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h1", 2, "h2", 2));
+        assertThat(since(auditReads)).as("newest, two member-row reads, the purge check of either oldest mark")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h1", 5, "h2", 5));
+
+        run();
+        run();
+        assertThat(listedSinceLastCall()).as("p2 listed once more on both sites (its marks forgotten), then none")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h1", 1, "h2", 1));
+    }
+
+    @Test
+    void aLogALaterPartCannotReadIsNotUsedNorReadAgainByTheRestOfTheRun() {
+        p1MarkedAfterP2sRow();
+        // the rows below what p1's part read (a bounded id range) fail on h2
+        f.emulator("h2").faults().add(Fault.on("GET", "/api/v2.0/auditlog-exts").query(".*~[0-9]+.*").status(500));
+
+        run();
+        assertThat(listedSinceLastCall()).as("p1 filed from the base on both; from p2 on h2 lists every project")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("h2", 4));
+        assertThat(f.users.get("h1").members().find("p2", "carol", false)).as("p2's change still mirrored").get()
+                .extracting(Member::roleId).isEqualTo(3);
+        awaitIdle();
+        assertThat(since(auditReads).getOrDefault("h2", 0))
+                .as("newest, p1's rows and purge check, p2's range once (a read that fails is tried twice)")
+                .isEqualTo(3 + 2);
     }
 
     @Test
