@@ -162,16 +162,17 @@ public final class JdbcBaseStore implements BaseStore {
     }
 
     private static int insertIfAbsent(Connection c, BaseRecord r, String sites) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO base_record (" + COLUMNS + ")"
-                + " SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO base_record (" + COLUMNS + ", project)"
+                + " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
                 + " (SELECT 1 FROM base_record WHERE kind = ? AND item_key = ?)")) {
             ps.setString(1, r.kind());
             ps.setString(2, r.key());
             ps.setString(3, r.valueJson());
             ps.setString(4, sites);
             Jdbc.setInstant(ps, 5, r.updatedAt());
-            ps.setString(6, r.kind());
-            ps.setString(7, r.key());
+            ps.setString(6, projectOf(r.key()));
+            ps.setString(7, r.kind());
+            ps.setString(8, r.key());
             return ps.executeUpdate();
         } catch (SQLException e) {
             if (Jdbc.isDuplicate(e)) {
@@ -266,7 +267,8 @@ public final class JdbcBaseStore implements BaseStore {
         java.util.Map<String, String> texts = new java.util.HashMap<>();
         java.util.Map<String, Set<String>> siteSets = new java.util.HashMap<>();
         List<BaseRecord> out = byPrefixes("SELECT " + COLUMNS + " FROM base_record WHERE kind = ? AND", kind,
-                keyPrefixes, rs -> read(rs, texts, siteSets), "cannot list base records of kind " + kind);
+                keyPrefixes, rs -> read(rs, texts, siteSets), BaseRecord::key, "cannot list base records of kind "
+                        + kind);
         // The database's collation may differ (PostgreSQL uses the locale): fix the order to String order.
         out.sort(Comparator.comparing(BaseRecord::key));
         return out;
@@ -275,7 +277,8 @@ public final class JdbcBaseStore implements BaseStore {
     @Override
     public List<ListingMark> marks(java.util.Collection<String> keyPrefixes) {
         return byPrefixes("SELECT site, item_key, mark FROM listing_mark WHERE", null, keyPrefixes,
-                rs -> new ListingMark(rs.getString(1), rs.getString(2), rs.getString(3)), "cannot list listing marks");
+                rs -> new ListingMark(rs.getString(1), rs.getString(2), rs.getString(3)), ListingMark::key,
+                "cannot list listing marks");
     }
 
     private interface Row<T> {
@@ -284,35 +287,86 @@ public final class JdbcBaseStore implements BaseStore {
 
     /**
      * The rows of {@code select} (ending in WHERE or AND; its one parameter, when not null, {@code kind}) whose key
-     * starts with any of the prefixes: one statement per {@link #PREFIXES_PER_QUERY} of them.
+     * starts with any of the prefixes, {@link #PREFIXES_PER_QUERY} prefixes per statement. Prefixes that are whole
+     * projects ("p/", as a part of a full reconcile asks) go by the indexed project column, an equality whatever
+     * the database's collation; rows without one (written by an earlier version during a rolling upgrade) and any
+     * other prefix by LIKE.
      */
     private <T> List<T> byPrefixes(String select, String kind, java.util.Collection<String> keyPrefixes, Row<T> row,
-                                   String failure) {
-        List<String> prefixes = new ArrayList<>(new java.util.TreeSet<>(keyPrefixes));
-        List<T> out = new ArrayList<>();
-        int first = kind == null ? 1 : 2;
-        for (int from = 0; from < prefixes.size(); from += PREFIXES_PER_QUERY) {
-            List<String> chunk = prefixes.subList(from, Math.min(prefixes.size(), from + PREFIXES_PER_QUERY));
-            String likes = String.join(" OR ", java.util.Collections.nCopies(chunk.size(),
-                    "item_key LIKE ? ESCAPE '\\'"));
-            try (Connection c = ds.getConnection();
-                 PreparedStatement ps = c.prepareStatement(select + " (" + likes + ")")) {
-                if (kind != null) {
-                    ps.setString(1, kind);
-                }
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + first, Jdbc.likeEscape(chunk.get(i)) + "%");
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row.read(rs));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new StoreException(failure, e);
+                                   java.util.function.Function<T, String> keyOf, String failure) {
+        List<String> projects = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        String covering = null;
+        for (String prefix : new java.util.TreeSet<>(keyPrefixes)) {
+            if (covering != null && prefix.startsWith(covering)) {
+                continue; // its rows are the covering prefix's already: listed once
             }
+            covering = prefix;
+            int slash = prefix.indexOf('/');
+            (slash > 0 && slash == prefix.length() - 1 ? projects : others).add(prefix);
+        }
+        List<T> out = new ArrayList<>();
+        for (List<String> chunk : chunks(projects)) {
+            Set<String> wanted = new java.util.HashSet<>(chunk);
+            query(select + " project IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
+                    kind, chunk.stream().map(p -> p.substring(0, p.length() - 1)).toList(), row, failure, t -> {
+                        String key = keyOf.apply(t);
+                        int slash = key.indexOf('/');
+                        if (slash > 0 && wanted.contains(key.substring(0, slash + 1))) {
+                            out.add(t); // not the project's own key (a project record), which has no '/'
+                        }
+                    });
+            query(select + " project IS NULL AND (" + likes(chunk.size()) + ")", kind, escaped(chunk), row, failure,
+                    out::add);
+        }
+        for (List<String> chunk : chunks(others)) {
+            query(select + " (" + likes(chunk.size()) + ")", kind, escaped(chunk), row, failure, out::add);
         }
         return out;
+    }
+
+    private static List<List<String>> chunks(List<String> all) {
+        List<List<String>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += PREFIXES_PER_QUERY) {
+            out.add(all.subList(from, Math.min(all.size(), from + PREFIXES_PER_QUERY)));
+        }
+        return out;
+    }
+
+    private static String likes(int n) {
+        return String.join(" OR ", java.util.Collections.nCopies(n, "item_key LIKE ? ESCAPE '\\'"));
+    }
+
+    private static List<String> escaped(List<String> prefixes) {
+        return prefixes.stream().map(p -> Jdbc.likeEscape(p) + "%").toList();
+    }
+
+    /** Runs {@code sql} with the kind (when not null) and then the parameters, each row read into {@code into}. */
+    private <T> void query(String sql, String kind, List<String> params, Row<T> row, String failure,
+                           java.util.function.Consumer<T> into) {
+        int first = kind == null ? 1 : 2;
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            if (kind != null) {
+                ps.setString(1, kind);
+            }
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + first, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    into.accept(row.read(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(failure, e);
+        }
+    }
+
+    /** The project a key belongs to: the key up to its first '/', or the whole key (a project's own). */
+    static String projectOf(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
     }
 
     @Override
@@ -331,8 +385,8 @@ public final class JdbcBaseStore implements BaseStore {
                 try (PreparedStatement del = c.prepareStatement("DELETE FROM listing_mark WHERE item_key = ?");
                      PreparedStatement upd = c.prepareStatement(
                              "UPDATE listing_mark SET mark = ? WHERE site = ? AND item_key = ?");
-                     PreparedStatement ins = c.prepareStatement("INSERT INTO listing_mark (site, item_key, mark)"
-                             + " SELECT ?, ?, ? WHERE NOT EXISTS"
+                     PreparedStatement ins = c.prepareStatement("INSERT INTO listing_mark (site, item_key, mark,"
+                             + " project) SELECT ?, ?, ?, ? WHERE NOT EXISTS"
                              + " (SELECT 1 FROM listing_mark WHERE site = ? AND item_key = ?)")) {
                     for (String key : forget) {
                         del.setString(1, key);
@@ -346,8 +400,9 @@ public final class JdbcBaseStore implements BaseStore {
                             ins.setString(1, m.site());
                             ins.setString(2, m.key());
                             ins.setString(3, m.mark());
-                            ins.setString(4, m.site());
-                            ins.setString(5, m.key());
+                            ins.setString(4, projectOf(m.key()));
+                            ins.setString(5, m.site());
+                            ins.setString(6, m.key());
                             ins.executeUpdate();
                         }
                     }

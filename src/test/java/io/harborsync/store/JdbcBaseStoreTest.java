@@ -203,4 +203,73 @@ class JdbcBaseStoreTest {
         store.put(rec("project", "big", big, "h1"));
         assertThat(store.get("project", "big").orElseThrow().valueJson()).isEqualTo(big);
     }
+
+    @Test
+    void aPartsListingByProjectsHasEveryKeyUnderThemAndNoneElse() {
+        store.put(rec("project", "team-a", "{}", "h1"));
+        store.put(rec("member", "team-a/u:alice", "{}", "h1"));
+        store.put(rec("member", "team-a/u:bob", "{}", "h1"));
+        store.put(rec("member", "team-ab/u:carol", "{}", "h1")); // shares "team-a" but is another project
+        store.put(rec("member", "team-b/u:dave", "{}", "h1"));
+        store.put(rec("member", "team_c/u:erin", "{}", "h1"));
+        store.put(rec("project", "team-b", "{}", "h1"));
+        assertThat(store.list("member", java.util.List.of("team-a/", "team_c/"))).extracting(BaseRecord::key)
+                .containsExactly("team-a/u:alice", "team-a/u:bob", "team_c/u:erin");
+        assertThat(store.list("project", java.util.List.of("team-a/", "team-b/")))
+                .as("a project's own record is not under its child prefix").isEmpty();
+        assertThat(store.list("member", java.util.List.of("team-a/", "team-a/u:b")))
+                .as("a prefix inside another is listed once").extracting(BaseRecord::key)
+                .containsExactly("team-a/u:alice", "team-a/u:bob");
+        assertThat(store.list("member", java.util.List.of("team-a/u:", "team-b/"))).extracting(BaseRecord::key)
+                .containsExactly("team-a/u:alice", "team-a/u:bob", "team-b/u:dave");
+        java.util.List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            many.add("p" + i + "/");
+            store.put(rec("member", "p" + i + "/u:x", "{}", "h1"));
+        }
+        assertThat(store.list("member", many)).as("more projects than one statement takes").hasSize(250);
+    }
+
+    @Test
+    void recordsAndMarksOfAnEarlierSchemaGetTheirProjectAndAreListedByIt() throws Exception {
+        DataSource old = TestDb.freshAt("6");
+        try (var c = old.getConnection(); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO base_record (kind, item_key, value_json, sites, updated_at) VALUES"
+                    + " ('member', 'team-a/u:alice', '{}', 'h1', CURRENT_TIMESTAMP),"
+                    + " ('project', 'team-a', '{}', 'h1', CURRENT_TIMESTAMP),"
+                    + " ('label', 'label:prod', '{}', 'h1', CURRENT_TIMESTAMP)");
+            st.executeUpdate("INSERT INTO listing_mark (site, item_key, mark) VALUES ('h1', 'team-a/svc/app', 't|1')");
+        }
+        TestDb.migrate(old, null);
+        try (var c = old.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT item_key, project FROM base_record ORDER BY item_key")) {
+            java.util.Map<String, String> projects = new java.util.TreeMap<>();
+            while (rs.next()) {
+                projects.put(rs.getString(1), rs.getString(2));
+            }
+            assertThat(projects).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("team-a/u:alice", "team-a",
+                    "team-a", "team-a", "label:prod", "label:prod"));
+        }
+        BaseStore migrated = new JdbcBaseStore(old);
+        assertThat(migrated.list("member", java.util.List.of("team-a/"))).extracting(BaseRecord::key)
+                .containsExactly("team-a/u:alice");
+        assertThat(migrated.marks(java.util.List.of("team-a/")))
+                .containsExactly(new ListingMark("h1", "team-a/svc/app", "t|1"));
+    }
+
+    @Test
+    void rowsAnEarlierVersionWroteWithoutAProjectAreStillListedByTheirPrefix() throws Exception {
+        store.put(rec("member", "team-a/u:alice", "{}", "h1"));
+        store.writeMarks(java.util.List.of(new ListingMark("h1", "team-a/svc/app", "t|1")), java.util.Set.of());
+        try (var c = ds.getConnection(); var st = c.createStatement()) {
+            // as a replica of the previous release writes during a rolling upgrade: no project column
+            st.executeUpdate("INSERT INTO base_record (kind, item_key, value_json, sites, updated_at) VALUES"
+                    + " ('member', 'team-a/u:bob', '{}', 'h1', CURRENT_TIMESTAMP)");
+            st.executeUpdate("INSERT INTO listing_mark (site, item_key, mark) VALUES ('h2', 'team-a/svc/app', 't|2')");
+        }
+        assertThat(store.list("member", java.util.List.of("team-a/", "team-b/"))).extracting(BaseRecord::key)
+                .containsExactly("team-a/u:alice", "team-a/u:bob");
+        assertThat(store.marks(java.util.List.of("team-a/"))).containsExactlyInAnyOrder(
+                new ListingMark("h1", "team-a/svc/app", "t|1"), new ListingMark("h2", "team-a/svc/app", "t|2"));
+    }
 }

@@ -18,11 +18,28 @@ final class TestDb {
     }
 
     static DataSource fresh() {
+        return migrate(empty(), null);
+    }
+
+    /** A fresh database with the schema up to this version only (a store an earlier release left). */
+    static DataSource freshAt(String version) {
+        return migrate(empty(), version);
+    }
+
+    /** Migrates to {@code version}, or to the latest when null. */
+    static DataSource migrate(DataSource ds, String version) {
+        var config = Flyway.configure().dataSource(ds).locations("classpath:db/migration");
+        if (version != null) {
+            config.target(version);
+        }
+        config.load().migrate();
+        return ds;
+    }
+
+    private static DataSource empty() {
         // the property only (not the CI's variable): the default run stays on H2, the PostgreSQL run sets it
         String pg = System.getProperty("store.test.pg-url", "");
-        DataSource ds = pg.isBlank() ? h2() : postgres(pg);
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        return ds;
+        return pg.isBlank() ? h2() : postgres(pg);
     }
 
     private static DataSource h2() {
