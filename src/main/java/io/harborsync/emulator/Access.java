@@ -89,8 +89,8 @@ final class Access {
             }
             return false;
         }
-        for (SiteData.Member m : site.members.values()) {
-            if (m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId()) return true;
+        for (SiteData.Member m : site.members.viewOf(p.id)) {
+            if (m.entityType.equals("u") && m.entityId == who.userId()) return true;
         }
         return false;
     }

@@ -81,4 +81,23 @@ final class Grouped<V> extends LinkedHashMap<Long, V> {
         super.clear();
         byParent.clear();
     }
+
+    /** Removes every row of one parent (a project deleted with its rows). */
+    void removeParent(long parent) {
+        for (Long id : new ArrayList<>(viewIds(parent))) remove(id);
+    }
+
+    /** Removes the rows the test holds (a removal through {@link #values()} is refused). */
+    void removeRows(java.util.function.Predicate<V> test) {
+        List<Long> ids = new ArrayList<>();
+        super.forEach((id, row) -> {
+            if (test.test(row)) ids.add(id);
+        });
+        ids.forEach(this::remove);
+    }
+
+    private Collection<Long> viewIds(long parent) {
+        LinkedHashMap<Long, V> rows = byParent.get(parent);
+        return rows == null ? List.of() : rows.keySet();
+    }
 }

@@ -211,7 +211,7 @@ public final class HarborEmulator implements AutoCloseable {
             SiteData.User u = routes.site.userByName(username);
             if (u == null) return;
             routes.site.users.remove(u.id);
-            routes.site.members.values().removeIf(m -> "u".equals(m.entityType) && m.entityId == u.id);
+            routes.site.members.removeRows(m -> "u".equals(m.entityType) && m.entityId == u.id);
             routes.audit.record(options.adminUsername(), "user", "delete", username, 0,
                     "delete user with name: " + username);
         }

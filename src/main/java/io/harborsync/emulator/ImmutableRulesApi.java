@@ -43,7 +43,7 @@ final class ImmutableRulesApi {
     }
 
     private Response list(Request r, SiteData.Project p) {
-        return Paging.page(r, site.immutableRules.values().stream().filter(x -> x.projectId == p.id).toList(),
+        return Paging.page(r, site.immutableRules.of(p.id),
                 ImmutableRulesApi::json);
     }
 
@@ -52,8 +52,8 @@ final class ImmutableRulesApi {
         SiteData.ImmutableRule x = new SiteData.ImmutableRule();
         x.projectId = p.id;
         fill(x, Json.requireObject(r.json(), "ImmutableRule"));
-        for (SiteData.ImmutableRule o : site.immutableRules.values()) {
-            if (o.projectId == p.id && same(o, x)) throw ApiError.conflict("immutable rule already exists");
+        for (SiteData.ImmutableRule o : site.immutableRules.viewOf(p.id)) {
+            if (same(o, x)) throw ApiError.conflict("immutable rule already exists");
         }
         x.id = site.next("immutable_rule");
         site.immutableRules.put(x.id, x);
@@ -131,8 +131,8 @@ final class ImmutableRulesApi {
      */
     boolean isImmutable(SiteData.Repository repo, String tag) {
         String repoName = repo.name.substring(repo.name.indexOf('/') + 1);
-        for (SiteData.ImmutableRule x : site.immutableRules.values()) {
-            if (x.projectId != repo.projectId || x.disabled || x.tagSelectors == null || x.scopeSelectors == null) continue;
+        for (SiteData.ImmutableRule x : site.immutableRules.viewOf(repo.projectId)) {
+            if (x.disabled || x.tagSelectors == null || x.scopeSelectors == null) continue;
             JsonNode repos = x.scopeSelectors.get("repository");
             if (repos == null || !repos.isArray() || repos.isEmpty()) continue;
             if (selects(repos.get(0), repoName) && selects(x.tagSelectors.get(0), tag)) return true;

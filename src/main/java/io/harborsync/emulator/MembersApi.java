@@ -56,7 +56,7 @@ final class MembersApi {
      */
     private Response listMembers(Request r, SiteData.Project p) {
         String entity = r.param("entityname");
-        List<SiteData.Member> rows = site.members.values().stream().filter(m -> m.projectId == p.id).toList();
+        List<SiteData.Member> rows = site.members.of(p.id);
         List<SiteData.Member> list = rows.stream().filter(m -> ROLES.containsKey(m.role))
                 .filter(m -> entity == null || entity.isEmpty() || m.entityName.equals(entity)).toList();
         return Paging.page(r, list, rows.size(), this::memberJson);
@@ -104,8 +104,8 @@ final class MembersApi {
             // neither a user nor a group: Harbor fails inside (step mem.add.nouser)
             throw new ApiError(500, "UNKNOWN", "internal server error");
         }
-        for (SiteData.Member m : site.members.values()) {
-            if (m.projectId == p.id && m.entityType.equals(type) && m.entityId == entityId) {
+        for (SiteData.Member m : site.members.viewOf(p.id)) {
+            if (m.entityType.equals(type) && m.entityId == entityId) {
                 throw ApiError.conflict("The project member specified already exist");
             }
         }

@@ -62,8 +62,8 @@ final class ProjectWebhooksApi {
         if (repoStays) rj.put("date_created", repo.created.getEpochSecond());
         rj.put("name", repo.name.substring(repo.name.indexOf('/') + 1)).put("namespace", p.name)
                 .put("repo_full_name", repo.name).put("repo_type", "true".equals(p.metadata.get("public")) ? "public" : "private");
-        for (SiteData.WebhookPolicy w : site.webhookPolicies.values()) {
-            if (w.projectId != p.id || !w.enabled || !w.eventTypes.contains(type)) continue;
+        for (SiteData.WebhookPolicy w : site.webhookPolicies.viewOf(p.id)) {
+            if (!w.enabled || !w.eventTypes.contains(type)) continue;
             w.lastTriggered.put(type, Instant.now());
             for (JsonNode t : w.targets) {
                 if (!"http".equals(t.path("type").asText())) continue; // slack is not emulated
@@ -118,7 +118,7 @@ final class ProjectWebhooksApi {
     }
 
     private Response listWebhookPolicies(Request r, SiteData.Project p) {
-        return Paging.page(r, site.webhookPolicies.values().stream().filter(w -> w.projectId == p.id).toList(), this::webhookJson);
+        return Paging.page(r, site.webhookPolicies.of(p.id), this::webhookJson);
     }
 
     /**
@@ -159,8 +159,8 @@ final class ProjectWebhooksApi {
             if (type.equals("http") || hasFormat) tn.put("payload_format", hasFormat ? format : "Default");
         }
         if (!name.isEmpty()) {
-            for (SiteData.WebhookPolicy o : site.webhookPolicies.values()) {
-                if (o != w && o.projectId == p.id && o.name.equals(name)) {
+            for (SiteData.WebhookPolicy o : site.webhookPolicies.viewOf(p.id)) {
+                if (o != w && o.name.equals(name)) {
                     throw ApiError.conflict("notification policy named " + name + " already exists");
                 }
             }
@@ -222,8 +222,7 @@ final class ProjectWebhooksApi {
      */
     private Response lastTrigger(SiteData.Project p) {
         ArrayNode arr = Json.arr();
-        for (SiteData.WebhookPolicy w : site.webhookPolicies.values()) {
-            if (w.projectId != p.id) continue;
+        for (SiteData.WebhookPolicy w : site.webhookPolicies.viewOf(p.id)) {
             for (String type : w.eventTypes) {
                 ObjectNode o = arr.addObject().put("creation_time", Json.time(w.created)).put("enabled", w.enabled)
                         .put("event_type", type);

@@ -85,7 +85,7 @@ final class ProjectsApi {
                 .put("creation_time", Json.time(p.created)).put("update_time", Json.time(p.updated))
                 .put("repo_count", site.repositoriesOf(p.id).size());
         if (p.registryId > 0) o.put("registry_id", p.registryId);
-        Long role = who == null || who.isRobot() ? null : site.members.values().stream()
+        Long role = who == null || who.isRobot() ? null : site.members.viewOf(p.id).stream()
                 .filter(m -> m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId())
                 .map(m -> m.role).findFirst().orElse(null);
         if (role != null) o.put("current_user_role_id", role).putArray("current_user_role_ids").add(role);
@@ -248,10 +248,10 @@ final class ProjectsApi {
             throw ApiError.precondition("the project contains repositories, can not be deleted");
         }
         site.projects.remove(p.id);
-        site.quotas.values().removeIf(q -> q.projectId == p.id);
-        site.members.values().removeIf(m -> m.projectId == p.id);
-        site.webhookPolicies.values().removeIf(w -> w.projectId == p.id);
-        site.immutableRules.values().removeIf(x -> x.projectId == p.id); // labels stay (observations §4)
+        site.quotas.removeParent(p.id);
+        site.members.removeParent(p.id);
+        site.webhookPolicies.removeParent(p.id);
+        site.immutableRules.removeParent(p.id); // labels stay (observations §4)
         site.retentions.values().removeIf(x -> x.projectId == p.id);
         site.robots.values().removeIf(rb -> rb.level.equals("project") && rb.projectId == p.id); // raw delete, no audit
         audit.record(r.username(), "project", "delete", p.name, p.id);

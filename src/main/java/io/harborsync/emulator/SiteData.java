@@ -173,22 +173,41 @@ final class SiteData {
         ObjectNode json;
     }
 
-    final Map<Long, Project> projects = new LinkedHashMap<>();
+    final Map<Long, Project> projects = new LinkedHashMap<>() {
+        // a project's name never changes: the name index follows every put and removal
+        @Override
+        public Project put(Long id, Project p) {
+            Project old = super.put(id, p);
+            if (old != null) projectsByName.remove(old.name);
+            projectsByName.put(p.name, p);
+            return old;
+        }
+
+        @Override
+        public Project remove(Object id) {
+            Project old = super.remove(id);
+            if (old != null) projectsByName.remove(old.name);
+            return old;
+        }
+    };
+    /** Projects by name, as Harbor's database finds them by its unique index. */
+    private final Map<String, Project> projectsByName = new java.util.HashMap<>();
     final Grouped<Repository> repositories = new Grouped<>(r -> r.projectId);
     final Grouped<Artifact> artifacts = new Grouped<>(a -> a.repoId);
-    final Map<Long, Member> members = new LinkedHashMap<>();
+    // by project, as Harbor's database finds a project's rows by an indexed foreign key
+    final Grouped<Member> members = new Grouped<>(m -> m.projectId);
     final Map<Long, User> users = new LinkedHashMap<>();
     final Map<Long, Group> groups = new LinkedHashMap<>();
     final Map<Long, Robot> robots = new LinkedHashMap<>();
-    final Map<Long, Quota> quotas = new LinkedHashMap<>();
-    final Map<Long, WebhookPolicy> webhookPolicies = new LinkedHashMap<>();
+    final Grouped<Quota> quotas = new Grouped<>(q -> q.projectId);
+    final Grouped<WebhookPolicy> webhookPolicies = new Grouped<>(w -> w.projectId);
     final Map<Long, Doc> registries = new LinkedHashMap<>();
     final Map<Long, Doc> replicationPolicies = new LinkedHashMap<>();
     final Map<Long, Doc> executions = new LinkedHashMap<>();
     final Map<Long, Label> labels = new LinkedHashMap<>();
     /** Artifact id -> label id -> when it was attached. */
     final Map<Long, Map<Long, Instant>> artifactLabels = new LinkedHashMap<>();
-    final Map<Long, ImmutableRule> immutableRules = new LinkedHashMap<>();
+    final Grouped<ImmutableRule> immutableRules = new Grouped<>(x -> x.projectId);
     final Map<Long, Retention> retentions = new LinkedHashMap<>();
     /** The system CVE allowlist; null until its first PUT (GET then answers an empty one). */
     Allowlist systemAllowlist;
@@ -202,8 +221,7 @@ final class SiteData {
     }
 
     Project projectByName(String name) {
-        for (Project p : projects.values()) if (p.name.equals(name)) return p;
-        return null;
+        return projectsByName.get(name);
     }
 
     /**
@@ -254,7 +272,7 @@ final class SiteData {
     }
 
     Quota quotaOf(long projectId) {
-        for (Quota q : quotas.values()) if (q.projectId == projectId) return q;
+        for (Quota q : quotas.viewOf(projectId)) return q;
         return null;
     }
 }
