@@ -11,7 +11,6 @@ import io.harborsync.harbor.HarborModel.AuditLogExt;
 import io.harborsync.store.CursorStore;
 import io.harborsync.store.EventInbox;
 import io.harborsync.store.InboxEvent;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -57,9 +56,70 @@ public class AuditLogTail {
     private final Deque<Long> seen = new ArrayDeque<>();
     private final Set<Long> seenSet = new HashSet<>();
 
-    @Scheduled(every = "${harbor-sync.audit.interval}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Inject
+    io.harborsync.config.HarborSyncConfig config;
+
+    /** The tail's own timer: Quarkus' scheduler looks at its triggers once a second, too seldom for a fast poll. */
+    private java.util.concurrent.ScheduledExecutorService timer;
+
+    /**
+     * Starts the tail at {@code harbor-sync.audit.interval} (3 s after the start), unless it is off or this is a
+     * one-shot command. A poll that runs longer than the period skips the starts it overran, as
+     * {@code @Scheduled}'s SKIP would, instead of running several back to back.
+     */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(20) io.quarkus.runtime.StartupEvent ev) {
+        java.util.Optional<java.time.Duration> every = period(config.audit().interval());
+        if (!config.daemon().enabled() || every.isEmpty()) {
+            return;
+        }
+        long periodNanos = every.get().toNanos();
+        timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "harbor-sync-audit-tail");
+            t.setDaemon(true);
+            return t;
+        });
+        long first = System.nanoTime() + java.time.Duration.ofSeconds(3).toNanos();
+        timer.schedule(() -> tick(first, periodNanos), first - System.nanoTime(),
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** The tail's period: empty when off (checked at start by ConfigCheck: off, or a duration such as 30s or 250ms). */
+    static java.util.Optional<java.time.Duration> period(String interval) {
+        String v = interval.trim();
+        if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("disabled")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(io.quarkus.runtime.configuration.DurationConverter.parseDuration(v));
+    }
+
+    /** When the poll due at {@code due} that ended at {@code now} is followed: the next start not yet passed. */
+    static long nextStart(long due, long now, long periodNanos) {
+        long next = due + periodNanos;
+        return next > now ? next : now + periodNanos - (now - due) % periodNanos;
+    }
+
+    private void tick(long due, long periodNanos) {
+        try {
+            scheduled();
+        } catch (RuntimeException e) {
+            LOG.warnf("audit-log poll failed, tried again at the next: %s", e.getMessage());
+        } finally {
+            long now = System.nanoTime();
+            long next = nextStart(due, now, periodNanos);
+            try {
+                timer.schedule(() -> tick(next, periodNanos), next - now, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // shut down meanwhile: no next poll
+            }
+        }
+    }
+
     void scheduled() {
         if (!leadership.isLeader()) {
             return;
