@@ -69,6 +69,19 @@ final class Benchmark {
     }
 
     Results run() throws Exception {
+        return withSites(port -> {
+            phaseA(port);
+            phaseB(port);
+            phaseC(port);
+        });
+    }
+
+    private interface Phases {
+        void run(int port) throws Exception;
+    }
+
+    /** Two emulators seeded with the dataset, the phases against them on one daemon port, then the totals. */
+    private Results withSites(Phases phases) throws Exception {
         long started = System.nanoTime();
         if (p.full()) {
             // the tests' swagger check validates every exchange: far too costly for 10^5 requests
@@ -83,10 +96,7 @@ final class Benchmark {
             data.seed(h1);
             data.seed(h2);
             latency(p.latencyMs());
-            int port = DaemonProcess.freePort();
-            phaseA(port);
-            phaseB(port);
-            phaseC(port);
+            phases.run(DaemonProcess.freePort());
         } finally {
             h1.close();
             h2.close();
@@ -102,20 +112,7 @@ final class Benchmark {
      * verify pass; then the daemon's peak RSS over all of them. No other figure.
      */
     Results runGrowth() throws Exception {
-        long started = System.nanoTime();
-        if (p.full()) {
-            System.clearProperty(ExchangeListenerFactory.PROPERTY);
-        }
-        h1 = HarborEmulator.start(EmulatorOptions.defaults("h1").withMemberAuditEvents(p.memberAudit()));
-        h2 = HarborEmulator.start(EmulatorOptions.defaults("h2").withMemberAuditEvents(p.memberAudit()));
-        try {
-            log = new RequestLog(h1, h2);
-            progress("growth: seeding %d projects x %d members x %d repositories x %d artifacts on both sites",
-                    p.projects(), p.members(), p.repos(), p.artifacts());
-            data.seed(h1);
-            data.seed(h2);
-            latency(p.latencyMs());
-            int port = DaemonProcess.freePort();
+        return withSites(port -> {
             DaemonProcess daemon = new DaemonProcess(properties(port, "a", "off"), p.daemonJvmOptionList(),
                     work.resolve("daemon.log"), port);
             try {
@@ -125,13 +122,7 @@ final class Benchmark {
             } finally {
                 daemon.stop();
             }
-        } finally {
-            h1.close();
-            h2.close();
-        }
-        r.total = Duration.ofNanos(System.nanoTime() - started);
-        r.loadAfter = loadAverage();
-        return r;
+        });
     }
 
     // ------------------------------------------------------------------ phase A

@@ -33,11 +33,7 @@ class BenchmarkIT {
         }
         Results results = new Benchmark(params, work).run();
         BenchReport report = new BenchReport(results);
-        System.out.println(report.console());
-        Path out = Path.of(params.report());
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, report.markdown());
-        System.out.println("[bench] report written to " + out.toAbsolutePath());
+        write(params, report.console(), report.markdown());
 
         assertThat(results.initial.failed).as("initial reconcile failures").isZero();
         assertThat(results.full.failed).as("full reconcile failures: " + results.full.firstFailure).isZero();
@@ -69,10 +65,15 @@ class BenchmarkIT {
             assertThat(r.verify.failed).as(n + " projects: verify pass failures").isZero();
         }
         GrowthReport report = new GrowthReport(runs);
-        System.out.println(report.console());
+        write(params, report.console(), report.markdown());
+    }
+
+    /** The report on the console, and its page at bench.report. */
+    private static void write(BenchParams params, String console, String markdown) throws java.io.IOException {
+        System.out.println(console);
         Path out = Path.of(params.report());
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, report.markdown());
+        Files.writeString(out, markdown);
         System.out.println("[bench] report written to " + out.toAbsolutePath());
     }
 }
