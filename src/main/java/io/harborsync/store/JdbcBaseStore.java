@@ -170,7 +170,7 @@ public final class JdbcBaseStore implements BaseStore {
             ps.setString(3, r.valueJson());
             ps.setString(4, sites);
             Jdbc.setInstant(ps, 5, r.updatedAt());
-            ps.setString(6, projectOf(r.key()));
+            ps.setString(6, io.harborsync.model.Keys.projectOf(r.key()));
             ps.setString(7, r.kind());
             ps.setString(8, r.key());
             return ps.executeUpdate();
@@ -307,13 +307,10 @@ public final class JdbcBaseStore implements BaseStore {
         }
         List<T> out = new ArrayList<>();
         for (List<String> chunk : chunks(projects)) {
-            Set<String> wanted = new java.util.HashSet<>(chunk);
             query(select + " project IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")",
                     kind, chunk.stream().map(p -> p.substring(0, p.length() - 1)).toList(), row, failure, t -> {
-                        String key = keyOf.apply(t);
-                        int slash = key.indexOf('/');
-                        if (slash > 0 && wanted.contains(key.substring(0, slash + 1))) {
-                            out.add(t); // not the project's own key (a project record), which has no '/'
+                        if (keyOf.apply(t).indexOf('/') > 0) {
+                            out.add(t); // under the project, not its own key (a project record), which has no '/'
                         }
                     });
             query(select + " project IS NULL AND (" + likes(chunk.size()) + ")", kind, escaped(chunk), row, failure,
@@ -363,12 +360,6 @@ public final class JdbcBaseStore implements BaseStore {
         }
     }
 
-    /** The project a key belongs to: the key up to its first '/', or the whole key (a project's own). */
-    static String projectOf(String key) {
-        int slash = key.indexOf('/');
-        return slash < 0 ? key : key.substring(0, slash);
-    }
-
     @Override
     public List<ListingMark> marks(String keyPrefix) {
         return marks(List.of(keyPrefix == null ? "" : keyPrefix));
@@ -400,7 +391,7 @@ public final class JdbcBaseStore implements BaseStore {
                             ins.setString(1, m.site());
                             ins.setString(2, m.key());
                             ins.setString(3, m.mark());
-                            ins.setString(4, projectOf(m.key()));
+                            ins.setString(4, io.harborsync.model.Keys.projectOf(m.key()));
                             ins.setString(5, m.site());
                             ins.setString(6, m.key());
                             ins.executeUpdate();
