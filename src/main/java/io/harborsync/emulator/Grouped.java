@@ -84,7 +84,8 @@ final class Grouped<V> extends LinkedHashMap<Long, V> {
 
     /** Removes every row of one parent (a project deleted with its rows). */
     void removeParent(long parent) {
-        for (Long id : new ArrayList<>(viewIds(parent))) remove(id);
+        LinkedHashMap<Long, V> rows = byParent.get(parent);
+        if (rows != null) new ArrayList<>(rows.keySet()).forEach(this::remove);
     }
 
     /** Removes the rows the test holds (a removal through {@link #values()} is refused). */
@@ -94,10 +95,5 @@ final class Grouped<V> extends LinkedHashMap<Long, V> {
             if (test.test(row)) ids.add(id);
         });
         ids.forEach(this::remove);
-    }
-
-    private Collection<Long> viewIds(long parent) {
-        LinkedHashMap<Long, V> rows = byParent.get(parent);
-        return rows == null ? List.of() : rows.keySet();
     }
 }

@@ -86,7 +86,7 @@ final class ProjectsApi {
                 .put("repo_count", site.repositoriesOf(p.id).size());
         if (p.registryId > 0) o.put("registry_id", p.registryId);
         Long role = who == null || who.isRobot() ? null : site.members.viewOf(p.id).stream()
-                .filter(m -> m.projectId == p.id && m.entityType.equals("u") && m.entityId == who.userId())
+                .filter(m -> m.entityType.equals("u") && m.entityId == who.userId())
                 .map(m -> m.role).findFirst().orElse(null);
         if (role != null) o.put("current_user_role_id", role).putArray("current_user_role_ids").add(role);
         else if (who != null) o.putNull("current_user_role_ids"); // Go's nil slice: robots, anonymous (steps dsync.get, auth.none.getpublic)
