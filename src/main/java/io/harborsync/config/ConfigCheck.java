@@ -241,10 +241,20 @@ public final class ConfigCheck {
 
     /** A schedule: off, or how often as a duration. */
     static String schedule(String value) {
-        if (value.equalsIgnoreCase("off") || value.equalsIgnoreCase("disabled")) {
+        if (isOff(value)) {
             return null;
         }
         return duration(value) == null ? null : "must be off or a duration such as 30s, 5m or 1h";
+    }
+
+    /** A schedule's period (checked by {@link #schedule} at start): empty when it is off. */
+    public static java.util.Optional<java.time.Duration> period(String schedule) {
+        String v = schedule.trim();
+        return isOff(v) ? java.util.Optional.empty() : java.util.Optional.of(DurationConverter.parseDuration(v));
+    }
+
+    private static boolean isOff(String schedule) {
+        return schedule.equalsIgnoreCase("off") || schedule.equalsIgnoreCase("disabled");
     }
 
     static String conflictPolicy(String value) {

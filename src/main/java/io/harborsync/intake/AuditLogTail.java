@@ -68,7 +68,7 @@ public class AuditLogTail {
      * {@code @Scheduled}'s SKIP would, instead of running several back to back.
      */
     void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(20) io.quarkus.runtime.StartupEvent ev) {
-        java.util.Optional<java.time.Duration> every = period(config.audit().interval());
+        java.util.Optional<java.time.Duration> every = io.harborsync.config.ConfigCheck.period(config.audit().interval());
         if (!config.daemon().enabled() || every.isEmpty()) {
             return;
         }
@@ -87,15 +87,6 @@ public class AuditLogTail {
         if (timer != null) {
             timer.shutdownNow();
         }
-    }
-
-    /** The tail's period: empty when off (checked at start by ConfigCheck: off, or a duration such as 30s or 250ms). */
-    static java.util.Optional<java.time.Duration> period(String interval) {
-        String v = interval.trim();
-        if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("disabled")) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(io.quarkus.runtime.configuration.DurationConverter.parseDuration(v));
     }
 
     /** When the poll due at {@code due} that ended at {@code now} is followed: the next start not yet passed. */

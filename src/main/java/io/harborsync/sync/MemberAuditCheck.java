@@ -105,7 +105,8 @@ final class MemberAuditCheck {
      * log as far as they need it, read through the run's {@link RunLogs}.
      *
      * @param marks every listing mark of the scope (those of repositories are left alone)
-     * @param runLogs what the run read of the sites' logs so far, shared by its parts; null: read for this scope alone
+     * @param runLogs what the run read of the sites' logs so far, shared by its parts (a fresh one for a run of one
+     *                scope)
      */
     static MemberAuditCheck of(QuickCheckMode mode, Scope scope, KindRegistry kinds, Map<String, HarborClient> clients,
                                List<ListingMark> marks, BaseView view, RunLogs runLogs) {
@@ -127,9 +128,8 @@ final class MemberAuditCheck {
             oldest.merge(m.site(), mark.get().auditId(), Math::min);
         }
         MirroredKind memberKind = kinds.of(Kind.MEMBER);
-        RunLogs run = runLogs == null ? new RunLogs() : runLogs;
         Map<String, SiteLog> logs = new HashMap<>();
-        clients.forEach((site, client) -> run.log(site, client, Optional.ofNullable(oldest.get(site)), memberKind)
+        clients.forEach((site, client) -> runLogs.log(site, client, Optional.ofNullable(oldest.get(site)), memberKind)
                 .ifPresent(log -> logs.put(site, log)));
         return new MemberAuditCheck(mode, memberKind, logs, stored, view, scope);
     }

@@ -83,7 +83,7 @@ final class QuickCheck implements LiveState.Shortcut {
      * @param memberAudit whether the member part ({@link MemberAuditCheck}) may leave out member listings where a
      *                    site's audit log shows no member change (harbor-sync.reconcile.quick-check-audit)
      * @param runLogs what the run read of the sites' audit logs so far, shared by the parts of a reconcile of every
-     *                project so that each site's log is read once per run; null: read for this scope alone
+     *                project so that each site's log is read once per run (a fresh one for a run of one scope)
      */
     static QuickCheck of(QuickCheckMode mode, Scope scope, KindRegistry kinds, Map<String, HarborClient> clients,
                          io.harborsync.store.BaseStore base, BaseView view, Set<Kind> paused, boolean memberAudit,

@@ -16,11 +16,12 @@ class AuditLogTailTimerTest {
 
     @Test
     void theIntervalIsADurationBelowASecondOrOff() {
-        assertThat(AuditLogTail.period("250ms")).contains(Duration.ofMillis(250));
-        assertThat(AuditLogTail.period("0.25s")).contains(Duration.ofMillis(250));
-        assertThat(AuditLogTail.period(" 30s ")).contains(Duration.ofSeconds(30));
-        assertThat(AuditLogTail.period("off")).isEqualTo(Optional.empty());
-        assertThat(AuditLogTail.period("DISABLED")).isEmpty();
+        // the tail's period is harbor-sync.audit.interval as the configuration check reads a schedule
+        assertThat(io.harborsync.config.ConfigCheck.period("250ms")).contains(Duration.ofMillis(250));
+        assertThat(io.harborsync.config.ConfigCheck.period("0.25s")).contains(Duration.ofMillis(250));
+        assertThat(io.harborsync.config.ConfigCheck.period(" 30s ")).contains(Duration.ofSeconds(30));
+        assertThat(io.harborsync.config.ConfigCheck.period("off")).isEqualTo(Optional.empty());
+        assertThat(io.harborsync.config.ConfigCheck.period("DISABLED")).isEmpty();
     }
 
     @Test
