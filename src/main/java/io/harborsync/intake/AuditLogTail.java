@@ -97,7 +97,7 @@ public class AuditLogTail {
 
     private void tick(long due, long periodNanos) {
         try {
-            scheduled();
+            pollIfLeader();
         } catch (RuntimeException e) {
             LOG.warnf("audit-log poll failed, tried again at the next: %s", e.getMessage());
         } finally {
@@ -111,7 +111,7 @@ public class AuditLogTail {
         }
     }
 
-    void scheduled() {
+    private void pollIfLeader() {
         if (!leadership.isLeader()) {
             return;
         }
