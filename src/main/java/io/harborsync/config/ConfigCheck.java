@@ -36,11 +36,12 @@ public final class ConfigCheck {
 
     /** String (or Quarkus) properties whose text has a form: the check returns what is wrong, or null. */
     static final Map<String, Function<String, String>> FORMS = Map.ofEntries(
-            Map.entry("harbor-sync.reconcile.interval", ConfigCheck::schedule),
+            Map.entry("harbor-sync.reconcile.interval", ConfigCheck::scheduled),
             Map.entry("harbor-sync.reconcile.part-projects", ConfigCheck::atLeastOne),
             Map.entry("harbor-sync.audit.interval", ConfigCheck::schedule),
-            Map.entry("harbor-sync.inbox.retry-interval", ConfigCheck::schedule),
-            Map.entry("harbor-sync.ha.inbox-poll", ConfigCheck::schedule),
+            Map.entry("harbor-sync.inbox.retry-interval", ConfigCheck::scheduled),
+            Map.entry("harbor-sync.ha.inbox-poll", ConfigCheck::scheduled),
+            Map.entry("harbor-sync.proxy.failover.interval", ConfigCheck::scheduledDuration),
             Map.entry("harbor-sync.ha.election", v -> java.util.Set.of("auto", "kubernetes", "postgres", "none")
                     .contains(v.trim().toLowerCase(java.util.Locale.ROOT)) ? null
                     : "must be one of auto, kubernetes, postgres, none"),
@@ -239,12 +240,42 @@ public final class ConfigCheck {
         }
     }
 
-    /** A schedule: off, or how often as a duration. */
+    /** A schedule with a timer of its own (the audit-log tail): off, or how often as a positive duration. */
     static String schedule(String value) {
         if (isOff(value)) {
             return null;
         }
-        return duration(value) == null ? null : "must be off or a duration such as 30s, 5m or 1h";
+        return duration(value) == null && DurationConverter.parseDuration(value).compareTo(Duration.ZERO) > 0 ? null
+                : "must be off or a duration such as 30s, 5m or 1h";
+    }
+
+    /**
+     * A schedule that Quarkus' {@code @Scheduled} runs: off, or a duration of at least a second. Its scheduler looks
+     * at its triggers once a second (SimpleScheduler's fixed check period), so {@code 500ms} would quietly run once
+     * a second: refused rather than taken as something else.
+     */
+    static String scheduled(String value) {
+        if (isOff(value)) {
+            return null;
+        }
+        if (duration(value) != null) {
+            return "must be off or a duration such as 30s, 5m or 1h";
+        }
+        return atLeastASecond(value) ? null
+                : "must be off or a duration of at least 1s (the scheduler runs a task at most once a second)";
+    }
+
+    /** {@link #scheduled} for a Duration property, which cannot be off. */
+    static String scheduledDuration(String value) {
+        if (duration(value) != null) {
+            return duration(value);
+        }
+        return atLeastASecond(value) ? null
+                : "must be a duration of at least 1s (the scheduler runs a task at most once a second)";
+    }
+
+    private static boolean atLeastASecond(String value) {
+        return duration(value) == null && DurationConverter.parseDuration(value).compareTo(Duration.ofSeconds(1)) >= 0;
     }
 
     /** A schedule's period (checked by {@link #schedule} at start): empty when it is off. */
