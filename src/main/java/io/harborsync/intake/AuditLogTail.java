@@ -185,10 +185,15 @@ public class AuditLogTail {
         latestByProject.forEach((project, row) -> hints.add(InboxEvent.auditHint(site.name(), project, row.username(),
                 time(row.opTime()))));
         hints.addAll(deletions.values());
-        List<Long> ids = inbox.addWithCursor(hints, site.name(), last);
-        if (ids != null && ids.size() == hints.size()) { // the deletions' ids, in the order stored, after the project hints'
-            worker.storedByAuditLog(ids.subList(latestByProject.size(), ids.size()));
-        }
+        int projectHints = latestByProject.size();
+        long upTo = last;
+        worker.storingFromAuditLog(() -> {
+            List<Long> ids = inbox.addWithCursor(hints, site.name(), upTo);
+            if (ids != null && ids.size() == hints.size()) { // the deletions' ids, in the order stored, after the hints'
+                worker.storedByAuditLog(ids.subList(projectHints, ids.size()));
+            }
+            return ids;
+        });
         newRows.forEach(id -> markSeen(site.name(), id));
         ownWrites.auditReadCompleted(site.name());
         Set<String> named = new TreeSet<>(latestByProject.keySet());

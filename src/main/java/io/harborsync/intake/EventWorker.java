@@ -170,7 +170,13 @@ public class EventWorker {
             // Taken before the read: a deletion that settles its events after the read is still in this copy,
             // so an event read just before it was marked done is not started a second time.
             java.util.Set<Long> busy = java.util.Set.copyOf(inFlightEvents);
-            List<InboxEvent> events = new ArrayList<>(inbox.due(BATCH, clock.instant()));
+            List<InboxEvent> events;
+            auditStore.lock(); // not between the tail's commit of its deletions and their marks (storingFromAuditLog)
+            try {
+                events = new ArrayList<>(inbox.due(BATCH, clock.instant()));
+            } finally {
+                auditStore.unlock();
+            }
             int read = events.size();
             events.removeIf(e -> busy.contains(e.id()));
             if (events.isEmpty() || !work(events) || read < BATCH) {
@@ -358,7 +364,29 @@ public class EventWorker {
     private final AtomicLong deletionsByAuditLog = new AtomicLong();
     private final AtomicLong deletionsByWebhook = new AtomicLong();
 
-    /** The audit-log tail stored these deletion events (before it asks for a drain). */
+    /**
+     * Held while the audit-log tail stores its events and marks its deletions, and while a drain lists the inbox:
+     * a drain another finished deletion asked for would otherwise list a deletion committed but not yet marked and
+     * count it as started by a webhook.
+     */
+    private final java.util.concurrent.locks.ReentrantLock auditStore = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Runs the tail's store (which calls {@link #storedByAuditLog}) so that no drain lists the inbox meanwhile. */
+    <T> T storingFromAuditLog(java.util.function.Supplier<T> store) {
+        auditStore.lock();
+        try {
+            return store.get();
+        } finally {
+            auditStore.unlock();
+        }
+    }
+
+    /** For tests: whether {@code drain} is waiting for the tail's store to finish. */
+    boolean waitsForAuditStore(Thread drain) {
+        return auditStore.hasQueuedThread(drain);
+    }
+
+    /** The audit-log tail stored these deletion events (inside {@link #storingFromAuditLog}). */
     void storedByAuditLog(List<Long> ids) {
         if (auditDeletions.size() < REMEMBERED) {
             auditDeletions.addAll(ids);

@@ -200,6 +200,67 @@ class AuditLogTailTest {
         }
     }
 
+    /**
+     * A drain that something else asks for (a finished deletion, the HA inbox poll) may run while the tail stores a
+     * deletion. It must not list the deletion between the tail's commit and the tail's mark: it would start it as a
+     * webhook's (in the benchmark's poll-only run, 7 to 12 of 500 deletions were counted so).
+     */
+    @Test
+    void aDrainRunningWhileTheTailStoresADeletionCountsItAsTheAuditLogs() {
+        HarborClient h1 = sites.client("h1");
+        HarborClient h2 = sites.client("h2");
+        String digest = "sha256:" + "f".repeat(64);
+        h1.projects().create(new ProjectReq("team-race", false, null, null, null, null));
+        sync.run(Scope.ALL, false, false);
+        Emulators.h1.pushArtifact("team-race", "app", digest, "v1");
+        Emulators.h2.pushArtifact("team-race", "app", digest, "v1");
+        Emulators.h1.addUser("hank", "Hank-pass-1");
+        h1.members().add("team-race", new MemberReq(1, new UserEntity(null, "hank"), null));
+        sync.run(Scope.ALL, false, false);
+        tail.poll(); // takes the cursors, or reads the rows of the other tests and of the runs above
+
+        java.util.List<Thread> drains = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditLogTail racing = new AuditLogTail(); // the bean's fields are behind its client proxy
+        racing.sites = sites;
+        racing.cursors = cursors;
+        racing.ownWrites = ownWrites;
+        racing.worker = worker;
+        racing.inbox = (io.harborsync.store.EventInbox) java.lang.reflect.Proxy.newProxyInstance(
+                io.harborsync.store.EventInbox.class.getClassLoader(),
+                new Class<?>[]{io.harborsync.store.EventInbox.class}, (p, m, args) -> {
+                    Object result;
+                    try {
+                        result = m.invoke(inbox, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (m.getName().equals("addWithCursor") && ((java.util.List<?>) args[0]).stream()
+                            .anyMatch(e -> digest.equals(((io.harborsync.store.InboxEvent) e).digest()))) {
+                        // committed, not yet marked: another drain comes now and gets as far as it can
+                        Thread drain = new Thread(worker::drain, "racing-drain");
+                        drains.add(drain);
+                        drain.start();
+                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                                .until(() -> !drain.isAlive() || worker.waitsForAuditStore(drain));
+                    }
+                    return result;
+                });
+        racing.poll(); // a new process: reads the overlap behind the cursors once
+        assertThat(new PlainHarborHttp(Emulators.h1).as("hank", "Hank-pass-1")
+                .delete("/api/v2.0/projects/team-race/repositories/app/artifacts/" + digest).statusCode()).isEqualTo(200);
+
+        long byAuditLogBefore = worker.deletionsStartedByAuditLog();
+        long byWebhookBefore = worker.deletionsStartedByWebhook();
+        assertThat(racing.poll()).contains("team-race");
+        assertThat(drains).hasSize(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> !drains.get(0).isAlive() && h2.artifacts().find("team-race", "app", digest).isEmpty());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> inbox.pending(10_000).stream().noneMatch(e -> "team-race".equals(e.project())));
+        assertThat(worker.deletionsStartedByAuditLog()).as("the audit row started it").isEqualTo(byAuditLogBefore + 1);
+        assertThat(worker.deletionsStartedByWebhook()).as("no webhook came").isEqualTo(byWebhookBefore);
+    }
+
     @Inject
     OwnWrites ownWrites;
 
