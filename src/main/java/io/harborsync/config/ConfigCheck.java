@@ -34,7 +34,10 @@ import java.util.function.Function;
  */
 public final class ConfigCheck {
 
-    /** String (or Quarkus) properties whose text has a form: the check returns what is wrong, or null. */
+    /**
+     * String (or Quarkus) properties whose text has a form, and typed ones with a bound their type does not say (a
+     * schedule's shortest period): the check returns what is wrong, or null.
+     */
     static final Map<String, Function<String, String>> FORMS = Map.ofEntries(
             Map.entry("harbor-sync.reconcile.interval", ConfigCheck::scheduled),
             Map.entry("harbor-sync.reconcile.part-projects", ConfigCheck::atLeastOne),
@@ -232,20 +235,20 @@ public final class ConfigCheck {
     }
 
     static String duration(String value) {
+        return parsed(value).isPresent() ? null : "must be a duration such as 500ms, 30s, 5m, 1h or 2d";
+    }
+
+    private static Optional<Duration> parsed(String value) {
         try {
-            DurationConverter.parseDuration(value);
-            return null;
+            return Optional.of(DurationConverter.parseDuration(value));
         } catch (RuntimeException e) {
-            return "must be a duration such as 500ms, 30s, 5m, 1h or 2d";
+            return Optional.empty();
         }
     }
 
     /** A schedule with a timer of its own (the audit-log tail): off, or how often as a positive duration. */
     static String schedule(String value) {
-        if (isOff(value)) {
-            return null;
-        }
-        return duration(value) == null && DurationConverter.parseDuration(value).compareTo(Duration.ZERO) > 0 ? null
+        return isOff(value) || parsed(value).filter(d -> d.compareTo(Duration.ZERO) > 0).isPresent() ? null
                 : "must be off or a duration such as 30s, 5m or 1h";
     }
 
@@ -255,27 +258,22 @@ public final class ConfigCheck {
      * a second: refused rather than taken as something else.
      */
     static String scheduled(String value) {
-        if (isOff(value)) {
-            return null;
-        }
-        if (duration(value) != null) {
-            return "must be off or a duration such as 30s, 5m or 1h";
-        }
-        return atLeastASecond(value) ? null
-                : "must be off or a duration of at least 1s (the scheduler runs a task at most once a second)";
+        return isOff(value) ? null
+                : atLeastASecond(value, "must be off or a duration such as 30s, 5m or 1h", "must be off or a duration");
     }
 
     /** {@link #scheduled} for a Duration property, which cannot be off. */
     static String scheduledDuration(String value) {
-        if (duration(value) != null) {
-            return duration(value);
-        }
-        return atLeastASecond(value) ? null
-                : "must be a duration of at least 1s (the scheduler runs a task at most once a second)";
+        return atLeastASecond(value, duration(value), "must be a duration");
     }
 
-    private static boolean atLeastASecond(String value) {
-        return duration(value) == null && DurationConverter.parseDuration(value).compareTo(Duration.ofSeconds(1)) >= 0;
+    private static String atLeastASecond(String value, String badForm, String mustBe) {
+        Optional<Duration> d = parsed(value);
+        if (d.isEmpty()) {
+            return badForm;
+        }
+        return d.get().compareTo(Duration.ofSeconds(1)) >= 0 ? null
+                : mustBe + " of at least 1s (the scheduler runs a task at most once a second)";
     }
 
     /** A schedule's period (checked by {@link #schedule} at start): empty when it is off. */
