@@ -185,15 +185,9 @@ public class AuditLogTail {
         latestByProject.forEach((project, row) -> hints.add(InboxEvent.auditHint(site.name(), project, row.username(),
                 time(row.opTime()))));
         hints.addAll(deletions.values());
-        int projectHints = latestByProject.size();
         long upTo = last;
-        worker.storingFromAuditLog(() -> {
-            List<Long> ids = inbox.addWithCursor(hints, site.name(), upTo);
-            if (ids != null && ids.size() == hints.size()) { // the deletions' ids, in the order stored, after the hints'
-                worker.storedByAuditLog(ids.subList(projectHints, ids.size()));
-            }
-            return ids;
-        });
+        worker.storeFromAuditLog(() -> inbox.addWithCursor(hints, site.name(), upTo), latestByProject.size(),
+                hints.size());
         newRows.forEach(id -> markSeen(site.name(), id));
         ownWrites.auditReadCompleted(site.name());
         Set<String> named = new TreeSet<>(latestByProject.keySet());

@@ -171,7 +171,7 @@ public class EventWorker {
             // so an event read just before it was marked done is not started a second time.
             java.util.Set<Long> busy = java.util.Set.copyOf(inFlightEvents);
             List<InboxEvent> events;
-            auditStore.lock(); // not between the tail's commit of its deletions and their marks (storingFromAuditLog)
+            auditStore.lock(); // not between the tail's commit of its deletions and their marks (storeFromAuditLog)
             try {
                 events = new ArrayList<>(inbox.due(BATCH, clock.instant()));
             } finally {
@@ -371,11 +371,17 @@ public class EventWorker {
      */
     private final java.util.concurrent.locks.ReentrantLock auditStore = new java.util.concurrent.locks.ReentrantLock();
 
-    /** Runs the tail's store (which calls {@link #storedByAuditLog}) so that no drain lists the inbox meanwhile. */
-    <T> T storingFromAuditLog(java.util.function.Supplier<T> store) {
+    /**
+     * Runs the tail's store of its events (its project hints first, then its deletions: their ids in that order)
+     * and marks the deletions as the audit log's, with no drain listing the inbox in between.
+     */
+    void storeFromAuditLog(java.util.function.Supplier<List<Long>> store, int projectHints, int events) {
         auditStore.lock();
         try {
-            return store.get();
+            List<Long> ids = store.get();
+            if (ids != null && ids.size() == events && auditDeletions.size() < REMEMBERED) {
+                auditDeletions.addAll(ids.subList(projectHints, events));
+            }
         } finally {
             auditStore.unlock();
         }
@@ -384,13 +390,6 @@ public class EventWorker {
     /** For tests: whether {@code drain} is waiting for the tail's store to finish. */
     boolean waitsForAuditStore(Thread drain) {
         return auditStore.hasQueuedThread(drain);
-    }
-
-    /** The audit-log tail stored these deletion events (inside {@link #storingFromAuditLog}). */
-    void storedByAuditLog(List<Long> ids) {
-        if (auditDeletions.size() < REMEMBERED) {
-            auditDeletions.addAll(ids);
-        }
     }
 
     /** Artifact-deletion reconciles started by an audit-log row (the tail's poll came first). */
