@@ -145,17 +145,9 @@ class AuditLogTailTest {
      */
     @Test
     void anArtifactDeletionInTheAuditLogIsReconciledAloneAndItsWebhookAfterwardsCostsNoRead() {
-        HarborClient h1 = sites.client("h1");
         HarborClient h2 = sites.client("h2");
         String digest = "sha256:" + "e".repeat(64);
-        h1.projects().create(new ProjectReq("team-del", false, null, null, null, null));
-        sync.run(Scope.ALL, false, false);
-        Emulators.h1.pushArtifact("team-del", "app", digest, "v1");
-        Emulators.h2.pushArtifact("team-del", "app", digest, "v1");
-        Emulators.h1.addUser("gina", "Gina-pass-1");
-        h1.members().add("team-del", new MemberReq(1, new UserEntity(null, "gina"), null));
-        sync.run(Scope.ALL, false, false);
-        tail.poll(); // takes the cursors, or reads the rows of the other tests and of the runs above
+        artifactOnBothWithMember("team-del", digest, "gina", "Gina-pass-1");
 
         var gina = new PlainHarborHttp(Emulators.h1).as("gina", "Gina-pass-1");
         assertThat(gina.delete("/api/v2.0/projects/team-del/repositories/app/artifacts/" + digest).statusCode())
@@ -207,17 +199,9 @@ class AuditLogTailTest {
      */
     @Test
     void aDrainRunningWhileTheTailStoresADeletionCountsItAsTheAuditLogs() {
-        HarborClient h1 = sites.client("h1");
         HarborClient h2 = sites.client("h2");
         String digest = "sha256:" + "f".repeat(64);
-        h1.projects().create(new ProjectReq("team-race", false, null, null, null, null));
-        sync.run(Scope.ALL, false, false);
-        Emulators.h1.pushArtifact("team-race", "app", digest, "v1");
-        Emulators.h2.pushArtifact("team-race", "app", digest, "v1");
-        Emulators.h1.addUser("hank", "Hank-pass-1");
-        h1.members().add("team-race", new MemberReq(1, new UserEntity(null, "hank"), null));
-        sync.run(Scope.ALL, false, false);
-        tail.poll(); // takes the cursors, or reads the rows of the other tests and of the runs above
+        artifactOnBothWithMember("team-race", digest, "hank", "Hank-pass-1");
 
         java.util.List<Thread> drains = new java.util.concurrent.CopyOnWriteArrayList<>();
         AuditLogTail racing = new AuditLogTail(); // the bean's fields are behind its client proxy
@@ -259,6 +243,22 @@ class AuditLogTailTest {
                 .until(() -> inbox.pending(10_000).stream().noneMatch(e -> "team-race".equals(e.project())));
         assertThat(worker.deletionsStartedByAuditLog()).as("the audit row started it").isEqualTo(byAuditLogBefore + 1);
         assertThat(worker.deletionsStartedByWebhook()).as("no webhook came").isEqualTo(byWebhookBefore);
+    }
+
+    /**
+     * A project with one artifact {@code app@digest} on both sites, in sync, and {@code user} (made on h1) its
+     * maintainer on h1; the tail has read everything up to now.
+     */
+    private void artifactOnBothWithMember(String project, String digest, String user, String password) {
+        HarborClient h1 = sites.client("h1");
+        h1.projects().create(new ProjectReq(project, false, null, null, null, null));
+        sync.run(Scope.ALL, false, false);
+        Emulators.h1.pushArtifact(project, "app", digest, "v1");
+        Emulators.h2.pushArtifact(project, "app", digest, "v1");
+        Emulators.h1.addUser(user, password);
+        h1.members().add(project, new MemberReq(1, new UserEntity(null, user), null));
+        sync.run(Scope.ALL, false, false);
+        tail.poll(); // takes the cursors, or reads the rows of the other tests and of the runs above
     }
 
     @Inject
