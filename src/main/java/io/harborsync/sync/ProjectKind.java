@@ -97,11 +97,12 @@ final class ProjectKind implements MirroredKind {
             }
             return out;
         }
-        List<Project> projects = client.projects().list();
-        // After the projects, so that every project listed has its quota; an item of a project created since is
-        // not looked at.
+        // The quota listing from the start, alongside the project listing (its pages are Harbor's slowest): a
+        // project created meanwhile is listed on no quota page and has its quota read on its own, an item of a
+        // project deleted meanwhile is not looked at.
         QuotaJoin join = new QuotaJoin(site);
         site.alongside(() -> join.listFrom(1));
+        List<Project> projects = client.projects().list();
         projects.forEach(p -> out.put(p.name(), new Listed(p, join)));
         return out;
     }
@@ -159,13 +160,19 @@ final class ProjectKind implements MirroredKind {
         /** Projects read while the listing was not complete yet, with their registry endpoint's name (or null). */
         private final Map<Long, Waiting> waiting = new HashMap<>();
         private int pagesLeft = -1;
+        /** The page the next of the listing's side-by-side tasks asks for. */
+        private int nextPage;
         private boolean complete;
 
         QuotaJoin(SiteRead site) {
             this.site = site;
         }
 
-        /** Page {@code first} and, when it is page 1, the further pages side by side (a task). */
+        /**
+         * Page {@code first} and, when it is page 1, the further pages side by side (a task): at most one request
+         * slot fewer than the site has at a time (at least one), each page's task starting the next, so that the
+         * project listing and the project reads keep a slot while Harbor takes its time over each page.
+         */
         void listFrom(int first) {
             Quotas quotas = site.client().quotas();
             Quotas.Page page = quotas.page(first);
@@ -173,10 +180,11 @@ final class ProjectKind implements MirroredKind {
                 int pages = quotas.pageCount(page.total());
                 synchronized (this) {
                     pagesLeft = pages;
+                    nextPage = 2;
                 }
-                for (int n = pages; n >= 2; n--) { // each ahead of the queue: page 2 ends up first
-                    int number = n;
-                    site.alongside(() -> pageArrived(quotas.page(number)));
+                int sideBySide = Math.max(1, site.client().maxConcurrency() - 1);
+                for (int i = 0; i < Math.min(sideBySide, pages - 1); i++) {
+                    site.alongside(() -> nextPages(quotas, pages));
                 }
                 pageArrived(page);
                 return;
@@ -188,6 +196,19 @@ final class ProjectKind implements MirroredKind {
             } else {
                 listed();
             }
+        }
+
+        /** The next page not asked for yet, then (as a new task) the one after it, until every page is asked for. */
+        private void nextPages(Quotas quotas, int pages) {
+            int number;
+            synchronized (this) {
+                number = nextPage++;
+            }
+            if (number > pages) {
+                return;
+            }
+            pageArrived(quotas.page(number));
+            site.alongside(() -> nextPages(quotas, pages));
         }
 
         private void pageArrived(Quotas.Page page) {

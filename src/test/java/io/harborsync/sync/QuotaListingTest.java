@@ -83,6 +83,20 @@ class QuotaListingTest extends TwoSitesKindTest {
         return x.method().equals("GET") && x.rawPath().matches("/api/v2.0/projects/[^/]+/members");
     }
 
+    /**
+     * Counts down once h1 has answered (and recorded) a project's members read: the parts' reads begin only after
+     * every site's project listing, which now runs alongside the quota listing's first pages.
+     */
+    private CountDownLatch projectsListed() {
+        CountDownLatch listed = new CountDownLatch(1);
+        f.emulator("h1").addExchangeListener(x -> {
+            if (isMembersRead(x)) {
+                listed.countDown();
+            }
+        });
+        return listed;
+    }
+
     private List<RecordedExchange> oneByOneQuotaReads() {
         f.emulator("h1").awaitIdle(Duration.ofSeconds(10));
         return h1Exchanges.stream().filter(x -> x.rawPath().equals("/api/v2.0/quotas") && x.rawQuery() != null
@@ -116,8 +130,14 @@ class QuotaListingTest extends TwoSitesKindTest {
         CountDownLatch membersRead = new CountDownLatch(1);
         AtomicBoolean notTogether = new AtomicBoolean();
         AtomicBoolean projectsWaited = new AtomicBoolean();
-        // Page 2 is answered only once page 3 has arrived and a project's members were asked for, and page 3 only
-        // once page 2 has arrived: a listing read page after page, or project reads behind it, never gets here.
+        // Page 2 is answered only once page 3 has arrived and a project's members were answered (and recorded: this
+        // listener runs after the one that records), and page 3 only once page 2 has arrived: a listing read page
+        // after page, or project reads behind it, never gets here.
+        e1.addExchangeListener(x -> {
+            if (isMembersRead(x)) {
+                membersRead.countDown();
+            }
+        });
         e1.faults().add(quotaPage(2).before(() -> {
             page2.countDown();
             await(page3, notTogether);
@@ -127,14 +147,13 @@ class QuotaListingTest extends TwoSitesKindTest {
             page3.countDown();
             await(page2, notTogether);
         }).times(1));
-        e1.faults().add(Fault.on("GET", "/api/v2.0/projects/[^/]+/members").before(membersRead::countDown));
 
         SyncReport r = pagingBy10().run(Scope.ALL, true, false);
 
         assertThat(r.unknownSites()).isEmpty();
         assertThat(r.planned()).as("nothing changed").isEmpty();
         assertThat(notTogether).as("quota pages 2 and 3 were in flight at the same time").isFalse();
-        assertThat(projectsWaited).as("a project's members were read while quota page 2 was held").isFalse();
+        assertThat(projectsWaited).as("a project's members were answered while quota page 2 was held").isFalse();
         e1.awaitIdle(Duration.ofSeconds(10));
         List<RecordedExchange> log = List.copyOf(h1Exchanges);
         int lastPage = Math.max(indexOf(log, x -> isQuotaPage(x, 2)), indexOf(log, x -> isQuotaPage(x, 3)));
@@ -142,6 +161,33 @@ class QuotaListingTest extends TwoSitesKindTest {
         assertThat(firstMembers).as("the first members read answered before the last quota page").isBetween(0, lastPage - 1);
         assertThat(log.stream().filter(x -> x.rawPath().equals("/api/v2.0/quotas")).count())
                 .as("three pages, no quota read one by one").isEqualTo(3);
+    }
+
+    @Test
+    void theQuotaPagesSideBySideLeaveOneRequestSlotForTheProjectListingAndReads() {
+        // 45 projects on h1: five quota pages, pages 2 to 5 asked for side by side. Each is answered only once a
+        // project's members were answered (and recorded): with all four of h1's slots held by quota pages, the
+        // project listing and the project reads could not go on, and no page would ever be answered.
+        for (int i = PROJECTS + 1; i <= 45; i++) {
+            project(h1, name(i));
+        }
+        HarborEmulator e1 = f.emulator("h1");
+        CountDownLatch membersRead = projectsListed();
+        AtomicBoolean slotsTaken = new AtomicBoolean();
+        for (int n = 2; n <= 5; n++) {
+            e1.faults().add(quotaPage(n).before(() -> await(membersRead, slotsTaken)).times(1));
+        }
+        h1Exchanges.clear();
+
+        SyncReport r = pagingBy10().run(Scope.ALL, true, false);
+
+        assertThat(slotsTaken).as("a project's members were answered while quota pages were held").isFalse();
+        assertThat(r.unknownSites()).isEmpty();
+        e1.awaitIdle(Duration.ofSeconds(10));
+        assertThat(h1Exchanges.stream().filter(x -> x.rawPath().equals("/api/v2.0/quotas")).count())
+                .as("five pages, no quota read one by one").isEqualTo(5);
+        assertThat(r.planned()).as("the 20 new projects to create on h2").filteredOn(i -> i.kind() == Kind.PROJECT)
+                .hasSize(20);
     }
 
     private static int indexOf(List<RecordedExchange> log, java.util.function.Predicate<RecordedExchange> p) {
@@ -163,7 +209,10 @@ class QuotaListingTest extends TwoSitesKindTest {
         long p03 = projectId(h1, "p03");
         CountDownLatch changed = new CountDownLatch(1);
         AtomicBoolean page3Early = new AtomicBoolean();
+        AtomicBoolean listingLate = new AtomicBoolean();
+        CountDownLatch listed = projectsListed();
         f.emulator("h1").faults().add(quotaPage(2).before(() -> {
+            await(listed, listingLate); // after the project listing: the change is in none of its pages
             project(h1, "late");
             h1.projects().delete("p03");
             changed.countDown();
@@ -174,6 +223,7 @@ class QuotaListingTest extends TwoSitesKindTest {
         SyncReport r = pagingBy10().run(Scope.ALL, false, false);
 
         assertThat(page3Early).isFalse();
+        assertThat(listingLate).isFalse();
         assertThat(r.failed()).isEmpty();
         assertThat(r.unknownSites()).isEmpty();
         assertThat(oneByOneQuotaReads()).extracting(RecordedExchange::rawQuery).containsExactlyInAnyOrder(
@@ -199,6 +249,48 @@ class QuotaListingTest extends TwoSitesKindTest {
     }
 
     @Test
+    void aProjectCreatedAfterTheFirstQuotaPageButBeforeTheProjectListingHasItsQuotaReadOnItsOwn() {
+        // The quota listing starts alongside the project listing. "late" is created once quota page 1 (p25…p16) has
+        // been answered and before the project listing's first page: listed as a project, it is on no quota page
+        // (newest first, it would be on page 1, already read), and pages 2 and 3, answered after it, move by one:
+        // p16 comes twice, no project is missing.
+        HarborEmulator e1 = f.emulator("h1");
+        long p16 = projectId(h1, "p16");
+        h1.quotas().setStorageLimit("p16", 30 * GIB, Optional.empty());
+        CountDownLatch page1Answered = new CountDownLatch(1);
+        e1.addExchangeListener(x -> {
+            if (isQuotaPage(x, 1)) {
+                page1Answered.countDown();
+            }
+        });
+        AtomicBoolean page1Late = new AtomicBoolean();
+        CountDownLatch created = new CountDownLatch(1);
+        AtomicBoolean createdLate = new AtomicBoolean();
+        e1.faults().add(Fault.on("GET", "/api/v2.0/projects").query("(.*&)?page=1(&.*)?").before(() -> {
+            await(page1Answered, page1Late);
+            h1.projects().create(new ProjectReq("late", false, Map.of(), CveAllowlist.portable(null, List.of()),
+                    7 * GIB, null));
+            created.countDown();
+        }).times(1));
+        // pages 2 and 3 answered after the creation, so both are shifted by it
+        e1.faults().add(quotaPage(2).before(() -> await(created, createdLate)).times(1));
+        e1.faults().add(quotaPage(3).before(() -> await(created, createdLate)).times(1));
+        h1Exchanges.clear();
+
+        SyncReport r = pagingBy10().run(Scope.ALL, false, false);
+
+        assertThat(page1Late).as("quota page 1 was answered before the project listing began").isFalse();
+        assertThat(createdLate).isFalse();
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.unknownSites()).isEmpty();
+        long late = projectId(h1, "late");
+        assertThat(oneByOneQuotaReads()).extracting(RecordedExchange::rawQuery).containsExactlyInAnyOrder(
+                "reference=project&reference_id=" + late, "reference=project&reference_id=" + p16);
+        assertThat(storage(h2, "late")).as("created on h2 with h1's quota, read on its own").isEqualTo(7 * GIB);
+        assertThat(storage(h2, "p16")).isEqualTo(30 * GIB);
+    }
+
+    @Test
     void aProjectMissedBecauseTheListingShrankBetweenPagesHasItsQuotaReadOnItsOwn() {
         // p20 (page 1, already read) deleted before page 2: page 2 becomes p14…p05, p15 is on no page, and page 2
         // says 24 where page 1 said 25.
@@ -206,7 +298,10 @@ class QuotaListingTest extends TwoSitesKindTest {
         long p15 = projectId(h1, "p15");
         h1Exchanges.clear();
         CountDownLatch deleted = new CountDownLatch(1);
+        AtomicBoolean listingLate = new AtomicBoolean();
+        CountDownLatch listed = projectsListed();
         f.emulator("h1").faults().add(quotaPage(2).before(() -> {
+            await(listed, listingLate); // p20 was listed as a project: its deletion is this run's to miss
             h1.projects().delete("p20");
             deleted.countDown();
         }).times(1));
@@ -214,6 +309,7 @@ class QuotaListingTest extends TwoSitesKindTest {
         SyncReport r = pagingBy10().run(Scope.ALL, false, false);
 
         assertThat(deleted.getCount()).isZero();
+        assertThat(listingLate).isFalse();
         assertThat(r.failed()).isEmpty();
         assertThat(oneByOneQuotaReads()).extracting(RecordedExchange::rawQuery)
                 .contains("reference=project&reference_id=" + p15);
@@ -226,12 +322,18 @@ class QuotaListingTest extends TwoSitesKindTest {
         // new limit meanwhile, which must neither reach h1 nor be taken for a change against "no quota".
         h2.quotas().setStorageLimit("p15", 50 * GIB, Optional.empty());
         long p15 = projectId(h1, "p15");
-        f.emulator("h1").faults().add(quotaPage(2).before(() -> h1.projects().delete("p20")).times(1));
+        AtomicBoolean listingLate = new AtomicBoolean();
+        CountDownLatch listed = projectsListed();
+        f.emulator("h1").faults().add(quotaPage(2).before(() -> {
+            await(listed, listingLate);
+            h1.projects().delete("p20");
+        }).times(1));
         f.emulator("h1").faults().add(Fault.on("GET", "/api/v2.0/quotas")
                 .query("reference=project&reference_id=" + p15).status(500));
 
         SyncReport r = pagingBy10().run(Scope.ALL, false, false);
 
+        assertThat(listingLate).isFalse();
         assertThat(r.unknownSites()).isEmpty();
         assertThat(r.skipped()).anySatisfy(i -> {
             assertThat(i.kind()).isEqualTo(Kind.PROJECT);
