@@ -123,12 +123,19 @@ final class LiveState {
         private final Map<String, Map<String, ?>> projects = new TreeMap<>();
         /** The head's own state: the sites it could not list or whose quota listing failed, with why. */
         private final LiveState state;
-        /** The head's tasks: the project listings, and the quota pages still in flight while the first part reads. */
+        /** The head's tasks: the project listings, and the quota pages still in flight while the first parts read. */
         private final Work work;
+        private final Map<String, HarborClient> clients;
+        /** Each client's lost sessions when the head began ({@link HarborClient#sessionsLost()}). */
+        private final Map<String, Long> lostAtStart;
+        /** Whether a part has joined the head yet ({@link #finish}). */
+        private boolean joined;
 
-        private Head(LiveState state, Work work) {
+        private Head(LiveState state, Work work, Map<String, HarborClient> clients, Map<String, Long> lostAtStart) {
             this.state = state;
             this.work = work;
+            this.clients = clients;
+            this.lostAtStart = lostAtStart;
         }
 
         /** Sites unknown for the rest of the run, with why. */
@@ -163,11 +170,26 @@ final class LiveState {
         }
 
         /**
-         * Waits for the quota listings: the first part reads its projects while their pages are in flight, and a
-         * project read meanwhile is filed into that part when they end.
+         * Waits for the quota listings: the first parts read their projects while the pages are in flight, and a
+         * project read meanwhile is filed into the part that read it when they end. Returns, to the first part
+         * that joins, the sites whose session was lost while the head's listings ran (their answers may be an
+         * anonymous caller's), as a part's read does for its own requests; to later parts none.
          */
-        void finish() {
+        Set<String> finish() {
             work.await();
+            synchronized (this) {
+                if (joined) {
+                    return Set.of();
+                }
+                joined = true;
+            }
+            Set<String> lost = new TreeSet<>();
+            clients.forEach((site, client) -> {
+                if (client.sessionsLost() != lostAtStart.get(site)) {
+                    lost.add(site);
+                }
+            });
+            return lost;
         }
     }
 
@@ -180,10 +202,10 @@ final class LiveState {
         LiveState s = new LiveState(kinds);
         s.settings = settings;
         Work work = new Work(executor);
-        Head head = new Head(s, work);
         clients.forEach((site, client) -> work.lane(site, READERS_PER_SLOT * client.maxConcurrency()));
         Map<String, Long> lostBefore = new HashMap<>();
         clients.forEach((site, client) -> lostBefore.put(site, client.sessionsLost()));
+        Head head = new Head(s, work, Map.copyOf(clients), Map.copyOf(lostBefore));
         MirroredKind projects = kinds.of(Kind.PROJECT);
         java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(clients.size());
         clients.forEach((site, client) -> work.submit(site, () -> {
@@ -245,16 +267,29 @@ final class LiveState {
             work.submit(site, () -> s.readSite(new Reader(s, site, client, settings, work), scope, work));
         });
         work.await();
-        if (head != null) {
-            head.finish(); // the quota listings: the projects read meanwhile are filed now, into this part
-            head.unknownSites().forEach(s.unknownSites::putIfAbsent);
-        }
         clients.forEach((site, client) -> {
             if (client.sessionsLost() != lostBefore.get(site)) {
                 s.sessionLost(site);
             }
         });
         return s;
+    }
+
+    /**
+     * For a part of a reconcile of every project, after its read: waits for the head's quota listings (the part's
+     * projects read meanwhile are filed into it as they end) and takes the sites the head could not read. The read
+     * itself returns without waiting, so that the next part can be read while this one waits and is worked on.
+     * Nothing for other reads.
+     */
+    void joinHead() {
+        if (head == null) {
+            return;
+        }
+        head.finish().forEach(this::sessionLost);
+        Map<String, String> unknown = head.unknownSites();
+        synchronized (this) {
+            unknown.forEach(unknownSites::putIfAbsent);
+        }
     }
 
     private void readSite(Reader r, Scope scope, Work work) {

@@ -187,11 +187,14 @@ public final class Reconciler {
         return this;
     }
 
-    /** What the last reconcile of every project was made of: its parts, and the most projects one held. */
-    public record PartsRun(int parts, int largestPart, long keysInSync) {
+    /**
+     * What the last reconcile of every project was made of: its parts, the most projects one held, and how many
+     * parts were read ahead (while the part before them was worked on).
+     */
+    public record PartsRun(int parts, int largestPart, long keysInSync, int readAhead) {
     }
 
-    private volatile PartsRun lastParts = new PartsRun(0, 0, 0);
+    private volatile PartsRun lastParts = new PartsRun(0, 0, 0, 0);
 
     public PartsRun lastParts() {
         return lastParts;
@@ -202,6 +205,11 @@ public final class Reconciler {
      * most {@link #partProjects(int)} projects at a time read, planned, sent and settled. The mass-deletion guard
      * counts across the parts ({@link Planner.Tally}); project deletions are counted for the whole run before the
      * first part, so a site restored empty deletes nothing on its peers, as in one piece.
+     *
+     * <p>The next part is read while this one waits for the quota listing, is planned, sent and settled (one part
+     * ahead, so the daemon holds at most two parts' content): the parts' projects are disjoint, and what a part
+     * writes is not in the next part's listings. A part carrying a kind that refers to projects (system robots,
+     * the last part) is read only after every part before it is settled, so it sees the projects they made.
      */
     private ReconcileFinished reconcileAll(boolean dryRun, boolean force, QuickCheckMode mode) {
         Instant started = clock.instant();
@@ -215,11 +223,28 @@ public final class Reconciler {
         }
         Parts parts = new Parts(dryRun, force, sites);
         MemberAuditCheck.RunLogs auditLogs = new MemberAuditCheck.RunLogs(); // each site's audit log read once per run
-        for (Scope part : Parts.batches(names, partProjects, kinds)) {
-            parts.add(reconcile(part, dryRun, force, false, mode, runView.forPart(), head, tally, auditLogs));
+        List<Scope> batches = Parts.batches(names, partProjects, kinds);
+        int readAhead = 0;
+        try (ReadAhead ahead = new ReadAhead()) {
+            java.util.function.Supplier<ScopeRead> next = null;
+            for (int i = 0; i < batches.size(); i++) {
+                ScopeRead read = next != null ? next.get()
+                        : read(batches.get(i), mode, runView.forPart(), head, auditLogs);
+                next = null;
+                if (i + 1 < batches.size() && !refersToProjects(batches.get(i + 1))) {
+                    Scope following = batches.get(i + 1);
+                    next = ahead.start(() -> read(following, mode, runView.forPart(), head, auditLogs));
+                    readAhead++;
+                }
+                parts.add(finish(read, dryRun, force, false, tally));
+            }
         }
-        lastParts = new PartsRun(parts.parts(), parts.largestPart(), parts.inSync());
+        lastParts = new PartsRun(parts.parts(), parts.largestPart(), parts.inSync(), readAhead);
         return parts.finish(started, clock.instant());
+    }
+
+    private boolean refersToProjects(Scope part) {
+        return part.partTop().stream().anyMatch(k -> kinds.of(k).refersToProjects());
     }
 
     /**
@@ -231,11 +256,32 @@ public final class Reconciler {
     private ReconcileFinished reconcile(Scope scope, boolean dryRun, boolean force, boolean projectMustExist,
                                         QuickCheckMode mode, BaseView view, LiveState.Head head, Planner.Tally tally,
                                         MemberAuditCheck.RunLogs auditLogs) {
+        return finish(read(scope, mode, view, head, auditLogs), dryRun, force, projectMustExist, tally);
+    }
+
+    /** What a reconcile of a scope read, before it decides anything. */
+    private record ScopeRead(Scope scope, Instant started, BaseView view, QuickCheck quick, LiveState live) {
+    }
+
+    private ScopeRead read(Scope scope, QuickCheckMode mode, BaseView view, LiveState.Head head,
+                           MemberAuditCheck.RunLogs auditLogs) {
         Instant started = clock.instant();
         Map<Kind, String> paused = kinds.preconditions(settings);
         QuickCheck quick = QuickCheck.of(mode, scope, kinds, clients, base, view, paused.keySet(), memberAudit,
                 auditLogs);
         LiveState live = LiveState.read(kinds, clients, scope, settings, paused, executor, quick, head);
+        return new ScopeRead(scope, started, view, quick, live);
+    }
+
+    /** Plans what was read, sends the plan unless it is a dry run, and settles it. */
+    private ReconcileFinished finish(ScopeRead read, boolean dryRun, boolean force, boolean projectMustExist,
+                                     Planner.Tally tally) {
+        Scope scope = read.scope();
+        Instant started = read.started();
+        BaseView view = read.view();
+        QuickCheck quick = read.quick();
+        LiveState live = read.live();
+        live.joinHead();
         List<QuickCheckMiss> misses = quick.misses(live);
         if (projectMustExist && scope.project().isPresent() && !scope.isArtifacts()) {
             String project = scope.project().get();
