@@ -87,6 +87,11 @@ public class AuditLogTail {
         if (timer != null) {
             timer.shutdownNow();
         }
+        synchronized (pollersLock) {
+            if (pollers != null) {
+                pollers.shutdown();
+            }
+        }
     }
 
     /** When the poll due at {@code due} that ended at {@code now} is followed: the next start not yet passed. */
@@ -124,21 +129,58 @@ public class AuditLogTail {
      */
     public synchronized Set<String> poll() {
         Set<String> projects = new TreeSet<>();
-        for (Site site : sites.all()) {
-            try {
-                projects.addAll(pollSite(site, sites.client(site.name())));
-            } catch (HarborException e) {
-                LOG.debugf("audit log of %s not readable this time: %s", site.name(), e.getMessage());
-            } catch (io.harborsync.store.StoreException e) {
-                // nothing stored, the cursor stays: the next poll reads the same rows again
-                LOG.warnf("audit-log hints of %s not stored, read again at the next poll: %s", site.name(),
-                        e.getMessage());
+        List<Site> all = sites.all();
+        if (all.size() == 1) {
+            projects.addAll(pollOne(all.get(0)));
+        } else {
+            // the sites side by side: a deletion on one is not held up by the other's audit page (figure 4b)
+            List<java.util.concurrent.CompletableFuture<Set<String>>> polls = new java.util.ArrayList<>();
+            for (Site site : all) {
+                polls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> pollOne(site), pollers()));
+            }
+            for (java.util.concurrent.CompletableFuture<Set<String>> f : polls) {
+                try {
+                    projects.addAll(f.join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
             }
         }
         if (!projects.isEmpty()) {
             worker.drain(); // the hints are work like webhook events: at least once, retried, dead letters
         }
         return projects;
+    }
+
+    private Set<String> pollOne(Site site) {
+        try {
+            return pollSite(site, sites.client(site.name()));
+        } catch (HarborException e) {
+            LOG.debugf("audit log of %s not readable this time: %s", site.name(), e.getMessage());
+        } catch (io.harborsync.store.StoreException e) {
+            // nothing stored, the cursor stays: the next poll reads the same rows again
+            LOG.warnf("audit-log hints of %s not stored, read again at the next poll: %s", site.name(),
+                    e.getMessage());
+        }
+        return Set.of();
+    }
+
+    /** The threads that read the sites' logs side by side, one per site at most (made at the first poll). */
+    private java.util.concurrent.ExecutorService pollers;
+    private final Object pollersLock = new Object();
+
+    private java.util.concurrent.ExecutorService pollers() {
+        synchronized (pollersLock) {
+            if (pollers == null) {
+                java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                pollers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "harbor-sync-audit-poll-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return pollers;
+        }
     }
 
     /**
@@ -207,7 +249,9 @@ public class AuditLogTail {
     }
 
     private boolean isSeen(String site, long id) {
-        return seenSet.contains(seenKey(site, id));
+        synchronized (seen) { // the sites are polled side by side
+            return seenSet.contains(seenKey(site, id));
+        }
     }
 
     private static long seenKey(String site, long id) {
@@ -216,14 +260,16 @@ public class AuditLogTail {
 
     private boolean markSeen(String site, long id) {
         long key = seenKey(site, id);
-        if (!seenSet.add(key)) {
-            return false;
+        synchronized (seen) {
+            if (!seenSet.add(key)) {
+                return false;
+            }
+            seen.addLast(key);
+            if (seen.size() > 10_000) {
+                seenSet.remove(seen.removeFirst());
+            }
+            return true;
         }
-        seen.addLast(key);
-        if (seen.size() > 10_000) {
-            seenSet.remove(seen.removeFirst());
-        }
-        return true;
     }
 
     /** The row's time where Harbor gave a readable one (informational only). */

@@ -246,6 +246,44 @@ class AuditLogTailTest {
     }
 
     /**
+     * The sites' audit logs are read side by side (issue 18, figure 4b): a deletion on one site is not held up by
+     * the other's audit page. Each site's read is answered only once the other's has arrived; read one after the
+     * other, the first would wait for ever (here: 10 s, and the test fails).
+     */
+    @Test
+    void theSitesAuditLogsAreReadSideBySide() {
+        tail.poll(); // takes the cursors, or reads the rows of the other tests
+        java.util.concurrent.CountDownLatch h1Asked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch h2Asked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean oneAfterTheOther = new java.util.concurrent.atomic.AtomicBoolean();
+        Emulators.h1.faults().add(io.harborsync.emulator.Fault.on("GET", "/api/v2.0/auditlog-exts").before(() -> {
+            h1Asked.countDown();
+            awaitOrFlag(h2Asked, oneAfterTheOther);
+        }).times(1));
+        Emulators.h2.faults().add(io.harborsync.emulator.Fault.on("GET", "/api/v2.0/auditlog-exts").before(() -> {
+            h2Asked.countDown();
+            awaitOrFlag(h1Asked, oneAfterTheOther);
+        }).times(1));
+
+        tail.poll();
+
+        assertThat(h1Asked.getCount() + h2Asked.getCount()).as("both sites' logs were read").isZero();
+        assertThat(oneAfterTheOther).as("each site's audit page in flight with the other's").isFalse();
+    }
+
+    private static void awaitOrFlag(java.util.concurrent.CountDownLatch latch,
+                                    java.util.concurrent.atomic.AtomicBoolean failed) {
+        try {
+            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                failed.set(true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.set(true);
+        }
+    }
+
+    /**
      * A project with one artifact {@code app@digest} on both sites, in sync, and {@code user} (made on h1) its
      * maintainer on h1; the tail has read everything up to now.
      */
