@@ -170,8 +170,9 @@ final class ProjectKind implements MirroredKind {
 
         /**
          * Page {@code first} and, when it is page 1, the further pages side by side (a task): at most one request
-         * slot fewer than the site has at a time (at least one), each page's task starting the next, so that the
-         * project listing and the project reads keep a slot while Harbor takes its time over each page.
+         * slot fewer than the site has at a time (at least one), each of those tasks asking for the next page not
+         * asked for yet until none is left, so that the project listing and the project reads keep a slot while
+         * Harbor takes its time over each page.
          */
         void listFrom(int first) {
             Quotas quotas = site.client().quotas();
@@ -198,17 +199,15 @@ final class ProjectKind implements MirroredKind {
             }
         }
 
-        /** The next page not asked for yet, then (as a new task) the one after it, until every page is asked for. */
+        /** Page after page not asked for yet, until every page of the listing is. */
         private void nextPages(Quotas quotas, int pages) {
-            int number;
-            synchronized (this) {
-                number = nextPage++;
+            for (int number = takePage(); number <= pages; number = takePage()) {
+                pageArrived(quotas.page(number));
             }
-            if (number > pages) {
-                return;
-            }
-            pageArrived(quotas.page(number));
-            site.alongside(() -> nextPages(quotas, pages));
+        }
+
+        private synchronized int takePage() {
+            return nextPage++;
         }
 
         private void pageArrived(Quotas.Page page) {
