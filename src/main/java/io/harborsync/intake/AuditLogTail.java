@@ -49,6 +49,9 @@ public class AuditLogTail {
     EventInbox inbox;
     @Inject
     EventWorker worker;
+    /** Where the sites' logs are read side by side: the daemon's one executor for site reads. */
+    @Inject
+    io.harborsync.sync.EngineExecutor executor;
     /** Only the leader tails (its cursor is in the shared store). */
     @Inject
     io.harborsync.ha.Leadership leadership;
@@ -87,11 +90,6 @@ public class AuditLogTail {
         if (timer != null) {
             timer.shutdownNow();
         }
-        synchronized (pollersLock) {
-            if (pollers != null) {
-                pollers.shutdown();
-            }
-        }
     }
 
     /** When the poll due at {@code due} that ended at {@code now} is followed: the next start not yet passed. */
@@ -129,21 +127,16 @@ public class AuditLogTail {
      */
     public synchronized Set<String> poll() {
         Set<String> projects = new TreeSet<>();
-        List<Site> all = sites.all();
-        if (all.size() == 1) {
-            projects.addAll(pollOne(all.get(0)));
-        } else {
-            // the sites side by side: a deletion on one is not held up by the other's audit page (figure 4b)
-            List<java.util.concurrent.CompletableFuture<Set<String>>> polls = new java.util.ArrayList<>();
-            for (Site site : all) {
-                polls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> pollOne(site), pollers()));
-            }
-            for (java.util.concurrent.CompletableFuture<Set<String>> f : polls) {
-                try {
-                    projects.addAll(f.join());
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : e;
-                }
+        // the sites side by side, on the engine's executor as every site read: a deletion on one is not held up by
+        // the other's audit page (figure 4b)
+        List<java.util.concurrent.CompletableFuture<Set<String>>> polls = sites.all().stream()
+                .map(site -> java.util.concurrent.CompletableFuture.supplyAsync(() -> pollOne(site), executor))
+                .toList();
+        for (java.util.concurrent.CompletableFuture<Set<String>> f : polls) {
+            try {
+                projects.addAll(f.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
         if (!projects.isEmpty()) {
@@ -163,24 +156,6 @@ public class AuditLogTail {
                     e.getMessage());
         }
         return Set.of();
-    }
-
-    /** The threads that read the sites' logs side by side, one per site at most (made at the first poll). */
-    private java.util.concurrent.ExecutorService pollers;
-    private final Object pollersLock = new Object();
-
-    private java.util.concurrent.ExecutorService pollers() {
-        synchronized (pollersLock) {
-            if (pollers == null) {
-                java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-                pollers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                    Thread t = new Thread(r, "harbor-sync-audit-poll-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            return pollers;
-        }
     }
 
     /**

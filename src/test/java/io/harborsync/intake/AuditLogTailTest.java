@@ -209,6 +209,7 @@ class AuditLogTailTest {
         racing.cursors = cursors;
         racing.ownWrites = ownWrites;
         racing.worker = worker;
+        racing.executor = executor;
         racing.inbox = (io.harborsync.store.EventInbox) java.lang.reflect.Proxy.newProxyInstance(
                 io.harborsync.store.EventInbox.class.getClassLoader(),
                 new Class<?>[]{io.harborsync.store.EventInbox.class}, (p, m, args) -> {
@@ -308,6 +309,8 @@ class AuditLogTailTest {
     io.harborsync.store.CursorStore cursors;
     @Inject
     EventWorker worker;
+    @Inject
+    io.harborsync.sync.EngineExecutor executor;
 
     /**
      * The tail stores its hints in the transaction that advances its cursor. A daemon that dies after that commit
@@ -354,6 +357,7 @@ class AuditLogTailTest {
         restarted.ownWrites = ownWrites;
         restarted.inbox = failing.proxy();
         restarted.worker = worker;
+        restarted.executor = executor;
         restarted.poll(); // a new process: reads the overlap behind the cursors once
         h1.members().add("team-crash", new MemberReq(3, new UserEntity(null, "frank"), null));
         long cursorBefore = cursors.get("h1").orElseThrow();
