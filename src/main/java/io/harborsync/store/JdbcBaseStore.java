@@ -306,26 +306,30 @@ public final class JdbcBaseStore implements BaseStore {
             int slash = prefix.indexOf('/');
             (slash > 0 && slash == prefix.length() - 1 ? projects : others).add(prefix);
         }
+        List<String> ofKind = kind == null ? List.of() : List.of(kind);
         List<T> out = new ArrayList<>();
         for (List<String> chunk : chunks(projects)) {
-            List<String> params = new ArrayList<>(chunk.stream().map(p -> p.substring(0, p.length() - 1)).toList());
-            if (kind != null) {
-                params.add(kind);
-            }
+            List<String> names = chunk.stream().map(p -> p.substring(0, p.length() - 1)).toList();
             query("SELECT " + columns + " FROM (VALUES " + String.join(", ", java.util.Collections.nCopies(
                             chunk.size(), "(CAST(? AS VARCHAR(1024)))")) + ") v (p) JOIN " + table
                             + " t ON t.project = v.p" + (kind == null ? "" : " WHERE t.kind = ?"),
-                    null, params, row, failure, t -> {
+                    concat(names, ofKind), row, failure, t -> {
                         if (keyOf.apply(t).indexOf('/') > 0) {
                             out.add(t); // under the project, not its own key (a project record), which has no '/'
                         }
                     });
-            query(select + " project IS NULL AND (" + likes(chunk.size()) + ")", kind, escaped(chunk), row, failure,
-                    out::add);
+            query(select + " project IS NULL AND (" + likes(chunk.size()) + ")", concat(ofKind, escaped(chunk)), row,
+                    failure, out::add);
         }
         for (List<String> chunk : chunks(others)) {
-            query(select + " (" + likes(chunk.size()) + ")", kind, escaped(chunk), row, failure, out::add);
+            query(select + " (" + likes(chunk.size()) + ")", concat(ofKind, escaped(chunk)), row, failure, out::add);
         }
+        return out;
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> out = new ArrayList<>(first);
+        out.addAll(then);
         return out;
     }
 
@@ -345,17 +349,13 @@ public final class JdbcBaseStore implements BaseStore {
         return prefixes.stream().map(p -> Jdbc.likeEscape(p) + "%").toList();
     }
 
-    /** Runs {@code sql} with the kind (when not null) and then the parameters, each row read into {@code into}. */
-    private <T> void query(String sql, String kind, List<String> params, Row<T> row, String failure,
+    /** Runs {@code sql} with the parameters in order, each row read into {@code into}. */
+    private <T> void query(String sql, List<String> params, Row<T> row, String failure,
                            java.util.function.Consumer<T> into) {
-        int first = kind == null ? 1 : 2;
         try (Connection c = ds.getConnection();
              PreparedStatement ps = c.prepareStatement(sql)) {
-            if (kind != null) {
-                ps.setString(1, kind);
-            }
             for (int i = 0; i < params.size(); i++) {
-                ps.setString(i + first, params.get(i));
+                ps.setString(i + 1, params.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
