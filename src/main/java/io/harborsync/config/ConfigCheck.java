@@ -234,8 +234,10 @@ public final class ConfigCheck {
         }
     }
 
+    private static final String NOT_A_DURATION = "must be a duration such as 500ms, 30s, 5m, 1h or 2d";
+
     static String duration(String value) {
-        return parsed(value).isPresent() ? null : "must be a duration such as 500ms, 30s, 5m, 1h or 2d";
+        return parsed(value).isPresent() ? null : NOT_A_DURATION;
     }
 
     private static Optional<Duration> parsed(String value) {
@@ -264,7 +266,7 @@ public final class ConfigCheck {
 
     /** {@link #scheduled} for a Duration property, which cannot be off. */
     static String scheduledDuration(String value) {
-        return atLeastASecond(value, duration(value), "must be a duration");
+        return atLeastASecond(value, NOT_A_DURATION, "must be a duration");
     }
 
     private static String atLeastASecond(String value, String badForm, String mustBe) {
