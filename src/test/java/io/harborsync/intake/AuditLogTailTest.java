@@ -259,11 +259,11 @@ class AuditLogTailTest {
         java.util.concurrent.atomic.AtomicBoolean oneAfterTheOther = new java.util.concurrent.atomic.AtomicBoolean();
         Emulators.h1.faults().add(io.harborsync.emulator.Fault.on("GET", "/api/v2.0/auditlog-exts").before(() -> {
             h1Asked.countDown();
-            awaitOrFlag(h2Asked, oneAfterTheOther);
+            io.harborsync.testsupport.Hold.until(h2Asked, oneAfterTheOther);
         }).times(1));
         Emulators.h2.faults().add(io.harborsync.emulator.Fault.on("GET", "/api/v2.0/auditlog-exts").before(() -> {
             h2Asked.countDown();
-            awaitOrFlag(h1Asked, oneAfterTheOther);
+            io.harborsync.testsupport.Hold.until(h1Asked, oneAfterTheOther);
         }).times(1));
 
         tail.poll();
@@ -272,17 +272,6 @@ class AuditLogTailTest {
         assertThat(oneAfterTheOther).as("each site's audit page in flight with the other's").isFalse();
     }
 
-    private static void awaitOrFlag(java.util.concurrent.CountDownLatch latch,
-                                    java.util.concurrent.atomic.AtomicBoolean failed) {
-        try {
-            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                failed.set(true);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.set(true);
-        }
-    }
 
     /**
      * A project with one artifact {@code app@digest} on both sites, in sync, and {@code user} (made on h1) its

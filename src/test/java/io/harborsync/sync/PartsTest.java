@@ -116,9 +116,6 @@ class PartsTest extends TwoSitesKindTest {
         }
     }
 
-    /** Long enough never to be reached when the code is right; only a missing read-ahead waits it out. */
-    private static final long HOLD_SECONDS = 10;
-
     @Test
     void theNextPartIsReadWhileAPartIsSentButThePartWithSystemRobotsOnlyAfterThePartsBeforeIt() {
         for (int i = 0; i < 3; i++) {
@@ -141,16 +138,7 @@ class PartsTest extends TwoSitesKindTest {
         // p0's write is answered only once p1's members were asked for: a part read after the one before it has
         // been sent never gets here
         f.emulator("h2").faults().add(io.harborsync.emulator.Fault.on("PUT", "/api/v2.0/projects/p0/members/[0-9]+")
-                .before(() -> {
-                    try {
-                        if (!p1Read.await(HOLD_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-                            notReadAhead.set(true);
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        notReadAhead.set(true);
-                    }
-                }).times(1));
+                .before(() -> io.harborsync.testsupport.Hold.until(p1Read, notReadAhead)).times(1));
         f.emulator("h2").faults().add(io.harborsync.emulator.Fault.on("PUT", "/api/v2.0/projects/p1/members/[0-9]+")
                 .before(p1Sent::countDown));
 

@@ -2,6 +2,7 @@ package io.harborsync.sync;
 
 import io.harborsync.config.Site;
 import io.harborsync.emulator.Fault;
+import io.harborsync.testsupport.Hold;
 import io.harborsync.emulator.HarborEmulator;
 import io.harborsync.emulator.RecordedExchange;
 import io.harborsync.harbor.CircuitBreaker;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,8 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QuotaListingTest extends TwoSitesKindTest {
     private static final int PROJECTS = 25;
     private static final long GIB = 1_073_741_824L;
-    /** Long enough never to be reached when the code is right; only a broken overlap waits it out. */
-    private static final long HOLD_SECONDS = 10;
 
     private final List<RecordedExchange> h1Exchanges = new CopyOnWriteArrayList<>();
 
@@ -111,16 +109,6 @@ class QuotaListingTest extends TwoSitesKindTest {
         return c.quotas().ofProject(projectId(c, name)).map(Quota::hardStorage).orElseThrow();
     }
 
-    private static void await(CountDownLatch latch, AtomicBoolean failed) {
-        try {
-            if (!latch.await(HOLD_SECONDS, TimeUnit.SECONDS)) {
-                failed.set(true);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failed.set(true);
-        }
-    }
 
     @Test
     void theQuotaPagesAreInFlightTogetherAndTheProjectReadsDoNotWaitForThem() {
@@ -140,12 +128,12 @@ class QuotaListingTest extends TwoSitesKindTest {
         });
         e1.faults().add(quotaPage(2).before(() -> {
             page2.countDown();
-            await(page3, notTogether);
-            await(membersRead, projectsWaited);
+            Hold.until(page3, notTogether);
+            Hold.until(membersRead, projectsWaited);
         }).times(1));
         e1.faults().add(quotaPage(3).before(() -> {
             page3.countDown();
-            await(page2, notTogether);
+            Hold.until(page2, notTogether);
         }).times(1));
 
         SyncReport r = pagingBy10().run(Scope.ALL, true, false);
@@ -175,7 +163,7 @@ class QuotaListingTest extends TwoSitesKindTest {
         CountDownLatch membersRead = projectsListed();
         AtomicBoolean slotsTaken = new AtomicBoolean();
         for (int n = 2; n <= 5; n++) {
-            e1.faults().add(quotaPage(n).before(() -> await(membersRead, slotsTaken)).times(1));
+            e1.faults().add(quotaPage(n).before(() -> Hold.until(membersRead, slotsTaken)).times(1));
         }
         h1Exchanges.clear();
 
@@ -212,12 +200,12 @@ class QuotaListingTest extends TwoSitesKindTest {
         AtomicBoolean listingLate = new AtomicBoolean();
         CountDownLatch listed = projectsListed();
         f.emulator("h1").faults().add(quotaPage(2).before(() -> {
-            await(listed, listingLate); // after the project listing: the change is in none of its pages
+            Hold.until(listed, listingLate); // after the project listing: the change is in none of its pages
             project(h1, "late");
             h1.projects().delete("p03");
             changed.countDown();
         }).times(1));
-        f.emulator("h1").faults().add(quotaPage(3).before(() -> await(changed, page3Early)).times(1));
+        f.emulator("h1").faults().add(quotaPage(3).before(() -> Hold.until(changed, page3Early)).times(1));
         h1Exchanges.clear();
 
         SyncReport r = pagingBy10().run(Scope.ALL, false, false);
@@ -267,14 +255,14 @@ class QuotaListingTest extends TwoSitesKindTest {
         CountDownLatch created = new CountDownLatch(1);
         AtomicBoolean createdLate = new AtomicBoolean();
         e1.faults().add(Fault.on("GET", "/api/v2.0/projects").query("(.*&)?page=1(&.*)?").before(() -> {
-            await(page1Answered, page1Late);
+            Hold.until(page1Answered, page1Late);
             h1.projects().create(new ProjectReq("late", false, Map.of(), CveAllowlist.portable(null, List.of()),
                     7 * GIB, null));
             created.countDown();
         }).times(1));
         // pages 2 and 3 answered after the creation, so both are shifted by it
-        e1.faults().add(quotaPage(2).before(() -> await(created, createdLate)).times(1));
-        e1.faults().add(quotaPage(3).before(() -> await(created, createdLate)).times(1));
+        e1.faults().add(quotaPage(2).before(() -> Hold.until(created, createdLate)).times(1));
+        e1.faults().add(quotaPage(3).before(() -> Hold.until(created, createdLate)).times(1));
         h1Exchanges.clear();
 
         SyncReport r = pagingBy10().run(Scope.ALL, false, false);
@@ -301,7 +289,7 @@ class QuotaListingTest extends TwoSitesKindTest {
         AtomicBoolean listingLate = new AtomicBoolean();
         CountDownLatch listed = projectsListed();
         f.emulator("h1").faults().add(quotaPage(2).before(() -> {
-            await(listed, listingLate); // p20 was listed as a project: its deletion is this run's to miss
+            Hold.until(listed, listingLate); // p20 was listed as a project: its deletion is this run's to miss
             h1.projects().delete("p20");
             deleted.countDown();
         }).times(1));
@@ -325,7 +313,7 @@ class QuotaListingTest extends TwoSitesKindTest {
         AtomicBoolean listingLate = new AtomicBoolean();
         CountDownLatch listed = projectsListed();
         f.emulator("h1").faults().add(quotaPage(2).before(() -> {
-            await(listed, listingLate);
+            Hold.until(listed, listingLate);
             h1.projects().delete("p20");
         }).times(1));
         f.emulator("h1").faults().add(Fault.on("GET", "/api/v2.0/quotas")
